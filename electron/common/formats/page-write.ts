@@ -47,6 +47,8 @@ export function writePage(doc: PageDocument, opts: PageWriteOptions, warnings: W
       if (p === '' || declared.has(p)) continue;
       // A prefix bound to the old PAGE namespace would point nowhere useful after conversion.
       if (!ctx.keep && /primaresearch\.org\/PAGE/.test(uri)) continue;
+      // Some exports bind xsi to an https: URI, which no schema knows.
+      if (!ctx.keep && p === 'xsi' && uri !== XSI) continue;
       rootAttrs.push([`xmlns:${p}`, uri]);
       declared.add(p);
     }
@@ -58,7 +60,8 @@ export function writePage(doc: PageDocument, opts: PageWriteOptions, warnings: W
     rootAttrs.push(...residueAttrs(ctx, 'PcGts', x));
   } else {
     rootAttrs.push(['xsi:schemaLocation', pageSchemaLocation(opts.version)]);
-    rootAttrs.push(...residueAttrs(ctx, 'PcGts', x).filter(([k]) => k !== 'xsi:schemaLocation'));
+    // Namespaced root attributes (schemaLocation above all) are rewritten for the target.
+    rootAttrs.push(...residueAttrs(ctx, 'PcGts', x).filter(([k]) => !k.includes(':')));
   }
   rootAttrs.push(['pcGtsId', doc.pcGtsId]);
   const h = out.open('PcGts', rootAttrs);
@@ -83,7 +86,7 @@ function residueAttrs(ctx: Ctx, element: string, x: Residue | undefined): AttrLi
   const out: AttrList = [];
   const allowed = ctx.keep ? null : allowedAttributes(ctx.v, element);
   for (const [k, v] of Object.entries(x.attrs)) {
-    if (allowed && !allowed.has(k) && !(element === 'PcGts' && k.startsWith('xsi:'))) {
+    if (allowed && !allowed.has(k) && !(element === 'PcGts' && k === 'xsi:schemaLocation')) {
       ctx.warnings.add(`attribute ${k} on <${element}> is not in PAGE ${ctx.v}: dropped`);
       continue;
     }

@@ -1,6 +1,5 @@
 import type { PlacedNode, Residue } from '../model/types.js';
 import { escapeAttr, escapeText, writeNode } from '../xml/xml-write.js';
-import { fmt } from '../model/points.js';
 
 export type AttrList = [string, string | undefined][];
 
@@ -78,5 +77,5 @@ export function spelled(x: Residue | undefined, name: string, value: number | un
   if (value === undefined) return undefined;
   const s = x?.spelling?.[name];
   if (s !== undefined && Number(s) === value) return s;
-  return fmt(value);
+  return String(value);
 }

@@ -100,5 +100,5 @@ export function parseXml(source: string, limits: XmlParseLimits = DEFAULT_LIMITS
 
 function cleanSaxesMessage(msg: string): string {
   // saxes prefixes "undefined:LINE:COL: "; our own message carries the line.
-  return msg.replace(/^[^:]*:\d+:\d+: /, '');
+  return msg.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
 }

@@ -1,0 +1,17 @@
+/** What every CLI command is: a name, its help text, and a run function returning the exit code. */
+export interface Io {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(args: string[], io: Io): Promise<number>;
+}
+
+/** A user mistake on the command line: reported in one line with exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,66 @@
+/**
+ * The `htr-studio` command line. Commands are a public interface that archives
+ * script: names, flags and output files are extended, never renamed.
+ */
+import { XmlError } from '../common/xml/xml-parse.js';
+import { FormatError } from '../common/formats/format-error.js';
+import { UsageError, type Command, type Io } from './command.js';
+import { convert } from './commands/convert.js';
+import { validate } from './commands/validate.js';
+import { info } from './commands/info.js';
+
+// Later issues add segment, recognize, process, export, serve, models and eval here.
+export const COMMANDS: readonly Command[] = [convert, validate, info];
+
+const VERSION = '0.1.0';
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'HTR Studio — local handwriting recognition and PAGE-XML ground truth',
+    '',
+    'Usage: htr-studio <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `htr-studio <command> --help` for a command\'s options.',
+  ].join('\n');
+}
+
+const stdio: Io = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+};
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(VERSION);
+    return 0;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    io.err(`htr-studio: unknown command "${name}". Run htr-studio --help for the list.`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: ${cmd.usage}`);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    // parseArgs reports unknown flags with a code; those are usage errors too.
+    const usage = e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS');
+    const message = e instanceof XmlError || e instanceof FormatError || e instanceof Error ? err.message : String(e);
+    io.err(`htr-studio ${cmd.name}: ${message}`);
+    if (usage) io.err(`Usage: ${cmd.usage.split('\n')[0]}`);
+    return 2;
+  }
+}

@@ -1,0 +1,35 @@
+import type { AltoVersion } from '../model/types.js';
+
+export const ALTO_VERSIONS: readonly AltoVersion[] = ['2.0', '2.1', '3.0', '3.1', '4.0', '4.1', '4.2', '4.3', '4.4'];
+
+/** The version HTR Studio writes when asked for ALTO 4. */
+export const ALTO_WRITE_VERSION: AltoVersion = '4.4';
+
+export function altoNamespace(v: AltoVersion): string {
+  return `http://www.loc.gov/standards/alto/ns-v${v[0]}#`;
+}
+
+export function altoSchemaLocation(v: AltoVersion): string {
+  const major = v[0]!;
+  const file = major === '2' ? `alto-v${v}.xsd` : `v${major}/alto-${v.replace('.', '-')}.xsd`;
+  return `${altoNamespace(v)} http://www.loc.gov/standards/alto/${file}`;
+}
+
+/**
+ * The ALTO version of a root element: the namespace gives the major version, the
+ * schemaLocation (or @SCHEMAVERSION) the minor one.
+ */
+export function altoVersionOf(namespace: string, schemaLocation: string | undefined, schemaVersion: string | undefined): AltoVersion | undefined {
+  const m = /^http:\/\/www\.loc\.gov\/standards\/alto\/ns-v(\d)#$/.exec(namespace);
+  if (!m) return undefined;
+  const major = m[1]!;
+  const candidates = ALTO_VERSIONS.filter((v) => v[0] === major);
+  if (!candidates.length) return undefined;
+  if (schemaVersion && (candidates as readonly string[]).includes(schemaVersion)) return schemaVersion as AltoVersion;
+  const loc = /alto-v?(\d)[.-](\d)\.xsd/.exec(schemaLocation ?? '');
+  if (loc && loc[1] === major) {
+    const v = `${loc[1]}.${loc[2]}`;
+    if ((candidates as readonly string[]).includes(v)) return v as AltoVersion;
+  }
+  return candidates[0];
+}

@@ -1,0 +1,219 @@
+/**
+ * Repairs what real exports get wrong before a conforming write, so the output
+ * passes the official schema. Each repair is reported; none is silent.
+ */
+import type { Glyph, OrderGroup, OrderItem, Outline, PageDocument, Point, Points, Region, Shape, TextLine, Word } from '../model/types.js';
+import { bbox, boxPolygon, unionBox, type Box } from '../model/points.js';
+import type { Warnings } from './format-error.js';
+
+/** xs:ID is an NCName: a letter or '_' first, then letters, digits, '.', '-', '_'. */
+const NCNAME = /^[\p{L}_][\p{L}\p{N}._\-\u00B7\u0300-\u036F\u203F-\u2040]*$/u;
+
+export function isValidId(id: string): boolean {
+  return NCNAME.test(id);
+}
+
+interface Ctx {
+  readonly w: Warnings;
+  readonly width: number;
+  readonly height: number;
+  readonly used: Set<string>;
+  /** Old id → new id, for references in the reading order. */
+  readonly renamed: Map<string, string>;
+  counter: number;
+}
+
+export function repairForSchema(doc: PageDocument, warnings: Warnings): PageDocument {
+  const page = doc.page;
+  const ctx: Ctx = { w: warnings, width: page.imageWidth, height: page.imageHeight, used: new Set(), renamed: new Map(), counter: 0 };
+  const regions = page.regions.map((r) => repairRegion(ctx, r)).filter((r): r is Region => r !== undefined);
+  const readingOrder = page.readingOrder ? repairReadingOrderRoot(ctx, page.readingOrder.root, regionIds(regions)) : undefined;
+  return {
+    ...doc,
+    page: {
+      ...page,
+      ...(page.border && { border: repairOutline(ctx, 'Border', page.border) }),
+      ...(page.printSpace && { printSpace: repairOutline(ctx, 'PrintSpace', page.printSpace) }),
+      ...(page.readingOrder && readingOrder ? { readingOrder: { ...page.readingOrder, root: readingOrder } } : { readingOrder: undefined }),
+      regions,
+    },
+  };
+}
+
+function regionIds(regions: readonly Region[], out = new Set<string>()): Set<string> {
+  for (const r of regions) {
+    out.add(r.id);
+    regionIds(r.regions, out);
+  }
+  return out;
+}
+
+/** A unique, valid id: the old one if it is fine, else a repaired one, reported. */
+function fixId(ctx: Ctx, id: string, what: string, prefix: string): string {
+  let next = id;
+  if (!id) {
+    next = `${prefix}${++ctx.counter}`;
+    ctx.w.add(`${what} without an id: generated ids`);
+  } else if (!isValidId(id)) {
+    const cleaned = id.replace(/[^\p{L}\p{N}._\-]/gu, '_');
+    next = /^[\p{L}_]/u.test(cleaned) ? cleaned : `${prefix}${cleaned}`;
+    ctx.w.add(`${what} id "${id}" is not a valid xs:ID: renamed to "${next}"`);
+  }
+  if (ctx.used.has(next)) {
+    let n = 2;
+    while (ctx.used.has(`${next}_${n}`)) n++;
+    ctx.w.add(`duplicate id "${next}": renamed to "${next}_${n}"`);
+    next = `${next}_${n}`;
+  }
+  ctx.used.add(next);
+  if (next !== id && id && !ctx.renamed.has(id)) ctx.renamed.set(id, next);
+  return next;
+}
+
+function clampPoints(ctx: Ctx, what: string, pts: Points): Points {
+  let changed = false;
+  let outside = false;
+  let fractional = false;
+  const out: Point[] = pts.map((p) => {
+    let x = p.x;
+    let y = p.y;
+    if (!Number.isInteger(x) || !Number.isInteger(y)) {
+      fractional = true;
+      x = Math.round(x);
+      y = Math.round(y);
+    }
+    const cx = Math.min(Math.max(x, 0), ctx.width - 1);
+    const cy = Math.min(Math.max(y, 0), ctx.height - 1);
+    if (cx !== x || cy !== y) outside = true;
+    if (cx !== p.x || cy !== p.y) changed = true;
+    return { x: cx, y: cy };
+  });
+  if (fractional) ctx.w.add(`${what} points with fractions rounded to whole pixels (the schema allows integers only)`);
+  if (outside) ctx.w.add(`${what} points outside the ${ctx.width}×${ctx.height} image moved onto its edge`);
+  return changed ? out : pts;
+}
+
+/** A polygon needs at least two points for the schema and three to enclose anything. */
+function repairPolygon(ctx: Ctx, what: string, s: Shape): Shape {
+  let pts = clampPoints(ctx, what, s.points);
+  if (pts.length < 3) {
+    const b = bbox(pts);
+    if (b) {
+      ctx.w.add(`${what} polygon with ${pts.length} point(s) replaced by its bounding box`);
+      pts = boxPolygon({ minX: b.minX, minY: b.minY, maxX: Math.min(b.maxX + (b.maxX === b.minX ? 1 : 0), ctx.width - 1), maxY: Math.min(b.maxY + (b.maxY === b.minY ? 1 : 0), ctx.height - 1) });
+    }
+  }
+  return pts === s.points ? s : { ...s, points: pts };
+}
+
+function shapeFromBox(b: Box | undefined): Shape | undefined {
+  return b ? { points: boxPolygon(b) } : undefined;
+}
+
+function repairOutline(ctx: Ctx, name: string, o: Outline): Outline {
+  if (!o.coords) return o;
+  return { ...o, coords: repairPolygon(ctx, name, o.coords) };
+}
+
+function repairGlyph(ctx: Ctx, g: Glyph): Glyph | undefined {
+  const id = fixId(ctx, g.id, 'Glyph', 'g');
+  if (!g.coords || g.coords.points.length === 0) {
+    ctx.w.add('Glyph without Coords: dropped (Coords are required)');
+    return undefined;
+  }
+  return { ...g, id, coords: repairPolygon(ctx, 'Glyph', g.coords) };
+}
+
+function repairWord(ctx: Ctx, w: Word): Word | undefined {
+  const id = fixId(ctx, w.id, 'Word', 'w');
+  const glyphs = w.glyphs.map((g) => repairGlyph(ctx, g)).filter((g): g is Glyph => g !== undefined);
+  let coords = w.coords && w.coords.points.length ? w.coords : undefined;
+  if (!coords) {
+    coords = shapeFromBox(unionBox(glyphs.map((g) => bbox(g.coords!.points))));
+    if (!coords) {
+      ctx.w.add('Word without Coords or glyphs: dropped');
+      return undefined;
+    }
+    ctx.w.add('Word without Coords: given the box of its glyphs');
+  }
+  return { ...w, id, glyphs, coords: repairPolygon(ctx, 'Word', coords) };
+}
+
+function repairBaseline(ctx: Ctx, line: TextLine, coords: Shape | undefined): Shape | undefined {
+  const b = line.baseline;
+  if (!b) return undefined;
+  const pts = clampPoints(ctx, 'Baseline', b.points);
+  if (pts.length >= 2) return pts === b.points ? b : { ...b, points: pts };
+  // kraken and others fail on single-point baselines: draw it across the line at that height.
+  const box = coords ? bbox(coords.points) : undefined;
+  if (pts.length === 1 && box && box.maxX > box.minX) {
+    ctx.w.add('single-point Baseline extended across its line');
+    const y = pts[0]!.y;
+    return { ...b, points: [{ x: box.minX, y }, { x: box.maxX, y }] };
+  }
+  ctx.w.add('Baseline with fewer than 2 points dropped');
+  return undefined;
+}
+
+function repairLine(ctx: Ctx, l: TextLine): TextLine | undefined {
+  const id = fixId(ctx, l.id, 'TextLine', 'l');
+  const words = l.words.map((w) => repairWord(ctx, w)).filter((w): w is Word => w !== undefined);
+  let coords = l.coords && l.coords.points.length ? l.coords : undefined;
+  if (!coords) {
+    const fromWords = unionBox(words.map((w) => bbox(w.coords!.points)));
+    const fromBaseline = l.baseline && l.baseline.points.length >= 2 ? bbox(l.baseline.points) : undefined;
+    const box = fromWords ?? (fromBaseline && { ...fromBaseline, minY: Math.max(0, fromBaseline.minY - 30), maxY: fromBaseline.maxY + 10 });
+    if (!box) {
+      ctx.w.add('TextLine without Coords, words or baseline: dropped');
+      return undefined;
+    }
+    coords = shapeFromBox(box)!;
+    ctx.w.add('TextLine without Coords: given a box from its words or baseline');
+  }
+  coords = repairPolygon(ctx, 'TextLine', coords);
+  const baseline = repairBaseline(ctx, l, coords);
+  const { baseline: _old, ...rest } = l;
+  return { ...rest, id, words, coords, ...(baseline && { baseline }) };
+}
+
+function repairRegion(ctx: Ctx, r: Region): Region | undefined {
+  const id = fixId(ctx, r.id, r.kind, 'r');
+  const regions = r.regions.map((s) => repairRegion(ctx, s)).filter((s): s is Region => s !== undefined);
+  const lines = r.lines.map((l) => repairLine(ctx, l)).filter((l): l is TextLine => l !== undefined);
+  let coords = r.coords && r.coords.points.length ? r.coords : undefined;
+  if (!coords) {
+    // eScriptorium puts loose lines in a TextRegion without Coords.
+    coords = shapeFromBox(unionBox([...lines.map((l) => bbox(l.coords!.points)), ...regions.map((s) => bbox(s.coords!.points))]));
+    if (!coords) {
+      ctx.w.add(`${r.kind} without Coords and without content: dropped`);
+      return undefined;
+    }
+    ctx.w.add(`${r.kind} without Coords: given the box of its lines`);
+  }
+  return { ...r, id, coords: repairPolygon(ctx, r.kind, coords), regions, lines };
+}
+
+/** Reading-order references must name existing regions (xs:IDREF); renamed ids follow. */
+function repairReadingOrderRoot(ctx: Ctx, root: OrderGroup, ids: ReadonlySet<string>): OrderGroup | undefined {
+  const fixGroup = (g: OrderGroup): OrderGroup => {
+    const items: OrderItem[] = [];
+    for (const item of g.items) {
+      if (item.kind === 'group') {
+        items.push(fixGroup(item));
+        continue;
+      }
+      const ref = ctx.renamed.get(item.regionRef) ?? item.regionRef;
+      if (!ids.has(ref)) {
+        ctx.w.add(`reading order refers to missing region "${item.regionRef}": reference dropped`);
+        continue;
+      }
+      items.push(ref === item.regionRef ? item : { ...item, regionRef: ref });
+    }
+    const regionRef = g.regionRef !== undefined ? ctx.renamed.get(g.regionRef) ?? g.regionRef : undefined;
+    const okRef = regionRef === undefined || ids.has(regionRef);
+    if (!okRef) ctx.w.add(`reading-order group refers to missing region "${g.regionRef}": reference dropped`);
+    const { regionRef: _r, ...rest } = g;
+    return { ...rest, id: fixId(ctx, g.id, 'reading-order group', 'ro'), ...(okRef && regionRef !== undefined && { regionRef }), items };
+  };
+  return fixGroup(root);
+}

@@ -1,0 +1,95 @@
+/**
+ * Validation against the official XSDs, from a folder the user names (the
+ * schemas are third-party files: HTR Studio does not ship them). Uses libxml2
+ * compiled to WebAssembly, so it works the same on Windows, macOS and Linux.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { validateXML, memoryPages } from 'xmllint-wasm';
+import type { DocumentFormat } from '../../common/model/types.js';
+
+export interface XsdResult {
+  readonly valid: boolean;
+  readonly schema: string;
+  readonly errors: string[];
+}
+
+interface SchemaInfo {
+  readonly file: string;
+  readonly targetNamespace: string;
+}
+
+const XLINK_URL = 'http://www.loc.gov/standards/xlink/xlink.xsd';
+
+async function listXsd(dir: string, out: string[] = []): Promise<string[]> {
+  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) await listXsd(p, out);
+    else if (e.name.endsWith('.xsd')) out.push(p);
+  }
+  return out;
+}
+
+const catalogs = new Map<string, Promise<SchemaInfo[]>>();
+
+async function catalog(dir: string): Promise<SchemaInfo[]> {
+  let c = catalogs.get(dir);
+  if (!c) {
+    c = (async () => {
+      const files = await listXsd(dir).catch(() => {
+        throw new Error(`cannot read the schema folder ${dir}`);
+      });
+      return Promise.all(
+        files.map(async (file) => {
+          const head = (await fs.readFile(file, 'utf8')).slice(0, 4000);
+          return { file, targetNamespace: /targetNamespace="([^"]*)"/.exec(head)?.[1] ?? '' };
+        }),
+      );
+    })();
+    catalogs.set(dir, c);
+  }
+  return c;
+}
+
+/** The XSD for a document's declared format and version, or undefined. */
+export async function findSchema(dir: string, format: DocumentFormat): Promise<string | undefined> {
+  const all = await catalog(dir);
+  const sameNs = all.filter((s) => s.targetNamespace === format.namespace);
+  if (format.kind === 'page') return sameNs[0]?.file;
+  // ALTO 4.x share one namespace; the minor version picks the file.
+  const want = `alto-${format.version.replace('.', '-')}.xsd`;
+  const want2 = `alto-v${format.version}.xsd`;
+  const exact = sameNs.find((s) => path.basename(s.file) === want || path.basename(s.file) === want2);
+  return (exact ?? sameNs.sort((a, b) => b.file.localeCompare(a.file))[0])?.file;
+}
+
+export async function validateAgainstXsd(xml: string, dir: string, format: DocumentFormat): Promise<XsdResult> {
+  const schema = await findSchema(dir, format);
+  if (!schema) {
+    return { valid: false, schema: '', errors: [`no XSD in ${dir} declares the namespace ${format.namespace}`] };
+  }
+  let xsd = await fs.readFile(schema, 'utf8');
+  const preload: { fileName: string; contents: string }[] = [];
+  if (xsd.includes(XLINK_URL)) {
+    // ALTO imports XLink by URL: serve the folder's copy instead, never the network.
+    const all = await catalog(dir);
+    const xlink = all.find((s) => s.targetNamespace === 'http://www.w3.org/1999/xlink');
+    if (xlink) {
+      preload.push({ fileName: 'xlink.xsd', contents: await fs.readFile(xlink.file, 'utf8') });
+      xsd = xsd.split(XLINK_URL).join('xlink.xsd');
+    }
+  }
+  const res = await validateXML({
+    xml: [{ fileName: 'document.xml', contents: xml }],
+    schema: [{ fileName: 'schema.xsd', contents: xsd }],
+    preload,
+    initialMemoryPages: 64 * memoryPages.MiB,
+    maxMemoryPages: 2 * memoryPages.GiB,
+    modifyArguments: (args) => ['--nonet', ...args],
+  });
+  return {
+    valid: res.valid,
+    schema,
+    errors: res.errors.map((e) => (e.loc ? `line ${e.loc.lineNumber}: ${e.message}` : e.message)),
+  };
+}

@@ -1,0 +1,77 @@
+"""CRNN-CTC line recogniser: conv blocks -> 2 BiLSTM -> per-frame classes.
+
+Input  [B, 1, H, W] float, ink = 1, background = 0 (see lineimg.py).
+Output [T, B, C] log-probabilities, T = W // 4, class 0 = CTC blank.
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# (out_channels, pool) per conv block. Height shrinks by 16, width by 4:
+# 4 frames per (height-48) pixel column group keeps T well above the number of
+# characters even for dense medieval lines (median ~11 px per character).
+BLOCKS = ((32, (2, 2)), (64, (2, 2)), (96, (2, 1)), (128, (2, 1)), (128, None))
+WIDTH_STRIDE = 4
+
+
+class CRNN(nn.Module):
+    def __init__(self, n_classes, height=48, hidden=128, dropout=0.2):
+        super().__init__()
+        layers, c_in, h = [], 1, height
+        for c_out, pool in BLOCKS:
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+                       nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
+            if pool:
+                layers.append(nn.MaxPool2d(pool, pool))
+                h //= pool[0]
+            c_in = c_out
+        self.cnn = nn.Sequential(*layers)
+        self.config = dict(n_classes=n_classes, height=height, hidden=hidden, dropout=dropout)
+        self.drop = nn.Dropout(dropout)
+        self.rnn = nn.LSTM(c_in * h, hidden, num_layers=2, bidirectional=True, dropout=dropout)
+        self.out = nn.Linear(2 * hidden, n_classes)
+
+    def forward(self, x, lengths=None):
+        """lengths (frames per sample, CPU int64) makes padded frames invisible
+        to the LSTM, so a padded batch gives the same result as batch size 1
+        (which is how the exported ONNX graph, with no lengths, is run)."""
+        f = self.cnn(x)                                  # [B, C, h, T]
+        b, c, h, t = f.shape
+        f = f.reshape(b, c * h, t).permute(2, 0, 1)      # [T, B, C*h]
+        f = self.drop(f)
+        if lengths is not None:
+            packed = nn.utils.rnn.pack_padded_sequence(f, lengths, enforce_sorted=False)
+            f, _ = self.rnn(packed)
+            f, _ = nn.utils.rnn.pad_packed_sequence(f, total_length=t)
+        else:
+            f, _ = self.rnn(f)
+        return F.log_softmax(self.out(self.drop(f)), dim=-1)  # [T, B, C]
+
+
+class Codec:
+    """charset[i] is class i + 1; class 0 is the CTC blank."""
+
+    def __init__(self, charset):
+        self.charset = list(charset)
+        self.index = {ch: i + 1 for i, ch in enumerate(self.charset)}
+
+    @classmethod
+    def from_texts(cls, texts):
+        return cls(sorted({ch for t in texts for ch in t}))
+
+    def encode(self, text):
+        return [self.index[ch] for ch in text if ch in self.index]
+
+    def greedy(self, logp, length=None):
+        """logp [T, C] -> text: best path, merge repeats, drop blanks."""
+        best = logp[:length].argmax(-1).tolist() if length else logp.argmax(-1).tolist()
+        out, prev = [], 0
+        for k in best:
+            if k != prev and k != 0:
+                out.append(self.charset[k - 1])
+            prev = k
+        return "".join(out)
+
+
+def build(config):
+    return CRNN(**config)

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseXml } from '../../electron/common/xml/xml-parse.js';
+import { readPage } from '../../electron/common/formats/page-read.js';
+import { writePage } from '../../electron/common/formats/page-write.js';
+import { repairForSchema } from '../../electron/common/formats/page-repair.js';
+import { Warnings } from '../../electron/common/formats/format-error.js';
+import { allLines, lineText } from '../../electron/common/model/stats.js';
+import type { PageDocument, PageVersion } from '../../electron/common/model/types.js';
+import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import { corpusFiles, CORPUS, SCHEMAS } from '../helpers/corpus.js';
+
+const pages = corpusFiles('page');
+
+function read(text: string): PageDocument {
+  return readPage(parseXml(text), new Warnings());
+}
+
+function conform(doc: PageDocument, version: PageVersion): { xml: string; warnings: string[] } {
+  const w = new Warnings();
+  const xml = writePage(repairForSchema(doc, w), { version, conform: true, now: '2026-11-28T00:00:00Z' }, w);
+  return { xml, warnings: w.list() };
+}
+
+describe.each(['2019-07-15', '2013-07-15'] as const)('PAGE %s output from every corpus PAGE file', (version) => {
+  for (const file of pages) {
+    it(`${path.relative(CORPUS, file)} → schema-valid PAGE ${version}, lines kept`, async () => {
+      const src = read(fs.readFileSync(file, 'utf8'));
+      const { xml } = conform(src, version);
+      const out = read(xml);
+      expect(out.format.version).toBe(version);
+      const res = await validateAgainstXsd(xml, SCHEMAS, out.format);
+      expect(res.errors.slice(0, 5)).toEqual([]);
+      expect(res.valid).toBe(true);
+      // Every line's text, polygon and baseline survive (ids may be repaired, order is kept).
+      const before = allLines(src.page.regions);
+      const after = allLines(out.page.regions);
+      expect(after.length).toBe(before.length);
+      before.forEach((l, i) => {
+        const a = after[i]!;
+        expect(lineText(a)).toBe(lineText(l));
+        if (l.coords && l.coords.points.length >= 3) expect(a.coords!.points.length).toBe(l.coords.points.length);
+        if (l.baseline && l.baseline.points.length >= 2 && version === '2019-07-15') {
+          expect(a.baseline!.points.map((p) => [p.x, p.y])).toEqual(
+            l.baseline.points.map((p) => [Math.min(Math.max(Math.round(p.x), 0), src.page.imageWidth - 1), Math.min(Math.max(Math.round(p.y), 0), src.page.imageHeight - 1)]),
+          );
+        }
+      });
+    });
+  }
+});
