@@ -22,6 +22,9 @@ const node = {
   external,
   logLevel: 'warning',
   absWorkingDir: root,
+  // Sources are ES modules using import.meta.url; the CommonJS bundle gets it from __filename.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 const jobs = [];

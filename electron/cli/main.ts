@@ -8,9 +8,14 @@ import { UsageError, type Command, type Io } from './command.js';
 import { convert } from './commands/convert.js';
 import { validate } from './commands/validate.js';
 import { info } from './commands/info.js';
+import { recognize } from './commands/recognize.js';
+import { models } from './commands/models.js';
+import { exportCmd } from './commands/export.js';
+import { evalCmd } from './commands/eval.js';
+import { serve } from './commands/serve.js';
 
-// Later issues add segment, recognize, process, export, serve, models and eval here.
-export const COMMANDS: readonly Command[] = [convert, validate, info];
+// Later issues add segment and process here.
+export const COMMANDS: readonly Command[] = [convert, validate, info, recognize, models, exportCmd, evalCmd, serve];
 
 const VERSION = '0.1.0';
 

@@ -43,7 +43,7 @@ describe.each(['2019-07-15', '2013-07-15'] as const)('PAGE %s output from every 
         if (l.coords && l.coords.points.length >= 3) expect(a.coords!.points.length).toBe(l.coords.points.length);
         if (l.baseline && l.baseline.points.length >= 2 && version === '2019-07-15') {
           expect(a.baseline!.points.map((p) => [p.x, p.y])).toEqual(
-            l.baseline.points.map((p) => [Math.min(Math.max(Math.round(p.x), 0), src.page.imageWidth - 1), Math.min(Math.max(Math.round(p.y), 0), src.page.imageHeight - 1)]),
+            l.baseline.points.map((p) => [Math.min(Math.max(Math.round(p.x), 0), src.page.imageWidth), Math.min(Math.max(Math.round(p.y), 0), src.page.imageHeight)]),
           );
         }
       });

@@ -27,7 +27,7 @@ export function checkDocument(doc: PageDocument): Problem[] {
     seen.set(value, (seen.get(value) ?? 0) + 1);
   };
   const inside = (what: string, pts: Points): void => {
-    const bad = pts.filter((p) => p.x < 0 || p.y < 0 || p.x >= w || p.y >= h);
+    const bad = pts.filter((p) => p.x < 0 || p.y < 0 || p.x > w || p.y > h);
     if (bad.length) problems.push({ rule: 'point-outside', message: `${what}: ${bad.length} point(s) outside the ${w}×${h} image, e.g. ${bad[0]!.x},${bad[0]!.y}` });
   };
   const line = (l: TextLine, where: string): void => {

@@ -82,8 +82,9 @@ function clampPoints(ctx: Ctx, what: string, pts: Points): Points {
       x = Math.round(x);
       y = Math.round(y);
     }
-    const cx = Math.min(Math.max(x, 0), ctx.width - 1);
-    const cy = Math.min(Math.max(y, 0), ctx.height - 1);
+    // Coordinates may lie on the image's far edge (x = width): boxes end there.
+    const cx = Math.min(Math.max(x, 0), ctx.width);
+    const cy = Math.min(Math.max(y, 0), ctx.height);
     if (cx !== x || cy !== y) outside = true;
     if (cx !== p.x || cy !== p.y) changed = true;
     return { x: cx, y: cy };
@@ -100,7 +101,7 @@ function repairPolygon(ctx: Ctx, what: string, s: Shape): Shape {
     const b = bbox(pts);
     if (b) {
       ctx.w.add(`${what} polygon with ${pts.length} point(s) replaced by its bounding box`);
-      pts = boxPolygon({ minX: b.minX, minY: b.minY, maxX: Math.min(b.maxX + (b.maxX === b.minX ? 1 : 0), ctx.width - 1), maxY: Math.min(b.maxY + (b.maxY === b.minY ? 1 : 0), ctx.height - 1) });
+      pts = boxPolygon({ minX: b.minX, minY: b.minY, maxX: Math.min(b.maxX + (b.maxX === b.minX ? 1 : 0), ctx.width), maxY: Math.min(b.maxY + (b.maxY === b.minY ? 1 : 0), ctx.height) });
     }
   }
   return pts === s.points ? s : { ...s, points: pts };

@@ -409,3 +409,20 @@ export function regionAt(doc: PageDocument, p: Point): Region | undefined {
   walk(doc.page.regions);
   return found;
 }
+
+/** Applies `fn` to every text line in one pass (for whole-page results such as recognition). */
+export function mapAllLines(doc: PageDocument, fn: (l: TextLine, region: Region) => TextLine): PageDocument {
+  return withRegions(
+    doc,
+    mapRegions(doc.page.regions, (r) => {
+      if (!r.lines.length) return r;
+      let changed = false;
+      const lines = r.lines.map((l) => {
+        const n = fn(l, r);
+        if (n !== l) changed = true;
+        return n;
+      });
+      return changed ? { ...r, lines } : r;
+    }),
+  );
+}

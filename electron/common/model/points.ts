@@ -6,6 +6,8 @@ import type { Point, Points } from './types.js';
  */
 const spelled = new WeakMap<Points, string>();
 
+const PAGE_POINTS = /^\s*[^\s,]+,[^\s,]+(\s+[^\s,]+,[^\s,]+)*\s*$/;
+
 /** Parses PAGE `points` ("x,y x,y …"); also accepts ALTO's "x y x y …" and "x,y,x,y". */
 export function parsePoints(text: string): Points | undefined {
   const nums = text.trim().split(/[\s,]+/);
@@ -18,7 +20,8 @@ export function parsePoints(text: string): Points | undefined {
     if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
     pts[i / 2] = { x, y };
   }
-  spelled.set(pts, text);
+  // Only PAGE's own notation is worth keeping verbatim; ALTO's "x y x y" is rewritten.
+  if (PAGE_POINTS.test(text)) spelled.set(pts, text);
   return pts;
 }
 

@@ -41,7 +41,7 @@ async function catalog(dir: string): Promise<SchemaInfo[]> {
       });
       return Promise.all(
         files.map(async (file) => {
-          const head = (await fs.readFile(file, 'utf8')).slice(0, 4000);
+          const head = await fs.readFile(file, 'utf8');
           return { file, targetNamespace: /targetNamespace="([^"]*)"/.exec(head)?.[1] ?? '' };
         }),
       );

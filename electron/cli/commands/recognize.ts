@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { readDocument, writeDocument } from '../../common/formats/document-io.js';
+import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
+import { findPageImage } from '../../node/images/find-image.js';
+import { loadGrey } from '../../node/images/page-image.js';
+import { cutLine } from '../../node/images/line-cut.js';
+import { listModels, pickRecognizer } from '../../node/models/registry.js';
+import { loadRecognizer } from '../../node/recognition/load.js';
+import { recognizePage } from '../../node/recognition/recognize-page.js';
+import type { LineRecognizer } from '../../node/recognition/recognizer.js';
+import { Progress } from '../progress.js';
+import { UsageError, type Command } from '../command.js';
+
+const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|bmp|gif|jp2)$/i;
+
+export const recognize: Command = {
+  name: 'recognize',
+  summary: 'recognise the text of every line of PAGE/ALTO pages, or of line images',
+  usage: `htr-studio recognize INPUT... -o OUTDIR [--model ID] [--beam N] [--glyphs] [--json]
+
+  INPUT is a PAGE/ALTO file (its image is found via imageFilename, relative to the
+  XML file, then to its parent folder) → OUTDIR/<stem>.xml, PAGE 2019 with text and
+  confidence on every line; or a line image (.png/.jpg/.tif) → OUTDIR/<stem>.txt.
+  --model picks a model from \`htr-studio models\` (default: htr-default).
+  --beam N uses a CTC beam search of width N (default: greedy).
+  --glyphs also writes one Glyph per character. Progress goes to stderr; --json
+  prints the results on stdout. A failing input is reported and the others go on;
+  the exit code is then 1.`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        output: { type: 'string', short: 'o' },
+        model: { type: 'string', short: 'm' },
+        beam: { type: 'string' },
+        glyphs: { type: 'boolean' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+      allowPositionals: true,
+    });
+    if (!positionals.length) throw new UsageError('recognize needs at least one input');
+    if (!values.output) throw new UsageError('recognize needs -o OUTDIR');
+    const beam = values.beam === undefined ? 0 : Number(values.beam);
+    if (!Number.isInteger(beam) || beam < 0 || beam > 100) throw new UsageError('--beam must be a whole number from 0 to 100');
+    const { models } = listModels();
+    const chosen = pickRecognizer(models, values.model);
+    const rec: LineRecognizer = await loadRecognizer(chosen);
+    await fs.mkdir(values.output, { recursive: true });
+    const results: unknown[] = [];
+    let failed = 0;
+    const progress = new Progress(`recognize (${chosen.manifest.id})`, values.quiet);
+    try {
+      for (const [n, input] of positionals.entries()) {
+        const stem = path.basename(input).replace(/\.[^.]+$/, '');
+        const t0 = performance.now();
+        try {
+          if (IMAGE_EXT.test(input)) {
+            const img = await loadGrey(input);
+            const line = await cutLine(img, [{ x: 0, y: 0 }, { x: img.width - 1, y: 0 }, { x: img.width - 1, y: img.height - 1 }, { x: 0, y: img.height - 1 }], undefined, {
+              straighten: 'none',
+              contrast: rec.input.contrast ?? true,
+              ...(rec.input.height > 0 && { height: rec.input.height }),
+              ...(rec.input.padding && { padding: rec.input.padding }),
+            });
+            const [res] = await rec.recognize([line], { beam });
+            const out = path.join(values.output, `${stem}.txt`);
+            await writeFileAtomic(out, res!.text + '\n');
+            results.push({ input, output: out, text: res!.text, conf: res!.conf, ms: Math.round(performance.now() - t0) });
+          } else {
+            const { doc, warnings } = readDocument(await readXmlFile(input));
+            const image = findPageImage(input, doc.page.imageFilename);
+            if (!image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${input} or in its parent folder`);
+            const r = await recognizePage(doc, image, rec, { beam, glyphs: Boolean(values.glyphs), onProgress: (d, t) => progress.update(d, t, path.basename(input)) });
+            const written = writeDocument(r.doc, 'page-2019');
+            for (const w of [...warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
+            for (const s of r.skipped) io.err(`warning: ${input}: line ${s.id} skipped: ${s.reason}`);
+            const out = path.join(values.output, `${stem}.xml`);
+            await writeFileAtomic(out, written.xml);
+            results.push({ input, output: out, image, lines: r.lines, skipped: r.skipped.length, ms: Math.round(performance.now() - t0) });
+          }
+        } catch (e) {
+          failed++;
+          io.err(`error: ${input}: ${(e as Error).message}`);
+          results.push({ input, error: (e as Error).message });
+        }
+        if (!values.json && positionals.length > 1) progress.update(n + 1, positionals.length);
+      }
+    } finally {
+      await rec.dispose();
+    }
+    if (values.json) io.out(JSON.stringify({ model: chosen.manifest.id, results }, null, 2));
+    if (failed) io.err(`${failed} of ${positionals.length} input(s) failed`);
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError, type Command } from '../command.js';
+import { LocalProjectService } from '../../node/project/local-service.js';
+import { startStudioServer } from '../../node/server/http-server.js';
+import { defaultCacheDir } from '../../node/tiles/cache-dir.js';
+
+/** dist/renderer beside the bundled CLI (dist/cli.cjs); the working copy's when run from source. */
+function rendererDir(): string {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [path.join(here, 'renderer'), path.resolve(here, '../../../dist/renderer'), path.resolve(process.cwd(), 'dist/renderer')];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0]!;
+}
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'open the page editor in a web browser (local only, for machines without the desktop app)',
+  usage: `htr-studio serve [--port N] [--project DIR]
+  --project DIR  folder of page images with their PAGE-XML beside them or in page/ (default: current folder)
+  --port N       port on 127.0.0.1 (default: any free port)
+The first line printed is the address to open; it carries a one-time access token.`,
+  async run(args, io) {
+    const { values } = parseArgs({ args, options: { port: { type: 'string' }, project: { type: 'string' } } });
+    const port = values.port === undefined ? 0 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
+    const project = path.resolve(values.project ?? '.');
+    if (!fs.statSync(project, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--project: no such folder: ${project}`);
+    const renderer = rendererDir();
+    if (!fs.existsSync(path.join(renderer, 'index.html'))) {
+      io.err(`htr-studio serve: the editor is not built (${renderer} is missing); run \`npm run build\` first`);
+      return 2;
+    }
+    const service = new LocalProjectService(project, { cacheDir: defaultCacheDir() });
+    const info = await service.getProject();
+    const server = await startStudioServer({ service, port, rendererDir: renderer });
+    // First line: the address, so scripts and tests can read it.
+    io.out(server.url);
+    io.err(`Serving ${info.name} (${info.pageCount} page${info.pageCount === 1 ? '' : 's'}) on 127.0.0.1 only. Open the address above; press Ctrl+C to stop.`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await server.close();
+    return 0;
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * What the Electron preload exposes to the renderer as `window.htrStudio`.
+ * Deliberately small: one generic call (validated in main), menu commands in,
+ * menu state out. No Node, no ipcRenderer, no file paths.
+ */
+import { bool, nullable, record, str } from './schema.js';
+
+export const BRIDGE_GLOBAL = 'htrStudio';
+
+/** IPC channel names (main and preload agree on these). */
+export const IPC = {
+  call: 'htr-studio:call',
+  command: 'htr-studio:command',
+  menuState: 'htr-studio:menu-state',
+} as const;
+
+/** Menu actions the main process forwards to the renderer. */
+export const MENU_COMMANDS = [
+  'open-project', 'save', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-fit', 'zoom-actual', 'next-page', 'previous-page', 'toggle-theme',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+/** What the renderer tells the menu: labels for Undo/Redo, whether Save applies. */
+export interface MenuState {
+  readonly undoLabel: string | null;
+  readonly redoLabel: string | null;
+  readonly canSave: boolean;
+  readonly title: string;
+}
+
+export const menuStateCheck = record({
+  undoLabel: nullable(str({ max: 200 })),
+  redoLabel: nullable(str({ max: 200 })),
+  canSave: bool(),
+  title: str({ max: 300 }),
+});
+
+export interface StudioBridge {
+  /** Resolves to the result envelope (see errors.ts). */
+  call(method: string, args: unknown[]): Promise<unknown>;
+  /** Subscribes to menu commands; returns the unsubscribe function. */
+  onCommand(listener: (command: MenuCommand) => void): () => void;
+  setMenuState(state: MenuState): void;
+}

@@ -1,0 +1,62 @@
+/**
+ * The argument schema of every service method, and the dispatcher both hosts
+ * (IPC in electron/main, HTTP in electron/node/server) run requests through:
+ * unknown methods and malformed arguments never reach the engine.
+ */
+import type { ApiMethod, StudioService } from './service.js';
+import { ApiError, failure, type Envelope } from './errors.js';
+import { int, nullable, str, tuple, type Check } from './schema.js';
+
+/** PAGE files larger than this are refused (a 2,000-line page is ~5 MB). */
+export const MAX_PAGE_XML_CHARS = 100 * 1024 * 1024;
+
+/**
+ * Page ids are relative paths inside the project. The engine resolves only ids
+ * it listed itself; this check is the first fence against path tricks.
+ */
+export const pageId = str({
+  max: 1024,
+  min: 1,
+  test: (s) => {
+    if (/[\0-\x1f]/.test(s)) return 'contains control characters';
+    if (s.startsWith('/') || s.includes('\\') || /^[a-zA-Z]:/.test(s)) return 'must be a relative path with forward slashes';
+    if (s.split('/').some((seg) => seg === '..' || seg === '.' || seg === '')) return 'must not contain empty, "." or ".." segments';
+    return undefined;
+  },
+});
+
+const revision = nullable(str({ max: 200, pattern: /^[\w.:-]+$/ }));
+
+export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {
+  getProject: tuple(),
+  listPages: tuple(),
+  openPage: tuple(pageId),
+  savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
+  // 2^30 px on a side is far beyond any scan; levels beyond 40 cannot exist.
+  getTile: tuple(pageId, int(0, 40), int(0, 1 << 20), int(0, 1 << 20)),
+  chooseProject: tuple(),
+};
+
+export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];
+
+export function isApiMethod(m: unknown): m is ApiMethod {
+  return typeof m === 'string' && Object.hasOwn(API_ARGS, m);
+}
+
+/** Validates a request and calls the service: the one entry point for both transports. */
+export async function dispatch(service: StudioService, method: unknown, args: unknown): Promise<Envelope> {
+  try {
+    if (!isApiMethod(method)) throw new ApiError('bad-request', `unknown method ${JSON.stringify(String(method)).slice(0, 80)}`);
+    const checked = API_ARGS[method](args, method) as unknown[];
+    const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
+    return { ok: true, value: await fn.apply(service, checked) };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/** Builds a typed service from a transport that sends (method, args) and resolves to the result (or throws ApiError). */
+export function createClient(send: (method: ApiMethod, args: unknown[]) => Promise<unknown>): StudioService {
+  const call = (method: ApiMethod) => (...args: unknown[]) => send(method, args);
+  return Object.fromEntries(API_METHODS.map((m) => [m, call(m)])) as unknown as StudioService;
+}

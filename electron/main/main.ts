@@ -1,0 +1,146 @@
+/**
+ * Electron main process: one secure window showing the renderer from app://,
+ * the service over IPC, the menu, and the remembered window state. Security
+ * decisions live in plain modules (window-options, app-origin, ipc-guard, csp)
+ * so they are unit-tested without Electron.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { IPC, type MenuCommand, type MenuState } from '../common/api/bridge.js';
+import { APP_ENTRY, APP_HOST, APP_SCHEME, isAllowedRequest, isAppUrl } from './app-origin.js';
+import { appResponseHeaders } from './csp.js';
+import { checkMenuState, handleApiCall, type SenderInfo } from './ipc-guard.js';
+import { INITIAL_MENU_STATE, menuTemplate } from './menu.js';
+import { windowOptions } from './window-options.js';
+import { fitToDisplays, parseWindowState, type WindowState } from './window-state.js';
+import { DesktopService } from './desktop-service.js';
+import { readStatic } from '../node/server/static-files.js';
+import { defaultCacheDir } from '../node/tiles/cache-dir.js';
+
+const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
+const PRELOAD = path.join(__dirname, 'preload.cjs');
+const stateFile = (): string => path.join(app.getPath('userData'), 'window-state.json');
+
+// Must happen before `ready`: app:// behaves like https (secure context, own origin).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
+
+let win: BrowserWindow | null = null;
+let menuState: MenuState = INITIAL_MENU_STATE;
+let windowState: WindowState = parseWindowState(undefined);
+
+function loadWindowState(): WindowState {
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(stateFile(), 'utf8');
+  } catch {
+    text = undefined;
+  }
+  return fitToDisplays(parseWindowState(text), screen.getAllDisplays().map((d) => d.workArea));
+}
+
+function saveWindowState(): void {
+  if (!win) return;
+  const b = win.getNormalBounds();
+  windowState = { ...windowState, x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() };
+  try {
+    fs.mkdirSync(path.dirname(stateFile()), { recursive: true });
+    fs.writeFileSync(stateFile(), JSON.stringify(windowState, null, 2));
+  } catch {
+    // Losing the window position is not worth an error dialog.
+  }
+}
+
+function sendCommand(command: MenuCommand): void {
+  win?.webContents.send(IPC.command, command);
+}
+
+function rebuildMenu(): void {
+  const devTools = app.isPackaged ? undefined : () => win?.webContents.openDevTools({ mode: 'detach' });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuState, sendCommand, process.platform, devTools)));
+  win?.setTitle(menuState.title);
+}
+
+function senderOf(event: IpcMainInvokeEvent | IpcMainEvent): SenderInfo {
+  const frame = event.senderFrame;
+  return { url: frame?.url, isMainFrame: !!frame && !!win && frame === win.webContents.mainFrame };
+}
+
+function serveAppProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    const file = await readStatic(RENDERER_DIR, url.pathname);
+    if (!file) return new Response('not found', { status: 404 });
+    return new Response(new Uint8Array(file.body), { status: 200, headers: appResponseHeaders(file.type) });
+  });
+}
+
+function lockDownSessions(): void {
+  const ses = session.defaultSession;
+  // No remote content: anything but the app's own files is cancelled.
+  ses.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !isAllowedRequest(details.url) }));
+  // The editor needs no camera, notifications, geolocation…
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+function createWindow(): void {
+  windowState = loadWindowState();
+  win = new BrowserWindow(windowOptions(PRELOAD, windowState, nativeTheme.shouldUseDarkColors));
+  if (windowState.maximized) win.maximize();
+  win.once('ready-to-show', () => win?.show());
+  win.on('close', saveWindowState);
+  win.on('closed', () => {
+    win = null;
+  });
+  void win.loadURL(APP_ENTRY);
+}
+
+void app.whenReady().then(() => {
+  serveAppProtocol();
+  lockDownSessions();
+  const service = new DesktopService(
+    defaultCacheDir(),
+    async () => {
+      const opts = { title: 'Open a folder of page images', properties: ['openDirectory' as const] };
+      const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled ? undefined : r.filePaths[0];
+    },
+    (dir) => {
+      windowState = { ...windowState, lastProject: dir };
+    },
+  );
+  ipcMain.handle(IPC.call, (event, method: unknown, args: unknown) => handleApiCall(service, senderOf(event), method, args));
+  ipcMain.on(IPC.menuState, (event, state: unknown) => {
+    const checked = checkMenuState(senderOf(event), state);
+    if (!checked) return;
+    menuState = checked;
+    rebuildMenu();
+  });
+  // A folder named on the command line wins over the last one used.
+  const argDir = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-') && fs.statSync(a, { throwIfNoEntry: false })?.isDirectory());
+  const last = loadWindowState().lastProject;
+  const initial = argDir ?? (last && fs.existsSync(last) ? last : undefined);
+  if (initial) service.open(path.resolve(initial));
+  rebuildMenu();
+  createWindow();
+  app.on('activate', () => {
+    if (!win) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

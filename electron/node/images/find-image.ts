@@ -1,0 +1,27 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The image a page file names: relative to the XML file first, then to its
+ * parent folder (Transkribus exports keep XML in page/, OCR-D names paths from the
+ * workspace), then the same name in another case (Aletheia's sample differs in case).
+ */
+export function findPageImage(xmlFile: string, imageFilename: string): string | undefined {
+  if (!imageFilename) return undefined;
+  const name = imageFilename.replace(/^file:\/\//, '');
+  const dirs = [path.dirname(xmlFile), path.dirname(path.dirname(xmlFile)), path.dirname(path.dirname(path.dirname(xmlFile)))];
+  const candidates = path.isAbsolute(name) ? [name] : dirs.flatMap((d) => [path.join(d, name), path.join(d, path.basename(name))]);
+  for (const c of candidates) if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
+  for (const c of candidates) {
+    const dir = path.dirname(c);
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    const hit = entries.find((e) => e.toLowerCase() === path.basename(c).toLowerCase());
+    if (hit) return path.join(dir, hit);
+  }
+  return undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * Finds the pages of a project folder: page images with their PAGE-XML (or ALTO)
+ * beside them or in a `page/` subfolder. A transcription file is matched to its
+ * image by the file name it declares, then by a shared base name; images with no
+ * file are pages too (the editor starts them empty).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { PageSummary } from '../../common/api/service.js';
+
+export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp'];
+const XML_EXTENSIONS = ['.xml', '.pxml'];
+/** Subfolders searched for transcription files, besides the project folder itself. */
+const XML_SUBFOLDERS = ['page', 'alto'];
+
+export interface ScannedPage extends PageSummary {
+  /** Absolute paths; never leave the engine. */
+  readonly xmlFile: string | null;
+  readonly imageFile: string | null;
+}
+
+interface XmlHead {
+  readonly isPage: boolean;
+  readonly imageName?: string;
+}
+
+/** Reads the start of a file for the root element and the image name it declares. */
+async function readHead(file: string): Promise<XmlHead | undefined> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead).toString('utf8');
+    if (/<(\w+:)?PcGts\b/.test(head)) {
+      const m = /\bimageFilename\s*=\s*"([^"]*)"/.exec(head);
+      return { isPage: true, ...(m && { imageName: decodeEntities(m[1]!) }) };
+    }
+    if (/<(\w+:)?alto\b/.test(head)) {
+      const m = /<(?:\w+:)?fileName>([^<]*)</.exec(head);
+      return { isPage: false, ...(m && { imageName: decodeEntities(m[1]!.trim()) }) };
+    }
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e] ?? _);
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => path.join(dir, e.name));
+}
+
+const hasExt = (file: string, exts: readonly string[]): boolean => exts.includes(path.extname(file).toLowerCase());
+const stem = (file: string): string => path.basename(file, path.extname(file));
+
+/** The project-relative path with forward slashes: the page id form. */
+export function relativeId(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+export async function scanProject(root: string): Promise<ScannedPage[]> {
+  const top = await listFiles(root);
+  const images = top.filter((f) => hasExt(f, IMAGE_EXTENSIONS));
+  const xmlFiles = [...top, ...(await Promise.all(XML_SUBFOLDERS.map((d) => listFiles(path.join(root, d))))).flat()].filter((f) => hasExt(f, XML_EXTENSIONS));
+
+  const imageByName = new Map(images.map((f) => [path.basename(f).toLowerCase(), f]));
+  const imageByStem = new Map(images.map((f) => [stem(f).toLowerCase(), f]));
+  const used = new Set<string>();
+  const pages: ScannedPage[] = [];
+  // PAGE files win over ALTO files for the same image: PAGE is what the editor writes.
+  const heads = await Promise.all(xmlFiles.map(async (f) => ({ file: f, head: await readHead(f).catch(() => undefined) })));
+  heads.sort((a, b) => Number(b.head?.isPage) - Number(a.head?.isPage));
+  for (const { file, head } of heads) {
+    if (!head) continue; // METS, Transkribus metadata.xml and other XML: not pages.
+    const declared = head.imageName ? path.basename(head.imageName.replace(/\\/g, '/')).toLowerCase() : undefined;
+    const image = (declared && imageByName.get(declared)) || imageByStem.get(stem(file).toLowerCase()) || null;
+    if (image && used.has(image) && !head.isPage) continue; // an ALTO twin of a PAGE file already listed
+    if (image) used.add(image);
+    pages.push(page(root, file, image));
+  }
+  for (const image of images) if (!used.has(image)) pages.push(page(root, null, image));
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  return pages.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id));
+}
+
+function page(root: string, xmlFile: string | null, imageFile: string | null): ScannedPage {
+  const main = (xmlFile ?? imageFile)!;
+  return {
+    id: relativeId(root, main),
+    name: stem(imageFile ?? main),
+    xmlPath: xmlFile ? relativeId(root, xmlFile) : null,
+    imagePath: imageFile ? relativeId(root, imageFile) : null,
+    xmlFile,
+    imageFile,
+  };
+}
+
+/** Where a new transcription file for an image goes: `page/` when that folder exists, else beside the image. */
+export async function newXmlFileFor(root: string, imageFile: string): Promise<string> {
+  const pageDir = path.join(root, 'page');
+  const st = await fs.stat(pageDir).catch(() => undefined);
+  return path.join(st?.isDirectory() ? pageDir : path.dirname(imageFile), `${stem(imageFile)}.xml`);
+}

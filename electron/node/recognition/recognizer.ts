@@ -1,0 +1,20 @@
+import type { Decoded } from '../../common/recognition/ctc.js';
+import type { ModelManifest, RecognitionInput } from '../../common/models/manifest.js';
+import type { LineImage } from '../images/line-cut.js';
+
+export interface RecognizeOptions {
+  /** Beam width; 0 or 1 = greedy. */
+  readonly beam?: number;
+  readonly batchSize?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Any line recogniser: CTC models of every family, and tesseract. */
+export interface LineRecognizer {
+  readonly manifest: ModelManifest;
+  /** How lines must be cut for it. */
+  readonly input: RecognitionInput;
+  recognize(lines: readonly LineImage[], opts?: RecognizeOptions): Promise<Decoded[]>;
+  dispose(): Promise<void>;
+}

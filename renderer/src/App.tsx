@@ -1,0 +1,213 @@
+/**
+ * The application: connects to the engine, lists the project's pages and opens
+ * one at a time in a PageEditor. Keeps the theme.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { ImageInfo, PageSummary, ProjectInfo } from '../../electron/common/api/service.js';
+import type { PageDocument } from '../../electron/common/model/types.js';
+import { readDocument } from '../../electron/common/formats/document-io.js';
+import { connect } from './api/connect.js';
+import { strings as t } from './i18n/strings.js';
+import { PageEditor } from './editor/PageEditor.js';
+import { PageList } from './panels/PageList.js';
+import { icons } from './panels/icons.js';
+import type { Theme } from './canvas/palette.js';
+
+interface OpenPage {
+  readonly id: string;
+  readonly name: string;
+  readonly doc: PageDocument;
+  readonly revision: string | null;
+  readonly image: ImageInfo | null;
+  readonly notice: string | null;
+  /** Changes on every open, so reopening the same page starts a fresh editor. */
+  readonly serial: number;
+}
+
+const THEME_KEY = 'htr-studio-theme';
+
+function initialTheme(): Theme {
+  const saved = localStorage.getItem(THEME_KEY);
+  if (saved === 'dark' || saved === 'light') return saved;
+  return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}
+
+export function App() {
+  const conn = useMemo(connect, []);
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [project, setProject] = useState<ProjectInfo | null | undefined>(undefined);
+  const [pages, setPages] = useState<PageSummary[]>([]);
+  const [open, setOpen] = useState<OpenPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+  const dirty = useRef(false);
+  const [dirtyShown, setDirtyShown] = useState(false);
+  const serial = useRef(0);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem(THEME_KEY, theme);
+  }, [theme]);
+  const toggleTheme = useCallback(() => setTheme((th) => (th === 'dark' ? 'light' : 'dark')), []);
+
+  const service = conn.mode === 'no-token' ? null : conn.service;
+  const bridge = conn.mode === 'desktop' ? conn.bridge : undefined;
+
+  const openPage = useCallback(
+    async (id: string, list: readonly PageSummary[] = pages) => {
+      if (!service) return;
+      if (dirty.current && !window.confirm(t.discardChanges)) return;
+      setLoading(true);
+      try {
+        const opened = await service.openPage(id);
+        const { doc, warnings } = readDocument(opened.xml);
+        if (warnings.length) console.warn(`${id}:\n${warnings.join('\n')}`);
+        const summary = list.find((p) => p.id === id);
+        dirty.current = false;
+        setDirtyShown(false);
+        setOpen({ id, name: summary?.name ?? id, doc, revision: opened.revision, image: opened.image, notice: warnings.length ? t.readWarnings(warnings.length) : null, serial: ++serial.current });
+        setError(null);
+        sessionStorage.setItem('htr-studio-last-page', id);
+      } catch (e) {
+        setError(t.openFailed((e as Error).message));
+      } finally {
+        setLoading(false);
+      }
+    },
+    [service, pages],
+  );
+
+  const loadProject = useCallback(async () => {
+    if (!service) return;
+    try {
+      const info = await service.getProject();
+      setProject(info);
+      if (!info) return;
+      const list = await service.listPages();
+      setPages(list);
+      const last = sessionStorage.getItem('htr-studio-last-page');
+      const first = list.find((p) => p.id === last) ?? list[0];
+      if (first) await openPage(first.id, list);
+    } catch (e) {
+      setError(t.connectFailed((e as Error).message));
+    }
+  }, [service, openPage]);
+
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void loadProject();
+  }, [loadProject]);
+
+  const chooseProject = useCallback(async () => {
+    if (!service) return;
+    if (dirty.current && !window.confirm(t.discardChanges)) return;
+    const info = await service.chooseProject().catch((e: Error) => (setError(e.message), null));
+    if (info) {
+      dirty.current = false;
+      setOpen(null);
+      await loadProject();
+    }
+  }, [service, loadProject]);
+
+  // "Open folder" from the desktop menu works even before a page is open.
+  useEffect(() => bridge?.onCommand((c) => c === 'open-project' && void chooseProject()), [bridge, chooseProject]);
+
+  const stepPage = useCallback(
+    (step: -1 | 1) => {
+      const i = pages.findIndex((p) => p.id === open?.id);
+      const next = pages[i + step];
+      if (next) void openPage(next.id);
+    },
+    [pages, open, openPage],
+  );
+
+  const refreshPages = useCallback(() => {
+    void service?.listPages().then(setPages);
+  }, [service]);
+
+  if (conn.mode === 'no-token') return <Message title={t.appName} body={t.noToken} />;
+  if (project === undefined && !error) return <Message title={t.appName} body={t.loading} busy />;
+  if (project === null) {
+    return (
+      <Message title={t.welcomeTitle} body={t.welcomeBody}>
+        <button type="button" className="primary-button" onClick={() => void chooseProject()}>
+          {icons.folder} {t.openFolder}
+        </button>
+      </Message>
+    );
+  }
+
+  const pagesPanel = <PageList pages={pages} current={open?.id ?? null} dirty={dirtyShown} onOpen={(id) => void openPage(id)} />;
+  return (
+    <div className="app" aria-busy={loading}>
+      <header className="titlebar">
+        <span className="brand" aria-hidden="true">
+          <span className="brand-mark">H</span>
+        </span>
+        <h1 className="app-title">{t.appName}</h1>
+        {project && <span className="project-name" title={project.dir}>{project.name}</span>}
+        {open && <span className="crumb">{open.name}</span>}
+        <span className="tb-spacer" />
+        {bridge && (
+          <button type="button" className="ghost-button" onClick={() => void chooseProject()}>
+            {icons.folder} {t.openFolder}
+          </button>
+        )}
+      </header>
+      {error && (
+        <div className="banner is-error" role="alert">
+          {error}
+        </div>
+      )}
+      {open ? (
+        <PageEditor
+          key={open.serial}
+          service={service!}
+          bridge={bridge}
+          pageId={open.id}
+          pageName={open.name}
+          doc={open.doc}
+          revision={open.revision}
+          image={open.image}
+          theme={theme}
+          onToggleTheme={toggleTheme}
+          onDirty={(d) => {
+            dirty.current = d;
+            setDirtyShown(d);
+          }}
+          onSaved={refreshPages}
+          onStepPage={stepPage}
+          pagesPanel={pagesPanel}
+          initialNotice={open.notice}
+        />
+      ) : (
+        <div className="layout layout-empty">
+          <aside className="sidebar sidebar-left">
+            <section className="panel panel-pages">
+              <h2 className="panel-title">{t.pages}</h2>
+              {pagesPanel}
+            </section>
+          </aside>
+          <main className="workspace workspace-empty">{loading ? <p className="empty-note">{t.loading}</p> : null}</main>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Message({ title, body, busy, children }: { readonly title: string; readonly body: string; readonly busy?: boolean; readonly children?: ReactNode }) {
+  return (
+    <div className="message-screen" aria-busy={busy}>
+      <div className="message-card">
+        <span className="brand-mark big" aria-hidden="true">
+          H
+        </span>
+        <h1>{title}</h1>
+        <p>{body}</p>
+        {children}
+      </div>
+    </div>
+  );
+}

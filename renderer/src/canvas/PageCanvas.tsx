@@ -1,0 +1,294 @@
+/**
+ * The page view: the scan drawn from pyramid tiles on its own non-listening
+ * layer, the model's shapes on another, pan and zoom. It renders the document
+ * it is given and reports intents; the editor turns those into model ops.
+ */
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
+import type Konva from 'konva';
+import type { ImageInfo } from '../../../electron/common/api/service.js';
+import type { PageDocument, Point } from '../../../electron/common/model/types.js';
+import { findLine, findRegion } from '../../../electron/common/model/ops.js';
+import { pointInPolygon } from '../../../electron/common/model/points.js';
+import type { VertexRef } from '../editor/editor-state.js';
+import { topRegionsInOrder } from '../editor/reading.js';
+import { cursor } from '../editor/cursor-store.js';
+import { levelFor, overviewLevel, tilesInView, TileStore, type TilePlacement } from './tiles.js';
+import { minScale, toImage, zoomAt, type Size, type View } from './view.js';
+import { DraftRect, RegionShape, SelectionHandles, type CanvasIntent, type Emit } from './shapes.js';
+import { OrderOverlay } from './order-overlay.js';
+import type { Palette } from './palette.js';
+
+export type Tool = 'select' | 'region' | 'split';
+
+export interface PageCanvasProps {
+  readonly doc: PageDocument;
+  readonly image: ImageInfo | null;
+  readonly fetchTile: (level: number, col: number, row: number) => Promise<Uint8Array>;
+  readonly selection: readonly string[];
+  readonly vertex: VertexRef | null;
+  readonly tool: Tool;
+  readonly showOrder: boolean;
+  readonly palette: Palette;
+  readonly view: View | null;
+  readonly label: string;
+  readonly onView: (view: View) => void;
+  readonly onViewport: (size: Size) => void;
+  readonly onIntent: Emit;
+  readonly onKeyDown: (e: ReactKeyboardEvent<HTMLDivElement>) => void;
+}
+
+type Gesture =
+  | { readonly kind: 'pan'; readonly sx: number; readonly sy: number; readonly start: View; moved: boolean; readonly clickId: string | null }
+  | { readonly kind: 'rect'; readonly from: Point; to: Point };
+
+/** The line under an image point: inside its outline, else nearest baseline within `tolerance`. */
+function lineAt(doc: PageDocument, p: Point, tolerance: number): string | null {
+  let best: { id: string; d: number } | null = null;
+  const visit = (regions: PageDocument['page']['regions']): void => {
+    for (const r of regions) {
+      for (const l of r.lines) {
+        if (l.coords && l.coords.points.length >= 3 && pointInPolygon(p, l.coords.points)) best = { id: l.id, d: 0 };
+        const b = l.baseline?.points ?? [];
+        for (let i = 0; i + 1 < b.length && best?.d !== 0; i++) {
+          const a = b[i]!;
+          const c = b[i + 1]!;
+          if (p.x < Math.min(a.x, c.x) || p.x > Math.max(a.x, c.x)) continue;
+          const y = a.x === c.x ? a.y : a.y + ((p.x - a.x) / (c.x - a.x)) * (c.y - a.y);
+          const d = Math.abs(y - p.y);
+          if (d <= tolerance && (!best || d < best.d)) best = { id: l.id, d };
+        }
+      }
+      visit(r.regions);
+    }
+  };
+  visit(doc.page.regions);
+  return (best as { id: string } | null)?.id ?? null;
+}
+
+export function PageCanvas(props: PageCanvasProps) {
+  const { doc, image, selection, vertex, tool, showOrder, palette, view, onView, onIntent } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<Size>({ width: 0, height: 0 });
+  const [gesture, setGesture] = useState<Gesture | null>(null);
+  const [hovered, setHovered] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const [space, setSpace] = useState(false);
+  const page = { width: doc.page.imageWidth || image?.width || 1, height: doc.page.imageHeight || image?.height || 1 };
+
+  // Latest props for long-lived handlers (window listeners, the tile store).
+  const latest = useRef(props);
+  latest.current = props;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      const s = { width: el.clientWidth, height: el.clientHeight };
+      setSize(s);
+      latest.current.onViewport(s);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const store = useMemo(() => {
+    let pending = false;
+    // Many tiles arrive together: redraw once per frame.
+    return new TileStore(props.fetchTile, () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        setTick((n) => n + 1);
+      });
+    });
+  }, [props.fetchTile]);
+  useEffect(() => () => store.dispose(), [store]);
+
+  // Set while a pan moved the page, so the click that ends it does not select what is under the mouse.
+  const panned = useRef(false);
+  const emit: Emit = useMemo(
+    () => (intent: CanvasIntent) => {
+      if (intent.type === 'hover') setHovered(intent.id);
+      else if (!(intent.type === 'select' && panned.current)) latest.current.onIntent(intent);
+    },
+    [],
+  );
+
+  // Space held = temporary pan, as in image editors.
+  useEffect(() => {
+    const down = (e: KeyboardEvent): void => {
+      if (e.code === 'Space' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) setSpace(true);
+    };
+    const up = (e: KeyboardEvent): void => {
+      if (e.code === 'Space') setSpace(false);
+    };
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+    };
+  }, []);
+
+  // Gestures follow the mouse outside the canvas too, and end wherever the button is released.
+  useEffect(() => {
+    if (!gesture) return;
+    const move = (e: MouseEvent): void => {
+      const v = latest.current.view;
+      const rect = box.current?.getBoundingClientRect();
+      if (!v || !rect) return;
+      if (gesture.kind === 'pan') {
+        const dx = e.clientX - gesture.sx;
+        const dy = e.clientY - gesture.sy;
+        if (Math.abs(dx) + Math.abs(dy) > 3) gesture.moved = panned.current = true;
+        if (gesture.moved) latest.current.onView({ ...gesture.start, x: gesture.start.x + dx, y: gesture.start.y + dy });
+      } else {
+        const p = toImage(v, e.clientX - rect.left, e.clientY - rect.top);
+        setGesture({ ...gesture, to: { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) } });
+      }
+    };
+    const up = (): void => {
+      if (gesture.kind === 'pan' && !gesture.moved && gesture.clickId === null) latest.current.onIntent({ type: 'select', id: null, additive: false });
+      if (gesture.kind === 'rect') latest.current.onIntent({ type: 'draw-region', from: gesture.from, to: gesture.to });
+      setGesture(null);
+    };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up, { once: true });
+    return () => {
+      window.removeEventListener('mousemove', move);
+      window.removeEventListener('mouseup', up);
+    };
+  }, [gesture, page.width, page.height]);
+
+  const onMouseDown = (e: Konva.KonvaEventObject<MouseEvent>): void => {
+    box.current?.focus({ preventScroll: true });
+    panned.current = false;
+    if (!view) return;
+    const stage = e.target.getStage();
+    const sp = stage?.getPointerPosition();
+    if (!sp) return;
+    const target = e.target;
+    if (target.name() === 'handle') return;
+    const pan = e.evt.button === 1 || space || (tool === 'select' && e.evt.button === 0);
+    if (pan) {
+      e.evt.preventDefault();
+      setGesture({ kind: 'pan', sx: e.evt.clientX, sy: e.evt.clientY, start: view, moved: false, clickId: target === stage ? null : target.id() || 'shape' });
+      return;
+    }
+    if (e.evt.button !== 0) return;
+    const p = toImage(view, sp.x, sp.y);
+    if (tool === 'region') {
+      const q = { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) };
+      setGesture({ kind: 'rect', from: q, to: q });
+    } else if (tool === 'split') {
+      const id = lineAt(doc, p, 12 / view.scale);
+      if (id) onIntent({ type: 'split', lineId: id, x: Math.round(p.x) });
+    }
+  };
+
+  const onWheel = (e: Konva.KonvaEventObject<WheelEvent>): void => {
+    e.evt.preventDefault();
+    if (!view) return;
+    const sp = e.target.getStage()?.getPointerPosition();
+    if (!sp) return;
+    if (e.evt.ctrlKey || Math.abs(e.evt.deltaY) >= Math.abs(e.evt.deltaX)) {
+      // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel as ±100.
+      const factor = Math.exp(-e.evt.deltaY * (e.evt.ctrlKey ? 0.01 : 0.0015));
+      onView(zoomAt(view, factor, sp.x, sp.y, minScale(page, size)));
+    } else onView({ ...view, x: view.x - e.evt.deltaX });
+  };
+
+  const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>): void => {
+    const sp = e.target.getStage()?.getPointerPosition();
+    if (view && sp) {
+      const p = toImage(view, sp.x, sp.y);
+      cursor.set(p.x >= 0 && p.y >= 0 && p.x <= page.width && p.y <= page.height ? { x: Math.round(p.x), y: Math.round(p.y) } : null);
+    }
+  };
+
+  // The one selected element gets handles.
+  const selectedId = selection.length === 1 ? selection[0]! : null;
+  const handlesTarget = useMemo(() => {
+    if (!selectedId || tool !== 'select') return null;
+    const l = findLine(doc, selectedId)?.line;
+    if (l) return { id: l.id, coords: l.coords?.points ?? [], baseline: l.baseline?.points ?? null };
+    const r = findRegion(doc, selectedId);
+    return r ? { id: r.id, coords: r.coords?.points ?? [], baseline: null } : null;
+  }, [doc, selectedId, tool]);
+
+  const selectedKeyOf = (regionIds: Set<string>): string => selection.filter((id) => regionIds.has(id)).join('\n');
+  const idsByRegion = useMemo(() => {
+    const m = new Map<string, Set<string>>();
+    const collect = (r: PageDocument['page']['regions'][number], into: Set<string>): void => {
+      into.add(r.id);
+      for (const l of r.lines) into.add(l.id);
+      for (const s of r.regions) collect(s, into);
+    };
+    for (const r of doc.page.regions) {
+      const s = new Set<string>();
+      collect(r, s);
+      m.set(r.id, s);
+    }
+    return m;
+  }, [doc]);
+
+  const tiles: { t: TilePlacement; img: ImageBitmap }[] = [];
+  if (image && view && size.width > 0) {
+    void tick;
+    const dpr = window.devicePixelRatio || 1;
+    const overview = overviewLevel(image);
+    const level = Math.max(overview, levelFor(image, page, view.scale, dpr));
+    const levels = level === overview ? [overview] : [overview, level];
+    for (const lv of levels) {
+      for (const t of tilesInView(image, page, lv, view, size)) {
+        const img = store.get(t);
+        if (img) tiles.push({ t, img });
+      }
+    }
+  }
+
+  const cursorStyle = gesture?.kind === 'pan' && gesture.moved ? 'grabbing' : space ? 'grab' : tool === 'region' ? 'crosshair' : tool === 'split' ? 'col-resize' : hovered ? 'pointer' : 'default';
+  const orderRegions = useMemo(() => topRegionsInOrder(doc), [doc]);
+
+  return (
+    <div
+      ref={box}
+      className="page-canvas"
+      tabIndex={0}
+      role="application"
+      aria-label={props.label}
+      aria-roledescription="page editor"
+      // Lets tests (and people debugging) map image pixels to screen pixels.
+      data-view={view ? `${view.scale} ${view.x} ${view.y}` : ''}
+      data-tool={tool}
+      style={{ cursor: cursorStyle, background: palette.surround }}
+      onKeyDown={props.onKeyDown}
+      onContextMenu={(e) => e.preventDefault()}
+    >
+      {view && size.width > 0 && (
+        <Stage width={size.width} height={size.height} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} onMouseDown={onMouseDown} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
+          <Layer listening={false}>
+            <Rect x={0} y={0} width={page.width} height={page.height} fill="#fbfaf7" shadowColor={palette.pageShadow} shadowBlur={18} shadowOpacity={1} shadowForStrokeEnabled={false} />
+            {tiles.map(({ t, img }) => (
+              <KImage key={t.key} image={img} x={t.x} y={t.y} width={t.width} height={t.height} />
+            ))}
+          </Layer>
+          <Layer listening={tool === 'select' && !space}>
+            {doc.page.regions.map((r) => (
+              <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} emit={emit} />
+            ))}
+            <OrderOverlay regions={orderRegions} scale={view.scale} palette={palette} showArrows={showOrder} />
+            <SelectionHandles target={handlesTarget} vertex={vertex} scale={view.scale} palette={palette} bounds={page} emit={emit} />
+            {gesture?.kind === 'rect' && (
+              <Group listening={false}>
+                <DraftRect from={gesture.from} to={gesture.to} palette={palette} />
+              </Group>
+            )}
+          </Layer>
+        </Stage>
+      )}
+    </div>
+  );
+}

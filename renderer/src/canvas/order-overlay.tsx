@@ -1,0 +1,48 @@
+/** Reading-order arrows between region centres, and each region's number; never listens to the mouse. */
+import { Arrow, Circle, Group, Text } from 'react-konva';
+import type { Region } from '../../../electron/common/model/types.js';
+import { bbox } from '../../../electron/common/model/points.js';
+import type { Palette } from './palette.js';
+
+interface Props {
+  readonly regions: readonly Region[];
+  readonly scale: number;
+  readonly palette: Palette;
+  readonly showArrows: boolean;
+}
+
+export function OrderOverlay({ regions, scale, palette, showArrows }: Props) {
+  const marks = regions.flatMap((r) => {
+    const b = bbox(r.coords?.points ?? []);
+    return b ? [{ id: r.id, cx: (b.minX + b.maxX) / 2, cy: (b.minY + b.maxY) / 2, x: b.minX, y: b.minY }] : [];
+  });
+  const k = 1 / scale; // badges keep their screen size
+  return (
+    <Group listening={false}>
+      {showArrows &&
+        marks.slice(1).map((m, i) => {
+          const prev = marks[i]!;
+          return (
+            <Arrow
+              key={`${prev.id}>${m.id}`}
+              points={[prev.cx, prev.cy, m.cx, m.cy]}
+              stroke={palette.order}
+              fill={palette.order}
+              strokeWidth={2}
+              strokeScaleEnabled={false}
+              pointerLength={10 * k}
+              pointerWidth={10 * k}
+              dash={[8 * k, 5 * k]}
+              opacity={0.85}
+            />
+          );
+        })}
+      {marks.map((m, i) => (
+        <Group key={m.id} x={m.x} y={m.y} scaleX={k} scaleY={k}>
+          <Circle radius={11} fill={palette.order} opacity={0.92} />
+          <Text text={String(i + 1)} fontSize={12} fontStyle="bold" fill={palette.orderText} width={22} height={22} offsetX={11} offsetY={7} align="center" />
+        </Group>
+      ))}
+    </Group>
+  );
+}

@@ -1,0 +1,317 @@
+/**
+ * One open page: the editor state (document, history, selection), the canvas,
+ * the panels, keyboard shortcuts and saving. Mounted afresh for every page.
+ */
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
+import type { ImageInfo, StudioService } from '../../../electron/common/api/service.js';
+import type { MenuCommand, StudioBridge } from '../../../electron/common/api/bridge.js';
+import type { PageDocument } from '../../../electron/common/model/types.js';
+import { findLine, findRegion } from '../../../electron/common/model/ops.js';
+import { redoLabel, undoLabel } from '../../../electron/common/model/history.js';
+import { bbox } from '../../../electron/common/model/points.js';
+import { writeDocument } from '../../../electron/common/formats/document-io.js';
+import { strings as t } from '../i18n/strings.js';
+import { editorReducer, initialEditorState } from './editor-state.js';
+import { useEditorCommands } from './use-editor-commands.js';
+import { linesInReadingOrder, topRegionsInOrder } from './reading.js';
+import { PageCanvas, type Tool } from '../canvas/PageCanvas.js';
+import { PALETTES, type Theme } from '../canvas/palette.js';
+import { ensureVisible, fitView, minScale, panBy, zoomAt, type Size, type View } from '../canvas/view.js';
+import type { CanvasIntent } from '../canvas/shapes.js';
+import { Toolbar, type ToolbarProps } from '../panels/Toolbar.js';
+import { ReadingOrderList } from '../panels/ReadingOrderList.js';
+import { TranscriptionPanel } from '../panels/TranscriptionPanel.js';
+import { StatusBar } from '../panels/StatusBar.js';
+import { ShortcutsDialog } from '../panels/ShortcutsDialog.js';
+
+export interface PageEditorProps {
+  readonly service: StudioService;
+  readonly bridge: StudioBridge | undefined;
+  readonly pageId: string;
+  readonly pageName: string;
+  readonly doc: PageDocument;
+  readonly revision: string | null;
+  readonly image: ImageInfo | null;
+  readonly theme: Theme;
+  readonly onToggleTheme: () => void;
+  readonly onDirty: (dirty: boolean) => void;
+  readonly onSaved: () => void;
+  readonly onStepPage: (step: -1 | 1) => void;
+  /** The left column above the reading order (the page list). */
+  readonly pagesPanel: ReactNode;
+  readonly initialNotice: string | null;
+}
+
+const isTextField = (el: EventTarget | null): boolean => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
+
+export function PageEditor(props: PageEditorProps) {
+  const { service, bridge, pageId, image, theme } = props;
+  const [state, dispatch] = useReducer(editorReducer, props.doc, initialEditorState);
+  const cmd = useEditorCommands(state, dispatch);
+  const [tool, setTool] = useState<Tool>('select');
+  const [view, setView] = useState<View | null>(null);
+  const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
+  const [showOrder, setShowOrder] = useState(true);
+  const [saving, setSaving] = useState(false);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const revision = useRef(props.revision);
+  const { doc } = state;
+  const dirty = doc !== state.saved;
+  const page = useMemo(() => ({ width: doc.page.imageWidth || image?.width || 1, height: doc.page.imageHeight || image?.height || 1 }), [doc.page.imageWidth, doc.page.imageHeight, image]);
+
+  useEffect(() => props.onDirty(dirty), [dirty]);
+  useEffect(() => {
+    if (props.initialNotice) dispatch({ type: 'notice', kind: 'info', text: props.initialNotice });
+  }, [props.initialNotice]);
+
+  const fetchTile = useCallback((level: number, col: number, row: number) => service.getTile(pageId, level, col, row), [service, pageId]);
+
+  const onViewport = useCallback(
+    (size: Size) => {
+      setViewport(size);
+      setView((v) => v ?? (size.width > 0 && size.height > 0 ? fitView(page, size) : null));
+    },
+    [page],
+  );
+
+  const zoom = useCallback(
+    (how: 'in' | 'out' | 'fit' | 'actual') => {
+      setView((v) => {
+        if (!v || viewport.width === 0) return v;
+        const cx = viewport.width / 2;
+        const cy = viewport.height / 2;
+        if (how === 'fit') return fitView(page, viewport);
+        if (how === 'actual') return zoomAt(v, 1 / v.scale, cx, cy, 0);
+        return zoomAt(v, how === 'in' ? 1.25 : 0.8, cx, cy, minScale(page, viewport));
+      });
+    },
+    [page, viewport],
+  );
+
+  const save = useCallback(async () => {
+    if (saving) return;
+    const docToSave = state.doc;
+    setSaving(true);
+    try {
+      // Without a target: the page's own format and version, keeping everything it was read with.
+      const { xml } = writeDocument(docToSave);
+      const r = await service.savePage(pageId, xml, revision.current);
+      revision.current = r.revision;
+      dispatch({ type: 'saved', doc: docToSave });
+      dispatch({ type: 'notice', kind: 'info', text: t.savedAs(r.xmlPath) });
+      props.onSaved();
+    } catch (e) {
+      dispatch({ type: 'notice', kind: 'error', text: t.saveFailed((e as Error).message) });
+    } finally {
+      setSaving(false);
+    }
+  }, [saving, state.doc, service, pageId, props]);
+
+  const onIntent = useCallback(
+    (i: CanvasIntent) => {
+      switch (i.type) {
+        case 'select':
+          return cmd.select(i.id, i.additive, i.vertex);
+        case 'drag-vertex':
+          return cmd.dragVertex(i.vertex, i.to, i.phase);
+        case 'insert-vertex':
+          return cmd.insertVertex(i.ref, i.index, i.at);
+        case 'draw-region':
+          return cmd.drawRegion(i.from, i.to, view ? 6 / view.scale : 4);
+        case 'split':
+          return cmd.splitLine(i.lineId, i.x);
+        default:
+          return undefined;
+      }
+    },
+    [cmd, view],
+  );
+
+  // Commands shared by toolbar, keys and the desktop menu.
+  const run = useCallback(
+    (c: Parameters<ToolbarProps['onCommand']>[0] | MenuCommand) => {
+      switch (c) {
+        case 'merge':
+          return cmd.mergeSelected();
+        case 'delete':
+          return cmd.deleteSelection();
+        case 'undo':
+          return isTextField(document.activeElement) ? void document.execCommand('undo') : cmd.undo();
+        case 'redo':
+          return isTextField(document.activeElement) ? void document.execCommand('redo') : cmd.redo();
+        case 'save':
+          return void save();
+        case 'zoom-in':
+          return zoom('in');
+        case 'zoom-out':
+          return zoom('out');
+        case 'zoom-fit':
+          return zoom('fit');
+        case 'zoom-actual':
+          return zoom('actual');
+        case 'toggle-order':
+          return setShowOrder((s) => !s);
+        case 'toggle-theme':
+          return props.onToggleTheme();
+        case 'shortcuts':
+          return setShortcutsOpen(true);
+        case 'next-page':
+          return props.onStepPage(1);
+        case 'previous-page':
+          return props.onStepPage(-1);
+        default:
+          return undefined;
+      }
+    },
+    [cmd, save, zoom, props],
+  );
+
+  // Desktop: the menu sends commands and shows Undo/Redo labels.
+  const runRef = useRef(run);
+  runRef.current = run;
+  useEffect(() => bridge?.onCommand((c) => runRef.current(c)), [bridge]);
+  const uLabel = undoLabel(state.history);
+  const rLabel = redoLabel(state.history);
+  useEffect(() => {
+    const title = `${dirty ? '\u2022 ' : ''}${props.pageName} \u2014 ${t.appName}`;
+    document.title = title;
+    bridge?.setMenuState({ undoLabel: uLabel ?? null, redoLabel: rLabel ?? null, canSave: dirty, title });
+  }, [bridge, uLabel, rLabel, dirty, props.pageName]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent): void => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  // Keys that work anywhere in the window (text fields keep their own editing keys).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (shortcutsOpen || e.defaultPrevented) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const k = e.key.toLowerCase();
+      if (mod) {
+        // In the desktop app the menu owns these accelerators.
+        if (bridge) return;
+        if (k === 's') run('save');
+        else if (k === 'z' && !isTextField(e.target)) run(e.shiftKey ? 'redo' : 'undo');
+        else if (k === 'y' && !isTextField(e.target)) run('redo');
+        else if (e.key === 'PageDown') run('next-page');
+        else if (e.key === 'PageUp') run('previous-page');
+        else return;
+        e.preventDefault();
+        return;
+      }
+      if (isTextField(e.target) || e.altKey) return;
+      if (k === 'v') setTool('select');
+      else if (k === 'r') setTool('region');
+      else if (k === 's') setTool('split');
+      else if (k === 'm') run('merge');
+      else if (k === 'o') run('toggle-order');
+      else if (k === '?') run('shortcuts');
+      else if (k === '+' || k === '=') run('zoom-in');
+      else if (k === '-' || k === '_') run('zoom-out');
+      else if (k === '0') run('zoom-fit');
+      else if (k === '1') run('zoom-actual');
+      else if (e.key === 'Escape') {
+        dispatch({ type: 'cancel' });
+        if (tool !== 'select') setTool('select');
+        else cmd.select(null, false);
+      } else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [bridge, run, cmd, tool, shortcutsOpen]);
+
+  // Keys for the focused canvas: panning, nudging the selected point, moving between lines.
+  const onCanvasKey = (e: ReactKeyboardEvent<HTMLDivElement>): void => {
+    const step = e.shiftKey ? 10 : 1;
+    const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const dir = arrows[e.key];
+    if (dir && state.vertex) cmd.nudgeVertex(dir[0] * step, dir[1] * step);
+    else if (dir && view) setView(panBy(view, -dir[0] * 60 * step, -dir[1] * 60 * step));
+    else if (e.key === 'Tab') cmd.stepLine(e.shiftKey ? -1 : 1);
+    else if (e.key === 'Delete' || e.key === 'Backspace') cmd.deleteSelection();
+    else if (e.key === 'Enter') document.querySelector<HTMLInputElement>('.line-input')?.focus();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  // Keep the selected element in sight when it was chosen from a list or by keys.
+  const selected = state.selection.length === 1 ? state.selection[0]! : null;
+  useEffect(() => {
+    if (!selected || viewport.width === 0) return;
+    const el = findLine(doc, selected)?.line ?? findRegion(doc, selected);
+    const b = bbox(el?.coords?.points ?? (el && 'baseline' in el ? el.baseline?.points : undefined) ?? []);
+    if (b) setView((v) => (v ? ensureVisible(v, viewport, b) : v));
+  }, [selected]);
+
+  const lines = useMemo(() => linesInReadingOrder(doc), [doc]);
+  const regions = useMemo(() => topRegionsInOrder(doc), [doc]);
+  const selectedLine = selected && findLine(doc, selected) ? selected : null;
+  const canMerge = state.selection.filter((id) => findLine(doc, id)).length >= 2;
+  const regionCount = useMemo(() => {
+    let n = 0;
+    const walk = (rs: PageDocument['page']['regions']): void => rs.forEach((r) => ((n += 1), walk(r.regions)));
+    walk(doc.page.regions);
+    return n;
+  }, [doc]);
+
+  return (
+    <div className="layout">
+      <aside className="sidebar sidebar-left" aria-label={`${t.pages} / ${t.readingOrder}`}>
+        <section className="panel panel-pages">
+          <h2 className="panel-title">{t.pages}</h2>
+          {props.pagesPanel}
+        </section>
+        <section className="panel panel-order">
+          <h2 className="panel-title">{t.readingOrder}</h2>
+          <ReadingOrderList regions={regions} selection={state.selection} onSelect={(id, add) => cmd.select(id, add)} onMove={cmd.moveRegion} />
+        </section>
+      </aside>
+      <main className="workspace">
+        <Toolbar
+          tool={tool}
+          onTool={setTool}
+          canMerge={canMerge}
+          canDelete={state.selection.length > 0 || state.vertex !== null}
+          undoLabel={uLabel}
+          redoLabel={rLabel}
+          dirty={dirty}
+          saving={saving}
+          zoomPercent={Math.round((view?.scale ?? 1) * 100)}
+          showOrder={showOrder}
+          theme={theme}
+          onCommand={run}
+        />
+        <PageCanvas
+          doc={doc}
+          image={image}
+          fetchTile={fetchTile}
+          selection={state.selection}
+          vertex={state.vertex}
+          tool={tool}
+          showOrder={showOrder}
+          palette={PALETTES[theme]}
+          view={view}
+          label={t.canvasLabel(props.pageName)}
+          onView={setView}
+          onViewport={onViewport}
+          onIntent={onIntent}
+          onKeyDown={onCanvasKey}
+        />
+        <StatusBar pageName={props.pageName} width={page.width} height={page.height} regions={regionCount} lines={lines.length} selected={state.selection.length} notice={state.notice} />
+      </main>
+      <aside className="sidebar sidebar-right">
+        <section className="panel panel-transcription">
+          <h2 className="panel-title">{t.transcription}</h2>
+          <TranscriptionPanel lines={lines} selectedLine={selectedLine} onSelect={cmd.selectLine} onCommit={cmd.commitText} />
+        </section>
+      </aside>
+      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/** Reading-order views of a document the panels and keyboard navigation share. */
+import type { PageDocument, Region, TextLine } from '../../../electron/common/model/types.js';
+import { findRegion, regionsInReadingOrder } from '../../../electron/common/model/ops.js';
+
+export interface LineInOrder {
+  readonly line: TextLine;
+  readonly region: Region;
+}
+
+/** Every text line, region by region in reading order, lines in their region's order. */
+export function linesInReadingOrder(doc: PageDocument): LineInOrder[] {
+  const out: LineInOrder[] = [];
+  for (const id of regionsInReadingOrder(doc)) {
+    const region = findRegion(doc, id);
+    if (region) for (const line of region.lines) out.push({ line, region });
+  }
+  return out;
+}
+
+/** Top-level regions in reading order: what the reading-order list shows and setRegionOrder takes. */
+export function topRegionsInOrder(doc: PageDocument): Region[] {
+  const top = new Map(doc.page.regions.map((r) => [r.id, r]));
+  return regionsInReadingOrder(doc).flatMap((id) => top.get(id) ?? []);
+}
+
+export function lineText(line: TextLine): string {
+  return line.textEquivs[0]?.unicode ?? '';
+}
+
+/** Moves one item of a list to a new index (for reorder by drag or keys). */
+export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
+  const out = [...list];
+  const [item] = out.splice(from, 1);
+  out.splice(Math.max(0, Math.min(out.length, to)), 0, item!);
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * Turns user intents (canvas gestures, panel actions, keys) into model ops on
+ * the editor state. Each function names its undo label; none mutates anything.
+ */
+import { useMemo, useRef, type Dispatch } from 'react';
+import type { PageDocument, Point } from '../../../electron/common/model/types.js';
+import {
+  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mergeLines, movePoint, newId, setLineText, setRegionOrder, splitLine, type ShapeRef,
+} from '../../../electron/common/model/ops.js';
+import { strings as t } from '../i18n/strings.js';
+import type { EditorAction, EditorState, VertexRef } from './editor-state.js';
+import { lineText, linesInReadingOrder, moveItem, topRegionsInOrder } from './reading.js';
+
+export interface EditorCommands {
+  select(id: string | null, additive: boolean, vertex?: VertexRef | null): void;
+  selectLine(id: string): void;
+  dragVertex(vertex: VertexRef, to: Point, phase: 'move' | 'end'): void;
+  nudgeVertex(dx: number, dy: number): void;
+  insertVertex(ref: ShapeRef, index: number, at: Point): void;
+  drawRegion(from: Point, to: Point, minSize: number): void;
+  splitLine(lineId: string, x: number): void;
+  mergeSelected(): void;
+  deleteSelection(): void;
+  moveRegion(from: number, to: number): void;
+  commitText(lineId: string, text: string, move: -1 | 0 | 1): void;
+  stepLine(step: -1 | 1): void;
+  undo(): void;
+  redo(): void;
+}
+
+export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorAction>): EditorCommands {
+  // Commands read the latest state without being recreated on every edit.
+  const ref = useRef(state);
+  ref.current = state;
+  return useMemo<EditorCommands>(() => {
+    const doc = (): PageDocument => ref.current.doc;
+    const edit = (label: string, fn: (d: PageDocument) => PageDocument, select?: readonly string[], vertex?: VertexRef | null): void =>
+      dispatch({ type: 'edit', label, edit: fn, ...(select && { select }), ...(vertex !== undefined && { vertex }) });
+    const neighbourLine = (id: string | undefined, step: number): string | undefined => {
+      const lines = linesInReadingOrder(doc());
+      if (!lines.length) return undefined;
+      const i = lines.findIndex((l) => l.line.id === id);
+      if (i < 0) return lines[step > 0 ? 0 : lines.length - 1]!.line.id;
+      return lines[Math.max(0, Math.min(lines.length - 1, i + step))]!.line.id;
+    };
+    return {
+      select(id, additive, vertex) {
+        const cur = ref.current.selection;
+        if (id === null) {
+          if (!additive) dispatch({ type: 'select', ids: [] });
+          return;
+        }
+        const ids = additive ? (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]) : [id];
+        dispatch({ type: 'select', ids, ...(vertex !== undefined && { vertex }) });
+      },
+      selectLine(id) {
+        dispatch({ type: 'select', ids: [id] });
+      },
+      dragVertex(vertex, to, phase) {
+        dispatch({ type: 'preview', edit: (d) => movePoint(d, vertex.ref, vertex.index, to) });
+        if (phase === 'end') dispatch({ type: 'commit', label: vertex.ref.shape === 'baseline' ? t.editMoveBaselinePoint : t.editMovePolygonPoint });
+      },
+      nudgeVertex(dx, dy) {
+        const v = ref.current.vertex;
+        if (!v) return;
+        const d = doc();
+        const line = findLine(d, v.ref.id)?.line;
+        const pts = v.ref.shape === 'baseline' ? line?.baseline?.points : (line ?? findRegion(d, v.ref.id))?.coords?.points;
+        const p = pts?.[v.index];
+        if (!p) return;
+        const to = { x: Math.max(0, Math.min(d.page.imageWidth, p.x + dx)), y: Math.max(0, Math.min(d.page.imageHeight, p.y + dy)) };
+        edit(v.ref.shape === 'baseline' ? t.editMoveBaselinePoint : t.editMovePolygonPoint, (x) => movePoint(x, v.ref, v.index, to));
+      },
+      insertVertex(shapeRef, index, at) {
+        edit(t.editInsertPoint, (d) => insertPoint(d, shapeRef, index, at), [shapeRef.id], { ref: shapeRef, index });
+      },
+      drawRegion(from, to, minSize) {
+        const x0 = Math.round(Math.min(from.x, to.x));
+        const y0 = Math.round(Math.min(from.y, to.y));
+        const x1 = Math.round(Math.max(from.x, to.x));
+        const y1 = Math.round(Math.max(from.y, to.y));
+        if (x1 - x0 < minSize || y1 - y0 < minSize) return; // a click, not a rectangle
+        const id = newId(doc(), 'r');
+        const points = [{ x: x0, y: y0 }, { x: x1, y: y0 }, { x: x1, y: y1 }, { x: x0, y: y1 }];
+        edit(t.editDrawRegion, (d) => addRegion(d, { kind: 'TextRegion', id, coords: { points } }), [id], null);
+      },
+      splitLine(lineId, x) {
+        const id = newId(doc(), `${lineId}_`);
+        edit(t.editSplitLine, (d) => splitLine(d, lineId, x, id), [id], null);
+      },
+      mergeSelected() {
+        const order = linesInReadingOrder(doc()).map((l) => l.line.id);
+        const ids = order.filter((id) => ref.current.selection.includes(id));
+        if (ids.length < 2) return dispatch({ type: 'notice', kind: 'error', text: t.mergeNeedsTwo });
+        edit(t.editMergeLines, (d) => mergeLines(d, ids), [ids[0]!], null);
+      },
+      deleteSelection() {
+        const { vertex, selection } = ref.current;
+        if (vertex) edit(t.editDeletePoint, (d) => deletePoint(d, vertex.ref, vertex.index), undefined, null);
+        else if (selection.length) edit(t.editDelete, (d) => deleteElements(d, selection), [], null);
+      },
+      moveRegion(from, to) {
+        const ids = topRegionsInOrder(doc()).map((r) => r.id);
+        if (to < 0 || to >= ids.length || from === to) return;
+        edit(t.editReorderRegions, (d) => setRegionOrder(d, moveItem(ids, from, to)), [ids[from]!]);
+      },
+      commitText(lineId, text, move) {
+        const next = move === 0 ? lineId : (neighbourLine(lineId, move) ?? lineId);
+        const hit = findLine(doc(), lineId);
+        if (hit && lineText(hit.line) !== text) {
+          // Unchanged text returns the same document, which history does not record.
+          edit(t.editText, (d) => (lineText(findLine(d, lineId)?.line ?? hit.line) === text ? d : setLineText(d, lineId, text)), move === 0 ? undefined : [next], null);
+        } else if (move !== 0) dispatch({ type: 'select', ids: [next] });
+      },
+      stepLine(step) {
+        const next = neighbourLine(ref.current.selection[0], step);
+        if (next) dispatch({ type: 'select', ids: [next] });
+      },
+      undo: () => dispatch({ type: 'undo' }),
+      redo: () => dispatch({ type: 'redo' }),
+    };
+  }, [dispatch]);
+}
+

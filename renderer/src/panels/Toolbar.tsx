@@ -1,0 +1,96 @@
+/** Tools, edit commands, zoom and theme. Every button has an accessible name and a tooltip with its key. */
+import type { ReactNode } from 'react';
+import { strings as t } from '../i18n/strings.js';
+import type { Tool } from '../canvas/PageCanvas.js';
+import type { Theme } from '../canvas/palette.js';
+import { icons } from './icons.js';
+
+export interface ToolbarProps {
+  readonly tool: Tool;
+  readonly onTool: (tool: Tool) => void;
+  readonly canMerge: boolean;
+  readonly canDelete: boolean;
+  readonly undoLabel: string | undefined;
+  readonly redoLabel: string | undefined;
+  readonly dirty: boolean;
+  readonly saving: boolean;
+  readonly zoomPercent: number;
+  readonly showOrder: boolean;
+  readonly theme: Theme;
+  readonly onCommand: (command: 'merge' | 'delete' | 'undo' | 'redo' | 'save' | 'zoom-in' | 'zoom-out' | 'zoom-fit' | 'zoom-actual' | 'toggle-order' | 'toggle-theme' | 'shortcuts') => void;
+}
+
+function Button({ label, onClick, disabled, pressed, children, className }: { readonly label: string; readonly onClick: () => void; readonly disabled?: boolean; readonly pressed?: boolean; readonly children: ReactNode; readonly className?: string }) {
+  return (
+    <button type="button" className={`tb-button ${className ?? ''}`} aria-label={label} title={label} onClick={onClick} disabled={disabled} {...(pressed !== undefined && { 'aria-pressed': pressed })}>
+      {children}
+    </button>
+  );
+}
+
+export function Toolbar(p: ToolbarProps) {
+  const tools: [Tool, string, ReactNode][] = [
+    ['select', t.toolSelect, icons.select],
+    ['region', t.toolRegion, icons.region],
+    ['split', t.toolSplit, icons.split],
+  ];
+  return (
+    <div className="toolbar" role="toolbar" aria-label={t.tools}>
+      <div className="tb-group" role="radiogroup" aria-label={t.tools}>
+        {tools.map(([tool, label, icon]) => (
+          <button key={tool} type="button" role="radio" aria-checked={p.tool === tool} className={`tb-button ${p.tool === tool ? 'is-active' : ''}`} aria-label={label} title={label} data-tool={tool} onClick={() => p.onTool(tool)}>
+            {icon}
+          </button>
+        ))}
+      </div>
+      <div className="tb-group">
+        <Button label={t.mergeLines} onClick={() => p.onCommand('merge')} disabled={!p.canMerge}>
+          {icons.merge}
+        </Button>
+        <Button label={t.deleteSelection} onClick={() => p.onCommand('delete')} disabled={!p.canDelete}>
+          {icons.trash}
+        </Button>
+      </div>
+      <div className="tb-group">
+        <Button label={t.undo(p.undoLabel)} onClick={() => p.onCommand('undo')} disabled={!p.undoLabel}>
+          {icons.undo}
+        </Button>
+        <Button label={t.redo(p.redoLabel)} onClick={() => p.onCommand('redo')} disabled={!p.redoLabel}>
+          {icons.redo}
+        </Button>
+      </div>
+      <div className="tb-group">
+        <Button label={t.zoomOut} onClick={() => p.onCommand('zoom-out')}>
+          {icons.zoomOut}
+        </Button>
+        <button type="button" className="tb-button tb-zoom" aria-label={`${t.zoomActual}: ${t.zoomLevel(p.zoomPercent)}`} title={t.zoomActual} onClick={() => p.onCommand('zoom-actual')}>
+          {t.zoomLevel(p.zoomPercent)}
+        </button>
+        <Button label={t.zoomIn} onClick={() => p.onCommand('zoom-in')}>
+          {icons.zoomIn}
+        </Button>
+        <Button label={t.zoomFit} onClick={() => p.onCommand('zoom-fit')}>
+          {icons.fit}
+        </Button>
+      </div>
+      <div className="tb-group">
+        <Button label={t.showOrder} onClick={() => p.onCommand('toggle-order')} pressed={p.showOrder}>
+          {icons.order}
+        </Button>
+      </div>
+      <div className="tb-spacer" />
+      <div className="tb-group">
+        <Button label={t.shortcuts} onClick={() => p.onCommand('shortcuts')}>
+          {icons.keyboard}
+        </Button>
+        <Button label={p.theme === 'dark' ? t.themeToLight : t.themeToDark} onClick={() => p.onCommand('toggle-theme')}>
+          {p.theme === 'dark' ? icons.sun : icons.moon}
+        </Button>
+        <button type="button" className={`tb-save ${p.dirty ? 'is-dirty' : ''}`} aria-label={t.save} title={t.save} onClick={() => p.onCommand('save')} disabled={!p.dirty || p.saving}>
+          {icons.save}
+          <span>{p.dirty ? t.saveShort : t.saved}</span>
+        </button>
+      </div>
+    </div>
+  );
+}
