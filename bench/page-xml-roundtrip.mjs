@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
 const out = path.join(root, '.cache/bench/document-io.mjs');
-await build({ entryPoints: [path.join(root, 'electron/common/formats/document-io.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'warning' });
+await build({ entryPoints: [path.join(root, 'electron/common/formats/document-io.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'warning' });
 const { readDocument, writeDocument } = await import(pathToFileURL(out).href);
 
 function syntheticPage(lines) {

@@ -23,7 +23,7 @@ const PRELOAD = path.join(__dirname, 'preload.cjs');
 const stateFile = (): string => path.join(app.getPath('userData'), 'window-state.json');
 
 // Must happen before `ready`: app:// behaves like https (secure context, own origin).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } }]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let win: BrowserWindow | null = null;
 let menuState: MenuState = INITIAL_MENU_STATE;

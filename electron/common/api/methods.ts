@@ -18,7 +18,7 @@ export const pageId = str({
   max: 1024,
   min: 1,
   test: (s) => {
-    if (/[\0-\x1f]/.test(s)) return 'contains control characters';
+    if ([...s].some((c) => c.charCodeAt(0) < 0x20)) return 'contains control characters';
     if (s.startsWith('/') || s.includes('\\') || /^[a-zA-Z]:/.test(s)) return 'must be a relative path with forward slashes';
     if (s.split('/').some((seg) => seg === '..' || seg === '.' || seg === '')) return 'must not contain empty, "." or ".." segments';
     return undefined;

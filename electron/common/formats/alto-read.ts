@@ -124,13 +124,15 @@ function takeShape(r: Reading, local: string, el: XmlElement): boolean {
   return true;
 }
 
-/** ALTO 4.2+: "x1,y1 x2,y2 …" or "x1 y1 x2 y2 …"; before: one number, the y of a horizontal baseline. */
-function baselineOf(ctx: Ctx, el: XmlElement, text: string, coords: Shape | undefined): Shape | undefined {
+/**
+ * ALTO 4.2+: "x1,y1 x2,y2 …" or "x1 y1 x2 y2 …"; before: one number, the y of a
+ * horizontal baseline running from HPOS to HPOS+WIDTH.
+ */
+function baselineOf(ctx: Ctx, el: XmlElement, text: string, box: Box | undefined): Shape | undefined {
   const t = text.trim();
   if (t === '') return undefined;
   if (!/[\s,]/.test(t)) {
     const y = Number(t);
-    const box = coords && bbox(coords.points);
     if (Number.isFinite(y) && box) return { points: [{ x: box.minX, y }, { x: box.maxX, y }] };
   } else {
     const pts = parsePoints(t);
@@ -173,7 +175,8 @@ function readLine(ctx: Ctx, el: XmlElement): TextLine {
     return takeShape(r, local, c);
   });
   const coords = coordsOf(ctx, r);
-  const baseline = r.typed.BASELINE !== undefined ? baselineOf(ctx, el, r.typed.BASELINE, coords) : undefined;
+  const box = r.box() ?? (coords && bbox(coords.points));
+  const baseline = r.typed.BASELINE !== undefined ? baselineOf(ctx, el, r.typed.BASELINE, box) : undefined;
   const custom = customOf(ctx, r);
   const unicode = words.map((w) => w.textEquivs[0]?.unicode ?? '').join(' ') + hyp;
   Object.assign(r.snapshot, { coords, baseline, custom, words });

@@ -7,6 +7,7 @@
  */
 import type { XmlElement } from '../xml/xml-node.js';
 import { attr } from '../xml/xml-node.js';
+import { parseCustom } from '../model/custom-attr.js';
 
 export interface StructureLabel {
   readonly type: string;
@@ -25,42 +26,23 @@ export function formatLabel(s: StructureLabel): string {
   return s.type + (s.subtype ? `:${s.subtype}` : '') + (s.number ? `#${s.number}` : '');
 }
 
-interface CustomEntry {
-  readonly name: string;
-  readonly props: Readonly<Record<string, string>>;
-}
-
 /** PAGE custom values escape what would break the syntax as \uXXXX (Transkribus writes spaces as \u0020). */
 function decode(v: string): string {
   return v.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 function encode(v: string): string {
-  return v.replace(/[\s;:{}\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Parses a PAGE custom attribute: `name {key:value; key:value;} name {…}`. */
-export function customEntries(custom: string | undefined): CustomEntry[] {
-  const out: CustomEntry[] = [];
-  if (!custom) return out;
-  for (const m of custom.matchAll(/([^\s{}]+)\s*\{([^}]*)\}/g)) {
-    const props: Record<string, string> = {};
-    for (const part of m[2]!.split(';')) {
-      const i = part.indexOf(':');
-      if (i < 0) continue;
-      props[part.slice(0, i).trim()] = decode(part.slice(i + 1).trim());
-    }
-    out.push({ name: m[1]!, props });
-  }
-  return out;
+  return v.replace(/[;{}\\]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The structure type a custom attribute names, if any. */
 export function structureOf(custom: string | undefined): StructureLabel | undefined {
-  const e = customEntries(custom).find((c) => c.name === 'structure' && c.props.type);
-  if (!e) return undefined;
-  const { type, subtype, number } = e.props;
-  return { type: type!, ...(subtype && { subtype }), ...(number && { number }) };
+  const s = parseCustom(custom).structure;
+  if (!s?.type) return undefined;
+  const [type, subtype, number] = [s.type, s.subtype, s.number].map((v) => (v ? decode(v) : undefined));
+  // A whole label in `type` ("HeadingLine:title", as a label picker may set it) is split like one.
+  const label = parseLabel(type!) ?? { type: type! };
+  return { ...label, ...(subtype && { subtype }), ...(number && { number }) };
 }
 
 /** The custom attribute that records a structure type, as PAGE tools write it. */
@@ -73,7 +55,7 @@ export function structureCustom(s: StructureLabel): string {
 
 /** Custom entries ALTO has no place for (readingOrder is carried by element order). */
 export function unmappedCustom(custom: string | undefined): string[] {
-  return customEntries(custom).map((e) => e.name).filter((n) => n !== 'structure' && n !== 'readingOrder');
+  return Object.keys(parseCustom(custom)).filter((n) => n !== 'structure' && n !== 'readingOrder');
 }
 
 export const TAG_ELEMENTS: ReadonlySet<string> = new Set(['LayoutTag', 'StructureTag', 'RoleTag', 'NamedEntityTag', 'OtherTag']);

@@ -8,6 +8,14 @@
 export type ModelTask = 'recognition' | 'layout';
 export type ModelFamily = 'crnn-ctc' | 'kraken' | 'pylaia' | 'paddleocr' | 'loghi' | 'yolo' | 'db' | 'tesseract' | 'other';
 
+export interface ContrastStretch {
+  /** Percentiles (0–100) of the line's grey levels mapped to black and white. */
+  readonly low: number;
+  readonly high: number;
+  /** Lines whose range is narrower than this are left alone (blank lines). */
+  readonly minRange?: number;
+}
+
 export interface RecognitionInput {
   /** Line height the model was trained at, in pixels. */
   readonly height: number;
@@ -30,8 +38,11 @@ export interface RecognitionInput {
   readonly fixedWidth?: number;
   /** How lines were cut for training: straightened along the baseline or not (default dewarp). */
   readonly straighten?: 'none' | 'dewarp';
-  /** Grey levels stretched per line before scaling (default true). */
-  readonly contrast?: boolean;
+  /**
+   * Grey levels stretched per line before scaling: true = 2nd–98th percentile of
+   * the pixels inside the polygon to 0–255; or the percentiles to use (default true).
+   */
+  readonly contrast?: boolean | ContrastStretch;
 }
 
 export interface RecognitionOutput {
@@ -117,7 +128,12 @@ export function validateManifest(raw: Json, where = 'model.json'): ModelManifest
       req(i, 'padValue', 'number', 'input.');
       for (const k of ['padding', 'minWidth', 'widthMultiple', 'fixedWidth']) opt(i, k, 'number', 'input.');
       opt(i, 'bgr', 'boolean', 'input.');
-      opt(i, 'contrast', 'boolean', 'input.');
+      if (i.contrast !== undefined && typeof i.contrast !== 'boolean') {
+        const c = i.contrast;
+        if (!isObj(c) || typeof c.low !== 'number' || typeof c.high !== 'number' || !(c.low >= 0 && c.high <= 100 && c.low < c.high)) {
+          errs.push('input.contrast must be true/false or {low, high} percentiles with 0 ≤ low < high ≤ 100');
+        }
+      }
       if (i.straighten !== undefined && i.straighten !== 'none' && i.straighten !== 'dewarp') errs.push('input.straighten must be "none" or "dewarp"');
     }
     if (isObj(raw.output)) {

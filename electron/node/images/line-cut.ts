@@ -8,12 +8,15 @@ import type { Point, Points } from '../../common/model/types.js';
 import { bbox } from '../../common/model/points.js';
 import { polylineYAt } from '../../common/model/geometry.js';
 import type { GreyImage } from './page-image.js';
+import type { ContrastStretch } from '../../common/models/manifest.js';
+
+const DEFAULT_STRETCH: ContrastStretch = { low: 2, high: 98, minRange: 8 };
 
 export interface CutOptions {
   /** 'dewarp' shifts each column so the baseline becomes straight (also removes skew). */
   readonly straighten: 'none' | 'dewarp';
-  /** Stretch the line's grey levels to the full range (2nd–98th percentile). */
-  readonly contrast: boolean;
+  /** Stretch the line's grey levels to the full range (true: 2nd–98th percentile). */
+  readonly contrast: boolean | ContrastStretch;
   /** Scale to this height keeping the aspect ratio; undefined keeps the source resolution. */
   readonly height?: number;
   /** Paper-coloured columns added left and right, at the output height. */
@@ -53,7 +56,7 @@ function polygonMask(poly: Points, x0: number, y0: number, w: number, h: number)
   return mask;
 }
 
-function stretch(img: LineImage, mask: Uint8Array | undefined): void {
+function stretch(img: LineImage, mask: Uint8Array | undefined, spec: ContrastStretch): void {
   const hist = new Uint32Array(256);
   let n = 0;
   for (let i = 0; i < img.data.length; i++) {
@@ -70,9 +73,9 @@ function stretch(img: LineImage, mask: Uint8Array | undefined): void {
     }
     return 255;
   };
-  const lo = pick(0.02);
-  const hi = pick(0.98);
-  if (hi - lo < 8) return;
+  const lo = pick(spec.low / 100);
+  const hi = pick(spec.high / 100);
+  if (hi - lo < (spec.minRange ?? 8)) return;
   const scale = 255 / (hi - lo);
   for (let i = 0; i < img.data.length; i++) img.data[i] = Math.max(0, Math.min(255, Math.round((img.data[i]! - lo) * scale)));
 }
@@ -116,7 +119,7 @@ export async function cutLine(page: GreyImage, polygon: Points, baseline: Points
     }
   }
   let line: LineImage = { width: w, height: outH, data: out };
-  if (opts.contrast) stretch(line, outMask);
+  if (opts.contrast) stretch(line, outMask, opts.contrast === true ? DEFAULT_STRETCH : opts.contrast);
   if (opts.height && opts.height !== line.height) line = await resizeGrey(line, Math.max(1, Math.round((line.width * opts.height) / line.height)), opts.height);
   if (opts.padding) line = padColumns(line, opts.padding, WHITE);
   return line;

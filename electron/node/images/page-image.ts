@@ -30,7 +30,8 @@ export interface LoadOptions {
 /**
  * Loads an image as grey pixels. EXIF orientation is applied only when the page's
  * declared size matches the rotated image and not the stored one: tools disagree
- * on which pixels coordinates refer to, and the declared size tells.
+ * on which pixels coordinates refer to, and the declared size tells. Without a
+ * declared size the stored pixels are used, as `segment` records them.
  */
 export async function loadGrey(file: string, opts: LoadOptions = {}): Promise<GreyImage> {
   const limit = opts.maxPixels ?? MAX_PIXELS;
@@ -54,9 +55,8 @@ export async function loadGrey(file: string, opts: LoadOptions = {}): Promise<Gr
   const swaps = (meta.orientation ?? 1) >= 5;
   const rotatedW = swaps ? meta.height : meta.width;
   const rotatedH = swaps ? meta.width : meta.height;
-  const applyExif =
-    (meta.orientation ?? 1) > 1 &&
-    (opts.expectWidth === undefined || (opts.expectWidth === rotatedW && opts.expectHeight === rotatedH));
+  // Stored pixels by default (what kraken, Transkribus and PIL-based tools measure in).
+  const applyExif = (meta.orientation ?? 1) > 1 && opts.expectWidth === rotatedW && opts.expectHeight === rotatedH && (rotatedW !== meta.width || rotatedH !== meta.height);
   try {
     let img = sharp(input, { limitInputPixels: limit, failOn: 'error', page: 0 });
     if (applyExif) img = img.rotate();

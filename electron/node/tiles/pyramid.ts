@@ -11,11 +11,12 @@ import type { ImageInfo } from '../../common/api/service.js';
 export const TILE_SIZE = 512;
 const FORMAT_VERSION = 1; // bump when the cached layout changes
 
-type Sharp = typeof import('sharp');
+type Sharp = typeof import('sharp').default;
 let sharpModule: Promise<Sharp> | undefined;
 /** sharp is native and loaded on first use, so commands that never show images do not need it. */
 function loadSharp(): Promise<Sharp> {
-  sharpModule ??= import('sharp').then((m) => ((m as unknown as { default?: Sharp }).default ?? m) as Sharp);
+  // Bundled to CommonJS the import yields the function itself; as ESM, a namespace with `default`.
+  sharpModule ??= import('sharp').then((m) => ((m as { default?: Sharp }).default ?? (m as unknown as Sharp)));
   return sharpModule;
 }
 

@@ -12,9 +12,10 @@ interface Props {
 }
 
 export function OrderOverlay({ regions, scale, palette, showArrows }: Props) {
-  const marks = regions.flatMap((r) => {
+  // Numbered by place in the reading order, also when a region before has no outline to draw.
+  const marks = regions.flatMap((r, n) => {
     const b = bbox(r.coords?.points ?? []);
-    return b ? [{ id: r.id, cx: (b.minX + b.maxX) / 2, cy: (b.minY + b.maxY) / 2, x: b.minX, y: b.minY }] : [];
+    return b ? [{ id: r.id, n: n + 1, cx: (b.minX + b.maxX) / 2, cy: (b.minY + b.maxY) / 2, x: b.minX, y: b.minY }] : [];
   });
   const k = 1 / scale; // badges keep their screen size
   return (
@@ -37,10 +38,10 @@ export function OrderOverlay({ regions, scale, palette, showArrows }: Props) {
             />
           );
         })}
-      {marks.map((m, i) => (
+      {marks.map((m) => (
         <Group key={m.id} x={m.x} y={m.y} scaleX={k} scaleY={k}>
           <Circle radius={11} fill={palette.order} opacity={0.92} />
-          <Text text={String(i + 1)} fontSize={12} fontStyle="bold" fill={palette.orderText} width={22} height={22} offsetX={11} offsetY={7} align="center" />
+          <Text text={String(m.n)} fontSize={12} fontStyle="bold" fill={palette.orderText} width={22} height={22} offsetX={11} offsetY={7} align="center" />
         </Group>
       ))}
     </Group>

@@ -51,6 +51,13 @@ function pointerOf(e: Konva.KonvaEventObject<MouseEvent>): Point | null {
   return p ? { x: p.x, y: p.y } : null;
 }
 
+function medianSpacing(pts: Points): number {
+  const d: number[] = [];
+  for (let i = 1; i < pts.length; i++) d.push(Math.hypot(pts[i]!.x - pts[i - 1]!.x, pts[i]!.y - pts[i - 1]!.y));
+  d.sort((a, b) => a - b);
+  return d.length ? d[d.length >> 1]! : Infinity;
+}
+
 interface HandlesProps {
   readonly refId: string;
   readonly shape: ShapeRef['shape'];
@@ -64,7 +71,10 @@ interface HandlesProps {
 
 /** Draggable vertex handles; radius and stroke stay the same on screen at every zoom. */
 const Handles = memo(function Handles({ refId, shape, points, scale, palette, activeIndex, bounds, emit }: HandlesProps) {
-  const r = (shape === 'baseline' ? 5.5 : 4.5) / scale;
+  // Dense point lists (eScriptorium writes a baseline point every 30 px) would
+  // bury the line under handles when zoomed out: shrink handles to fit their spacing.
+  const spacing = medianSpacing(points) * scale;
+  const r = Math.max(2, Math.min(shape === 'baseline' ? 5.5 : 4.5, spacing / 4)) / scale;
   const snap = (node: Konva.Node): Point => {
     // PAGE coordinates are whole, non-negative pixels inside the image.
     const p = { x: Math.round(Math.max(0, Math.min(bounds.width, node.x()))), y: Math.round(Math.max(0, Math.min(bounds.height, node.y()))) };

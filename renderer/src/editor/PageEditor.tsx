@@ -234,7 +234,7 @@ export function PageEditor(props: PageEditorProps) {
     else if (dir && view) setView(panBy(view, -dir[0] * 60 * step, -dir[1] * 60 * step));
     else if (e.key === 'Tab') cmd.stepLine(e.shiftKey ? -1 : 1);
     else if (e.key === 'Delete' || e.key === 'Backspace') cmd.deleteSelection();
-    else if (e.key === 'Enter') document.querySelector<HTMLInputElement>('.line-input')?.focus();
+    else if (e.key === 'Enter') document.querySelector<HTMLTextAreaElement>('.line-input')?.focus();
     else return;
     e.preventDefault();
     e.stopPropagation();
@@ -308,7 +308,7 @@ export function PageEditor(props: PageEditorProps) {
       <aside className="sidebar sidebar-right">
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
-          <TranscriptionPanel lines={lines} selectedLine={selectedLine} onSelect={cmd.selectLine} onCommit={cmd.commitText} />
+          <TranscriptionPanel lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={(id, add) => cmd.select(id, add)} onCommit={cmd.commitText} />
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

@@ -13,7 +13,6 @@ import { lineText, linesInReadingOrder, moveItem, topRegionsInOrder } from './re
 
 export interface EditorCommands {
   select(id: string | null, additive: boolean, vertex?: VertexRef | null): void;
-  selectLine(id: string): void;
   dragVertex(vertex: VertexRef, to: Point, phase: 'move' | 'end'): void;
   nudgeVertex(dx: number, dy: number): void;
   insertVertex(ref: ShapeRef, index: number, at: Point): void;
@@ -52,9 +51,6 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
         }
         const ids = additive ? (cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id]) : [id];
         dispatch({ type: 'select', ids, ...(vertex !== undefined && { vertex }) });
-      },
-      selectLine(id) {
-        dispatch({ type: 'select', ids: [id] });
       },
       dragVertex(vertex, to, phase) {
         dispatch({ type: 'preview', edit: (d) => movePoint(d, vertex.ref, vertex.index, to) });

@@ -9,15 +9,18 @@ import { lineText, type LineInOrder } from '../editor/reading.js';
 
 interface Props {
   readonly lines: readonly LineInOrder[];
+  /** The line being edited (the only selected line), or null. */
   readonly selectedLine: string | null;
-  readonly onSelect: (id: string) => void;
+  readonly selection: readonly string[];
+  /** `additive`: Shift/Ctrl+click adds the line to the selection (to merge lines). */
+  readonly onSelect: (id: string, additive: boolean) => void;
   /** Keeps `text` for line `id` and selects the line `move` steps away in reading order (0: stay). */
   readonly onCommit: (id: string, text: string, move: -1 | 0 | 1) => void;
 }
 
 function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id: string; readonly text: string; readonly onCommit: Props['onCommit']; readonly autoFocus: boolean; readonly onNavigate: () => void }) {
   const [draft, setDraft] = useState(text);
-  const input = useRef<HTMLInputElement>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
   const latest = useRef({ draft, text, onCommit });
   latest.current = { draft, text, onCommit };
   useEffect(() => {
@@ -32,18 +35,23 @@ function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id
     [id],
   );
   return (
-    <input
+    // A textarea so long lines wrap; a line's text has no line breaks, so Enter moves on instead.
+    <textarea
       ref={input}
       className="line-input"
-      type="text"
+      rows={1}
       dir="auto"
       spellCheck={false}
       aria-label={t.lineField}
       value={draft}
-      onChange={(e) => setDraft(e.target.value)}
+      onChange={(e) => setDraft(e.target.value.replace(/[\r\n]+/g, ' '))}
       onBlur={() => draft !== text && onCommit(id, draft, 0)}
       onKeyDown={(e) => {
-        if (e.key === 'Enter' || e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        // Up/Down move between lines only from the field's first/last row, so wrapped text stays navigable.
+        const el = e.currentTarget;
+        const atStart = el.selectionStart === 0 && el.selectionEnd === 0;
+        const atEnd = el.selectionStart === el.value.length;
+        if (e.key === 'Enter' || (e.key === 'ArrowDown' && atEnd) || (e.key === 'ArrowUp' && atStart)) {
           e.preventDefault();
           onNavigate();
           latest.current.text = draft; // committed now: the unmount must not commit it again
@@ -57,13 +65,13 @@ function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id
   );
 }
 
-export function TranscriptionPanel({ lines, selectedLine, onSelect, onCommit }: Props) {
+export function TranscriptionPanel({ lines, selectedLine, selection, onSelect, onCommit }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
   const list = useRef<HTMLOListElement>(null);
   useEffect(() => {
-    list.current?.querySelector('.line-item.is-selected')?.scrollIntoView({ block: 'nearest' });
+    list.current?.querySelector('.line-item.is-current')?.scrollIntoView({ block: 'nearest' });
   }, [selectedLine]);
   const focusNow = keepFocus.current;
   keepFocus.current = false;
@@ -96,7 +104,7 @@ export function TranscriptionPanel({ lines, selectedLine, onSelect, onCommit }: 
       <ol className="line-list" ref={list}>
         {lines.map(({ line }, i) => (
           <li key={line.id}>
-            <button type="button" className={`line-item ${line.id === selectedLine ? 'is-selected' : ''}`} aria-current={line.id === selectedLine ? 'true' : undefined} onClick={() => onSelect(line.id)}>
+            <button type="button" className={`line-item ${line.id === selectedLine ? 'is-current' : ''} ${selection.includes(line.id) ? 'is-selected' : ''}`} aria-current={line.id === selectedLine ? 'true' : undefined} data-line={line.id} onClick={(e) => onSelect(line.id, e.shiftKey || e.ctrlKey || e.metaKey)}>
               <span className="line-num">{i + 1}</span>
               <span className="line-text" dir="auto">
                 {lineText(line) || '\u2014'}

@@ -1,0 +1,256 @@
+/**
+ * The page editor in a real browser against `htr-studio serve`, on a real
+ * corpus page: every edit is made with the mouse or keyboard as a person would,
+ * saved with Ctrl+S, and checked in the PAGE-XML written to disk.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
+import { findLine, findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
+import type { PageDocument, Point } from '../../electron/common/model/types.js';
+import { changedLines, launchBrowser, makeProject, save, savedDoc, shot, startServer, toScreen, viewOf, type Project, type Server } from './harness.js';
+
+let project: Project;
+let server: Server;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const baselineOf = (doc: PageDocument, id: string): readonly Point[] => findLine(doc, id)!.line.baseline!.points;
+const textOf = (doc: PageDocument, id: string): string => findLine(doc, id)!.line.textEquivs[0]?.unicode ?? '';
+const round = (p: Point): Point => ({ x: Math.round(p.x), y: Math.round(p.y) });
+
+/** The file as the writer would produce it with no edit: the reference for "only this changed". */
+function unchangedWrite(xml: string): string {
+  return writeDocument(readDocument(xml).doc).xml;
+}
+
+async function selectLineFromList(id: string, additive = false): Promise<void> {
+  await page.locator(`.line-item[data-line="${id}"]`).click(additive ? { modifiers: ['Shift'] } : {});
+}
+
+async function expectInCanvas(p: Point): Promise<void> {
+  const box = (await page.locator('.page-canvas').boundingBox())!;
+  expect(p.x).toBeGreaterThan(box.x);
+  expect(p.x).toBeLessThan(box.x + box.width);
+  expect(p.y).toBeGreaterThan(box.y);
+  expect(p.y).toBeLessThan(box.y + box.height);
+}
+
+/** Drags with the mouse from one screen point to another in small steps, as a hand would. */
+async function drag(from: Point, to: Point): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
+}
+
+beforeAll(async () => {
+  project = makeProject();
+  server = await startServer(project);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.url);
+  await page.locator('.page-canvas canvas').first().waitFor();
+  await page.locator('.line-item').first().waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (project) {
+    fs.rmSync(project.dir, { recursive: true, force: true });
+    fs.rmSync(project.cacheDir, { recursive: true, force: true });
+  }
+});
+
+describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
+  it('opens the page with its lines, reading order and image tiles', async () => {
+    await expect.poll(() => page.locator('.line-item').count()).toBe(48);
+    await expect.poll(() => page.locator('.order-item').count()).toBe(1);
+    // The token left the address bar once read.
+    expect(page.url()).not.toContain('token=');
+    await page.waitForTimeout(1500); // tiles
+    await shot(page, '01-page-fit-dark');
+  });
+
+  it('drags a baseline vertex at the fit zoom and saves exactly that move', async () => {
+    const before = savedDoc(project);
+    const pts = baselineOf(before, 'r2l10');
+    const last = pts.length - 1;
+    await selectLineFromList('r2l10');
+    const v = await viewOf(page);
+    expect(v.scale).toBeLessThan(0.3);
+    const from = round(toScreen(v, pts[last]!));
+    await drag(from, { x: from.x + 25, y: from.y + 15 });
+    await save(page);
+    const after = savedDoc(project);
+    const moved = baselineOf(after, 'r2l10')[last]!;
+    expect(moved.x).toBeCloseTo(pts[last]!.x + 25 / v.scale, -0.5);
+    expect(moved.y).toBeCloseTo(pts[last]!.y + 15 / v.scale, -0.5);
+    expect(Math.abs(moved.x - (pts[last]!.x + 25 / v.scale))).toBeLessThanOrEqual(1);
+    expect(Math.abs(moved.y - (pts[last]!.y + 15 / v.scale))).toBeLessThanOrEqual(1);
+    // Only that baseline (and the LastChange stamp) differ from an unedited write.
+    const changed = changedLines(unchangedWrite(project.originalXml), fs.readFileSync(project.xmlFile, 'utf8'));
+    expect(changed.filter((l) => !l.includes('<LastChange>'))).toEqual([expect.stringContaining('<Baseline points="789,1124 ')]);
+    await expect.poll(() => page.getByRole('button', { name: 'Undo Move baseline point (Ctrl+Z)' }).isEnabled()).toBe(true);
+  });
+
+  it('drags a baseline vertex at a second zoom level by the same screen distance', async () => {
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('1'); // 100 %
+    await page.keyboard.press('+'); // 125 %
+    const before = savedDoc(project);
+    await selectLineFromList('r2l20');
+    await page.waitForTimeout(100);
+    const v = await viewOf(page);
+    expect(v.scale).toBeCloseTo(1.25, 5);
+    const pts = baselineOf(before, 'r2l20');
+    // Point 3 of 21: on screen after the view scrolled the line's start into sight.
+    const from = round(toScreen(v, pts[3]!));
+    await expectInCanvas(from);
+    await drag(from, { x: from.x + 25, y: from.y - 20 });
+    await shot(page, '02-zoomed-vertex-drag');
+    await save(page);
+    const moved = baselineOf(savedDoc(project), 'r2l20')[3]!;
+    expect(Math.abs(moved.x - (pts[3]!.x + 20))).toBeLessThanOrEqual(1);
+    expect(Math.abs(moved.y - (pts[3]!.y - 16))).toBeLessThanOrEqual(1);
+    expect(baselineOf(savedDoc(project), 'r2l20')[4]).toEqual(pts[4]);
+  });
+
+  it('draws a rectangle region', async () => {
+    await page.keyboard.press('0'); // fit
+    await page.keyboard.press('r');
+    const v = await viewOf(page);
+    const a = round(toScreen(v, { x: 150, y: 2500 }));
+    const b = round(toScreen(v, { x: 650, y: 3300 }));
+    await drag(a, b);
+    await save(page);
+    const doc = savedDoc(project);
+    expect(doc.page.regions).toHaveLength(2);
+    const region = doc.page.regions[1]!;
+    expect(region.kind).toBe('TextRegion');
+    const img = (s: Point): Point => ({ x: (s.x - v.left - v.x) / v.scale, y: (s.y - v.top - v.y) / v.scale });
+    const [p0, , p2] = region.coords!.points;
+    expect(Math.abs(p0!.x - img(a).x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(p0!.y - img(a).y)).toBeLessThanOrEqual(1);
+    expect(Math.abs(p2!.x - img(b).x)).toBeLessThanOrEqual(1);
+    expect(Math.abs(p2!.y - img(b).y)).toBeLessThanOrEqual(1);
+    expect(region.coords!.points).toHaveLength(4);
+    await expect.poll(() => page.locator('.order-item').count()).toBe(2);
+    await shot(page, '03-region-drawn');
+    await page.keyboard.press('v');
+  });
+
+  it('splits a line at a point and merges it back', async () => {
+    const before = savedDoc(project);
+    const original = textOf(before, 'r2l15');
+    const pts = baselineOf(before, 'r2l15');
+    await page.keyboard.press('s');
+    const v = await viewOf(page);
+    const at = round(toScreen(v, pts[10]!));
+    await page.mouse.click(at.x, at.y);
+    await save(page);
+    const split = savedDoc(project);
+    const x = Math.round((at.x - v.left - v.x) / v.scale);
+    const left = findLine(split, 'r2l15')!;
+    const newId = left.region.lines[left.region.lines.findIndex((l) => l.id === 'r2l15') + 1]!.id;
+    expect(newId).not.toBe('r2l16');
+    expect(baselineOf(split, 'r2l15').at(-1)!.x).toBe(x);
+    expect(baselineOf(split, newId)[0]!.x).toBe(x);
+    // The text is cut at the space nearest the split; nothing is lost.
+    expect(`${textOf(split, 'r2l15')} ${textOf(split, newId)}`.trim()).toBe(original.trim());
+    await expect.poll(() => page.locator('.line-item').count()).toBe(49);
+
+    await page.keyboard.press('v');
+    await selectLineFromList('r2l15');
+    await selectLineFromList(newId, true);
+    await shot(page, '04-two-lines-selected');
+    await page.keyboard.press('m');
+    await save(page);
+    const merged = savedDoc(project);
+    expect(findLine(merged, newId)).toBeUndefined();
+    expect(textOf(merged, 'r2l15').trim()).toBe(original.trim());
+    expect(baselineOf(merged, 'r2l15')[0]).toEqual(pts[0]);
+    expect(baselineOf(merged, 'r2l15').at(-1)).toEqual(pts.at(-1));
+    await expect.poll(() => page.locator('.line-item').count()).toBe(48);
+  });
+
+  it('reorders two regions with the keyboard and by dragging in the list', async () => {
+    const drawn = savedDoc(project).page.regions[1]!.id;
+    await page.locator(`.order-item[data-region="${drawn}"]`).click();
+    await page.keyboard.press('Alt+ArrowUp');
+    await save(page);
+    let doc = savedDoc(project);
+    expect(regionsInReadingOrder(doc)).toEqual([drawn, 'eSc_dummyblock_']);
+    expect(doc.page.readingOrder?.root.items.map((i) => (i.kind === 'ref' ? i.regionRef : i.id))).toEqual([drawn, 'eSc_dummyblock_']);
+    expect(doc.page.regions.map((r) => r.id)).toEqual([drawn, 'eSc_dummyblock_']);
+
+    await page.locator('.order-item[data-region="eSc_dummyblock_"]').dragTo(page.locator(`.order-item[data-region="${drawn}"]`));
+    await save(page);
+    doc = savedDoc(project);
+    expect(regionsInReadingOrder(doc)).toEqual(['eSc_dummyblock_', drawn]);
+    expect(findRegion(doc, drawn)).toBeDefined();
+  });
+
+  it('corrects a line in the transcription panel; Enter moves to the next line', async () => {
+    await selectLineFromList('r2l5');
+    const input = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await expect.poll(() => input.inputValue()).toBe('dix centimes pour autant que la dame Jonquet a dépensé en art et de ');
+    await input.fill('dix centimes pour autant que la dame Jonquet a dépensé en achat de');
+    await input.press('Enter');
+    await expect.poll(() => page.locator('.line-editor-head').textContent()).toContain('Line 12 of 48');
+    await expect.poll(() => input.inputValue()).toMatch(/^fournitures devant servir/);
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await shot(page, '05-transcription');
+    await save(page);
+    expect(textOf(savedDoc(project), 'r2l5')).toBe('dix centimes pour autant que la dame Jonquet a dépensé en achat de');
+    expect(textOf(savedDoc(project), 'r2l6')).toBe(textOf(readDocument(project.originalXml).doc, 'r2l6'));
+  });
+
+  it('undoes and redoes the text correction', async () => {
+    const corrected = 'dix centimes pour autant que la dame Jonquet a dépensé en achat de';
+    const undo = page.getByRole('button', { name: 'Undo Edit text (Ctrl+Z)' });
+    await expect.poll(() => undo.isEnabled()).toBe(true);
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l5"]').textContent()).toContain('en art et de');
+    await save(page);
+    expect(textOf(savedDoc(project), 'r2l5')).toBe('dix centimes pour autant que la dame Jonquet a dépensé en art et de ');
+    await page.getByRole('button', { name: 'Redo Edit text (Ctrl+Shift+Z)' }).click();
+    await expect.poll(() => page.locator('.line-item[data-line="r2l5"]').textContent()).toContain('en achat de');
+    await save(page);
+    expect(textOf(savedDoc(project), 'r2l5')).toBe(corrected);
+  });
+
+  it('undoes a whole vertex drag in one step', async () => {
+    const before = savedDoc(project);
+    await page.keyboard.press('0');
+    await selectLineFromList('r2l30');
+    const pts = baselineOf(before, 'r2l30');
+    const v = await viewOf(page);
+    const from = round(toScreen(v, pts.at(-1)!));
+    await drag(from, { x: from.x - 10, y: from.y + 10 });
+    await expect.poll(() => page.getByRole('button', { name: 'Undo Move baseline point (Ctrl+Z)' }).count()).toBe(1);
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.getByRole('button', { name: 'Undo Edit text (Ctrl+Z)' }).isEnabled()).toBe(true);
+    // Nothing left to save: back to what is on disk.
+    await expect.poll(() => page.locator('.tb-save').isDisabled()).toBe(true);
+    expect(baselineOf(savedDoc(project), 'r2l30')).toEqual(pts);
+  });
+
+  it('looks right in the light theme too', async () => {
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    await selectLineFromList('r2l8');
+    await page.waitForTimeout(300);
+    await shot(page, '06-light-theme');
+    await page.getByRole('button', { name: 'Keyboard shortcuts (?)' }).click();
+    await shot(page, '07-shortcuts');
+    await page.keyboard.press('Escape');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * E2E harness: a temporary project made from a real corpus page, the built CLI's
+ * `serve` on it, and headless Debian Chromium driven by playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { readDocument } from '../../electron/common/formats/document-io.js';
+import type { PageDocument, Point } from '../../electron/common/model/types.js';
+import { CORPUS, REPO } from '../helpers/corpus.js';
+
+export const SCREENSHOTS = path.join(REPO, 'test-results', 'screenshots');
+
+/** A timeuscorpus page: handwritten, 48 lines with baselines, its JPEG one folder up. */
+export const TIMEUS_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
+export const TIMEUS_PAGE = 'PH 1858-535';
+
+export interface Project {
+  readonly dir: string;
+  readonly xmlFile: string;
+  readonly originalXml: string;
+  readonly cacheDir: string;
+}
+
+/** Copies a page and its image into a fresh temporary project (never into the repository). */
+export function makeProject(): Project {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-'));
+  fs.mkdirSync(path.join(dir, 'page'));
+  fs.copyFileSync(path.join(TIMEUS_DIR, `${TIMEUS_PAGE}.jpg`), path.join(dir, `${TIMEUS_PAGE}.jpg`));
+  const xmlFile = path.join(dir, 'page', `${TIMEUS_PAGE}.xml`);
+  fs.copyFileSync(path.join(TIMEUS_DIR, 'page', `${TIMEUS_PAGE}.xml`), xmlFile);
+  // Corpus files are read-only; the copies must be writable.
+  fs.chmodSync(xmlFile, 0o644);
+  fs.chmodSync(path.join(dir, `${TIMEUS_PAGE}.jpg`), 0o644);
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-cache-'));
+  return { dir, xmlFile, originalXml: fs.readFileSync(xmlFile, 'utf8'), cacheDir };
+}
+
+export interface Server {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node bin/htr-studio.cjs serve --port 0`; resolves with the URL it prints first. */
+export function startServer(project: Project): Promise<Server> {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'htr-studio.cjs'), 'serve', '--port', '0', '--project', project.dir], {
+    env: { ...process.env, HTR_STUDIO_CACHE_DIR: project.cacheDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += String(d)));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL in time\n${err}`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}\n${err}`)));
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      clearTimeout(timer);
+      resolve({
+        url: out.slice(0, nl),
+        child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+export function savedDoc(project: Project): PageDocument {
+  return readDocument(fs.readFileSync(project.xmlFile, 'utf8')).doc;
+}
+
+export interface ViewTransform {
+  readonly scale: number;
+  readonly x: number;
+  readonly y: number;
+  /** Canvas box on the page (CSS px). */
+  readonly left: number;
+  readonly top: number;
+}
+
+/** The canvas's image→screen transform, as it publishes it in data-view. */
+export async function viewOf(page: Page): Promise<ViewTransform> {
+  const canvas = page.locator('.page-canvas');
+  const [scale, x, y] = (await canvas.getAttribute('data-view'))!.split(' ').map(Number) as [number, number, number];
+  const box = (await canvas.boundingBox())!;
+  return { scale, x, y, left: box.x, top: box.y };
+}
+
+export function toScreen(v: ViewTransform, p: Point): Point {
+  return { x: v.left + v.x + p.x * v.scale, y: v.top + v.y + p.y * v.scale };
+}
+
+/** Presses Ctrl+S and waits until the app reports the page saved. */
+export async function save(page: Page): Promise<void> {
+  await page.keyboard.press('Control+s');
+  await page.locator('.tb-save:not(.is-dirty)').waitFor();
+  await page.locator('.status-notice', { hasText: 'Saved page/' }).waitFor();
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Lines of `after` that differ from `before`, for "only this changed" checks. */
+export function changedLines(before: string, after: string): string[] {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  if (a.length !== b.length) return [`line count ${a.length} → ${b.length}`];
+  return b.filter((line, i) => line !== a[i]);
+}
