@@ -12,10 +12,11 @@ import { recognize } from './commands/recognize.js';
 import { models } from './commands/models.js';
 import { exportCmd } from './commands/export.js';
 import { evalCmd } from './commands/eval.js';
+import { segment } from './commands/segment.js';
+import { processCmd } from './commands/process.js';
 import { serve } from './commands/serve.js';
 
-// Later issues add segment and process here.
-export const COMMANDS: readonly Command[] = [convert, validate, info, recognize, models, exportCmd, evalCmd, serve];
+export const COMMANDS: readonly Command[] = [convert, validate, info, segment, recognize, processCmd, exportCmd, evalCmd, models, serve];
 
 const VERSION = '0.1.0';
 

@@ -46,7 +46,8 @@ function normalise(node: DomNode, ignore: ReadonlySet<string>): Norm {
 }
 
 export function xmlTree(xml: string, ignore: readonly string[] = ['LastChange']): Norm {
-  const doc = new DOMParser().parseFromString(xml, 'text/xml') as unknown as { documentElement: DomNode };
+  // xmldom refuses a byte-order mark; it is not part of the tree.
+  const doc = new DOMParser().parseFromString(xml.replace(/^\uFEFF/, ''), 'text/xml') as unknown as { documentElement: DomNode };
   return normalise(doc.documentElement, new Set(ignore));
 }
 

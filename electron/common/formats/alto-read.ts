@@ -28,6 +28,10 @@ export const ALTO_BLOCKS: Readonly<Record<string, RegionKind>> = {
   ComposedBlock: 'TextRegion',
 };
 
+export function isBlock(local: string): boolean {
+  return Object.hasOwn(ALTO_BLOCKS, local);
+}
+
 const BOX = ['HPOS', 'VPOS', 'WIDTH', 'HEIGHT'];
 
 /** Reading state of one element: typed attributes taken (their text kept as spelling), the rest kept. */
@@ -196,7 +200,7 @@ function readBlock(ctx: Ctx, el: XmlElement, container: AltoSpace | undefined): 
       lines.push(readLine(ctx, c));
       return true;
     }
-    if (ALTO_BLOCKS[local] && el.local === 'ComposedBlock') {
+    if (isBlock(local) && el.local === 'ComposedBlock') {
       regions.push(readBlock(ctx, c, undefined));
       return true;
     }
@@ -217,7 +221,7 @@ function readSpace(ctx: Ctx, el: XmlElement, regions: Region[]): Outline {
   const name = el.local as AltoSpace;
   const r = new Reading(el, BOX);
   eachChild(ctx, r, (local, c) => {
-    if (ALTO_BLOCKS[local]) {
+    if (isBlock(local)) {
       regions.push(readBlock(ctx, c, name));
       return true;
     }

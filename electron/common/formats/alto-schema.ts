@@ -142,7 +142,7 @@ export function allowedAttrs(
   const rules = RULES[element] ?? {};
   for (const [k, v] of Object.entries(attrs)) {
     if (skip.includes(k) || k === 'xmlns' || k.startsWith('xmlns:')) continue;
-    const rule = rules[k];
+    const rule = Object.hasOwn(rules, k) ? rules[k] : undefined;
     if (rule === 'IDREF' || rule === 'IDREFS') {
       const mapped = rule === 'IDREF' ? ids.ref(v.trim()) : ids.refs(v);
       if (mapped !== undefined) out.push([k, mapped]);

@@ -147,7 +147,8 @@ function dropPageDetails(ctx: Ctx, what: string, r: { comments?: string; textSty
 function baseDirection(ctx: Ctx, x: Residue | undefined): string | undefined {
   if (ctx.keep || x?.format !== 'page') return undefined;
   const d = x.attrs?.readingDirection;
-  return d === undefined ? undefined : { 'left-to-right': 'ltr', 'right-to-left': 'rtl', 'top-to-bottom': 'ttb', 'bottom-to-top': 'btt' }[d];
+  const dirs: Record<string, string> = { 'left-to-right': 'ltr', 'right-to-left': 'rtl', 'top-to-bottom': 'ttb', 'bottom-to-top': 'btt' };
+  return d !== undefined && Object.hasOwn(dirs, d) ? dirs[d] : undefined;
 }
 
 function withoutReadingDirection(x: Residue | undefined): Residue | undefined {
@@ -186,7 +187,9 @@ export function writePage(ctx: Ctx, doc: PageDocument): void {
   for (const r of p.regions) {
     const from = containerOf(r);
     const c = from === 'PrintSpace' || spaces.get(from) ? from : 'PrintSpace';
-    byContainer.set(c, [...(byContainer.get(c) ?? []), r]);
+    const list = byContainer.get(c);
+    if (list) list.push(r);
+    else byContainer.set(c, [r]);
   }
   for (const name of ALTO_SPACES) {
     const inSource = order.includes(name);

@@ -118,7 +118,7 @@ function planIds(ids: AltoIds, idOf: Map<object, string>, doc: PageDocument): vo
     const id = altoX(o?.x)?.attrs?.ID;
     if (o && id) set(o, ids.claim(id, undefined, 'page space'));
   }
-  for (const el of sourceRoot(doc, 'Styles').flatMap((s) => childElements(s))) {
+  for (const el of sourceRoot(doc, 'Styles').slice(0, 1).flatMap((s) => childElements(s))) {
     if (el.local === 'TextStyle' || el.local === 'ParagraphStyle') set(el, ids.claim(attr(el, 'ID'), el.local === 'ParagraphStyle' ? 'style_' : undefined, `<${el.local}>`));
   }
   for (const n of altoX(doc.metadata.x)?.nodes ?? []) {
@@ -264,7 +264,8 @@ function writeConverted(ctx: Ctx, doc: PageDocument, ns: string, now: string): v
   const pages = altoX(doc.x)?.kept?.Layout?.children.filter((c) => isEl(c, 'Page')).length ?? 0;
   if (pages > 1) ctx.warnings.add(`${pages - 1} ALTO page(s) after the first are not written`);
   writeDescription(ctx, doc, now);
-  for (const s of sourceRoot(doc, 'Styles')) writeStyles(ctx, s);
+  const styles = sourceRoot(doc, 'Styles')[0];
+  if (styles) writeStyles(ctx, styles);
   writeTags(ctx);
   if (ctx.v >= '4.3') writeReadingOrder(ctx, doc);
   const lh = out.open('Layout', []);

@@ -52,7 +52,7 @@ export function writeDocument(doc: PageDocument, target?: TargetFormat, opts: Wr
       ? writePage(doc, { version: doc.format.version, conform: false, ...(opts.now && { now: opts.now }) }, warnings)
       : writeAlto(doc, { version: doc.format.version, conform: false, ...(opts.now && { now: opts.now }) }, warnings);
   } else if (target === 'alto-4') {
-    const fixed = repairForSchema(doc, warnings);
+    const fixed = repairForSchema(doc, warnings, { target: 'alto' });
     xml = writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, ...(opts.now && { now: opts.now }) }, warnings);
   } else {
     const version: PageVersion = target === 'page-2013' ? '2013-07-15' : '2019-07-15';

@@ -7,7 +7,7 @@ import { bbox, boxPolygon, unionBox, type Box } from '../model/points.js';
 import type { Warnings } from './format-error.js';
 
 /** xs:ID is an NCName: a letter or '_' first, then letters, digits, '.', '-', '_'. */
-const NCNAME = /^[\p{L}_][\p{L}\p{N}._\-\u00B7\u0300-\u036F\u203F-\u2040]*$/u;
+const NCNAME = /^[\p{L}_][\p{L}\p{N}\p{M}._\u00B7\u203F\u2040-]*$/u;
 
 export function isValidId(id: string): boolean {
   return NCNAME.test(id);
@@ -21,11 +21,18 @@ interface Ctx {
   /** Old id → new id, for references in the reading order. */
   readonly renamed: Map<string, string>;
   counter: number;
+  /** PAGE requires ids on every element; ALTO does not, so missing ones stay missing there. */
+  readonly idsRequired: boolean;
 }
 
-export function repairForSchema(doc: PageDocument, warnings: Warnings): PageDocument {
+export interface RepairOptions {
+  /** The target format: 'alto' leaves missing ids missing (ALTO makes them optional). */
+  readonly target?: 'page' | 'alto';
+}
+
+export function repairForSchema(doc: PageDocument, warnings: Warnings, opts: RepairOptions = {}): PageDocument {
   const page = doc.page;
-  const ctx: Ctx = { w: warnings, width: page.imageWidth, height: page.imageHeight, used: new Set(), renamed: new Map(), counter: 0 };
+  const ctx: Ctx = { w: warnings, width: page.imageWidth, height: page.imageHeight, used: new Set(), renamed: new Map(), counter: 0, idsRequired: opts.target !== 'alto' };
   const regions = page.regions.map((r) => repairRegion(ctx, r)).filter((r): r is Region => r !== undefined);
   const readingOrder = page.readingOrder ? repairReadingOrderRoot(ctx, page.readingOrder.root, regionIds(regions)) : undefined;
   return {
@@ -51,11 +58,12 @@ function regionIds(regions: readonly Region[], out = new Set<string>()): Set<str
 /** A unique, valid id: the old one if it is fine, else a repaired one, reported. */
 function fixId(ctx: Ctx, id: string, what: string, prefix: string): string {
   let next = id;
+  if (!id && !ctx.idsRequired) return id;
   if (!id) {
     next = `${prefix}${++ctx.counter}`;
     ctx.w.add(`${what} without an id: generated ids`);
   } else if (!isValidId(id)) {
-    const cleaned = id.replace(/[^\p{L}\p{N}._\-]/gu, '_');
+    const cleaned = id.replace(/[^\p{L}\p{N}._-]/gu, '_');
     next = /^[\p{L}_]/u.test(cleaned) ? cleaned : `${prefix}${cleaned}`;
     ctx.w.add(`${what} id "${id}" is not a valid xs:ID: renamed to "${next}"`);
   }

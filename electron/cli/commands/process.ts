@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import fs from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeDocument } from '../../common/formats/document-io.js';
+import { writeFileAtomic } from '../../node/io/files.js';
+import { listDetectors, loadDetector, pickDetector } from '../../node/layout/load.js';
+import { segmentImage } from '../../node/layout/segment-page.js';
+import { listModels, pickRecognizer } from '../../node/models/registry.js';
+import { loadRecognizer } from '../../node/recognition/load.js';
+import { recognizePage } from '../../node/recognition/recognize-page.js';
+import { Progress } from '../progress.js';
+import { UsageError, type Command } from '../command.js';
+
+export const processCmd: Command = {
+  name: 'process',
+  summary: 'segment and recognise page images in one go → PAGE-XML with text',
+  usage: `htr-studio process IMAGE... -o OUTDIR [--layout-model ID] [--model ID] [--beam N] [--jobs N] [--force] [--rtl] [--json]
+
+  For each image: layout detection, baselines, reading order, then recognition of
+  every line; writes OUTDIR/<stem>.xml (PAGE 2019). Models are loaded once; pages
+  run --jobs at a time (default: up to 2). Resumable: pages whose output exists are
+  skipped unless --force. A failing page is reported and the others go on (exit 1).`,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        output: { type: 'string', short: 'o' },
+        'layout-model': { type: 'string' },
+        model: { type: 'string', short: 'm' },
+        beam: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        force: { type: 'boolean', short: 'f' },
+        rtl: { type: 'boolean' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+      },
+      allowPositionals: true,
+    });
+    if (!positionals.length) throw new UsageError('process needs at least one image');
+    if (!values.output) throw new UsageError('process needs -o OUTDIR');
+    const beam = values.beam === undefined ? 0 : Number(values.beam);
+    if (!Number.isInteger(beam) || beam < 0 || beam > 100) throw new UsageError('--beam must be a whole number from 0 to 100');
+    const jobs = values.jobs === undefined ? Math.max(1, Math.min(2, os.availableParallelism())) : Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError('--jobs must be a whole number from 1 to 64');
+    const outDir = values.output;
+    await fs.mkdir(outDir, { recursive: true });
+    const outputOf = (image: string): string => path.join(outDir, `${path.basename(image).replace(/\.[^.]+$/, '')}.xml`);
+    const todo = positionals.filter((image) => values.force || !existsSync(outputOf(image)));
+    const skipped = positionals.length - todo.length;
+    if (skipped) io.err(`${skipped} page(s) already processed in ${outDir}: skipped (use --force to redo them)`);
+
+    const layout = pickDetector(listDetectors(), values['layout-model']);
+    const recModel = pickRecognizer(listModels().models, values.model);
+    const [detector, recognizer] = await Promise.all([loadDetector(layout), loadRecognizer(recModel)]);
+    const progress = new Progress(`process (${layout.manifest.id} + ${recModel.manifest.id})`, values.quiet);
+    const results: unknown[] = [];
+    let failed = 0;
+    let done = 0;
+    const queue = [...todo];
+    const worker = async (): Promise<void> => {
+      for (let image = queue.shift(); image !== undefined; image = queue.shift()) {
+        const t0 = performance.now();
+        try {
+          const segmented = await segmentImage(image, detector, { outDir, ...(values.rtl && { direction: 'rtl' as const }) });
+          const rec = await recognizePage(segmented, image, recognizer, { beam });
+          const written = writeDocument(rec.doc, 'page-2019');
+          for (const w of written.warnings) io.err(`warning: ${image}: ${w}`);
+          await writeFileAtomic(outputOf(image), written.xml);
+          results.push({ image, output: outputOf(image), lines: rec.lines, ms: Math.round(performance.now() - t0) });
+        } catch (e) {
+          failed++;
+          io.err(`error: ${image}: ${(e as Error).message}`);
+          results.push({ image, error: (e as Error).message });
+        }
+        progress.update(++done, todo.length, path.basename(image));
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(jobs, todo.length) }, worker));
+    } finally {
+      await Promise.all([detector.dispose(), recognizer.dispose()]);
+    }
+    if (values.json) io.out(JSON.stringify({ layoutModel: layout.manifest.id, model: recModel.manifest.id, skipped, results }, null, 2));
+    return failed ? 1 : 0;
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * Reading order from geometry alone: recursive XY-cut over region boxes (bands
+ * top to bottom, columns left to right — right to left for RTL pages), so
+ * headings spanning columns come before the columns under them; marginalia go
+ * right after the main text they stand beside; lines within a region go by rows.
+ */
+import type { Box } from '../model/points.js';
+
+export type Direction = 'ltr' | 'rtl';
+
+export interface OrderItem {
+  readonly id: string;
+  readonly box: Box;
+  /** Marginalia, numbering, running titles in the margin: placed beside their main text. */
+  readonly margin?: boolean;
+}
+
+/** Boxes are shrunk a little before projecting, so touching or slightly overlapping regions still separate. */
+function shrink(b: Box, f = 0.1): Box {
+  const dx = ((b.maxX - b.minX) * f) / 2;
+  const dy = ((b.maxY - b.minY) * f) / 2;
+  return { minX: b.minX + dx, maxX: b.maxX - dx, minY: b.minY + dy, maxY: b.maxY - dy };
+}
+
+/** Groups items whose projections on one axis overlap; groups in ascending order. */
+function split(items: readonly OrderItem[], axis: 'x' | 'y'): OrderItem[][] {
+  const lo = (b: Box): number => (axis === 'x' ? b.minX : b.minY);
+  const hi = (b: Box): number => (axis === 'x' ? b.maxX : b.maxY);
+  const sorted = [...items].sort((a, b) => lo(shrink(a.box)) - lo(shrink(b.box)));
+  const groups: OrderItem[][] = [];
+  let end = -Infinity;
+  for (const it of sorted) {
+    const s = shrink(it.box);
+    if (!groups.length || lo(s) > end) {
+      groups.push([it]);
+      end = hi(s);
+    } else {
+      groups[groups.length - 1]!.push(it);
+      end = Math.max(end, hi(s));
+    }
+  }
+  return groups;
+}
+
+function xyCut(items: readonly OrderItem[], dir: Direction, depth = 0): OrderItem[] {
+  if (items.length <= 1 || depth > 50) return [...items];
+  const bands = split(items, 'y');
+  if (bands.length > 1) return bands.flatMap((b) => xyCut(b, dir, depth + 1));
+  const cols = split(items, 'x');
+  if (cols.length > 1) return (dir === 'rtl' ? cols.reverse() : cols).flatMap((c) => xyCut(c, dir, depth + 1));
+  // No clean cut: top to bottom by their tops, then by x.
+  return [...items].sort((a, b) => a.box.minY - b.box.minY || (dir === 'rtl' ? b.box.maxX - a.box.maxX : a.box.minX - b.box.minX));
+}
+
+function verticalOverlap(a: Box, b: Box): number {
+  return Math.max(0, Math.min(a.maxY, b.maxY) - Math.max(a.minY, b.minY));
+}
+
+/** Region ids in reading order. */
+export function orderRegions(items: readonly OrderItem[], dir: Direction = 'ltr'): string[] {
+  const main = items.filter((i) => !i.margin);
+  const margins = items.filter((i) => i.margin).sort((a, b) => a.box.minY - b.box.minY);
+  const order = xyCut(main, dir).map((i) => i.id);
+  if (!main.length) return xyCut(margins, dir).map((i) => i.id);
+  // Each marginal note follows the main region it overlaps most vertically (nearest if none).
+  const after = new Map<string, string[]>();
+  for (const m of margins) {
+    let best = main[0]!;
+    let bestScore = -Infinity;
+    for (const r of main) {
+      const ov = verticalOverlap(m.box, r.box);
+      const dist = Math.abs((m.box.minY + m.box.maxY) / 2 - (r.box.minY + r.box.maxY) / 2);
+      const score = ov > 0 ? ov : -dist;
+      if (score > bestScore) {
+        bestScore = score;
+        best = r;
+      }
+    }
+    after.set(best.id, [...(after.get(best.id) ?? []), m.id]);
+  }
+  return order.flatMap((id) => [id, ...(after.get(id) ?? [])]);
+}
+
+/** Lines of one region in reading order: rows top to bottom, within a row by x. */
+export function orderLines(items: readonly OrderItem[], dir: Direction = 'ltr'): string[] {
+  const byY = [...items].sort((a, b) => (a.box.minY + a.box.maxY) / 2 - (b.box.minY + b.box.maxY) / 2);
+  const rows: OrderItem[][] = [];
+  for (const it of byY) {
+    const row = rows[rows.length - 1];
+    const h = it.box.maxY - it.box.minY;
+    // Same row when most of the shorter line's height overlaps (split fragments of one line).
+    if (row && row.some((r) => verticalOverlap(r.box, it.box) > 0.5 * Math.min(h, r.box.maxY - r.box.minY))) row.push(it);
+    else rows.push([it]);
+  }
+  return rows.flatMap((row) => row.sort((a, b) => (dir === 'rtl' ? b.box.maxX - a.box.maxX : a.box.minX - b.box.minX)).map((i) => i.id));
+}

@@ -1,0 +1,34 @@
+/**
+ * One page image through a layout detector into a PAGE document: detections,
+ * baselines from the ink, regions, reading order.
+ */
+import path from 'node:path';
+import type { PageDocument } from '../../common/model/types.js';
+import type { ClassRule } from '../../common/layout/to-page.js';
+import { layoutToPage } from '../../common/layout/to-page.js';
+import type { Direction } from '../../common/layout/reading-order.js';
+import { loadGrey } from '../images/page-image.js';
+import { estimateBaseline } from './baseline.js';
+import type { LayoutDetector } from './detector.js';
+
+export interface SegmentOptions {
+  /** Folder the PAGE file will be written to: imageFilename is made relative to it. */
+  readonly outDir: string;
+  readonly direction?: Direction;
+  readonly signal?: AbortSignal;
+}
+
+export async function segmentImage(image: string, detector: LayoutDetector, opts: SegmentOptions): Promise<PageDocument> {
+  const result = await detector.detect(image, opts.signal ? { signal: opts.signal } : {});
+  const grey = await loadGrey(image);
+  const baselines = result.lines.map((l) => l.baseline ?? estimateBaseline(grey, l.polygon));
+  const rel = path.relative(path.resolve(opts.outDir), path.resolve(image)).split(path.sep).join('/');
+  const rules = (detector.manifest.layout as { classes?: Record<string, ClassRule> } | undefined)?.classes;
+  return layoutToPage(result, {
+    imageFilename: rel,
+    baselines,
+    direction: opts.direction ?? ((detector.manifest.layout as { direction?: Direction } | undefined)?.direction ?? 'ltr'),
+    ...(rules && { rules }),
+    creator: `HTR Studio (${detector.manifest.id})`,
+  });
+}
