@@ -16,6 +16,12 @@ export interface Blob {
   readonly maxY: number;
   /** Convex hull of the pixel centres, in map coordinates. */
   readonly hull: Point[];
+  /**
+   * Per row, the blob's leftmost and rightmost pixel: (y, x0, x1) triples, top
+   * to bottom. Filling them is what filling the outer contour gives, row by row
+   * (holes included), for any blob without a gap inside one row.
+   */
+  readonly spans: Int32Array;
 }
 
 /**
@@ -69,12 +75,15 @@ export function findBlobs(mask: Uint8Array, width: number, height: number, maxBl
         }
       }
     }
+    rows.sort((a, b) => a - b);
     const pts: Point[] = [];
-    for (const y of rows) {
+    const spans = new Int32Array(rows.length * 3);
+    rows.forEach((y, k) => {
       pts.push({ x: rowMin[y]!, y }, { x: rowMax[y]!, y });
+      spans.set([y, rowMin[y]!, rowMax[y]!], k * 3);
       rowMin[y] = -1;
-    }
-    blobs.push({ pixels, minX, minY, maxX, maxY, hull: convexHull(pts) });
+    });
+    blobs.push({ pixels, minX, minY, maxX, maxY, hull: convexHull(pts), spans });
   }
   return blobs;
 }

@@ -1,6 +1,6 @@
 /**
  * DB (Differentiable Binarization) post-processing, as PaddleOCR's DBPostProcess
- * does it in "quad" box mode and "fast" score mode: binarise the probability map,
+ * does it in "quad" box mode (score mode "fast" or "slow"): binarise the probability map,
  * take each blob's minimum-area rectangle, drop small or faint ones, grow the
  * rest by the unclip ratio. Defaults are PaddleOCR's (tools/infer/utility.py:
  * det_db_thresh 0.3, det_db_box_thresh 0.6, det_db_unclip_ratio 1.5, min_size 3,
@@ -19,9 +19,16 @@ export interface DbPostOptions {
   /** Shorter side (map pixels) below which a box is noise. */
   readonly minSize?: number;
   readonly maxCandidates?: number;
+  /**
+   * Which pixels the box score averages: 'fast' = inside the minimum-area
+   * rectangle (PaddleOCR's default), 'slow' = inside the blob's own outline.
+   * Handwritten lines wave, so their rectangle is half paper and 'fast' drops
+   * them although the map is sure of them; 'slow' keeps them.
+   */
+  readonly scoreMode?: 'fast' | 'slow';
 }
 
-export const DB_DEFAULTS = { thresh: 0.3, boxThresh: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000 } as const;
+export const DB_DEFAULTS = { thresh: 0.3, boxThresh: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000, scoreMode: 'fast' } as const;
 
 export interface DbBox {
   /** Four corners in map pixels: top-left, top-right, bottom-right, bottom-left. */
@@ -39,13 +46,24 @@ export function dbBoxes(prob: Float32Array, width: number, height: number, opts:
   for (const blob of findBlobs(mask, width, height, o.maxCandidates)) {
     const rect = minAreaRect(blob.hull);
     if (Math.min(rect.width, rect.height) < o.minSize) continue;
-    const score = meanInside(prob, width, height, rect.corners);
+    const score = o.scoreMode === 'slow' ? meanOverSpans(prob, width, blob.spans) : meanInside(prob, width, height, rect.corners);
     if (score < o.boxThresh) continue;
     const grown = unclipRect(rect, o.unclipRatio);
     if (Math.min(grown.width, grown.height) < o.minSize + 2) continue;
     out.push({ quad: grown.corners, score });
   }
   return out;
+}
+
+/** Mean of the map over row spans (y, x0, x1 triples). */
+export function meanOverSpans(prob: Float32Array, width: number, spans: Int32Array): number {
+  let sum = 0, n = 0;
+  for (let k = 0; k < spans.length; k += 3) {
+    const row = spans[k]! * width;
+    for (let x = spans[k + 1]!; x <= spans[k + 2]!; x++) sum += prob[row + x]!;
+    n += spans[k + 2]! - spans[k + 1]! + 1;
+  }
+  return n ? sum / n : 0;
 }
 
 /** Mean of the map over the pixels whose centres lie in a convex polygon (cv2.fillPoly + mean). */

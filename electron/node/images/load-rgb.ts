@@ -51,7 +51,9 @@ export async function loadRgbResized(file: string, size: SizeRule, opts: LoadOpt
     let img = sharp(input, { limitInputPixels: limit, failOn: 'error', page: 0 });
     if (applyExif) img = img.rotate();
     const { data, info } = await img
-      .resize(target.width, target.height, { fit: 'fill', kernel: 'linear' })
+      // Lanczos, not OpenCV's bilinear: shrinking a scan 3–5× without low-pass
+      // filtering aliases thin pen strokes, and DB then loses handwriting.
+      .resize(target.width, target.height, { fit: 'fill', kernel: 'lanczos3' })
       .toColourspace('srgb')
       .removeAlpha()
       .raw({ depth: 'uchar' })

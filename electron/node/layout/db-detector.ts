@@ -37,6 +37,16 @@ export interface DbDetectorOptions extends DbPostOptions {
 
 export const DB_LONG_SIDE = 960;
 
+export interface ProbabilityMap {
+  /** Text probability per pixel, row-major, width × height (network input size). */
+  readonly data: Float32Array;
+  readonly width: number;
+  readonly height: number;
+  /** The page image's size, which detections are scaled back to. */
+  readonly pageWidth: number;
+  readonly pageHeight: number;
+}
+
 // PaddleOCR's NormalizeImage: ImageNet statistics applied in the order of its BGR
 // image (0.485 to blue), which is how the weights were trained.
 const MEAN = [0.485, 0.456, 0.406] as const;
@@ -74,9 +84,9 @@ export function dbManifest(opts: DbDetectorOptions = {}): ModelManifest {
 }
 
 function pick(o: DbPostOptions): DbPostOptions {
-  const out: Record<string, number> = {};
-  for (const k of ['thresh', 'boxThresh', 'unclipRatio', 'minSize', 'maxCandidates'] as const) if (o[k] !== undefined) out[k] = o[k];
-  return out;
+  const out: Record<string, unknown> = {};
+  for (const k of ['thresh', 'boxThresh', 'unclipRatio', 'minSize', 'maxCandidates', 'scoreMode'] as const) if (o[k] !== undefined) out[k] = o[k];
+  return out as DbPostOptions;
 }
 
 /** Input size: long side `longSide`, aspect kept, both sides rounded to multiples of 32 (at least 32). */
@@ -110,8 +120,8 @@ export class DbDetector implements LayoutDetector {
     return new DbDetector(dbManifest({ ...opts, modelFile: file }), session, opts);
   }
 
-  /** DB's boxes in page pixels, before grouping; for measurement and for callers that want words. */
-  async detectFragments(imageFile: string, opts: DetectOptions = {}): Promise<{ width: number; height: number; boxes: Detection[] }> {
+  /** The text probability map for a page, at network resolution. */
+  async probabilities(imageFile: string, opts: DetectOptions = {}): Promise<ProbabilityMap> {
     const longSide = this.opts.longSide ?? DB_LONG_SIDE;
     const img = await loadRgbResized(imageFile, (w, h) => dbInputSize(w, h, longSide));
     if (opts.signal?.aborted) throw new DOMException('layout detection cancelled', 'AbortError');
@@ -128,26 +138,34 @@ export class DbDetector implements LayoutDetector {
     const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', input, [1, 3, H, W]) };
     const result = await this.session.run(feeds);
     const out = result[this.session.outputNames[0]!]!;
-    if (out.dims.length !== 4 || out.dims[2] !== H || out.dims[3] !== W) {
-      throw new ModelError(`PP-OCR text detector: output shape [${out.dims.join(',')}], expected [1,1,${H},${W}]`);
+    if (out.dims.length !== 4 || out.dims[2] !== H || out.dims[3] !== W || out.type !== 'float32') {
+      throw new ModelError(`PP-OCR text detector: output ${out.type} [${out.dims.join(',')}], expected float32 [1,1,${H},${W}]`);
     }
-    const boxes = dbBoxes(out.data as Float32Array, W, H, this.opts);
+    return { data: out.data as Float32Array, width: W, height: H, pageWidth: img.sourceWidth, pageHeight: img.sourceHeight };
+  }
+
+  /** DB's boxes (words or word groups) in page pixels, before grouping. */
+  fragments(map: ProbabilityMap, post: DbPostOptions = this.opts): Detection[] {
+    const { width: W, height: H, pageWidth, pageHeight } = map;
     // Back to page pixels per axis (the 32-rounding changes the aspect a little), clipped as PaddleOCR does.
-    const sx = img.sourceWidth / W, sy = img.sourceHeight / H;
+    const sx = pageWidth / W, sy = pageHeight / H;
     const toPage = (p: Point): Point => ({
-      x: Math.min(img.sourceWidth, Math.max(0, Math.round(p.x * sx))),
-      y: Math.min(img.sourceHeight, Math.max(0, Math.round(p.y * sy))),
+      x: Math.min(pageWidth, Math.max(0, Math.round(p.x * sx))),
+      y: Math.min(pageHeight, Math.max(0, Math.round(p.y * sy))),
     });
-    return { width: img.sourceWidth, height: img.sourceHeight, boxes: boxes.map((b) => ({ polygon: b.quad.map(toPage), label: 'word', conf: b.score })) };
+    return dbBoxes(map.data, W, H, post).map((b) => ({ polygon: b.quad.map(toPage), label: 'word', conf: b.score }));
+  }
+
+  /** Lines from fragments: grouped (default), or DB's boxes as they are when grouping is off. */
+  lines(fragments: readonly Detection[], group: GroupOptions | false | undefined = this.opts.group): Detection[] {
+    if (group === false) return fragments.map((b) => ({ ...b, label: 'line' }));
+    return groupLines(fragments, group).map((l) => ({ polygon: l.polygon, label: 'line', conf: l.conf }));
   }
 
   async detect(imageFile: string, opts: DetectOptions = {}): Promise<LayoutResult> {
-    const { width, height, boxes } = await this.detectFragments(imageFile, opts);
-    const lines: Detection[] =
-      this.opts.group === false
-        ? boxes.map((b) => ({ ...b, label: 'line' }))
-        : groupLines(boxes, this.opts.group).map((l) => ({ polygon: l.polygon, label: 'line', conf: l.conf }));
-    return { width, height, regions: [], lines, detector: this.manifest.id };
+    const map = await this.probabilities(imageFile, opts);
+    const lines = this.lines(this.fragments(map));
+    return { width: map.pageWidth, height: map.pageHeight, regions: [], lines, detector: this.manifest.id };
   }
 
   async dispose(): Promise<void> {
