@@ -62,20 +62,16 @@ export function orderRegions(items: readonly OrderItem[], dir: Direction = 'ltr'
   const margins = items.filter((i) => i.margin).sort((a, b) => a.box.minY - b.box.minY);
   const order = xyCut(main, dir).map((i) => i.id);
   if (!main.length) return xyCut(margins, dir).map((i) => i.id);
-  // Each marginal note follows the main region it overlaps most vertically (nearest if none).
+  // Each marginal note follows the main region beside it: among those it overlaps
+  // vertically, the horizontally nearest; if it overlaps none, the nearest by centre.
   const after = new Map<string, string[]>();
+  const gapX = (a: Box, b: Box): number => Math.max(0, Math.max(a.minX, b.minX) - Math.min(a.maxX, b.maxX));
+  const centreDist = (a: Box, b: Box): number => Math.hypot((a.minX + a.maxX - b.minX - b.maxX) / 2, (a.minY + a.maxY - b.minY - b.maxY) / 2);
   for (const m of margins) {
-    let best = main[0]!;
-    let bestScore = -Infinity;
-    for (const r of main) {
-      const ov = verticalOverlap(m.box, r.box);
-      const dist = Math.abs((m.box.minY + m.box.maxY) / 2 - (r.box.minY + r.box.maxY) / 2);
-      const score = ov > 0 ? ov : -dist;
-      if (score > bestScore) {
-        bestScore = score;
-        best = r;
-      }
-    }
+    const beside = main.filter((r) => verticalOverlap(m.box, r.box) > 0);
+    const best = beside.length
+      ? beside.reduce((a, b) => (gapX(m.box, b.box) < gapX(m.box, a.box) ? b : a))
+      : main.reduce((a, b) => (centreDist(m.box, b.box) < centreDist(m.box, a.box) ? b : a));
     after.set(best.id, [...(after.get(best.id) ?? []), m.id]);
   }
   return order.flatMap((id) => [id, ...(after.get(id) ?? [])]);
