@@ -2,7 +2,7 @@
 // line polygons (../shared/corpus, never the hold-out), with the PP-OCRv4 DB
 // detector (lines grouped, and its raw boxes) and Tesseract's layout. Scores are
 // line P/R/F1 at box IoU ≥ 0.5 (electron/common/layout/score.ts). Prints JSON.
-// Usage: node bench/layout-detectors.mjs [--detectors db,db-raw,tesseract] [--pages substr]
+// Usage: node bench/layout-detectors.mjs [--detectors db,db-raw,tesseract] [--pages substr] [--db '{json DbDetectorOptions}']
 //        node bench/layout-detectors.mjs --sweep   (DB input sizes × grouping parameters)
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -15,6 +15,8 @@ const arg = (name, def) => (process.argv.includes(name) ? process.argv[process.a
 const detectors = arg('--detectors', 'db,db-raw,tesseract').split(',');
 const pageFilter = arg('--pages', '');
 const sweep = process.argv.includes('--sweep');
+// DB options other than the defaults, as JSON: --db '{"longSide":1280,"scoreMode":"slow"}'.
+const dbOpts = JSON.parse(arg('--db', '{}'));
 
 const out = path.join(root, '.cache/bench/layout-api.mjs');
 fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -92,7 +94,9 @@ if (sweep) {
   // Inference once per input size; post-processing and grouping variants reuse the map.
   const sizes = arg('--sizes', '640,800,960,1280,1600').split(',').map(Number);
   const posts = [];
-  for (const scoreMode of ['fast', 'slow']) for (const [thresh, boxThresh] of [[0.3, 0.6], [0.3, 0.5], [0.2, 0.5]]) posts.push({ scoreMode, thresh, boxThresh });
+  for (const scoreMode of ['fast', 'slow']) {
+    for (const unclipRatio of [1.2, 1.5, 2]) for (const [thresh, boxThresh] of [[0.3, 0.6], [0.3, 0.5], [0.2, 0.5]]) posts.push({ scoreMode, unclipRatio, thresh, boxThresh });
+  }
   const groups = [false];
   for (const minOverlap of [0.3, 0.5, 0.7]) for (const maxGap of [0.5, 1, 1.5, 2, 3]) groups.push({ minOverlap, maxGap });
   const results = [];
@@ -117,8 +121,8 @@ if (sweep) {
 } else {
   const runs = [];
   const make = {
-    db: () => api.DbDetector.load(),
-    'db-raw': () => api.DbDetector.load({ group: false }),
+    db: () => api.DbDetector.load(dbOpts),
+    'db-raw': () => api.DbDetector.load({ ...dbOpts, group: false }),
     tesseract: () => api.TesseractLayout.load(),
   };
   for (const name of detectors) {

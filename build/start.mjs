@@ -39,6 +39,9 @@ if (!bin) {
       '',
       'DIR is a folder of page images with their PAGE-XML beside them or in a page/ subfolder.',
       'It prints an address on 127.0.0.1 to open; it only listens on this computer.',
+      '',
+      'To get the desktop app, run once with internet access:  npm run get-electron',
+      '(install scripts are off, see .npmrc, so `npm install` never downloads it by itself).',
     ].join('\n'),
   );
   process.exit(0);

@@ -9,22 +9,42 @@ import { loadGrey } from '../../node/images/page-image.js';
 import { cutLine, encodePng } from '../../node/images/line-cut.js';
 import { linePolygon } from '../../node/recognition/recognize-page.js';
 import { Progress } from '../progress.js';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, type Command, type Io } from '../command.js';
+import { exportYolo } from '../../node/export/yolo-export.js';
+import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
 
-// Later: yolo (layout training), page, alto — behind the ground-truth checker.
-const FORMATS = ['lines'] as const;
+// Later: page, alto — behind the ground-truth checker.
+const FORMATS = ['lines', 'yolo'] as const;
+const LINES_ONLY = ['height', 'straighten', 'no-contrast'] as const;
+const YOLO_ONLY = ['classes', 'imgsz', 'val-fraction', 'split-by', 'val-list', 'seed'] as const;
 
 export const exportCmd: Command = {
   name: 'export',
-  summary: 'export ground truth for training (lines: line image + .gt.txt pairs)',
+  summary: 'export ground truth for training (lines: line image + .gt.txt pairs; yolo: layout dataset)',
   usage: `htr-studio export INPUT... --format lines -o OUTDIR [--height N] [--straighten dewarp|none] [--no-contrast]
+       htr-studio export INPUT... --format yolo -o OUTDIR [--classes lines|regions|both] [--imgsz N]
+                         [--val-fraction F] [--split-by document|page] [--val-list FILE] [--seed N]
 
   --format lines writes, for every transcribed line of each PAGE/ALTO input, a PNG
   of the line cut along its polygon (outside = white, straightened along its
   baseline) and NAME.gt.txt with its text; NAME = page stem + "_" + line id. This is
   what kraken, Calamari, tesstrain and HTR Studio's own recipes train on.
   OUTDIR/lines.tsv lists name, page, line id and text. Empty and uncuttable lines
-  are skipped and counted. --height N scales every line to N pixels.`,
+  are skipped and counted. --height N scales every line to N pixels.
+
+  --format yolo writes an Ultralytics detection dataset: OUTDIR/images/{train,val},
+  OUTDIR/labels/{train,val} ("class cx cy w h" per object, 0–1 of the page; boxes
+  of the line and region polygons), OUTDIR/data.yaml, pages.tsv and export.json.
+  --classes: line classes (the line's SegmOnto type, else DefaultLine), zone
+  classes (regions' SegmOnto type; regions without one are left out), or both
+  (default). The class list is the whole SegmOnto vocabulary, lines first, so
+  indices never change. --imgsz N re-encodes images as JPEG with the long side N
+  (never enlarged). Validation: --val-fraction F (default 0.1) of the pages, whole
+  documents at a time (--split-by document, the default: a document is the file's
+  folder plus its name without the trailing page number) or single pages, chosen
+  by a seeded hash (--seed); or exactly the pages in --val-list FILE (one page
+  name, XML stem or XML path a line). Pages whose image is missing are reported
+  and skipped.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -34,6 +54,12 @@ export const exportCmd: Command = {
         height: { type: 'string' },
         straighten: { type: 'string' },
         'no-contrast': { type: 'boolean' },
+        classes: { type: 'string' },
+        imgsz: { type: 'string' },
+        'val-fraction': { type: 'string' },
+        'split-by': { type: 'string' },
+        'val-list': { type: 'string' },
+        seed: { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
       },
       allowPositionals: true,
@@ -42,6 +68,9 @@ export const exportCmd: Command = {
     if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`unknown --format "${values.format}"; this version exports: ${FORMATS.join(', ')}`);
     if (!values.output) throw new UsageError('export needs -o OUTDIR');
     if (!positionals.length) throw new UsageError('export needs at least one PAGE/ALTO input');
+    const misplaced = (values.format === 'lines' ? YOLO_ONLY : LINES_ONLY).filter((k) => values[k] !== undefined);
+    if (misplaced.length) throw new UsageError(`--${misplaced[0]} does not apply to --format ${values.format}`);
+    if (values.format === 'yolo') return runYolo(values, positionals, io);
     const height = values.height === undefined ? undefined : Number(values.height);
     if (height !== undefined && (!Number.isInteger(height) || height < 8 || height > 1024)) throw new UsageError('--height must be a whole number from 8 to 1024');
     const straighten = (values.straighten ?? 'dewarp') as 'dewarp' | 'none';
@@ -104,3 +133,37 @@ export const exportCmd: Command = {
     return failed ? 1 : 0;
   },
 };
+
+/** --format yolo: options checked here, the work in electron/node/export/yolo-export.ts. */
+async function runYolo(values: Record<string, string | boolean | undefined>, inputs: string[], io: Io): Promise<number> {
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  const classes = (str('classes') ?? 'both') as ClassSet;
+  if (!CLASS_SETS.includes(classes)) throw new UsageError(`--classes must be ${CLASS_SETS.join(', ')}`);
+  const imgsz = str('imgsz') === undefined ? undefined : Number(str('imgsz'));
+  if (imgsz !== undefined && (!Number.isInteger(imgsz) || imgsz < 32 || imgsz > 16384)) throw new UsageError('--imgsz must be a whole number from 32 to 16384');
+  const valFraction = Number(str('val-fraction') ?? 0.1);
+  if (!(valFraction >= 0 && valFraction < 1)) throw new UsageError('--val-fraction must be at least 0 and below 1');
+  const splitBy = str('split-by') ?? 'document';
+  if (splitBy !== 'document' && splitBy !== 'page') throw new UsageError('--split-by must be document or page');
+  const seed = Number(str('seed') ?? 0);
+  if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
+  const valList = str('val-list') === undefined ? undefined : await fs.readFile(str('val-list')!, 'utf8');
+  const progress = new Progress('export yolo', values.quiet as boolean | undefined);
+  const r = await exportYolo(inputs, {
+    outDir: str('output')!,
+    classes,
+    ...(imgsz && { imgsz }),
+    valFraction,
+    splitBy,
+    ...(valList !== undefined && { valList }),
+    seed,
+    warn: io.err,
+    progress: (done, total) => progress.update(done, total),
+  });
+  const perClass = Object.entries(r.objects).filter(([, n]) => n.train + n.val).map(([c, n]) => `${c} ${n.train}/${n.val}`);
+  const skipped = Object.entries(r.skipped).map(([why, n]) => `${n} ${why}`);
+  io.err(`exported ${r.pages.train} train / ${r.pages.val} val page(s) (${r.documents.train}/${r.documents.val} documents) to ${str('output')}`);
+  io.err(`objects (train/val): ${perClass.join(', ') || 'none'}`);
+  if (skipped.length) io.err(`left out: ${skipped.join(', ')}`);
+  return r.failed ? 1 : 0;
+}

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError, type Command } from '../command.js';
 import { LocalProjectService } from '../../node/project/local-service.js';
+import { ProjectHost } from '../../node/project/project-host.js';
 import { startStudioServer } from '../../node/server/http-server.js';
+import { serveOverLink, type MessageLink } from '../../node/server/engine-port.js';
 import { defaultCacheDir } from '../../node/tiles/cache-dir.js';
 
 /** dist/renderer beside the bundled CLI (dist/cli.cjs); the working copy's when run from source. */
@@ -13,15 +15,73 @@ function rendererDir(): string {
   return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0]!;
 }
 
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  off(event: 'message', listener: (e: { data: unknown }) => void): void;
+}
+
+/** The channel to the process that started this one: Electron's utility-process port, or Node's fork IPC. */
+function parentLink(): MessageLink | undefined {
+  const port = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
+  if (port) {
+    return {
+      post: (m) => port.postMessage(m),
+      onMessage: (l) => {
+        const wrapped = (e: { data: unknown }): void => l(e.data);
+        port.on('message', wrapped);
+        return () => port.off('message', wrapped);
+      },
+    };
+  }
+  if (!process.send) return undefined;
+  return {
+    post: (m) => process.send!(m),
+    onMessage: (l) => {
+      process.on('message', l);
+      return () => process.off('message', l);
+    },
+  };
+}
+
+function untilStopped(alsoOn?: 'disconnect'): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      if (alsoOn) process.off(alsoOn, stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (alsoOn) process.on(alsoOn, stop);
+  });
+}
+
+/** The desktop app's engine: no HTTP at all, the service answered over the parent's message port. */
+async function serveParent(project: string | undefined): Promise<number> {
+  const link = parentLink();
+  if (!link) throw new UsageError('--parent-port: this process was not started by HTR Studio (no parent message port)');
+  const host = new ProjectHost(defaultCacheDir());
+  if (project) await host.open(project);
+  const stop = serveOverLink(link, host);
+  await untilStopped('disconnect');
+  stop();
+  await host.dispose();
+  return 0;
+}
+
 export const serve: Command = {
   name: 'serve',
   summary: 'open the page editor in a web browser (local only, for machines without the desktop app)',
   usage: `htr-studio serve [--port N] [--project DIR]
   --project DIR  folder of page images with their PAGE-XML beside them or in page/ (default: current folder)
   --port N       port on 127.0.0.1 (default: any free port)
+  --parent-port  (used by the desktop app) serve the engine to the parent process instead of over HTTP
 The first line printed is the address to open; it carries a one-time access token.`,
   async run(args, io) {
-    const { values } = parseArgs({ args, options: { port: { type: 'string' }, project: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { port: { type: 'string' }, project: { type: 'string' }, 'parent-port': { type: 'boolean' } } });
+    if (values['parent-port']) return serveParent(values.project && path.resolve(values.project));
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
     const project = path.resolve(values.project ?? '.');
@@ -33,20 +93,16 @@ The first line printed is the address to open; it carries a one-time access toke
     }
     const service = new LocalProjectService(project, { cacheDir: defaultCacheDir() });
     const info = await service.getProject();
-    const server = await startStudioServer({ service, port, rendererDir: renderer });
+    const server = await startStudioServer({ service, events: service.jobEvents, port, rendererDir: renderer });
     // First line: the address, so scripts and tests can read it.
     io.out(server.url);
     io.err(`Serving ${info.name} (${info.pageCount} page${info.pageCount === 1 ? '' : 's'}) on 127.0.0.1 only. Open the address above; press Ctrl+C to stop.`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopped();
     await server.close();
+    const running = service.jobs.running;
+    if (running) service.jobs.cancel(running);
+    await service.jobs.idle();
+    await service.models.dispose();
     return 0;
   },
 };

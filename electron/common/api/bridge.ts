@@ -1,9 +1,10 @@
 /**
  * What the Electron preload exposes to the renderer as `window.htrStudio`.
- * Deliberately small: one generic call (validated in main), menu commands in,
- * menu state out. No Node, no ipcRenderer, no file paths.
+ * Deliberately small: one generic call (validated in main), menu commands and
+ * job events in, menu state out. No Node, no ipcRenderer, no file paths.
  */
 import { bool, nullable, record, str } from './schema.js';
+import type { JobEventListener } from './service.js';
 
 export const BRIDGE_GLOBAL = 'htrStudio';
 
@@ -12,6 +13,7 @@ export const IPC = {
   call: 'htr-studio:call',
   command: 'htr-studio:command',
   menuState: 'htr-studio:menu-state',
+  jobEvent: 'htr-studio:job-event',
 } as const;
 
 /** Menu actions the main process forwards to the renderer. */
@@ -41,4 +43,6 @@ export interface StudioBridge {
   /** Subscribes to menu commands; returns the unsubscribe function. */
   onCommand(listener: (command: MenuCommand) => void): () => void;
   setMenuState(state: MenuState): void;
+  /** Subscribes to job progress and results; returns the unsubscribe function. */
+  onJobEvent(listener: JobEventListener): () => void;
 }

@@ -5,7 +5,7 @@
  */
 import type { ApiMethod, StudioService } from './service.js';
 import { ApiError, failure, type Envelope } from './errors.js';
-import { int, nullable, str, tuple, type Check } from './schema.js';
+import { int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
 
 /** PAGE files larger than this are refused (a 2,000-line page is ~5 MB). */
 export const MAX_PAGE_XML_CHARS = 100 * 1024 * 1024;
@@ -27,6 +27,29 @@ export const pageId = str({
 
 const revision = nullable(str({ max: 200, pattern: /^[\w.:-]+$/ }));
 
+/** Model ids as manifests spell them (letters, digits, dot, dash, underscore). */
+const modelId = str({ max: 120, min: 1, pattern: /^[\w.-]+$/ });
+const elementId = str({ max: 200, min: 1 });
+export const jobId = str({ max: 64, min: 1, pattern: /^[\w-]+$/ });
+
+/** A flat x,y list; a 2,000-point outline is far beyond any real line. */
+const MAX_LINE_POINTS = 4000;
+const coordinate = num(-1, 1 << 20);
+const flatPoints = (min: number) => (v: unknown, where: string): number[] => {
+  const xs = list(coordinate, MAX_LINE_POINTS * 2)(v, where);
+  if (xs.length % 2 || xs.length < min * 2) throw new ApiError('bad-request', `${where}: expected at least ${min} x,y pairs`);
+  return xs;
+};
+
+export const jobRequest = record({
+  kind: oneOf(['recognize', 'detect'] as const),
+  scope: oneOf(['page', 'lines', 'project'] as const),
+  modelId: nullable(modelId),
+  pageId,
+  xml: str({ max: MAX_PAGE_XML_CHARS, min: 1 }),
+  lineIds: list(elementId, 100_000),
+});
+
 export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {
   getProject: tuple(),
   listPages: tuple(),
@@ -34,6 +57,11 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
   // 2^30 px on a side is far beyond any scan; levels beyond 40 cannot exist.
   getTile: tuple(pageId, int(0, 40), int(0, 1 << 20), int(0, 1 << 20)),
+  listModels: tuple(),
+  listDetectors: tuple(),
+  startJob: tuple(jobRequest),
+  cancelJob: tuple(jobId),
+  getLineImage: tuple(pageId, flatPoints(3), flatPoints(0)),
   chooseProject: tuple(),
 };
 

@@ -83,3 +83,21 @@ function typeName(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   return typeof v;
 }
+
+/** A list of at most `max` items, each checked. */
+export function list<T>(check: Check<T>, max: number): Check<T[]> {
+  return (v, where) => {
+    if (!Array.isArray(v)) return bad(where, `expected a list, got ${typeName(v)}`);
+    if (v.length > max) return bad(where, `more than ${max} items`);
+    return v.map((item, i) => check(item, `${where}[${i}]`));
+  };
+}
+
+/** A finite number in a range (image coordinates may have fractions). */
+export function num(min: number, max: number): Check<number> {
+  return (v, where) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return bad(where, `expected a number, got ${typeName(v)}`);
+    if (v < min || v > max) return bad(where, `${v} is outside ${min}…${max}`);
+    return v;
+  };
+}

@@ -47,6 +47,59 @@ export interface SaveResult {
   readonly xmlPath: string;
 }
 
+/** A recognition or layout model the engine can run. */
+export interface ModelInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly family: string;
+  readonly description: string;
+  readonly languages: readonly string[];
+  /** Where it comes from: shipped with HTR Studio, the user's models folder, Tesseract, or built in. */
+  readonly origin: 'shipped' | 'user' | 'tesseract' | 'builtin';
+  /** The one the editor preselects (htr-default when installed, else the engine's pick). */
+  readonly isDefault: boolean;
+}
+
+export type JobKind = 'recognize' | 'detect';
+/** The open page, some of its lines (recognition only), or every page of the project. */
+export type JobScope = 'page' | 'lines' | 'project';
+
+export interface JobRequest {
+  readonly kind: JobKind;
+  readonly scope: JobScope;
+  /** null: the default model. */
+  readonly modelId: string | null;
+  /** The page open in the editor. Its result comes back as an event (never written), so unsaved edits stay the editor's. */
+  readonly pageId: string;
+  /** The open page as the editor has it now (PAGE or ALTO text), maybe unsaved. */
+  readonly xml: string;
+  /** Scope "lines": the lines to recognise; their text only is replaced. */
+  readonly lineIds: readonly string[];
+}
+
+export interface JobStarted {
+  readonly jobId: string;
+}
+
+export type JobStatus = 'done' | 'cancelled' | 'failed';
+
+/** What a running job reports (IPC events in Electron, Server-Sent Events under /api/events in browser mode). */
+export type JobEvent =
+  | { readonly type: 'progress'; readonly jobId: string; readonly done: number; readonly total: number; readonly pageId: string | null; readonly label: string }
+  /** The open page's new document (PAGE/ALTO text), to apply in the editor as one undoable command. */
+  | { readonly type: 'page-result'; readonly jobId: string; readonly kind: JobKind; readonly pageId: string; readonly xml: string; readonly lineIds: readonly string[] | null }
+  /** Another page of the project was processed and written to disk. */
+  | { readonly type: 'page-saved'; readonly jobId: string; readonly pageId: string }
+  | { readonly type: 'finished'; readonly jobId: string; readonly status: JobStatus; readonly message: string };
+
+export type JobEventListener = (event: JobEvent) => void;
+
+/** How the renderer hears job events; the transports implement it. */
+export interface JobEventSource {
+  /** Returns the unsubscribe function. */
+  subscribe(listener: JobEventListener): () => void;
+}
+
 export interface StudioService {
   /** The open project, or null when none is open yet (Electron before a folder is chosen). */
   getProject(): Promise<ProjectInfo | null>;
@@ -59,6 +112,20 @@ export interface StudioService {
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult>;
   /** One JPEG tile of the page image's pyramid. */
   getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array>;
+  /** Recognition models, the default first. */
+  listModels(): Promise<ModelInfo[]>;
+  /** Layout detectors, the default first. */
+  listDetectors(): Promise<ModelInfo[]>;
+  /** Starts a long job; progress and results arrive as JobEvents. One job runs at a time (else "conflict"). */
+  startJob(request: JobRequest): Promise<JobStarted>;
+  /** Asks a running job to stop; false when it is not running (any more). */
+  cancelJob(jobId: string): Promise<boolean>;
+  /**
+   * A line cut from the page image along its polygon and straightened along its
+   * baseline (as a recogniser sees it), as a PNG data: URL. Points are flat
+   * x,y lists in image pixels, so unsaved geometry is shown as drawn.
+   */
+  getLineImage(pageId: string, polygon: readonly number[], baseline: readonly number[]): Promise<string>;
   /** Asks the user for a project folder (Electron only; browser mode answers "unsupported"). */
   chooseProject(): Promise<ProjectInfo | null>;
 }

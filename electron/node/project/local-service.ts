@@ -6,9 +6,15 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../../common/api/service.js';
+import type { JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
-import { readDocument } from '../../common/formats/document-io.js';
+import { JobEventHub } from '../../common/api/job-events.js';
+import type { PageDocument } from '../../common/model/types.js';
+import { readDocument, writeDocument } from '../../common/formats/document-io.js';
+import { JobRunner } from '../jobs/job-runner.js';
+import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
+import { jobWork, type JobProject } from '../jobs/project-job.js';
+import { LineImageCache } from './line-images.js';
 import { readXmlFile, writeFileAtomic } from '../io/files.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { newXmlFileFor, relativeId, scanProject, type ScannedPage } from './scan.js';
@@ -16,6 +22,10 @@ import { blankPageXml } from './blank-page.js';
 
 export interface LocalServiceOptions {
   readonly cacheDir: string;
+  /** Shared across projects in one engine (loaded models outlive a project switch); tests pass fakes. */
+  readonly models?: ModelProvider;
+  /** Where job events go; shared when the host switches projects, so subscribers stay subscribed. */
+  readonly events?: JobEventHub;
 }
 
 /** A file version: changes whenever the file is rewritten (by us or anyone else). */
@@ -36,10 +46,24 @@ export class LocalProjectService implements StudioService {
   private readonly tiles: TileCache;
   /** Per page: whether its tiles are EXIF-rotated, decided when it was opened. */
   private readonly orientation = new Map<string, boolean>();
+  /** Per page: the image size its transcription declares (decides EXIF rotation for line images). */
+  private readonly declared = new Map<string, { width: number; height: number }>();
+  readonly models: ModelProvider;
+  readonly events: JobEventHub;
+  readonly jobs: JobRunner;
+  private readonly lineImages = new LineImageCache();
 
   constructor(root: string, opts: LocalServiceOptions) {
     this.root = path.resolve(root);
     this.tiles = new TileCache(opts.cacheDir);
+    this.models = opts.models ?? new ModelCatalog();
+    this.events = opts.events ?? new JobEventHub();
+    this.jobs = new JobRunner(this.events);
+  }
+
+  /** Job events of this project (progress, results); the HTTP server streams them. */
+  get jobEvents(): JobEventSource {
+    return this.events;
   }
 
   async getProject(): Promise<ProjectInfo> {
@@ -62,6 +86,8 @@ export class LocalProjectService implements StudioService {
       const h = await imageHeader(page.imageFile!);
       xml = blankPageXml(path.basename(page.imageFile!), h.width, h.height);
     }
+    const size = declaredSize(xml);
+    if (size) this.declared.set(pageId, size);
     let image = null;
     if (page.imageFile) {
       const orient = shouldOrient(await imageHeader(page.imageFile), declaredSize(xml));
@@ -97,6 +123,52 @@ export class LocalProjectService implements StudioService {
     const tile = await this.tiles.tile(page.imageFile, this.orientation.get(pageId) ?? false, level, col, row);
     if (!tile) throw new ApiError('not-found', `no tile ${level}/${col}_${row}`);
     return new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return this.models.recognizers();
+  }
+
+  async listDetectors(): Promise<ModelInfo[]> {
+    return this.models.detectors();
+  }
+
+  async startJob(request: JobRequest): Promise<JobStarted> {
+    await this.find(request.pageId); // an unknown page is the caller's mistake, answered now rather than as a failed job
+    if (request.scope === 'lines' && request.kind !== 'recognize') throw new ApiError('bad-request', 'layout detection works on whole pages, not on selected lines');
+    if (request.scope === 'lines' && !request.lineIds.length) throw new ApiError('bad-request', 'no lines selected');
+    const known = request.kind === 'recognize' ? this.models.recognizers() : this.models.detectors();
+    if (request.modelId !== null && !known.some((m) => m.id === request.modelId)) throw new ApiError('not-found', `no model "${request.modelId}"`);
+    return { jobId: this.jobs.start(jobWork(request, this.jobProject(), this.models)) };
+  }
+
+  async cancelJob(jobId: string): Promise<boolean> {
+    return this.jobs.cancel(jobId);
+  }
+
+  async getLineImage(pageId: string, polygon: readonly number[], baseline: readonly number[]): Promise<string> {
+    const page = await this.find(pageId);
+    if (!page.imageFile) throw new ApiError('not-found', `page "${pageId}" has no image`);
+    return this.lineImages.get(page.imageFile, this.declared.get(pageId), polygon, baseline);
+  }
+
+  /** Pages as jobs see them: read from disk (blank for an image alone), written atomically. */
+  private jobProject(): JobProject {
+    return {
+      pages: async () => (await this.scan()).map((p) => ({ id: p.id, name: p.name, imageFile: p.imageFile })),
+      read: async (pageId) => {
+        const page = await this.find(pageId);
+        if (page.xmlFile) return readDocument(await readXmlFile(page.xmlFile)).doc;
+        const h = await imageHeader(page.imageFile!);
+        return readDocument(blankPageXml(path.basename(page.imageFile!), h.width, h.height)).doc;
+      },
+      write: async (pageId, doc: PageDocument) => {
+        const page = await this.find(pageId);
+        const file = page.xmlFile ?? (await newXmlFileFor(this.root, page.imageFile!));
+        await writeFileAtomic(file, writeDocument(doc).xml);
+        if (!page.xmlFile) this.pages = undefined;
+      },
+    };
   }
 
   async chooseProject(): Promise<ProjectInfo | null> {

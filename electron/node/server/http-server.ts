@@ -3,12 +3,13 @@
  *   GET  /                   the built renderer (dist/renderer)
  *   POST /api/call/<method>  {"args": [...]} → {"ok": true, "value": …} | {"ok": false, "error": {code, message}}
  *   GET  /api/tile?page=&level=&col=&row=   one JPEG tile
+ *   GET  /api/events         job progress and results as Server-Sent Events (read with fetch, which can send the token header)
  * Every request passes request-guard first (token, Host, Origin).
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { StudioService } from '../../common/api/service.js';
+import type { JobEventSource, StudioService } from '../../common/api/service.js';
 import { dispatch } from '../../common/api/methods.js';
 import { httpStatus, type Envelope } from '../../common/api/errors.js';
 import { CONTENT_SECURITY_POLICY } from '../../common/api/content-security-policy.js';
@@ -20,6 +21,8 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export interface ServerOptions {
   readonly service: StudioService;
+  /** Job events streamed at /api/events; without it the stream stays silent. */
+  readonly events?: JobEventSource;
   /** 0 picks a free port. */
   readonly port: number;
   readonly rendererDir: string;
@@ -73,7 +76,25 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, service: StudioService): Promise<void> {
+/** Keeps idle event streams open through proxies and lets a dead client be noticed. */
+const EVENT_HEARTBEAT_MS = 15_000;
+
+function streamEvents(req: http.IncomingMessage, res: http.ServerResponse, events: JobEventSource | undefined): void {
+  res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
+  // A first comment, so the client knows at once that the stream is open.
+  res.write(': connected\n\n');
+  const stop = events?.subscribe((e) => res.write(`event: job\ndata: ${JSON.stringify(e)}\n\n`));
+  const beat = setInterval(() => res.write(': heartbeat\n\n'), EVENT_HEARTBEAT_MS);
+  const end = (): void => {
+    clearInterval(beat);
+    stop?.();
+  };
+  req.on('close', end);
+  res.on('error', end);
+}
+
+async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, url: URL, service: StudioService, events: JobEventSource | undefined): Promise<void> {
+  if (req.method === 'GET' && url.pathname === '/api/events') return streamEvents(req, res, events);
   if (req.method === 'GET' && url.pathname === '/api/tile') {
     const q = url.searchParams;
     const num = (k: string): unknown => (/^\d{1,9}$/.test(q.get(k) ?? '') ? Number(q.get(k)) : q.get(k));
@@ -107,7 +128,7 @@ export function startStudioServer(opts: ServerOptions): Promise<RunningServer> {
     if (rejection) return send(res, rejection.status, 'text/plain; charset=utf-8', rejection.message + '\n');
     const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}:${port}`);
     const work = url.pathname.startsWith('/api/') || url.pathname === '/api'
-      ? handleApi(req, res, url, opts.service)
+      ? handleApi(req, res, url, opts.service, opts.events)
       : serveStatic(req, res, url, opts.rendererDir);
     work.catch((e: unknown) => {
       if (!res.headersSent) sendJson(res, { ok: false, error: { code: 'internal', message: (e as Error).message } });

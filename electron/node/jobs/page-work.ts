@@ -1,0 +1,46 @@
+/**
+ * What a job does to one page: recognise its lines (all, or some: then only
+ * their text changes) or detect its layout (its regions and reading order are
+ * replaced; the page's own attributes and metadata stay).
+ */
+import type { PageDocument, Region, TextLine } from '../../common/model/types.js';
+import { mapAllLines } from '../../common/model/ops.js';
+import { allLines } from '../../common/model/stats.js';
+import { recognizePage } from '../recognition/recognize-page.js';
+import type { LineRecognizer } from '../recognition/recognizer.js';
+import { segmentImage } from '../layout/segment-page.js';
+import type { LayoutDetector } from '../layout/detector.js';
+
+export interface PageWorkOptions {
+  readonly signal: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** The document with only the named lines left in it (regions kept, so geometry and ids are unchanged). */
+function onlyLines(doc: PageDocument, keep: ReadonlySet<string>): PageDocument {
+  const prune = (rs: readonly Region[]): Region[] => rs.map((r) => ({ ...r, lines: r.lines.filter((l) => keep.has(l.id)), regions: prune(r.regions) }));
+  return { ...doc, page: { ...doc.page, regions: prune(doc.page.regions) } };
+}
+
+export async function recognizeDocument(doc: PageDocument, imageFile: string, rec: LineRecognizer, lineIds: readonly string[] | null, opts: PageWorkOptions): Promise<{ doc: PageDocument; lines: number }> {
+  const keep = lineIds ? new Set(lineIds) : null;
+  const input = keep ? onlyLines(doc, keep) : doc;
+  const r = await recognizePage(input, imageFile, rec, { signal: opts.signal, ...(opts.onProgress && { onProgress: opts.onProgress }) });
+  opts.signal.throwIfAborted();
+  // Only the text (and its confidence) comes back: geometry, words and everything else stay as they were.
+  const texts = new Map<string, TextLine['textEquivs']>(allLines(r.doc.page.regions).map((l) => [l.id, l.textEquivs]));
+  const out = mapAllLines(doc, (l) => {
+    const te = (!keep || keep.has(l.id)) && texts.get(l.id);
+    return te && te !== l.textEquivs ? { ...l, textEquivs: te } : l;
+  });
+  return { doc: out, lines: r.lines };
+}
+
+export async function detectDocument(doc: PageDocument, imageFile: string, detector: LayoutDetector, outDir: string, opts: PageWorkOptions): Promise<{ doc: PageDocument; lines: number }> {
+  const found = await segmentImage(imageFile, detector, { outDir, signal: opts.signal });
+  opts.signal.throwIfAborted();
+  const { readingOrder: _old, ...page } = doc.page;
+  const out: PageDocument = { ...doc, page: { ...page, regions: found.page.regions, ...(found.page.readingOrder && { readingOrder: found.page.readingOrder }) } };
+  opts.onProgress?.(1, 1);
+  return { doc: out, lines: allLines(out.page.regions).length };
+}

@@ -1,0 +1,74 @@
+/**
+ * A job request turned into work: the open page (from the editor's current
+ * text, its result sent back as an event), some of its lines, or every page of
+ * the project (the others read from and written back to disk, one after another).
+ */
+import path from 'node:path';
+import type { JobRequest } from '../../common/api/service.js';
+import type { PageDocument } from '../../common/model/types.js';
+import { readDocument, writeDocument } from '../../common/formats/document-io.js';
+import type { JobContext, JobWork } from './job-runner.js';
+import type { ModelProvider } from './model-catalog.js';
+import { detectDocument, recognizeDocument, type PageWorkOptions } from './page-work.js';
+
+export interface JobPage {
+  readonly id: string;
+  readonly name: string;
+  /** Absolute path; null when the page's image cannot be found. */
+  readonly imageFile: string | null;
+}
+
+/** What a job needs of the project (LocalProjectService gives it; tests give a temp folder). */
+export interface JobProject {
+  pages(): Promise<JobPage[]>;
+  /** The page as saved (a blank document for an image without a transcription file). */
+  read(pageId: string): Promise<PageDocument>;
+  write(pageId: string, doc: PageDocument): Promise<void>;
+}
+
+type PageStep = (doc: PageDocument, imageFile: string, opts: PageWorkOptions) => Promise<{ doc: PageDocument; lines: number }>;
+
+/** Progress of a multi-page job in these steps per page, so a bar moves within a page too. */
+const STEPS_PER_PAGE = 100;
+
+export function jobWork(req: JobRequest, project: JobProject, models: ModelProvider): JobWork {
+  return async (ctx: JobContext) => {
+    const all = await project.pages();
+    const open = all.find((p) => p.id === req.pageId);
+    if (!open) throw new Error(`no page "${req.pageId}" in this project`);
+    const targets = req.scope === 'project' ? all.filter((p) => p.imageFile) : [open];
+    if (!open.imageFile && req.scope !== 'project') throw new Error(`page "${open.name}" has no image to work on`);
+    ctx.progress(0, targets.length * STEPS_PER_PAGE, null, 'loading model');
+    const lineIds = req.scope === 'lines' ? req.lineIds : null;
+    const processPage: PageStep = req.kind === 'recognize'
+      ? await models.recognizer(req.modelId).then((rec) => (doc, image, opts) => recognizeDocument(doc, image, rec, lineIds, opts))
+      : await models.detector(req.modelId).then((det) => (doc, image, opts) => detectDocument(doc, image, det, path.dirname(image), opts));
+    ctx.signal.throwIfAborted();
+
+    let lines = 0;
+    let written = 0;
+    for (const [i, page] of targets.entries()) {
+      ctx.signal.throwIfAborted();
+      const isOpen = page.id === req.pageId;
+      const doc = isOpen ? readDocument(req.xml).doc : await project.read(page.id);
+      const label = targets.length > 1 ? `${page.name} (${i + 1}/${targets.length})` : page.name;
+      const opts = {
+        signal: ctx.signal,
+        onProgress: (done: number, total: number) => ctx.progress(i * STEPS_PER_PAGE + Math.round((STEPS_PER_PAGE * done) / Math.max(1, total)), targets.length * STEPS_PER_PAGE, page.id, label),
+      };
+      ctx.progress(i * STEPS_PER_PAGE, targets.length * STEPS_PER_PAGE, page.id, label);
+      const r = await processPage(doc, page.imageFile!, opts);
+      lines += r.lines;
+      if (isOpen) {
+        ctx.emit({ type: 'page-result', kind: req.kind, pageId: page.id, xml: writeDocument(r.doc).xml, lineIds: lineIds && [...lineIds] });
+      } else if (r.doc !== doc) {
+        ctx.signal.throwIfAborted();
+        await project.write(page.id, r.doc);
+        written++;
+        ctx.emit({ type: 'page-saved', pageId: page.id });
+      }
+    }
+    const what = req.kind === 'recognize' ? `${lines} line${lines === 1 ? '' : 's'} recognised` : `${lines} line${lines === 1 ? '' : 's'} found`;
+    return targets.length > 1 ? `${what} on ${targets.length} pages (${written} saved)` : what;
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The engine of the desktop app: one project open at a time, switched when the
+ * user opens another folder, with the loaded models and the job-event stream
+ * kept across switches. Runs in Electron's utility process (see
+ * server/engine-port.ts), so recognition never blocks the window's main process.
+ */
+import type { JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../../common/api/service.js';
+import { ApiError } from '../../common/api/errors.js';
+import { JobEventHub } from '../../common/api/job-events.js';
+import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
+import { LocalProjectService } from './local-service.js';
+
+export class ProjectHost implements StudioService {
+  private project: LocalProjectService | null = null;
+  readonly events = new JobEventHub();
+
+  constructor(
+    private readonly cacheDir: string,
+    private readonly models: ModelProvider = new ModelCatalog(),
+  ) {}
+
+  get jobEvents(): JobEventSource {
+    return this.events;
+  }
+
+  /** Opens a folder; a job still running in the previous project is cancelled. */
+  async open(dir: string): Promise<ProjectInfo> {
+    const old = this.project;
+    if (old?.jobs.running) old.jobs.cancel(old.jobs.running);
+    this.project = new LocalProjectService(dir, { cacheDir: this.cacheDir, models: this.models, events: this.events });
+    return this.project.getProject();
+  }
+
+  private get current(): LocalProjectService {
+    if (!this.project) throw new ApiError('not-found', 'no project folder is open');
+    return this.project;
+  }
+
+  async getProject(): Promise<ProjectInfo | null> {
+    return this.project ? this.project.getProject() : null;
+  }
+
+  async chooseProject(): Promise<ProjectInfo | null> {
+    throw new ApiError('unsupported', 'the folder dialog belongs to the window, not the engine');
+  }
+
+  listPages(): Promise<PageSummary[]> {
+    return this.current.listPages();
+  }
+
+  openPage(pageId: string): Promise<OpenedPage> {
+    return this.current.openPage(pageId);
+  }
+
+  savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
+    return this.current.savePage(pageId, xml, baseRevision);
+  }
+
+  getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array> {
+    return this.current.getTile(pageId, level, col, row);
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    return this.models.recognizers();
+  }
+
+  async listDetectors(): Promise<ModelInfo[]> {
+    return this.models.detectors();
+  }
+
+  startJob(request: JobRequest): Promise<JobStarted> {
+    return this.current.startJob(request);
+  }
+
+  cancelJob(jobId: string): Promise<boolean> {
+    return this.current.cancelJob(jobId);
+  }
+
+  getLineImage(pageId: string, polygon: readonly number[], baseline: readonly number[]): Promise<string> {
+    return this.current.getLineImage(pageId, polygon, baseline);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.project?.jobs.running) this.project.jobs.cancel(this.project.jobs.running);
+    await this.project?.jobs.idle();
+    await this.models.dispose();
+  }
+}
