@@ -75,10 +75,19 @@ function toPageScale(result, page) {
 
 const r3 = (x) => Math.round(x * 1000) / 1000;
 const mean = (xs) => (xs.length ? r3(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
+// Macro means (each page counts once) by script, and the pooled F1 over all lines
+// of the kept pages (big pages count more; small pages swing the macro mean).
 function summary(all) {
   const rows = all.filter((r) => !r.excluded);
   const hw = rows.filter((r) => r.handwritten), pr = rows.filter((r) => !r.handwritten);
-  return { meanF1Handwritten: mean(hw.map((r) => r.f1)), meanF1Printed: mean(pr.map((r) => r.f1)), meanF1All: mean(rows.map((r) => r.f1)), msPerPage: Math.round(mean(rows.map((r) => r.ms))) };
+  const pooled = (rs) => {
+    const tp = rs.reduce((a, r) => a + r.tp, 0), n = rs.reduce((a, r) => a + r.predicted, 0), e = rs.reduce((a, r) => a + r.expected, 0);
+    return n + e ? r3((2 * tp) / (n + e)) : null;
+  };
+  return {
+    meanF1Handwritten: mean(hw.map((r) => r.f1)), meanF1Printed: mean(pr.map((r) => r.f1)), meanF1All: mean(rows.map((r) => r.f1)),
+    pooledF1Handwritten: pooled(hw), pooledF1Printed: pooled(pr), msPerPage: Math.round(mean(rows.map((r) => r.ms))),
+  };
 }
 const row = (p, score, ms, n) => ({ page: p.page, handwritten: p.handwritten, ...(p.excluded && { excluded: true }), expected: score.expected, predicted: n, tp: score.truePositives, p: r3(score.precision), r: r3(score.recall), f1: r3(score.f1), ms: Math.round(ms) });
 
@@ -117,7 +126,11 @@ if (sweep) {
     await db.dispose();
   }
   const by = (k) => [...results].sort((a, b) => b[k] - a[k]).slice(0, 5);
-  console.log(JSON.stringify({ machine, pages: pages.length, bestAll: by('meanF1All'), bestHandwritten: by('meanF1Handwritten'), bestPrinted: by('meanF1Printed'), all: results.map(({ perPageF1: _, ...r }) => r) }, null, 2));
+  console.log(JSON.stringify({
+    machine, pages: pages.length,
+    bestAll: by('meanF1All'), bestHandwritten: by('meanF1Handwritten'), bestPrinted: by('meanF1Printed'), bestPooledHandwritten: by('pooledF1Handwritten'),
+    all: results.map(({ perPageF1: _, ...r }) => r),
+  }, null, 2));
 } else {
   const runs = [];
   const make = {

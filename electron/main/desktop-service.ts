@@ -1,55 +1,72 @@
 /**
- * The service as the desktop app serves it: the same LocalProjectService as
- * browser mode, plus choosing the project folder with the native dialog.
+ * The service as the desktop app serves it: every call goes to the engine in
+ * its utility process (EngineClient), except choosing the project folder,
+ * which needs the native dialog of the window's main process.
  */
-import type { OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../common/api/service.js';
-import { ApiError } from '../common/api/errors.js';
-import { LocalProjectService } from '../node/project/local-service.js';
+import type { JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../common/api/service.js';
+import type { EngineClient } from '../node/server/engine-port.js';
 
 export class DesktopService implements StudioService {
-  private project: LocalProjectService | null = null;
-
   constructor(
-    private readonly cacheDir: string,
+    /** The engine now running (a new one after a crash). */
+    private readonly engine: () => EngineClient,
     /** Shows the native folder dialog; resolves to the chosen folder or undefined. */
     private readonly pickFolder: () => Promise<string | undefined>,
     private readonly onProjectChanged: (dir: string) => void,
   ) {}
 
-  open(dir: string): void {
-    this.project = new LocalProjectService(dir, { cacheDir: this.cacheDir });
-    this.onProjectChanged(this.project.root);
+  private get remote(): StudioService {
+    return this.engine().service;
   }
 
-  private get current(): LocalProjectService {
-    if (!this.project) throw new ApiError('not-found', 'no project folder is open');
-    return this.project;
+  async open(dir: string): Promise<ProjectInfo> {
+    const info = await this.engine().open(dir);
+    this.onProjectChanged(info.dir);
+    return info;
   }
 
-  async getProject(): Promise<ProjectInfo | null> {
-    return this.project ? this.project.getProject() : null;
+  getProject(): Promise<ProjectInfo | null> {
+    return this.remote.getProject();
   }
 
   async chooseProject(): Promise<ProjectInfo | null> {
     const dir = await this.pickFolder();
-    if (!dir) return null;
-    this.open(dir);
-    return this.current.getProject();
+    return dir ? this.open(dir) : null;
   }
 
   listPages(): Promise<PageSummary[]> {
-    return this.current.listPages();
+    return this.remote.listPages();
   }
 
   openPage(pageId: string): Promise<OpenedPage> {
-    return this.current.openPage(pageId);
+    return this.remote.openPage(pageId);
   }
 
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
-    return this.current.savePage(pageId, xml, baseRevision);
+    return this.remote.savePage(pageId, xml, baseRevision);
   }
 
   getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array> {
-    return this.current.getTile(pageId, level, col, row);
+    return this.remote.getTile(pageId, level, col, row);
+  }
+
+  listModels(): Promise<ModelInfo[]> {
+    return this.remote.listModels();
+  }
+
+  listDetectors(): Promise<ModelInfo[]> {
+    return this.remote.listDetectors();
+  }
+
+  startJob(request: JobRequest): Promise<JobStarted> {
+    return this.remote.startJob(request);
+  }
+
+  cancelJob(jobId: string): Promise<boolean> {
+    return this.remote.cancelJob(jobId);
+  }
+
+  getLineImage(pageId: string, polygon: readonly number[], baseline: readonly number[]): Promise<string> {
+    return this.remote.getLineImage(pageId, polygon, baseline);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Electron main process: one secure window showing the renderer from app://,
- * the service over IPC, the menu, and the remembered window state. Security
+ * the service over IPC (answered by the engine in a utility process), job
+ * events forwarded to the window, the menu, and the remembered window state. Security
  * decisions live in plain modules (window-options, app-origin, ipc-guard, csp)
  * so they are unit-tested without Electron.
  */
@@ -16,7 +17,7 @@ import { windowOptions } from './window-options.js';
 import { fitToDisplays, parseWindowState, type WindowState } from './window-state.js';
 import { DesktopService } from './desktop-service.js';
 import { readStatic } from '../node/server/static-files.js';
-import { defaultCacheDir } from '../node/tiles/cache-dir.js';
+import { EngineProcess } from './engine-process.js';
 
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 const PRELOAD = path.join(__dirname, 'preload.cjs');
@@ -111,8 +112,11 @@ function createWindow(): void {
 void app.whenReady().then(() => {
   serveAppProtocol();
   lockDownSessions();
+  const engine = new EngineProcess();
+  app.on('will-quit', () => engine.stop());
+  engine.subscribe((event) => win?.webContents.send(IPC.jobEvent, event));
   const service = new DesktopService(
-    defaultCacheDir(),
+    () => engine.get(),
     async () => {
       const opts = { title: 'Open a folder of page images', properties: ['openDirectory' as const] };
       const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
@@ -133,7 +137,7 @@ void app.whenReady().then(() => {
   const argDir = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-') && fs.statSync(a, { throwIfNoEntry: false })?.isDirectory());
   const last = loadWindowState().lastProject;
   const initial = argDir ?? (last && fs.existsSync(last) ? last : undefined);
-  if (initial) service.open(path.resolve(initial));
+  if (initial) void service.open(path.resolve(initial)).catch(() => undefined);
   rebuildMenu();
   createWindow();
   app.on('activate', () => {

@@ -149,7 +149,7 @@ describe('IPC', () => {
 });
 
 describe('preload bridge', () => {
-  it('exposes only call, onCommand and setMenuState, over fixed channels', async () => {
+  it('exposes only call, onCommand, setMenuState and onJobEvent, over fixed channels', async () => {
     const exposed: Record<string, unknown> = {};
     const invoke = vi.fn(async () => ({ ok: true, value: 1 }));
     const send = vi.fn();
@@ -166,8 +166,8 @@ describe('preload bridge', () => {
     await import('../../electron/preload/preload.js');
     vi.doUnmock('electron');
     expect(Object.keys(exposed)).toEqual(['htrStudio']);
-    const bridge = exposed.htrStudio as { call: (m: string, a: unknown) => Promise<unknown>; onCommand: (fn: (c: string) => void) => () => void; setMenuState: (s: unknown) => void };
-    expect(Object.keys(bridge).sort()).toEqual(['call', 'onCommand', 'setMenuState']);
+    const bridge = exposed.htrStudio as { call: (m: string, a: unknown) => Promise<unknown>; onCommand: (fn: (c: string) => void) => () => void; setMenuState: (s: unknown) => void; onJobEvent: (fn: (e: unknown) => void) => () => void };
+    expect(Object.keys(bridge).sort()).toEqual(['call', 'onCommand', 'onJobEvent', 'setMenuState']);
     await bridge.call('listPages', 'not-a-list');
     expect(invoke).toHaveBeenCalledWith(IPC.call, 'listPages', []);
     const got: string[] = [];
@@ -179,6 +179,16 @@ describe('preload bridge', () => {
     expect(listeners.has(IPC.command)).toBe(false);
     bridge.setMenuState({ undoLabel: null, redoLabel: null, canSave: false, title: 't' });
     expect(send).toHaveBeenCalledWith(IPC.menuState, { undoLabel: null, redoLabel: null, canSave: false, title: 't' });
+    // Job events reach the page only in their exact shape.
+    const events: unknown[] = [];
+    const offJobs = bridge.onJobEvent((e) => events.push(e));
+    const progress = { type: 'progress', jobId: 'job-1', done: 1, total: 2, pageId: null, label: 'p' };
+    listeners.get(IPC.jobEvent)!({}, progress);
+    listeners.get(IPC.jobEvent)!({}, { type: 'progress', jobId: 'job-1' });
+    listeners.get(IPC.jobEvent)!({}, 'finished');
+    expect(events).toEqual([progress]);
+    offJobs();
+    expect(listeners.has(IPC.jobEvent)).toBe(false);
   });
 });
 

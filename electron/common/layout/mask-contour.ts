@@ -75,15 +75,30 @@ function dropCollinear(pts: Point[]): Point[] {
   return out;
 }
 
-/** Douglas–Peucker on a closed polygon. */
+/** Douglas–Peucker on a closed polygon: split at the point farthest from the first, simplify both halves. */
 export function simplifyPolygon(pts: readonly Point[], tolerance: number): Point[] {
   if (pts.length <= 4) return [...pts];
-  const dp = (from: number, to: number, keep: Uint8Array): void => {
-    const a = pts[from]!, b = pts[to]!;
-    let maxD = 0, idx = -1;
+  let far = 0;
+  let farD = -1;
+  for (let i = 1; i < pts.length; i++) {
+    const d = Math.hypot(pts[i]!.x - pts[0]!.x, pts[i]!.y - pts[0]!.y);
+    if (d > farD) {
+      farD = d;
+      far = i;
+    }
+  }
+  // The ring closed on itself, so the second half runs from `far` back to the first point.
+  const ring = [...pts, pts[0]!];
+  const keep = new Uint8Array(ring.length);
+  keep[0] = 1;
+  keep[far] = 1;
+  const dp = (from: number, to: number): void => {
+    const a = ring[from]!, b = ring[to]!;
     const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
+    let maxD = 0;
+    let idx = -1;
     for (let i = from + 1; i < to; i++) {
-      const p = pts[i]!;
+      const p = ring[i]!;
       const d = Math.abs((b.x - a.x) * (a.y - p.y) - (a.x - p.x) * (b.y - a.y)) / len;
       if (d > maxD) {
         maxD = d;
@@ -92,38 +107,11 @@ export function simplifyPolygon(pts: readonly Point[], tolerance: number): Point
     }
     if (maxD > tolerance && idx > 0) {
       keep[idx] = 1;
-      dp(from, idx, keep);
-      dp(idx, to, keep);
+      dp(from, idx);
+      dp(idx, to);
     }
   };
-  // Split the ring at the point farthest from the first, simplify both halves.
-  let far = 0, farD = -1;
-  for (let i = 1; i < pts.length; i++) {
-    const d = Math.hypot(pts[i]!.x - pts[0]!.x, pts[i]!.y - pts[0]!.y);
-    if (d > farD) { farD = d; far = i; }
-  }
-  const keep = new Uint8Array(pts.length);
-  keep[0] = 1;
-  keep[far] = 1;
-  dp(0, far, keep);
-  const ring = [...pts, pts[0]!];
-  const keep2 = new Uint8Array(ring.length);
-  keep2.set(keep);
-  const dpRing = (from: number, to: number): void => {
-    const a = ring[from]!, b = ring[to]!;
-    let maxD = 0, idx = -1;
-    const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
-    for (let i = from + 1; i < to; i++) {
-      const p = ring[i]!;
-      const d = Math.abs((b.x - a.x) * (a.y - p.y) - (a.x - p.x) * (b.y - a.y)) / len;
-      if (d > maxD) { maxD = d; idx = i; }
-    }
-    if (maxD > tolerance && idx > 0) {
-      keep2[idx] = 1;
-      dpRing(from, idx);
-      dpRing(idx, to);
-    }
-  };
-  dpRing(far, ring.length - 1);
-  return pts.filter((_, i) => keep2[i]);
+  dp(0, far);
+  dp(far, ring.length - 1);
+  return pts.filter((_, i) => keep[i]);
 }

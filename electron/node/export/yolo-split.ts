@@ -44,8 +44,10 @@ function hash(s: string, seed: number): number {
 
 /**
  * Names of the validation pages: whole units (documents or pages) in seeded-hash
- * order until at least `fraction` of the pages is reached, never every unit (a
- * training set must remain) and at least one unit when fraction > 0 and there are two.
+ * order until `fraction` of the pages is reached. A unit that would overshoot the
+ * target by half is passed over (a 32-page register must not become the whole
+ * validation set), unless nothing smaller was found; never every unit, so a
+ * training set remains.
  */
 export function splitPages(pages: readonly SplitPage[], fraction: number, by: SplitBy, seed = 0): Set<string> {
   const val = new Set<string>();
@@ -58,12 +60,18 @@ export function splitPages(pages: readonly SplitPage[], fraction: number, by: Sp
   if (units.size < 2) return val;
   const order = [...units.keys()].sort((a, b) => hash(a, seed) - hash(b, seed) || (a < b ? -1 : 1));
   const want = fraction * pages.length;
+  const chosen: string[] = [];
   let taken = 0;
-  for (const [i, key] of order.entries()) {
-    if (taken >= want || i === order.length - 1) break;
-    for (const p of units.get(key)!) val.add(p.name);
-    taken += units.get(key)!.length;
+  for (const key of order) {
+    if (taken >= want || chosen.length === order.length - 1) break;
+    const n = units.get(key)!.length;
+    if (taken + n > Math.max(1.5 * want, 1)) continue;
+    chosen.push(key);
+    taken += n;
   }
+  // Every unit too large: the smallest one, so that validation is never silently empty.
+  if (!chosen.length) chosen.push([...order].sort((a, b) => units.get(a)!.length - units.get(b)!.length)[0]!);
+  for (const key of chosen) for (const p of units.get(key)!) val.add(p.name);
   return val;
 }
 

@@ -1,0 +1,129 @@
+/**
+ * Running models from the editor: the model lists (defaults preselected), the
+ * job in progress with its progress, cancelling it, and handing the open
+ * page's result to the editor. The work itself runs in the engine; the
+ * renderer only sends the page as it is now and listens for events.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { JobEventSource, JobKind, JobScope, ModelInfo, StudioService } from '../../../electron/common/api/service.js';
+
+export interface RunningJob {
+  readonly jobId: string | null;
+  readonly kind: JobKind;
+  readonly scope: JobScope;
+  readonly done: number;
+  readonly total: number;
+  readonly label: string;
+  readonly cancelling: boolean;
+}
+
+export interface JobsState {
+  readonly recognizers: readonly ModelInfo[];
+  readonly detectors: readonly ModelInfo[];
+  readonly recognizer: string | null;
+  readonly detector: string | null;
+  readonly running: RunningJob | null;
+  readonly setRecognizer: (id: string) => void;
+  readonly setDetector: (id: string) => void;
+  readonly start: (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[]) => void;
+  readonly cancel: () => void;
+}
+
+export interface JobCallbacks {
+  /** The open page's new document arrived. */
+  readonly onResult: (kind: JobKind, xml: string, lineIds: readonly string[] | null) => void;
+  readonly onFinished: (status: 'done' | 'cancelled' | 'failed', message: string, kind: JobKind) => void;
+  /** Another page was written by a project job (the page list may show new files). */
+  readonly onPageSaved: () => void;
+}
+
+/** The chosen models survive page changes (the editor is mounted per page). */
+const chosen: { recognizer: string | null; detector: string | null } = { recognizer: null, detector: null };
+
+export function useJobs(service: StudioService, events: JobEventSource, pageId: string, callbacks: JobCallbacks): JobsState {
+  const [recognizers, setRecognizers] = useState<readonly ModelInfo[]>([]);
+  const [detectors, setDetectors] = useState<readonly ModelInfo[]>([]);
+  const [recognizer, setRecognizerState] = useState<string | null>(chosen.recognizer);
+  const [detector, setDetectorState] = useState<string | null>(chosen.detector);
+  const [running, setRunning] = useState<RunningJob | null>(null);
+  const runningRef = useRef(running);
+  runningRef.current = running;
+  const cb = useRef(callbacks);
+  cb.current = callbacks;
+
+  useEffect(() => {
+    let live = true;
+    void Promise.all([service.listModels(), service.listDetectors()]).then(
+      ([recs, dets]) => {
+        if (!live) return;
+        setRecognizers(recs);
+        setDetectors(dets);
+        const pick = (list: readonly ModelInfo[], want: string | null): string | null => (want && list.some((m) => m.id === want) ? want : (list.find((m) => m.isDefault) ?? list[0])?.id ?? null);
+        setRecognizerState(pick(recs, chosen.recognizer));
+        setDetectorState(pick(dets, chosen.detector));
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [service]);
+
+  // Events of jobs started elsewhere (another tab) are ignored: only ours have our id.
+  useEffect(
+    () =>
+      events.subscribe((e) => {
+        const job = runningRef.current;
+        if (!job || (job.jobId !== null && job.jobId !== e.jobId)) return;
+        if (e.type === 'progress') setRunning({ ...job, jobId: e.jobId, done: e.done, total: e.total, label: e.label });
+        else if (e.type === 'page-result' && e.pageId === pageId) cb.current.onResult(e.kind, e.xml, e.lineIds);
+        else if (e.type === 'page-saved') cb.current.onPageSaved();
+        else if (e.type === 'finished') {
+          setRunning(null);
+          cb.current.onFinished(e.status, e.message, job.kind);
+        }
+      }),
+    [events, pageId],
+  );
+
+  const start = useCallback(
+    (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[]) => {
+      if (runningRef.current) return;
+      const modelId = kind === 'recognize' ? recognizer : detector;
+      const job: RunningJob = { jobId: null, kind, scope, done: 0, total: 0, label: '', cancelling: false };
+      runningRef.current = job;
+      setRunning(job);
+      service.startJob({ kind, scope, modelId, pageId, xml, lineIds }).then(
+        ({ jobId }) => {
+          const now = runningRef.current;
+          if (now && now.jobId === null) setRunning((runningRef.current = { ...now, jobId }));
+          if (now?.cancelling) void service.cancelJob(jobId);
+        },
+        (e: Error) => {
+          setRunning(null);
+          cb.current.onFinished('failed', e.message, kind);
+        },
+      );
+    },
+    [service, pageId, recognizer, detector],
+  );
+
+  const cancel = useCallback(() => {
+    const job = runningRef.current;
+    if (!job || job.cancelling) return;
+    setRunning((runningRef.current = { ...job, cancelling: true }));
+    if (job.jobId) void service.cancelJob(job.jobId);
+  }, [service]);
+
+  return {
+    recognizers,
+    detectors,
+    recognizer,
+    detector,
+    running,
+    setRecognizer: (id) => setRecognizerState((chosen.recognizer = id)),
+    setDetector: (id) => setDetectorState((chosen.detector = id)),
+    start,
+    cancel,
+  };
+}
