@@ -101,13 +101,13 @@ const machine = `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, node ${p
 
 if (sweep) {
   // Inference once per input size; post-processing and grouping variants reuse the map.
-  const sizes = arg('--sizes', '640,800,960,1280,1600').split(',').map(Number);
+  const sizes = arg('--sizes', '640,960,1280,1600').split(',').map(Number);
   const posts = [];
   for (const scoreMode of ['fast', 'slow']) {
-    for (const unclipRatio of [1.2, 1.5, 2]) for (const [thresh, boxThresh] of [[0.3, 0.6], [0.3, 0.5], [0.2, 0.5]]) posts.push({ scoreMode, unclipRatio, thresh, boxThresh });
+    for (const unclipRatio of [1.2, 1.5]) for (const [thresh, boxThresh] of [[0.3, 0.6], [0.2, 0.5]]) posts.push({ scoreMode, unclipRatio, thresh, boxThresh });
   }
   const groups = [false];
-  for (const minOverlap of [0.3, 0.5, 0.7]) for (const maxGap of [0.5, 1, 1.5, 2, 3]) groups.push({ minOverlap, maxGap });
+  for (const minOverlap of [0.5, 0.6, 0.7, 0.8]) for (const maxGap of [0.25, 0.5, 0.75, 1, 1.5]) groups.push({ minOverlap, maxGap });
   const results = [];
   for (const longSide of sizes) {
     const db = await api.DbDetector.load({ longSide });

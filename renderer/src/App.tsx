@@ -165,6 +165,7 @@ export function App() {
         <PageEditor
           key={open.serial}
           service={service!}
+          events={conn.events}
           bridge={bridge}
           pageId={open.id}
           pageName={open.name}

@@ -24,8 +24,11 @@ export interface Project {
   readonly cacheDir: string;
 }
 
-/** Copies a page and its image into a fresh temporary project (never into the repository). */
-export function makeProject(): Project {
+/**
+ * Copies a page and its image into a fresh temporary project (never into the
+ * repository); `copies` more pages ("… copy 1", …) make a multi-page project.
+ */
+export function makeProject(copies = 0): Project {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-'));
   fs.mkdirSync(path.join(dir, 'page'));
   fs.copyFileSync(path.join(TIMEUS_DIR, `${TIMEUS_PAGE}.jpg`), path.join(dir, `${TIMEUS_PAGE}.jpg`));
@@ -34,6 +37,13 @@ export function makeProject(): Project {
   // Corpus files are read-only; the copies must be writable.
   fs.chmodSync(xmlFile, 0o644);
   fs.chmodSync(path.join(dir, `${TIMEUS_PAGE}.jpg`), 0o644);
+  const xml = fs.readFileSync(xmlFile, 'utf8');
+  for (let i = 1; i <= copies; i++) {
+    const stem = `${TIMEUS_PAGE} copy ${i}`;
+    fs.copyFileSync(path.join(TIMEUS_DIR, `${TIMEUS_PAGE}.jpg`), path.join(dir, `${stem}.jpg`));
+    fs.chmodSync(path.join(dir, `${stem}.jpg`), 0o644);
+    fs.writeFileSync(path.join(dir, 'page', `${stem}.xml`), xml.replace(/imageFilename="[^"]*"/, `imageFilename="${stem}.jpg"`));
+  }
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-cache-'));
   return { dir, xmlFile, originalXml: fs.readFileSync(xmlFile, 'utf8'), cacheDir };
 }

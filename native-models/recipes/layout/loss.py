@@ -31,12 +31,14 @@ def level_of(boxes):
 def assign(gt_boxes, gt_cls, shapes):
     """Per image: gt boxes [M,4], classes [M]; shapes: [(h, w)] per level.
     Returns (assigned object index [N] or -1, N = all cells of all levels)."""
+    if not len(gt_boxes):
+        return torch.full((sum(h * w for h, w in shapes),), -1, dtype=torch.long)
     out = []
-    lv = level_of(gt_boxes) if len(gt_boxes) else gt_cls
+    lv = level_of(gt_boxes)
     for li, ((h, w), s) in enumerate(zip(shapes, STRIDES)):
         cx, cy = grid(h, w, s)
         idx = torch.full((h * w,), -1, dtype=torch.long)
-        sel = (lv == li).nonzero().flatten() if len(gt_boxes) else gt_cls[:0]
+        sel = (lv == li).nonzero().flatten()
         if len(sel):
             b = gt_boxes[sel]
             bw, bh = b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]
@@ -110,6 +112,6 @@ def compute_loss(outputs, targets, zone_ids, has_zones, w_box=2.0, w_l1=0.5, w_c
     # Varifocal: positives weighted by their quality target, negatives by 0.75 * p^2.
     prob = logits.sigmoid().detach()
     weight = torch.where(cls_t > 0, cls_t, 0.75 * prob.pow(2)) * mask
-    loss_cls = (F.binary_cross_entropy_with_logits(logits, cls_t, reduction="none") * weight).sum() / npos
+    loss_cls = (F.binary_cross_entropy_with_logits(logits, cls_t, reduction="none") * weight).sum() / cls_t.sum().clamp(min=1.0)
     loss = w_box * loss_box + w_l1 * loss_l1 + w_cls * loss_cls
     return loss, {"box": float(loss_box), "l1": float(loss_l1), "cls": float(loss_cls), "pos": npos}

@@ -3,7 +3,7 @@
  * layer, the model's shapes on another, pan and zoom. It renders the document
  * it is given and reports intents; the editor turns those into model ops.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import type { ImageInfo } from '../../../electron/common/api/service.js';
@@ -15,11 +15,13 @@ import { topRegionsInOrder } from '../editor/reading.js';
 import { cursor } from '../editor/cursor-store.js';
 import { levelFor, overviewLevel, tilesInView, TileStore, type TilePlacement } from './tiles.js';
 import { minScale, toImage, zoomAt, type Size, type View } from './view.js';
-import { DraftRect, RegionShape, SelectionHandles, type CanvasIntent, type Emit } from './shapes.js';
+import { DraftPolyline, DraftRect, RegionShape, SelectionHandles, type CanvasIntent, type Emit } from './shapes.js';
+import { confidenceFill, type Layers } from './layers.js';
+import { strings as t } from '../i18n/strings.js';
 import { OrderOverlay } from './order-overlay.js';
 import type { Palette } from './palette.js';
 
-export type Tool = 'select' | 'region' | 'split';
+export type Tool = 'select' | 'region' | 'polygon' | 'line' | 'split';
 
 export interface PageCanvasProps {
   readonly doc: PageDocument;
@@ -28,7 +30,7 @@ export interface PageCanvasProps {
   readonly selection: readonly string[];
   readonly vertex: VertexRef | null;
   readonly tool: Tool;
-  readonly showOrder: boolean;
+  readonly layers: Layers;
   readonly palette: Palette;
   readonly view: View | null;
   readonly label: string;
@@ -40,7 +42,11 @@ export interface PageCanvasProps {
 
 type Gesture =
   | { readonly kind: 'pan'; readonly sx: number; readonly sy: number; readonly start: View; moved: boolean; readonly clickId: string | null }
-  | { readonly kind: 'rect'; readonly from: Point; to: Point };
+  | { readonly kind: 'rect'; readonly from: Point; to: Point }
+  | { readonly kind: 'move'; readonly ids: readonly string[]; readonly sx: number; readonly sy: number; readonly scale: number; dx: number; dy: number };
+
+/** Points closer than this on screen are one click (a double-click adds two mousedowns). */
+const SAME_POINT_PX = 4;
 
 /** The line under an image point: inside its outline, else nearest baseline within `tolerance`. */
 function lineAt(doc: PageDocument, p: Point, tolerance: number): string | null {
@@ -67,13 +73,22 @@ function lineAt(doc: PageDocument, p: Point, tolerance: number): string | null {
 }
 
 export function PageCanvas(props: PageCanvasProps) {
-  const { doc, image, selection, vertex, tool, showOrder, palette, view, onView, onIntent } = props;
+  const { doc, image, selection, vertex, tool, layers, palette, view, onView, onIntent } = props;
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
   const [gesture, setGesture] = useState<Gesture | null>(null);
   const [hovered, setHovered] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const [space, setSpace] = useState(false);
+  /** Points clicked so far with the line or polygon tool, and where the mouse is. */
+  // Mirrored in a ref: clicks can come faster than React re-renders the handlers that read it.
+  const [draft, setDraftState] = useState<Point[]>([]);
+  const draftRef = useRef<Point[]>([]);
+  const setDraft = useCallback((next: Point[] | ((d: Point[]) => Point[])) => {
+    draftRef.current = typeof next === 'function' ? next(draftRef.current) : next;
+    setDraftState(draftRef.current);
+  }, []);
+  const [draftHover, setDraftHover] = useState<Point | null>(null);
   const page = { width: doc.page.imageWidth || image?.width || 1, height: doc.page.imageHeight || image?.height || 1 };
 
   // Latest props for long-lived handlers (window listeners, the tile store).
@@ -144,6 +159,15 @@ export function PageCanvas(props: PageCanvasProps) {
         const dy = e.clientY - gesture.sy;
         if (Math.abs(dx) + Math.abs(dy) > 3) gesture.moved = panned.current = true;
         if (gesture.moved) latest.current.onView({ ...gesture.start, x: gesture.start.x + dx, y: gesture.start.y + dy });
+      } else if (gesture.kind === 'move') {
+        // Whole image pixels: PAGE coordinates are integers.
+        const dx = Math.round((e.clientX - gesture.sx) / gesture.scale);
+        const dy = Math.round((e.clientY - gesture.sy) / gesture.scale);
+        if (dx === gesture.dx && dy === gesture.dy) return;
+        gesture.dx = dx;
+        gesture.dy = dy;
+        panned.current = true;
+        latest.current.onIntent({ type: 'move', ids: gesture.ids, dx, dy, phase: 'move' });
       } else {
         const p = toImage(v, e.clientX - rect.left, e.clientY - rect.top);
         setGesture({ ...gesture, to: { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) } });
@@ -152,6 +176,7 @@ export function PageCanvas(props: PageCanvasProps) {
     const up = (): void => {
       if (gesture.kind === 'pan' && !gesture.moved && gesture.clickId === null) latest.current.onIntent({ type: 'select', id: null, additive: false });
       if (gesture.kind === 'rect') latest.current.onIntent({ type: 'draw-region', from: gesture.from, to: gesture.to });
+      if (gesture.kind === 'move') latest.current.onIntent({ type: 'move', ids: gesture.ids, dx: gesture.dx, dy: gesture.dy, phase: 'end' });
       setGesture(null);
     };
     window.addEventListener('mousemove', move);
@@ -171,6 +196,13 @@ export function PageCanvas(props: PageCanvasProps) {
     if (!sp) return;
     const target = e.target;
     if (target.name() === 'handle') return;
+    // Dragging an element that is already selected moves it (and the rest of the selection).
+    const targetId = target === stage ? '' : target.id();
+    if (tool === 'select' && e.evt.button === 0 && !space && targetId && selection.includes(targetId)) {
+      e.evt.preventDefault();
+      setGesture({ kind: 'move', ids: selection, sx: e.evt.clientX, sy: e.evt.clientY, scale: view.scale, dx: 0, dy: 0 });
+      return;
+    }
     const pan = e.evt.button === 1 || space || (tool === 'select' && e.evt.button === 0);
     if (pan) {
       e.evt.preventDefault();
@@ -182,11 +214,50 @@ export function PageCanvas(props: PageCanvasProps) {
     if (tool === 'region') {
       const q = { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) };
       setGesture({ kind: 'rect', from: q, to: q });
+    } else if (tool === 'line' || tool === 'polygon') {
+      const q = { x: Math.round(Math.max(0, Math.min(page.width, p.x))), y: Math.round(Math.max(0, Math.min(page.height, p.y))) };
+      const now = draftRef.current;
+      const last = now[now.length - 1];
+      if (!last || Math.hypot(last.x - q.x, last.y - q.y) * view.scale > SAME_POINT_PX) setDraft([...now, q]);
     } else if (tool === 'split') {
       const id = lineAt(doc, p, 12 / view.scale);
       if (id) onIntent({ type: 'split', lineId: id, x: Math.round(p.x) });
     }
   };
+
+  // The line and polygon tools: a double-click or Enter finishes, Backspace takes back a point, Esc drops the drawing.
+  const finishDraft = (): void => {
+    const need = tool === 'line' ? 2 : 3;
+    const points = draftRef.current;
+    if ((tool === 'line' || tool === 'polygon') && points.length >= need) {
+      onIntent(tool === 'line' ? { type: 'draw-line', baseline: points } : { type: 'draw-polygon', points });
+    }
+    if (tool === 'line' || tool === 'polygon') {
+      setDraft([]);
+      setDraftHover(null);
+    }
+  };
+  const finishRef = useRef(finishDraft);
+  finishRef.current = finishDraft;
+  const hasDraft = draft.length > 0;
+  useEffect(() => {
+    if (!hasDraft) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Enter') finishRef.current();
+      else if (e.key === 'Escape') setDraft([]);
+      else if (e.key === 'Backspace') setDraft((d) => d.slice(0, -1));
+      else return;
+      // Handled here: the editor's own Esc (back to the select tool) must not also run.
+      e.preventDefault();
+      e.stopPropagation();
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, [hasDraft]);
+  useEffect(() => {
+    setDraft([]);
+    setDraftHover(null);
+  }, [tool, setDraft]);
 
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>): void => {
     e.evt.preventDefault();
@@ -205,6 +276,7 @@ export function PageCanvas(props: PageCanvasProps) {
     if (view && sp) {
       const p = toImage(view, sp.x, sp.y);
       cursor.set(p.x >= 0 && p.y >= 0 && p.x <= page.width && p.y <= page.height ? { x: Math.round(p.x), y: Math.round(p.y) } : null);
+      if (draft.length) setDraftHover({ x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) });
     }
   };
 
@@ -249,7 +321,7 @@ export function PageCanvas(props: PageCanvasProps) {
     }
   }
 
-  const cursorStyle = gesture?.kind === 'pan' && gesture.moved ? 'grabbing' : space ? 'grab' : tool === 'region' ? 'crosshair' : tool === 'split' ? 'col-resize' : hovered ? 'pointer' : 'default';
+  const cursorStyle = gesture?.kind === 'move' ? 'move' : gesture?.kind === 'pan' && gesture.moved ? 'grabbing' : space ? 'grab' : tool === 'region' || tool === 'line' || tool === 'polygon' ? 'crosshair' : tool === 'split' ? 'col-resize' : hovered ? 'pointer' : 'default';
   const orderRegions = useMemo(() => topRegionsInOrder(doc), [doc]);
 
   return (
@@ -268,19 +340,20 @@ export function PageCanvas(props: PageCanvasProps) {
       onContextMenu={(e) => e.preventDefault()}
     >
       {view && size.width > 0 && (
-        <Stage width={size.width} height={size.height} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} onMouseDown={onMouseDown} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
+        <Stage width={size.width} height={size.height} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} onMouseDown={onMouseDown} onDblClick={finishDraft} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
           <Layer listening={false}>
             <Rect x={0} y={0} width={page.width} height={page.height} fill="#fbfaf7" shadowColor={palette.pageShadow} shadowBlur={18} shadowOpacity={1} shadowForStrokeEnabled={false} />
             {tiles.map(({ t, img }) => (
               <KImage key={t.key} image={img} x={t.x} y={t.y} width={t.width} height={t.height} />
             ))}
           </Layer>
-          <Layer listening={tool === 'select' && !space}>
+          <Layer listening={tool === 'select' && !space && gesture?.kind !== 'move'}>
             {doc.page.regions.map((r) => (
-              <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} emit={emit} />
+              <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} layers={layers} emit={emit} />
             ))}
-            <OrderOverlay regions={orderRegions} scale={view.scale} palette={palette} showArrows={showOrder} />
+            {layers.order && <OrderOverlay regions={orderRegions} scale={view.scale} palette={palette} showArrows />}
             <SelectionHandles target={handlesTarget} vertex={vertex} scale={view.scale} palette={palette} bounds={page} emit={emit} />
+            {draft.length > 0 && <DraftPolyline points={draft} hover={draftHover} closed={tool === 'polygon'} scale={view.scale} palette={palette} />}
             {gesture?.kind === 'rect' && (
               <Group listening={false}>
                 <DraftRect from={gesture.from} to={gesture.to} palette={palette} />
@@ -288,6 +361,15 @@ export function PageCanvas(props: PageCanvasProps) {
             )}
           </Layer>
         </Stage>
+      )}
+      {layers.confidence && (
+        <div className="confidence-legend" aria-hidden="true">
+          <span>{t.confidenceLegend}</span>
+          <span>0</span>
+          <span className="scale" />
+          <span>1</span>
+          <span className="swatch" style={{ background: confidenceFill(undefined) }} title={t.confidenceNone} />
+        </div>
       )}
     </div>
   );

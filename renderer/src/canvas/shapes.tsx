@@ -11,6 +11,7 @@ import type { Point, Points, Region, TextLine } from '../../../electron/common/m
 import type { ShapeRef } from '../../../electron/common/model/ops.js';
 import type { VertexRef } from '../editor/editor-state.js';
 import type { Palette } from './palette.js';
+import { confidenceFill, type Layers } from './layers.js';
 
 export type CanvasIntent =
   | { readonly type: 'select'; readonly id: string | null; readonly additive: boolean; readonly vertex?: VertexRef | null }
@@ -18,6 +19,9 @@ export type CanvasIntent =
   | { readonly type: 'insert-vertex'; readonly ref: ShapeRef; readonly index: number; readonly at: Point }
   | { readonly type: 'draw-region'; readonly from: Point; readonly to: Point }
   | { readonly type: 'split'; readonly lineId: string; readonly x: number }
+  | { readonly type: 'draw-line'; readonly baseline: readonly Point[] }
+  | { readonly type: 'draw-polygon'; readonly points: readonly Point[] }
+  | { readonly type: 'move'; readonly ids: readonly string[]; readonly dx: number; readonly dy: number; readonly phase: 'move' | 'end' }
   | { readonly type: 'hover'; readonly id: string | null };
 
 export type Emit = (intent: CanvasIntent) => void;
@@ -125,10 +129,11 @@ interface LineShapeProps {
   readonly selected: boolean;
   readonly hovered: boolean;
   readonly palette: Palette;
+  readonly layers: Layers;
   readonly emit: Emit;
 }
 
-const LineShape = memo(function LineShape({ line, selected, hovered, palette, emit }: LineShapeProps) {
+const LineShape = memo(function LineShape({ line, selected, hovered, palette, layers, emit }: LineShapeProps) {
   const select = (e: Konva.KonvaEventObject<MouseEvent>): void => {
     if (e.evt.button !== 0) return;
     e.cancelBubble = true;
@@ -145,23 +150,28 @@ const LineShape = memo(function LineShape({ line, selected, hovered, palette, em
   const base = line.baseline?.points ?? [];
   return (
     <Group>
-      {coords.length >= 3 && (
+      {coords.length >= 3 && (layers.lines || layers.confidence || selected) && (
         <Line
+          id={line.id}
           points={flat(coords)}
           closed
-          stroke={selected ? palette.selected : palette.line}
+          stroke={selected ? palette.selected : layers.lines ? palette.line : undefined}
           strokeWidth={selected ? 1.5 : 1}
           strokeScaleEnabled={false}
-          fill={selected ? palette.lineSelectedFill : hovered ? palette.lineHoverFill : palette.lineFill}
+          // No offscreen buffer for fill + stroke: thousands of lines must draw in one frame.
+          perfectDrawEnabled={false}
+          fill={selected ? palette.lineSelectedFill : hovered ? palette.lineHoverFill : layers.confidence ? confidenceFill(line.textEquivs[0]?.conf) : palette.lineFill}
           onClick={select}
           onDblClick={insert('coords', coords, true)}
           onMouseEnter={hover(line.id)}
           onMouseLeave={hover(null)}
         />
       )}
-      {base.length >= 2 && (
+      {base.length >= 2 && (layers.baselines || selected) && (
         <Line
+          id={line.id}
           points={flat(base)}
+          perfectDrawEnabled={false}
           stroke={palette.baseline}
           strokeWidth={selected ? 2.5 : 1.75}
           strokeScaleEnabled={false}
@@ -184,19 +194,22 @@ interface RegionShapeProps {
   readonly selectedKey: string;
   readonly hoveredLine: string | null;
   readonly palette: Palette;
+  readonly layers: Layers;
   readonly emit: Emit;
 }
 
-export const RegionShape = memo(function RegionShape({ region, selectedKey, hoveredLine, palette, emit }: RegionShapeProps) {
+export const RegionShape = memo(function RegionShape({ region, selectedKey, hoveredLine, palette, layers, emit }: RegionShapeProps) {
   const selected = new Set(selectedKey ? selectedKey.split('\n') : []);
   const isSelected = selected.has(region.id);
   const pts = region.coords?.points ?? [];
   return (
     <Group>
-      {pts.length >= 3 && (
+      {pts.length >= 3 && (layers.regions || isSelected) && (
         <Line
+          id={region.id}
           points={flat(pts)}
           closed
+          perfectDrawEnabled={false}
           stroke={isSelected ? palette.selected : palette.region}
           strokeWidth={isSelected ? 2.5 : 1.5}
           strokeScaleEnabled={false}
@@ -216,10 +229,10 @@ export const RegionShape = memo(function RegionShape({ region, selectedKey, hove
         />
       )}
       {region.lines.map((l) => (
-        <LineShape key={l.id} line={l} selected={selected.has(l.id)} hovered={hoveredLine === l.id} palette={palette} emit={emit} />
+        <LineShape key={l.id} line={l} selected={selected.has(l.id)} hovered={hoveredLine === l.id} palette={palette} layers={layers} emit={emit} />
       ))}
       {region.regions.map((r) => (
-        <RegionShape key={r.id} region={r} selectedKey={selectedKey} hoveredLine={hoveredLine} palette={palette} emit={emit} />
+        <RegionShape key={r.id} region={r} selectedKey={selectedKey} hoveredLine={hoveredLine} palette={palette} layers={layers} emit={emit} />
       ))}
     </Group>
   );
@@ -261,5 +274,18 @@ export function DraftRect({ from, to, palette }: { readonly from: Point; readonl
       fill={palette.draftFill}
       listening={false}
     />
+  );
+}
+
+/** The polyline being drawn with the line or polygon tool, with a rubber band to the mouse. */
+export function DraftPolyline({ points, hover, closed, scale, palette }: { readonly points: readonly Point[]; readonly hover: Point | null; readonly closed: boolean; readonly scale: number; readonly palette: Palette }) {
+  const all = hover ? [...points, hover] : points;
+  return (
+    <Group listening={false}>
+      <Line points={flat(all)} closed={closed && all.length >= 3} stroke={closed ? palette.draft : palette.baseline} strokeWidth={2} strokeScaleEnabled={false} dash={[6, 4]} fill={closed ? palette.draftFill : undefined} />
+      {points.map((p, i) => (
+        <Circle key={i} x={p.x} y={p.y} radius={4 / scale} fill={palette.handle} stroke={closed ? palette.draft : palette.baseline} strokeWidth={1.5} strokeScaleEnabled={false} />
+      ))}
+    </Group>
   );
 }

@@ -3,13 +3,13 @@
  * the panels, keyboard shortcuts and saving. Mounted afresh for every page.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
-import type { ImageInfo, StudioService } from '../../../electron/common/api/service.js';
+import type { ImageInfo, JobEventSource, JobScope, StudioService } from '../../../electron/common/api/service.js';
 import type { MenuCommand, StudioBridge } from '../../../electron/common/api/bridge.js';
 import type { PageDocument } from '../../../electron/common/model/types.js';
 import { findLine, findRegion } from '../../../electron/common/model/ops.js';
 import { redoLabel, undoLabel } from '../../../electron/common/model/history.js';
 import { bbox } from '../../../electron/common/model/points.js';
-import { writeDocument } from '../../../electron/common/formats/document-io.js';
+import { readDocument, writeDocument } from '../../../electron/common/formats/document-io.js';
 import { strings as t } from '../i18n/strings.js';
 import { editorReducer, initialEditorState } from './editor-state.js';
 import { useEditorCommands } from './use-editor-commands.js';
@@ -23,9 +23,15 @@ import { ReadingOrderList } from '../panels/ReadingOrderList.js';
 import { TranscriptionPanel } from '../panels/TranscriptionPanel.js';
 import { StatusBar } from '../panels/StatusBar.js';
 import { ShortcutsDialog } from '../panels/ShortcutsDialog.js';
+import { JobsPanel } from '../panels/JobsPanel.js';
+import { PropertiesPanel } from '../panels/PropertiesPanel.js';
+import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
+import { useJobs } from './use-jobs.js';
+import type { Clip } from './drawing.js';
 
 export interface PageEditorProps {
   readonly service: StudioService;
+  readonly events: JobEventSource;
   readonly bridge: StudioBridge | undefined;
   readonly pageId: string;
   readonly pageName: string;
@@ -42,16 +48,55 @@ export interface PageEditorProps {
   readonly initialNotice: string | null;
 }
 
+const LAYERS_KEY = 'htr-studio-layers';
+
+function initialLayers(): Layers {
+  try {
+    return { ...DEFAULT_LAYERS, ...(JSON.parse(localStorage.getItem(LAYERS_KEY) ?? '{}') as Partial<Layers>) };
+  } catch {
+    return DEFAULT_LAYERS;
+  }
+}
+
+/** Copied regions and lines; kept across pages, so a region can be copied onto another page. */
+let clipboard: Clip | null = null;
+
 const isTextField = (el: EventTarget | null): boolean => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
 
 export function PageEditor(props: PageEditorProps) {
   const { service, bridge, pageId, image, theme } = props;
   const [state, dispatch] = useReducer(editorReducer, props.doc, initialEditorState);
   const cmd = useEditorCommands(state, dispatch);
+  const jobs = useJobs(service, props.events, pageId, {
+    onResult: (kind, xml, lineIds) => {
+      try {
+        cmd.applyResult(kind, readDocument(xml).doc, lineIds);
+      } catch (e) {
+        dispatch({ type: 'notice', kind: 'error', text: t.jobFailed((e as Error).message) });
+      }
+    },
+    onFinished: (status, message) => {
+      if (status === 'done') dispatch({ type: 'notice', kind: 'info', text: t.jobDone(message) });
+      else if (status === 'cancelled') dispatch({ type: 'notice', kind: 'info', text: t.jobCancelled });
+      else dispatch({ type: 'notice', kind: 'error', text: t.jobFailed(message) });
+    },
+    onPageSaved: () => props.onSaved(),
+  });
+  const runJob = useCallback(
+    (kind: 'recognize' | 'detect', scope: JobScope) => {
+      if (scope === 'project' && !window.confirm(t.projectJobConfirm)) return;
+      const lineIds = scope === 'lines' ? state.selection.filter((id) => findLine(state.doc, id)) : [];
+      // The page as it is now, unsaved edits included: the job works on what the user sees.
+      jobs.start(kind, scope, writeDocument(state.doc).xml, lineIds);
+    },
+    [jobs, state.doc, state.selection],
+  );
   const [tool, setTool] = useState<Tool>('select');
   const [view, setView] = useState<View | null>(null);
   const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
-  const [showOrder, setShowOrder] = useState(true);
+  const [layers, setLayers] = useState<Layers>(initialLayers);
+  const toggleLayer = useCallback((layer: keyof Layers) => setLayers((l) => ({ ...l, [layer]: !l[layer] })), []);
+  useEffect(() => localStorage.setItem(LAYERS_KEY, JSON.stringify(layers)), [layers]);
   const [saving, setSaving] = useState(false);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const revision = useRef(props.revision);
@@ -120,6 +165,12 @@ export function PageEditor(props: PageEditorProps) {
           return cmd.drawRegion(i.from, i.to, view ? 6 / view.scale : 4);
         case 'split':
           return cmd.splitLine(i.lineId, i.x);
+        case 'draw-line':
+          return cmd.drawLine(i.baseline);
+        case 'draw-polygon':
+          return cmd.drawPolygon(i.points);
+        case 'move':
+          return cmd.moveElements(i.ids, i.dx, i.dy, i.phase);
         default:
           return undefined;
       }
@@ -150,7 +201,7 @@ export function PageEditor(props: PageEditorProps) {
         case 'zoom-actual':
           return zoom('actual');
         case 'toggle-order':
-          return setShowOrder((s) => !s);
+          return toggleLayer('order');
         case 'toggle-theme':
           return props.onToggleTheme();
         case 'shortcuts':
@@ -163,7 +214,7 @@ export function PageEditor(props: PageEditorProps) {
           return undefined;
       }
     },
-    [cmd, save, zoom, props],
+    [cmd, save, zoom, props, toggleLayer],
   );
 
   // Desktop: the menu sends commands and shows Undo/Redo labels.
@@ -206,6 +257,9 @@ export function PageEditor(props: PageEditorProps) {
       if (isTextField(e.target) || e.altKey) return;
       if (k === 'v') setTool('select');
       else if (k === 'r') setTool('region');
+      else if (k === 'p') setTool('polygon');
+      else if (k === 'l') setTool('line');
+      else if (k === 'c') toggleLayer('confidence');
       else if (k === 's') setTool('split');
       else if (k === 'm') run('merge');
       else if (k === 'o') run('toggle-order');
@@ -223,7 +277,33 @@ export function PageEditor(props: PageEditorProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [bridge, run, cmd, tool, shortcutsOpen]);
+  }, [bridge, run, cmd, tool, shortcutsOpen, toggleLayer]);
+
+  // Copy and paste of regions and lines. DOM clipboard events, so Ctrl+C/V and the
+  // desktop menu's Copy/Paste (which fire the same events) both work; text fields keep theirs.
+  useEffect(() => {
+    const onCopy = (e: ClipboardEvent): void => {
+      if (isTextField(document.activeElement) || (window.getSelection()?.toString() ?? '') !== '') return;
+      const clip = cmd.copy();
+      if (!clip) return;
+      clipboard = clip;
+      const texts = [...clip.lines.map((l) => l.line), ...clip.regions.flatMap((r) => r.lines)].map((l) => l.textEquivs[0]?.unicode ?? '');
+      e.clipboardData?.setData('text/plain', texts.join('\n'));
+      e.preventDefault();
+      dispatch({ type: 'notice', kind: 'info', text: t.copied(clip.regions.length + clip.lines.length) });
+    };
+    const onPaste = (e: ClipboardEvent): void => {
+      if (isTextField(document.activeElement) || !clipboard) return;
+      e.preventDefault();
+      cmd.paste(clipboard);
+    };
+    document.addEventListener('copy', onCopy);
+    document.addEventListener('paste', onPaste);
+    return () => {
+      document.removeEventListener('copy', onCopy);
+      document.removeEventListener('paste', onPaste);
+    };
+  }, [cmd]);
 
   // Keys for the focused canvas: panning, nudging the selected point, moving between lines.
   const onCanvasKey = (e: ReactKeyboardEvent<HTMLDivElement>): void => {
@@ -283,7 +363,8 @@ export function PageEditor(props: PageEditorProps) {
           dirty={dirty}
           saving={saving}
           zoomPercent={Math.round((view?.scale ?? 1) * 100)}
-          showOrder={showOrder}
+          layers={layers}
+          onLayer={toggleLayer}
           theme={theme}
           onCommand={run}
         />
@@ -294,7 +375,7 @@ export function PageEditor(props: PageEditorProps) {
           selection={state.selection}
           vertex={state.vertex}
           tool={tool}
-          showOrder={showOrder}
+          layers={layers}
           palette={PALETTES[theme]}
           view={view}
           label={t.canvasLabel(props.pageName)}
@@ -306,9 +387,17 @@ export function PageEditor(props: PageEditorProps) {
         <StatusBar pageName={props.pageName} width={page.width} height={page.height} regions={regionCount} lines={lines.length} selected={state.selection.length} notice={state.notice} />
       </main>
       <aside className="sidebar sidebar-right">
+        <section className="panel panel-jobs" aria-label={t.models}>
+          <h2 className="panel-title">{t.models}</h2>
+          <JobsPanel jobs={jobs} selectedLines={state.selection.filter((id) => findLine(doc, id)).length} onRun={runJob} />
+        </section>
+        <section className="panel panel-properties" aria-label={t.properties}>
+          <h2 className="panel-title">{t.properties}</h2>
+          <PropertiesPanel doc={doc} selected={selected} onRegionType={cmd.setRegionType} onLineType={cmd.setLineType} />
+        </section>
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
-          <TranscriptionPanel lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={(id, add) => cmd.select(id, add)} onCommit={cmd.commitText} />
+          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={(id, add) => cmd.select(id, add)} onCommit={cmd.commitText} />
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

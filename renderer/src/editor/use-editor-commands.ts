@@ -3,10 +3,12 @@
  * the editor state. Each function names its undo label; none mutates anything.
  */
 import { useMemo, useRef, type Dispatch } from 'react';
-import type { PageDocument, Point } from '../../../electron/common/model/types.js';
+import type { PageDocument, Point, RegionKind, TextLine } from '../../../electron/common/model/types.js';
 import {
-  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mergeLines, movePoint, newId, setLineText, setRegionOrder, splitLine, type ShapeRef,
+  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef,
 } from '../../../electron/common/model/ops.js';
+import { allLines } from '../../../electron/common/model/stats.js';
+import { addLineFromBaseline, addPolygonRegion, copySelection, pasteClip, setLineType, topmostSelected, type Clip } from './drawing.js';
 import { strings as t } from '../i18n/strings.js';
 import type { EditorAction, EditorState, VertexRef } from './editor-state.js';
 import { lineText, linesInReadingOrder, moveItem, topRegionsInOrder } from './reading.js';
@@ -23,6 +25,15 @@ export interface EditorCommands {
   moveRegion(from: number, to: number): void;
   commitText(lineId: string, text: string, move: -1 | 0 | 1): void;
   stepLine(step: -1 | 1): void;
+  drawLine(baseline: readonly Point[]): void;
+  drawPolygon(points: readonly Point[]): void;
+  moveElements(ids: readonly string[], dx: number, dy: number, phase: 'move' | 'end'): void;
+  setRegionType(regionId: string, kind: RegionKind, zone: string | null | undefined): void;
+  setLineType(lineId: string, type: string | null): void;
+  copy(): Clip | null;
+  paste(clip: Clip): void;
+  /** A job's result for this page: recognised text (of all or some lines) or a new layout, as one undoable edit. */
+  applyResult(kind: 'recognize' | 'detect', result: PageDocument, lineIds: readonly string[] | null): void;
   undo(): void;
   redo(): void;
 }
@@ -111,6 +122,60 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
       stepLine(step) {
         const next = neighbourLine(ref.current.selection[0], step);
         if (next) dispatch({ type: 'select', ids: [next] });
+      },
+      drawLine(baseline) {
+        const base = doc();
+        const r = addLineFromBaseline(base, baseline);
+        edit(t.editDrawLine, (d) => (d === base ? r.doc : addLineFromBaseline(d, baseline).doc), [r.lineId], null);
+      },
+      drawPolygon(points) {
+        const base = doc();
+        const r = addPolygonRegion(base, points);
+        edit(t.editDrawRegion, (d) => (d === base ? r.doc : addPolygonRegion(d, points).doc), [r.regionId], null);
+      },
+      moveElements(ids, dx, dy, phase) {
+        const start = ref.current.gestureStart ?? doc();
+        const top = topmostSelected(start, ids);
+        if (phase === 'end' && dx === 0 && dy === 0) return dispatch({ type: 'cancel' });
+        dispatch({ type: 'preview', edit: (d) => translate(d, top, dx, dy) });
+        if (phase === 'end') {
+          const label = top.length === 1 ? (findLine(start, top[0]!) ? t.editMoveLine : t.editMoveRegion) : t.editMove;
+          dispatch({ type: 'commit', label });
+        }
+      },
+      setRegionType(regionId, kind, zone) {
+        edit(t.editRegionType, (d) => setRegionType(d, regionId, kind, zone));
+      },
+      setLineType(lineId, type) {
+        edit(t.editLineType, (d) => setLineType(d, lineId, type));
+      },
+      copy() {
+        return copySelection(doc(), ref.current.selection);
+      },
+      paste(clip) {
+        const base = doc();
+        const target = ref.current.selection.find((id) => findRegion(base, id)) ?? null;
+        // Offset so the copy is visible beside its original: about a line's height.
+        const offset = Math.max(10, Math.round(base.page.imageHeight / 100));
+        const r = pasteClip(base, clip, offset, target);
+        edit(t.editPaste, (d) => (d === base ? r.doc : pasteClip(d, clip, offset, target).doc), r.ids, null);
+      },
+      applyResult(kind, result, lineIds) {
+        if (kind === 'detect') {
+          const label = t.editDetectLayout;
+          edit(label, (d) => {
+            const { readingOrder: _ro, ...page } = d.page;
+            return { ...d, page: { ...page, regions: result.page.regions, ...(result.page.readingOrder && { readingOrder: result.page.readingOrder }) } };
+          }, []);
+          return;
+        }
+        // Only text and confidence: geometry edited while the job ran stays as it is now.
+        const keep = lineIds ? new Set(lineIds) : null;
+        const texts = new Map<string, TextLine['textEquivs']>(allLines(result.page.regions).filter((l) => !keep || keep.has(l.id)).map((l) => [l.id, l.textEquivs]));
+        edit(lineIds ? t.editRecognizeLines : t.editRecognizePage, (d) => mapAllLines(d, (l) => {
+          const te = texts.get(l.id);
+          return te ? { ...l, textEquivs: te } : l;
+        }));
       },
       undo: () => dispatch({ type: 'undo' }),
       redo: () => dispatch({ type: 'redo' }),

@@ -69,7 +69,8 @@ export const strings = {
   layerLines: 'Show line outlines',
   layerBaselines: 'Show baselines',
   layerConfidence: 'Colour lines by recognition confidence (C)',
-  confidenceLegend: 'Confidence: low → high',
+  confidenceLegend: 'Confidence',
+  confidenceNone: 'grey: typed, no confidence',
 
   tools: 'Tools',
   toolSelect: 'Select and edit (V)',

@@ -4,6 +4,7 @@ import { strings as t } from '../i18n/strings.js';
 import type { Tool } from '../canvas/PageCanvas.js';
 import type { Theme } from '../canvas/palette.js';
 import { icons } from './icons.js';
+import type { Layers } from '../canvas/layers.js';
 
 export interface ToolbarProps {
   readonly tool: Tool;
@@ -15,7 +16,8 @@ export interface ToolbarProps {
   readonly dirty: boolean;
   readonly saving: boolean;
   readonly zoomPercent: number;
-  readonly showOrder: boolean;
+  readonly layers: Layers;
+  readonly onLayer: (layer: keyof Layers) => void;
   readonly theme: Theme;
   readonly onCommand: (command: 'merge' | 'delete' | 'undo' | 'redo' | 'save' | 'zoom-in' | 'zoom-out' | 'zoom-fit' | 'zoom-actual' | 'toggle-order' | 'toggle-theme' | 'shortcuts') => void;
 }
@@ -28,10 +30,20 @@ function Button({ label, onClick, disabled, pressed, children, className }: { re
   );
 }
 
+const layerButtons: [keyof Layers, string, ReactNode][] = [
+  ['regions', t.layerRegions, icons.layerRegions],
+  ['lines', t.layerLines, icons.layerLines],
+  ['baselines', t.layerBaselines, icons.layerBaselines],
+  ['order', t.showOrder, icons.order],
+  ['confidence', t.layerConfidence, icons.confidence],
+];
+
 export function Toolbar(p: ToolbarProps) {
   const tools: [Tool, string, ReactNode][] = [
     ['select', t.toolSelect, icons.select],
     ['region', t.toolRegion, icons.region],
+    ['polygon', t.toolPolygon, icons.polygon],
+    ['line', t.toolLine, icons.line],
     ['split', t.toolSplit, icons.split],
   ];
   return (
@@ -73,10 +85,12 @@ export function Toolbar(p: ToolbarProps) {
           {icons.fit}
         </Button>
       </div>
-      <div className="tb-group">
-        <Button label={t.showOrder} onClick={() => p.onCommand('toggle-order')} pressed={p.showOrder}>
-          {icons.order}
-        </Button>
+      <div className="tb-group" role="group" aria-label={t.layers}>
+        {layerButtons.map(([layer, label, icon]) => (
+          <Button key={layer} label={label} onClick={() => p.onLayer(layer)} pressed={p.layers[layer]} className={`tb-layer tb-layer-${layer}`}>
+            {icon}
+          </Button>
+        ))}
       </div>
       <div className="tb-spacer" />
       <div className="tb-group">

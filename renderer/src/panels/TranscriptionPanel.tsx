@@ -5,9 +5,15 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { strings as t } from '../i18n/strings.js';
+import type { StudioService } from '../../../electron/common/api/service.js';
 import { lineText, type LineInOrder } from '../editor/reading.js';
+import { LineImage } from './LineImage.js';
 
 interface Props {
+  readonly service: StudioService;
+  readonly pageId: string;
+  /** Whether the page has an image to cut line images from. */
+  readonly hasImage: boolean;
   readonly lines: readonly LineInOrder[];
   /** The line being edited (the only selected line), or null. */
   readonly selectedLine: string | null;
@@ -65,7 +71,7 @@ function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id
   );
 }
 
-export function TranscriptionPanel({ lines, selectedLine, selection, onSelect, onCommit }: Props) {
+export function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
@@ -84,6 +90,7 @@ export function TranscriptionPanel({ lines, selectedLine, selection, onSelect, o
               <span>{t.lineOf(index + 1, lines.length)}</span>
               <span className="line-id">{current.line.id}</span>
             </div>
+            {hasImage && <LineImage service={service} pageId={pageId} line={current.line} index={index + 1} />}
             <LineEditor
               key={`${current.line.id}\n${lineText(current.line)}`}
               id={current.line.id}

@@ -21,6 +21,46 @@ export const icons = {
       <path d="M9 10h6M9 14h4" />
     </Icon>
   ),
+  line: (
+    <Icon>
+      <path d="M3 16c4-2 8-2 12-1s4 1 6 0" />
+      <circle cx="3" cy="16" r="1.6" />
+      <circle cx="12" cy="14.6" r="1.6" />
+      <circle cx="21" cy="15" r="1.6" />
+      <path d="M3 9h18" strokeDasharray="2 2" />
+    </Icon>
+  ),
+  polygon: (
+    <Icon>
+      <path d="M4 7l7-3 9 4-2 11-11 1z" />
+      <circle cx="4" cy="7" r="1.4" />
+      <circle cx="20" cy="8" r="1.4" />
+      <circle cx="7" cy="20" r="1.4" />
+    </Icon>
+  ),
+  layerRegions: (
+    <Icon>
+      <rect x="3" y="4" width="18" height="16" rx="1" strokeDasharray="3 2" />
+    </Icon>
+  ),
+  layerLines: (
+    <Icon>
+      <rect x="3" y="6" width="18" height="5" rx="1" />
+      <rect x="3" y="14" width="14" height="5" rx="1" />
+    </Icon>
+  ),
+  layerBaselines: (
+    <Icon>
+      <path d="M3 9h18M3 17h14" />
+    </Icon>
+  ),
+  confidence: (
+    <Icon>
+      <rect x="3" y="5" width="5" height="14" rx="1" fill="currentColor" fillOpacity="0.25" />
+      <rect x="10" y="9" width="5" height="10" rx="1" fill="currentColor" fillOpacity="0.5" />
+      <rect x="17" y="3" width="4" height="16" rx="1" fill="currentColor" fillOpacity="0.85" />
+    </Icon>
+  ),
   split: (
     <Icon>
       <path d="M12 3v18" strokeDasharray="2 2" />

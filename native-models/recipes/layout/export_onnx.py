@@ -1,0 +1,166 @@
+"""Export a checkpoint to model.onnx + model.json, in the Ultralytics detect layout the
+app's YOLO runner (electron/node/layout/yolo.ts) reads.
+
+  /usr/bin/python3 export_onnx.py [work/ckpt/best.pt] [--out work/export] [--check work/data/data.yaml]
+
+Graph: input "images" float [1, 3, imgsz, imgsz] (RGB 0-1, letterboxed with grey
+114), output "output0" [1, 4 + nc, N]: cx, cy, w, h in input pixels, then the
+class scores after sigmoid (no objectness); N = cells of strides 8, 16, 32.
+metadata_props: names (Python dict string), imgsz, stride, task, and the usual
+Ultralytics keys. model.json: id layout-default, family yolo, task layout, the
+post-processing found best on validation (conf, iou) and maxDet.
+--check runs one validation page through torch and through onnxruntime-node (the
+app's runtime; Python has none here) and fails above 1e-3 (absolute, pixels and scores).
+"""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from data import PageSet, letterbox, read_data_yaml, to_tensor_batch
+from evaluate import load_checkpoint
+from model import REG_CLAMP, STRIDES, grid
+
+OPSET = 17
+ATTRIBUTION = [  # /work/shared/corpus-train/SOURCES.md; all CC BY 4.0
+    ("HTR-United/CREMMA-AN-TestamentsDePoilus", "CREMMA / projet Testaments de Poilus (Archives nationales), doi:10.5281/zenodo.10177106"),
+    ("HTR-United/lectaurep-mariages-et-divorces", "LECTAUREP, Archives nationales (Minutier central) / Inria ALMAnaCH"),
+    ("HTR-United/CREMMA-MSS-17", "CREMMA, images Gallica (BnF)"),
+    ("HTR-United/CREMMA-MSS-18", "CREMMA"),
+    ("HTR-United/CREMMA-MSS-19", "CREMMA"),
+    ("alix-tz/peraire-ground-truth", "Digital Peraire; images Bibliothèque Sébert, Espéranto-France, Paris"),
+    ("PSL-Chartes-HTR-Students/HN2021-Memorials_Jane_Lathrop_Stanford", "PSL / École des chartes students; images Stanford University Archives"),
+    ("Arch-W/iForal-Dataset", "iForal project"),
+    ("HTR-United/CREMMA-Medieval-LAT", "CREMMA Medieval Latin"),
+    ("HTRomance-Project/medieval-italian", "HTRomance; images Gallica (BnF)"),
+]
+
+
+class UltralyticsOutput(nn.Module):
+    """LayoutNet + box decoding into [1, 4 + nc, N] with constant cell centres for one input size."""
+
+    def __init__(self, model, imgsz):
+        super().__init__()
+        self.model = model
+        cx, cy, st = [], [], []
+        for s in STRIDES:
+            n = imgsz // s
+            x, y = grid(n, n, s)
+            cx.append(x)
+            cy.append(y)
+            st.append(torch.full_like(x, float(s)))
+        self.register_buffer("cx", torch.cat(cx)[None])
+        self.register_buffer("cy", torch.cat(cy)[None])
+        self.register_buffer("stride", torch.cat(st)[None, None])
+
+    def forward(self, images):
+        outs = self.model(images)
+        reg = torch.cat([r.flatten(2) for r, _ in outs], 2)
+        cls = torch.cat([c.flatten(2) for _, c in outs], 2)
+        d = torch.exp(reg.clamp(*REG_CLAMP)) * self.stride
+        x1, y1 = self.cx - d[:, 0], self.cy - d[:, 1]
+        x2, y2 = self.cx + d[:, 2], self.cy + d[:, 3]
+        box = torch.stack([(x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1], 1)
+        return torch.cat([box, cls.sigmoid()], 1)
+
+
+def export(model, path, imgsz, names, ckpt):
+    wrapped = UltralyticsOutput(model, imgsz).eval()
+    torch.onnx.export(wrapped, torch.zeros(1, 3, imgsz, imgsz), path, opset_version=OPSET,
+                      input_names=["images"], output_names=["output0"], do_constant_folding=True)
+    import onnx
+    m = onnx.load(path)
+    meta = {
+        "description": "HTR Studio layout detector: text lines and SegmOnto zones on handwritten pages",
+        "author": "HTR Studio (native-models/recipes/layout)",
+        "date": datetime.date.today().isoformat(),
+        "version": f"step {ckpt.get('step')}",
+        "license": "CC-BY-4.0",
+        "stride": str(max(STRIDES)),
+        "task": "detect",
+        "batch": "1",
+        "imgsz": str([imgsz, imgsz]),
+        "names": str(dict(enumerate(names))),
+    }
+    for k, v in meta.items():
+        e = m.metadata_props.add()
+        e.key, e.value = k, v
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    return wrapped
+
+
+def manifest(ckpt, model_id, conf, iou, max_det):
+    return {
+        "id": model_id,
+        "name": "HTR Studio layout: text lines and SegmOnto zones (handwritten pages)",
+        "version": f"step-{ckpt.get('step')}",
+        "family": "yolo",
+        "task": "layout",
+        "file": "model.onnx",
+        "description": "Compact anchor-free detector (strides 8/16/32, horizontal context for long lines) trained from scratch "
+                       "on 10 CC BY 4.0 handwritten datasets (French, Latin, Portuguese, Italian, English; 12th-20th c.). "
+                       "Lines are axis-aligned boxes: the app estimates baselines from the ink.",
+        "layout": {"imgsz": ckpt["imgsz"], "conf": conf, "iou": iou, "maxDet": max_det},
+        "training": {"step": ckpt.get("step"), "epoch": ckpt.get("epoch"), "best_val_line_f1": ckpt.get("best_val_f1"),
+                     "recipe": "native-models/recipes/layout", "classes": ckpt["names"]},
+        "licence": "CC-BY-4.0",
+        "attribution": [{"repository": r, "credit": c, "licence": "CC-BY-4.0"} for r, c in ATTRIBUTION],
+        "citation": "HTR Studio layout detector, trained with native-models/recipes/layout on CC BY 4.0 ground truth from "
+                    + ", ".join(r for r, _ in ATTRIBUTION) + ".",
+    }
+
+
+def check(wrapped, onnx_path, data_yaml, names, imgsz):
+    """torch vs onnxruntime-node on one real page."""
+    _, _, splits = read_data_yaml(data_yaml)
+    split = splits.get("val") or splits["train"]
+    pages = PageSet(split, names, limit=1)
+    x = to_tensor_batch([letterbox(pages.images[0], imgsz)[0]])
+    with torch.no_grad():
+        ref = wrapped(x).numpy()
+    with tempfile.TemporaryDirectory() as tmp:
+        x.numpy().astype("<f4").tofile(os.path.join(tmp, "in.f32"))
+        ref.astype("<f4").tofile(os.path.join(tmp, "ref.f32"))
+        here = os.path.dirname(os.path.abspath(__file__))
+        out = subprocess.run(["node", os.path.join(here, "check_onnx.cjs"), onnx_path, tmp, json.dumps(list(x.shape)), json.dumps(list(ref.shape))],
+                             capture_output=True, text=True)
+    print(out.stdout.strip() or out.stderr.strip(), file=sys.stderr)
+    return out.returncode == 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("checkpoint", nargs="?", default="work/ckpt/best.pt")
+    ap.add_argument("--out", default="work/export")
+    ap.add_argument("--id", default="layout-default")
+    ap.add_argument("--conf", type=float, help="default: the best on validation, from the checkpoint")
+    ap.add_argument("--iou", type=float, help="NMS IoU; default: the best on validation")
+    ap.add_argument("--max-det", type=int, default=500, help="dense registers have 150+ lines a page")
+    ap.add_argument("--raw", action="store_true", help="export the raw weights, not the EMA")
+    ap.add_argument("--check", default="work/data/data.yaml", help="dataset for the torch/ONNX check; '' skips")
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    model, ckpt = load_checkpoint(args.checkpoint, ema=not args.raw)
+    post = ckpt.get("postprocess") or {}
+    conf = args.conf if args.conf is not None else post.get("conf", 0.25)
+    iou = args.iou if args.iou is not None else post.get("iou", 0.7)
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path = os.path.join(args.out, "model.onnx")
+    wrapped = export(model, onnx_path, ckpt["imgsz"], ckpt["names"], ckpt)
+    with open(os.path.join(args.out, "model.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest(ckpt, args.id, conf, iou, args.max_det), f, ensure_ascii=False, indent=1)
+    print(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB) and model.json (conf {conf}, iou {iou})", file=sys.stderr)
+    if args.check and not check(wrapped, onnx_path, args.check, ckpt["names"], ckpt["imgsz"]):
+        sys.exit("ONNX output differs from torch (or onnxruntime-node is missing)")
+
+
+if __name__ == "__main__":
+    main()

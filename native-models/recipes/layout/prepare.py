@@ -1,0 +1,118 @@
+"""Builds the training data with the app's own exporter (`htr-studio export --format yolo`).
+
+  /usr/bin/python3 prepare.py [--imgsz 1024] [--out work]
+
+1. Reads /work/shared/corpus-train/manifest.tsv (173 pages).
+2. Leaves out every document that has a page image in /work/shared/corpus (the
+   regression pages the app is measured on): same image file name → its document.
+3. Validation BY DOCUMENT, per dataset: documents in seeded random order until
+   >= --val-fraction of the dataset's pages (datasets with < 3 documents: none).
+4. work/data      ← export of train + val pages (--val-list work/val-list.txt)
+   work/regression ← export of the handwritten regression pages in /work/shared/corpus
+   (all in its "val" split), for train.py's log and evaluate.py.
+work/split.json records the choices.
+"""
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+TRAIN_ROOT = "/work/shared/corpus-train"
+CORPUS = "/work/shared/corpus"
+# Handwritten corpus pages with line ground truth and an image (the layout benchmark's
+# handwritten set, bench/layout-detectors.mjs); ALTO of the TIME US page, not its PAGE twin.
+REGRESSION = [
+    "escriptorium-testaments-alto/TestamentsDePoilus_will_AD78_0066-0.xml",
+    "escriptorium-testaments-alto/TestamentsDePoilus_will_AN_0155-0.xml",
+    "escriptorium-timeuscorpus/cph_paris_tissage_1858/alto/PH 1858-535.xml",
+    "transkribus-du-abp/M_Aicha_vorm_Wald_017_0130.pxml",
+    "transkribus-kraken-tests/170025120000003,0074.xml",
+]
+IMAGE_EXT = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+
+
+def corpus_images():
+    """File names of the page images in /work/shared/corpus (htr-lines are line crops, not pages)."""
+    names = set()
+    for root, dirs, files in os.walk(CORPUS):
+        dirs[:] = [d for d in dirs if d not in ("htr-lines", "schemas")]
+        names.update(f for f in files if f.lower().endswith(IMAGE_EXT))
+    return names
+
+
+def export(cli, xmls, out, imgsz, val_list):
+    cmd = ["node", cli, "export", "--format", "yolo", "-o", out, "--imgsz", str(imgsz), "--val-list", val_list, "-q", *xmls]
+    print("$", " ".join(cmd[:10]), f"... ({len(xmls)} files)", flush=True)
+    subprocess.run(cmd, check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default="work")
+    ap.add_argument("--imgsz", type=int, default=1024)
+    ap.add_argument("--val-fraction", type=float, default=0.12)
+    ap.add_argument("--seed", type=int, default=20261128)
+    ap.add_argument("--cli", default=os.path.join(REPO, "bin", "htr-studio.cjs"))
+    args = ap.parse_args()
+    if not os.path.exists(os.path.join(REPO, "dist", "cli.cjs")):
+        subprocess.run(["node", os.path.join(REPO, "build", "build.mjs"), "cli"], check=True, cwd=REPO)
+
+    with open(os.path.join(TRAIN_ROOT, "manifest.tsv"), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    seen = corpus_images()
+    excluded = sorted({(r["dataset"], r["document"]) for r in rows if os.path.basename(r["image"]) in seen})
+    rows_in = [r for r in rows if (r["dataset"], r["document"]) not in set(excluded)]
+    print(f"{len(rows)} pages; leaving out {len(rows) - len(rows_in)} pages of documents with a page in {CORPUS}: {excluded}")
+
+    rng = random.Random(args.seed)
+    val_docs = []
+    for ds in sorted({r["dataset"] for r in rows_in}):
+        pages = [r for r in rows_in if r["dataset"] == ds]
+        docs = sorted({r["document"] for r in pages})
+        if len(docs) < 3:
+            continue
+        rng.shuffle(docs)
+        want, taken = max(1, round(args.val_fraction * len(pages))), 0
+        for d in docs:
+            if taken >= want:
+                break
+            n = sum(r["document"] == d for r in pages)
+            if taken + n > 1.5 * want and taken:
+                continue
+            val_docs.append((ds, d))
+            taken += n
+    val_rows = [r for r in rows_in if (r["dataset"], r["document"]) in set(val_docs)]
+    os.makedirs(args.out, exist_ok=True)
+    val_list = os.path.join(args.out, "val-list.txt")
+    with open(val_list, "w", encoding="utf-8") as f:
+        f.write("# validation pages (XML paths), chosen by document: prepare.py\n")
+        f.writelines(os.path.join(TRAIN_ROOT, r["xml"]) + "\n" for r in val_rows)
+    export(args.cli, [os.path.join(TRAIN_ROOT, r["xml"]) for r in rows_in], os.path.join(args.out, "data"), args.imgsz, val_list)
+
+    reg_xml = [os.path.join(CORPUS, p) for p in REGRESSION if os.path.exists(os.path.join(CORPUS, p))]
+    reg_list = os.path.join(args.out, "regression-list.txt")
+    with open(reg_list, "w", encoding="utf-8") as f:
+        f.writelines(p + "\n" for p in reg_xml)
+    export(args.cli, reg_xml, os.path.join(args.out, "regression"), args.imgsz, reg_list)
+
+    per_ds = {}
+    for r in rows_in:
+        d = per_ds.setdefault(r["dataset"], {"train": 0, "val": 0})
+        d["val" if (r["dataset"], r["document"]) in set(val_docs) else "train"] += 1
+    split = {"seed": args.seed, "val_fraction": args.val_fraction, "imgsz": args.imgsz,
+             "excluded_documents": [f"{a}:{b}" for a, b in excluded],
+             "pages": {"train": len(rows_in) - len(val_rows), "val": len(val_rows), "excluded": len(rows) - len(rows_in)},
+             "val_documents": [f"{a}:{b}" for a, b in val_docs], "pages_per_dataset": per_ds,
+             "regression": [os.path.relpath(p, CORPUS) for p in reg_xml]}
+    with open(os.path.join(args.out, "split.json"), "w", encoding="utf-8") as f:
+        json.dump(split, f, ensure_ascii=False, indent=1)
+    print(json.dumps(split["pages"]), json.dumps(per_ds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+/**
+ * Running models from the editor, in a real browser against `htr-studio serve`
+ * on a real corpus page: Tesseract (offline) recognises the page with a progress
+ * bar, the result is one undoable command, the saved PAGE-XML carries
+ * confidences, the confidence colouring shows them; a project-wide job is
+ * cancelled from its Cancel button.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { readDocument } from '../../electron/common/formats/document-io.js';
+import { allLines } from '../../electron/common/model/stats.js';
+import { launchBrowser, makeProject, save, savedDoc, shot, startServer, TIMEUS_PAGE, type Project, type Server } from './harness.js';
+
+let project: Project;
+let server: Server;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+const lineText = (id: string) => page.locator(`.line-item[data-line="${id}"] .line-text`).textContent();
+
+beforeAll(async () => {
+  // Three more copies of the page: a project-wide job has something left to cancel.
+  project = makeProject(3);
+  server = await startServer(project);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(server.url);
+  await page.locator('.page-canvas canvas').first().waitFor();
+  await page.locator('.line-item').first().waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (project) {
+    fs.rmSync(project.dir, { recursive: true, force: true });
+    fs.rmSync(project.cacheDir, { recursive: true, force: true });
+  }
+});
+
+describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)', () => {
+  it('lists the models with a default chosen', async () => {
+    const recognizer = page.getByRole('combobox', { name: 'Recognition model' });
+    await expect.poll(() => recognizer.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Tesseract (fra), printed text']));
+    expect(await recognizer.inputValue()).not.toBe('');
+    const detector = page.getByRole('combobox', { name: 'Layout model' });
+    await expect.poll(() => detector.locator('option').count()).toBeGreaterThan(0);
+    expect(await detector.locator('option', { hasText: '(default)' }).count()).toBe(1);
+  });
+
+  it('recognises the page with a progress bar; one undo restores the old text; the saved file has conf on every line', async () => {
+    const original = savedDoc(project);
+    const firstId = allLines(original.page.regions)[0]!.id;
+    const oldText = (await lineText(firstId))!;
+    await page.getByRole('combobox', { name: 'Recognition model' }).selectOption('tesseract-fra');
+    await page.getByRole('button', { name: 'Recognise', exact: true }).click();
+    const progress = page.getByRole('group', { name: 'Job in progress' });
+    await progress.waitFor();
+    await expect.poll(() => page.locator('.job-bar').getAttribute('value'), { timeout: 60_000 }).not.toBeNull();
+    await expect.poll(async () => Number(await page.locator('.job-bar').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(0);
+    await shot(page, '10-recognition-progress');
+    // The canvas stays usable while the engine works: zoom in and back.
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('0');
+    await progress.waitFor({ state: 'detached', timeout: 120_000 });
+    await page.locator('.status-notice', { hasText: /^Done: 48 lines recognised/ }).waitFor();
+    await expect.poll(() => lineText(firstId)).not.toBe(oldText);
+    const undo = page.getByRole('button', { name: 'Undo Recognise page (Ctrl+Z)' });
+    expect(await undo.isEnabled()).toBe(true);
+    await shot(page, '11-recognised');
+
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => lineText(firstId)).toBe(oldText);
+    // Back to the file on disk: nothing to save.
+    await expect.poll(() => page.locator('.tb-save').isDisabled()).toBe(true);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => lineText(firstId)).not.toBe(oldText);
+    await save(page);
+    const xml = fs.readFileSync(project.xmlFile, 'utf8');
+    const saved = readDocument(xml).doc;
+    const lines = allLines(saved.page.regions);
+    expect(lines).toHaveLength(48);
+    for (const l of lines) {
+      expect(l.textEquivs[0]!.conf).toBeGreaterThanOrEqual(0);
+      expect(l.textEquivs[0]!.conf).toBeLessThanOrEqual(1);
+    }
+    expect(xml).toMatch(/<TextEquiv conf="[01](\.\d+)?">/);
+    // Geometry untouched: only text changed.
+    expect(lines.map((l) => l.baseline)).toEqual(allLines(original.page.regions).map((l) => l.baseline));
+  });
+
+  it('colours lines by confidence when the overlay is on', async () => {
+    const toggle = page.getByRole('button', { name: 'Colour lines by recognition confidence (C)' });
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await page.waitForTimeout(300);
+    await shot(page, '12-confidence-overlay');
+    // Low-confidence lines show red-ish, confident ones green-ish: the canvas has both hues now.
+    const hues = await page.locator('.page-canvas canvas').last().evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d')!;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      let reddish = 0;
+      let greenish = 0;
+      for (let i = 0; i < d.length; i += 4 * 7) {
+        if (d[i + 3]! < 40) continue;
+        if (d[i]! > d[i + 1]! + 40) reddish++;
+        else if (d[i + 1]! > d[i]! + 40) greenish++;
+      }
+      return { reddish, greenish };
+    });
+    expect(hues.reddish + hues.greenish).toBeGreaterThan(1000);
+    await page.keyboard.press('c');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('recognises only the selected lines', async () => {
+    const ids = allLines(savedDoc(project).page.regions).map((l) => l.id);
+    // Mark two lines and one other so a change is visible.
+    for (const id of [ids[2]!, ids[3]!, ids[4]!]) {
+      await page.locator(`.line-item[data-line="${id}"]`).click();
+      const input = page.getByRole('textbox', { name: 'Text of the selected line' });
+      await input.fill('XXX');
+      await input.press('Escape');
+      await page.locator('.page-canvas').focus();
+    }
+    await page.locator(`.line-item[data-line="${ids[2]!}"]`).click();
+    await page.getByRole('textbox', { name: 'Text of the selected line' }).fill('XXX');
+    await page.locator(`.line-item[data-line="${ids[4]!}"]`).click();
+    await page.getByRole('textbox', { name: 'Text of the selected line' }).fill('XXX');
+    await page.locator(`.line-item[data-line="${ids[3]!}"]`).click({ modifiers: ['Shift'] });
+    await expect.poll(() => lineText(ids[2]!)).toBe('XXX');
+    await expect.poll(() => lineText(ids[4]!)).toBe('XXX');
+    // Select lines 3 and 4 only.
+    await page.locator(`.line-item[data-line="${ids[2]!}"]`).click();
+    await page.locator(`.line-item[data-line="${ids[3]!}"]`).click({ modifiers: ['Shift'] });
+    await page.getByRole('combobox', { name: 'Run on' }).selectOption('lines');
+    await page.getByRole('button', { name: 'Recognise', exact: true }).click();
+    await page.locator('.status-notice', { hasText: /^Done: 2 lines recognised/ }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => lineText(ids[2]!)).not.toBe('XXX');
+    expect(await lineText(ids[4]!)).toBe('XXX');
+    expect(await page.getByRole('button', { name: 'Undo Recognise lines (Ctrl+Z)' }).isEnabled()).toBe(true);
+    await page.getByRole('combobox', { name: 'Run on' }).selectOption('page');
+  });
+
+  it('cancels a running project-wide job from its Cancel button', async () => {
+    const copies = [1, 2, 3].map((i) => path.join(project.dir, 'page', `${TIMEUS_PAGE} copy ${i}.xml`));
+    const before = copies.map((f) => fs.readFileSync(f, 'utf8'));
+    await page.getByRole('combobox', { name: 'Run on' }).selectOption('project');
+    await page.getByRole('button', { name: 'Recognise', exact: true }).click();
+    const progress = page.getByRole('group', { name: 'Job in progress' });
+    await progress.waitFor();
+    await expect.poll(async () => Number(await page.locator('.job-bar').getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(0);
+    await shot(page, '13-project-job-running');
+    const t0 = Date.now();
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('.status-notice', { hasText: 'Cancelled' }).waitFor({ timeout: 60_000 });
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    await progress.waitFor({ state: 'detached' });
+    // The last page was never reached, and nothing else arrives later.
+    await page.waitForTimeout(1500);
+    expect(fs.readFileSync(copies[2]!, 'utf8')).toBe(before[2]);
+    expect(await page.getByRole('button', { name: 'Undo Recognise lines (Ctrl+Z)' }).isEnabled()).toBe(true);
+    // A new job can start at once.
+    expect(await page.getByRole('button', { name: 'Recognise', exact: true }).isEnabled()).toBe(true);
+    await page.getByRole('combobox', { name: 'Run on' }).selectOption('page');
+    expect(pageErrors).toEqual([]);
+  });
+});
