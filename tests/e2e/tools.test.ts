@@ -148,13 +148,17 @@ describe('editor tools (timeuscorpus PH 1858-535)', () => {
   });
 
   it('moves a whole line by dragging it, in one undo step', async () => {
+    // At 100 %, so the line's inside is well away from its (dense) outline and baseline handles.
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('1');
     await page.locator('.line-item[data-line="r2l10"]').click();
+    await page.waitForTimeout(200);
     const before = findLine(savedDoc(project), 'r2l10')!.line;
     const v = await viewOf(page);
     const b = before.baseline!.points;
-    // A point on the baseline between two vertices (not on a handle).
-    const mid = { x: (b[2]!.x + b[3]!.x) / 2, y: (b[2]!.y + b[3]!.y) / 2 };
-    const from = round(toScreen(v, mid));
+    const top = before.coords!.points.reduce((m, p) => Math.min(m, p.y), Infinity);
+    const inside = { x: (b[2]!.x + b[3]!.x) / 2, y: (top + (b[2]!.y + b[3]!.y) / 2) / 2 };
+    const from = round(toScreen(v, inside));
     await drag(from, { x: from.x + 30, y: from.y + 20 });
     await expect.poll(() => page.getByRole('button', { name: 'Undo Move line (Ctrl+Z)' }).count()).toBe(1);
     await shot(page, '24-line-moved');
@@ -169,6 +173,7 @@ describe('editor tools (timeuscorpus PH 1858-535)', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Undo Change line type (Ctrl+Z)' }).count()).toBe(1);
     await save(page);
     expect(findLine(savedDoc(project), 'r2l10')!.line.baseline!.points).toEqual(b);
+    await page.keyboard.press('0');
   });
 
   it('copies and pastes a line: a new id, beside the original, in the same region', async () => {
@@ -205,7 +210,7 @@ describe('editor tools (timeuscorpus PH 1858-535)', () => {
     const start = Number(/Line (\d+) of/.exec((await page.locator('.line-editor-head').textContent())!)![1]);
     await input.focus();
     for (let i = 0; i < 12; i++) {
-      await input.press('End');
+      await input.press('Control+End');
       await input.press(i % 2 ? 'Enter' : 'ArrowDown');
     }
     await expect.poll(() => page.locator('.line-editor-head').textContent()).toContain(`Line ${start + 12} of`);

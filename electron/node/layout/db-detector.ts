@@ -89,9 +89,12 @@ function pick(o: DbPostOptions): DbPostOptions {
   return out as DbPostOptions;
 }
 
-/** Input size: long side `longSide`, aspect kept, both sides rounded to multiples of 32 (at least 32). */
+/**
+ * Input size: the long side shrunk to `longSide` (small images are not enlarged,
+ * as PaddleOCR's limit type "max"), aspect kept, sides rounded to multiples of 32.
+ */
 export function dbInputSize(width: number, height: number, longSide: number): { width: number; height: number } {
-  const r = longSide / Math.max(width, height);
+  const r = Math.min(1, longSide / Math.max(width, height));
   const round = (v: number): number => Math.max(32, Math.round((v * r) / 32) * 32);
   return { width: round(width), height: round(height) };
 }

@@ -4,6 +4,9 @@
 // the app's own pipeline (cut → normalise → infer → decode) on the regression set,
 // written into model.json `metrics` and between the markers of MODEL_CARD.md.
 //   node native-models/recipes/htr/package-model.mjs work/export [--train-log work/train.log]
+//        [--target DIR] [--id ID] [--no-measure]
+// --target/--id package elsewhere (e.g. a user models folder) under another id;
+// --no-measure skips the figures (tests of the recipe itself).
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,12 +18,14 @@ const root = path.resolve(here, '../../..');
 const exportDir = path.resolve(process.argv[2] ?? path.join(here, 'work/export'));
 const arg = (n, d) => (process.argv.includes(n) ? process.argv[process.argv.indexOf(n) + 1] : d);
 const trainLog = path.resolve(arg('--train-log', path.join(here, 'work/train.log')));
-const target = path.join(root, 'native-models/htr-default');
+const target = path.resolve(arg('--target', path.join(root, 'native-models/htr-default')));
+const id = arg('--id', 'htr-default');
+const measure = !process.argv.includes('--no-measure');
 
 const src = JSON.parse(fs.readFileSync(path.join(exportDir, 'model.json'), 'utf8'));
 const pre = src.input.preprocess?.contrast_stretch;
 const manifest = {
-  id: 'htr-default',
+  id,
   name: 'HTR Studio handwriting (CRNN-CTC; French, Latin, Portuguese, Italian, English)',
   version: `step-${src.training?.step ?? 0}`,
   family: 'crnn-ctc',
@@ -65,7 +70,12 @@ const api = await import(pathToFileURL(bundle).href);
 
 fs.mkdirSync(target, { recursive: true });
 fs.copyFileSync(path.join(exportDir, 'model.onnx'), path.join(target, 'model.onnx'));
-const valid = api.validateManifest(manifest, 'htr-default/model.json');
+const valid = api.validateManifest(manifest, `${id}/model.json`);
+if (!measure) {
+  fs.writeFileSync(path.join(target, 'model.json'), JSON.stringify(manifest, null, 1) + '\n');
+  console.log(`packaged ${id} in ${target} (not measured)`);
+  process.exit(0);
+}
 const rec = await api.OnnxCtcRecognizer.load(valid, target);
 
 const corpus = path.resolve(root, '../shared/corpus');

@@ -95,6 +95,7 @@ def main():
     ap.add_argument("--sweep", action="store_true")
     ap.add_argument("--per-page", action="store_true")
     ap.add_argument("--raw", action="store_true", help="the raw weights, not the EMA")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N pages")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -102,7 +103,7 @@ def main():
     _, names, splits = read_data_yaml(args.data)
     if names != ckpt["names"]:
         raise SystemExit(f"class names of {args.data} differ from the checkpoint's: {names} vs {ckpt['names']}")
-    pages = PageSet(splits[args.split], names)
+    pages = PageSet(splits[args.split], names, args.limit)
     res = evaluate(model, pages, ckpt["imgsz"], args.conf, args.iou, args.sweep, args.per_page)
     res.update(checkpoint=args.checkpoint, step=ckpt.get("step"), data=args.data, split=args.split)
     print(json.dumps(res, ensure_ascii=False, indent=1))

@@ -215,6 +215,8 @@ export function PageCanvas(props: PageCanvasProps) {
       const q = { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) };
       setGesture({ kind: 'rect', from: q, to: q });
     } else if (tool === 'line' || tool === 'polygon') {
+      // A double-click (the browser counts clicks close in time and place) finishes the drawing.
+      if (e.evt.detail >= 2) return finishDraft();
       const q = { x: Math.round(Math.max(0, Math.min(page.width, p.x))), y: Math.round(Math.max(0, Math.min(page.height, p.y))) };
       const now = draftRef.current;
       const last = now[now.length - 1];
@@ -340,7 +342,7 @@ export function PageCanvas(props: PageCanvasProps) {
       onContextMenu={(e) => e.preventDefault()}
     >
       {view && size.width > 0 && (
-        <Stage width={size.width} height={size.height} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} onMouseDown={onMouseDown} onDblClick={finishDraft} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
+        <Stage width={size.width} height={size.height} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} onMouseDown={onMouseDown} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
           <Layer listening={false}>
             <Rect x={0} y={0} width={page.width} height={page.height} fill="#fbfaf7" shadowColor={palette.pageShadow} shadowBlur={18} shadowOpacity={1} shadowForStrokeEnabled={false} />
             {tiles.map(({ t, img }) => (
