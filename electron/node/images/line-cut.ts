@@ -141,7 +141,8 @@ export function padColumns(img: LineImage, pad: number, value: number): LineImag
 }
 
 export async function encodePng(img: LineImage): Promise<Buffer> {
-  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } }).png().toBuffer();
+  // Grey in, grey out: without b-w sharp would write an RGB PNG.
+  return sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 }
 
 /** A box polygon for lines known only by their baseline (kraken-style exports). */

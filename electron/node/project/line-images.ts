@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import type { Point } from '../../common/model/types.js';
 import { ApiError } from '../../common/api/errors.js';
 import { loadGrey, type GreyImage } from '../images/page-image.js';
-import { cutLine, encodePng } from '../images/line-cut.js';
+import sharp from 'sharp';
+import { cutLine, type LineImage } from '../images/line-cut.js';
 
 /** Shown about this tall; cut at this height so a long line stays a small PNG. */
 const LINE_IMAGE_HEIGHT = 72;
@@ -21,6 +22,16 @@ const pairs = (xs: readonly number[]): Point[] => {
   for (let i = 0; i + 1 < xs.length; i += 2) out.push({ x: xs[i]!, y: xs[i + 1]! });
   return out;
 };
+
+/** Scaled to the display height and encoded in one sharp pipeline, kept grey (one channel). */
+function displayPng(line: LineImage): Promise<Buffer> {
+  const raw = Buffer.from(line.data.buffer, line.data.byteOffset, line.data.byteLength);
+  return sharp(raw, { raw: { width: line.width, height: line.height, channels: 1 } })
+    .resize({ height: LINE_IMAGE_HEIGHT, kernel: line.height > LINE_IMAGE_HEIGHT ? 'lanczos3' : 'cubic' })
+    .toColourspace('b-w')
+    .png()
+    .toBuffer();
+}
 
 export class LineImageCache {
   private page: { readonly key: string; readonly image: Promise<GreyImage> } | null = null;
@@ -45,8 +56,8 @@ export class LineImageCache {
     const base = pairs(baseline);
     let png: Buffer;
     try {
-      const line = await cutLine(page, pairs(polygon), base.length >= 2 ? base : undefined, { straighten: 'dewarp', contrast: false, height: LINE_IMAGE_HEIGHT });
-      png = await encodePng(line);
+      const line = await cutLine(page, pairs(polygon), base.length >= 2 ? base : undefined, { straighten: 'dewarp', contrast: false });
+      png = await displayPng(line);
     } catch (e) {
       throw new ApiError('bad-request', `cannot cut this line: ${(e as Error).message}`);
     }

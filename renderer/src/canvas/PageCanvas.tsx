@@ -309,6 +309,8 @@ export function PageCanvas(props: PageCanvasProps) {
   }, [doc]);
 
   const tiles: { t: TilePlacement; img: ImageBitmap }[] = [];
+  /** Tiles of the sharp level still loading: 0 means the view shows the scan at full detail (tests and the bench wait for it). */
+  let missing = 0;
   if (image && view && size.width > 0) {
     void tick;
     const dpr = window.devicePixelRatio || 1;
@@ -319,6 +321,7 @@ export function PageCanvas(props: PageCanvasProps) {
       for (const t of tilesInView(image, page, lv, view, size)) {
         const img = store.get(t);
         if (img) tiles.push({ t, img });
+        else if (lv === level) missing++;
       }
     }
   }
@@ -337,6 +340,7 @@ export function PageCanvas(props: PageCanvasProps) {
       // Lets tests (and people debugging) map image pixels to screen pixels.
       data-view={view ? `${view.scale} ${view.x} ${view.y}` : ''}
       data-tool={tool}
+      data-sharp={image && view ? String(missing === 0) : undefined}
       style={{ cursor: cursorStyle, background: palette.surround }}
       onKeyDown={props.onKeyDown}
       onContextMenu={(e) => e.preventDefault()}
