@@ -70,7 +70,8 @@ export function dbManifest(opts: DbDetectorOptions = {}): ModelManifest {
     family: 'db',
     task: 'layout',
     description: 'PaddleOCR PP-OCRv4 DB text detector; finds printed lines well, handwritten words that are then grouped into lines. No regions.',
-    file: opts.modelFile ?? 'ch_PP-OCRv4_det_infer.onnx',
+    // The file's name only: the manifest is provenance, not a place to leak local paths.
+    file: path.basename(opts.modelFile ?? 'ch_PP-OCRv4_det_infer.onnx'),
     layout: {
       longSide: opts.longSide ?? DB_LONG_SIDE,
       ...DB_DEFAULTS,

@@ -3,7 +3,7 @@
  * layer, the model's shapes on another, pan and zoom. It renders the document
  * it is given and reports intents; the editor turns those into model ops.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import type { ImageInfo } from '../../../electron/common/api/service.js';
@@ -44,6 +44,14 @@ type Gesture =
   | { readonly kind: 'pan'; readonly sx: number; readonly sy: number; readonly start: View; moved: boolean; readonly clickId: string | null }
   | { readonly kind: 'rect'; readonly from: Point; to: Point }
   | { readonly kind: 'move'; readonly ids: readonly string[]; readonly sx: number; readonly sy: number; readonly scale: number; dx: number; dy: number };
+
+/**
+ * While the view changes continuously (wheel, dragging to pan), the canvas drawn
+ * at the last settled view is only moved and scaled with a CSS transform, and
+ * redrawn this long after the stream of changes stops: redrawing thousands of
+ * line polygons takes longer than a frame in software rendering.
+ */
+const SETTLE_MS = 140;
 
 /** Points closer than this on screen are one click (a double-click adds two mousedowns). */
 const SAME_POINT_PX = 4;
@@ -90,6 +98,23 @@ export function PageCanvas(props: PageCanvasProps) {
   }, []);
   const [draftHover, setDraftHover] = useState<Point | null>(null);
   const page = { width: doc.page.imageWidth || image?.width || 1, height: doc.page.imageHeight || image?.height || 1 };
+
+  // The view the Stage is drawn at (see SETTLE_MS); `view` is where the page is on screen now.
+  const [drawn, setDrawn] = useState<View | null>(view);
+  const lastViewChange = useRef(0);
+  useEffect(() => {
+    if (!view) return;
+    const now = performance.now();
+    const streaming = now - lastViewChange.current < SETTLE_MS;
+    lastViewChange.current = now;
+    if (!streaming) {
+      setDrawn(view);
+      return;
+    }
+    const timer = setTimeout(() => setDrawn(view), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [view]);
+  const shown = drawn ?? view;
 
   // Latest props for long-lived handlers (window listeners, the tile store).
   const latest = useRef(props);
@@ -187,12 +212,18 @@ export function PageCanvas(props: PageCanvasProps) {
     };
   }, [gesture, page.width, page.height]);
 
+  /** The mouse on the canvas box in screen pixels: with `view`, always the true image point, even while the drawn canvas is CSS-transformed. */
+  const screenPoint = (evt: MouseEvent): { x: number; y: number } | null => {
+    const rect = box.current?.getBoundingClientRect();
+    return rect ? { x: evt.clientX - rect.left, y: evt.clientY - rect.top } : null;
+  };
+
   const onMouseDown = (e: Konva.KonvaEventObject<MouseEvent>): void => {
     box.current?.focus({ preventScroll: true });
     panned.current = false;
     if (!view) return;
     const stage = e.target.getStage();
-    const sp = stage?.getPointerPosition();
+    const sp = screenPoint(e.evt);
     if (!sp) return;
     const target = e.target;
     if (target.name() === 'handle') return;
@@ -264,7 +295,7 @@ export function PageCanvas(props: PageCanvasProps) {
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>): void => {
     e.evt.preventDefault();
     if (!view) return;
-    const sp = e.target.getStage()?.getPointerPosition();
+    const sp = screenPoint(e.evt);
     if (!sp) return;
     if (e.evt.ctrlKey || Math.abs(e.evt.deltaY) >= Math.abs(e.evt.deltaX)) {
       // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel as ±100.
@@ -274,7 +305,7 @@ export function PageCanvas(props: PageCanvasProps) {
   };
 
   const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>): void => {
-    const sp = e.target.getStage()?.getPointerPosition();
+    const sp = screenPoint(e.evt);
     if (view && sp) {
       const p = toImage(view, sp.x, sp.y);
       cursor.set(p.x >= 0 && p.y >= 0 && p.x <= page.width && p.y <= page.height ? { x: Math.round(p.x), y: Math.round(p.y) } : null);
@@ -340,13 +371,14 @@ export function PageCanvas(props: PageCanvasProps) {
       // Lets tests (and people debugging) map image pixels to screen pixels.
       data-view={view ? `${view.scale} ${view.x} ${view.y}` : ''}
       data-tool={tool}
-      data-sharp={image && view ? String(missing === 0) : undefined}
+      data-sharp={image && view ? String(missing === 0 && shown === view) : undefined}
       style={{ cursor: cursorStyle, background: palette.surround }}
       onKeyDown={props.onKeyDown}
       onContextMenu={(e) => e.preventDefault()}
     >
-      {view && size.width > 0 && (
-        <Stage width={size.width} height={size.height} x={view.x} y={view.y} scaleX={view.scale} scaleY={view.scale} onMouseDown={onMouseDown} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
+      {view && shown && size.width > 0 && (
+        <div className="stage-transform" style={cssTransform(shown, view)}>
+        <Stage width={size.width} height={size.height} x={shown.x} y={shown.y} scaleX={shown.scale} scaleY={shown.scale} onMouseDown={onMouseDown} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
           <Layer listening={false}>
             <Rect x={0} y={0} width={page.width} height={page.height} fill="#fbfaf7" shadowColor={palette.pageShadow} shadowBlur={18} shadowOpacity={1} shadowForStrokeEnabled={false} />
             {tiles.map(({ t, img }) => (
@@ -357,9 +389,9 @@ export function PageCanvas(props: PageCanvasProps) {
             {doc.page.regions.map((r) => (
               <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} layers={layers} emit={emit} />
             ))}
-            {layers.order && <OrderOverlay regions={orderRegions} scale={view.scale} palette={palette} showArrows />}
-            <SelectionHandles target={handlesTarget} vertex={vertex} scale={view.scale} palette={palette} bounds={page} emit={emit} />
-            {draft.length > 0 && <DraftPolyline points={draft} hover={draftHover} closed={tool === 'polygon'} scale={view.scale} palette={palette} />}
+            {layers.order && <OrderOverlay regions={orderRegions} scale={shown.scale} palette={palette} showArrows />}
+            <SelectionHandles target={handlesTarget} vertex={vertex} scale={shown.scale} palette={palette} bounds={page} emit={emit} />
+            {draft.length > 0 && <DraftPolyline points={draft} hover={draftHover} closed={tool === 'polygon'} scale={shown.scale} palette={palette} />}
             {gesture?.kind === 'rect' && (
               <Group listening={false}>
                 <DraftRect from={gesture.from} to={gesture.to} palette={palette} />
@@ -367,6 +399,7 @@ export function PageCanvas(props: PageCanvasProps) {
             )}
           </Layer>
         </Stage>
+        </div>
       )}
       {layers.confidence && (
         <div className="confidence-legend" aria-hidden="true">
@@ -379,4 +412,11 @@ export function PageCanvas(props: PageCanvasProps) {
       )}
     </div>
   );
+}
+
+/** Moves the canvas drawn at `drawn` to where `view` puts the page, until it is redrawn. */
+function cssTransform(drawn: View, view: View): CSSProperties | undefined {
+  if (drawn === view) return undefined;
+  const k = view.scale / drawn.scale;
+  return { transform: `translate(${view.x - drawn.x * k}px, ${view.y - drawn.y * k}px) scale(${k})`, transformOrigin: '0 0' };
 }

@@ -349,7 +349,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
         <section className="panel panel-order">
           <h2 className="panel-title">{t.readingOrder}</h2>
-          <ReadingOrderList regions={regions} selection={state.selection} onSelect={(id, add) => cmd.select(id, add)} onMove={cmd.moveRegion} />
+          <ReadingOrderList regions={regions} selection={state.selection} onSelect={cmd.select} onMove={cmd.moveRegion} />
         </section>
       </aside>
       <main className="workspace">
@@ -397,7 +397,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
-          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={(id, add) => cmd.select(id, add)} onCommit={cmd.commitText} />
+          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} />
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

@@ -3,7 +3,7 @@
  * Alt+Up/Alt+Down (or the arrow buttons) on the selected one; each reorder is
  * one undoable edit.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { Region } from '../../../electron/common/model/types.js';
 import { strings as t } from '../i18n/strings.js';
 import { icons } from './icons.js';
@@ -17,7 +17,8 @@ interface Props {
 
 const kindName = (r: Region): string => t.kindNames[r.kind] ?? r.kind.replace(/Region$/, '');
 
-export function ReadingOrderList({ regions, selection, onSelect, onMove }: Props) {
+// Memoised: the editor re-renders on every pan and zoom frame, and a page may list thousands of lines.
+export const ReadingOrderList = memo(function ReadingOrderList({ regions, selection, onSelect, onMove }: Props) {
   const [dragFrom, setDragFrom] = useState<number | null>(null);
   const [dropAt, setDropAt] = useState<number | null>(null);
   if (regions.length === 0) return <p className="empty-note">{t.noRegions}</p>;
@@ -102,4 +103,4 @@ export function ReadingOrderList({ regions, selection, onSelect, onMove }: Props
       })}
     </ol>
   );
-}
+});

@@ -3,7 +3,7 @@
  * order below it. Enter keeps the text and moves to the next line, so a page
  * can be corrected without touching the mouse. Typing is one undo step per line.
  */
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { strings as t } from '../i18n/strings.js';
 import type { StudioService } from '../../../electron/common/api/service.js';
 import { lineText, type LineInOrder } from '../editor/reading.js';
@@ -71,7 +71,8 @@ function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id
   );
 }
 
-export function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit }: Props) {
+// Memoised: the editor re-renders on every pan and zoom frame, and a page may list thousands of lines.
+export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
@@ -122,4 +123,4 @@ export function TranscriptionPanel({ service, pageId, hasImage, lines, selectedL
       </ol>
     </section>
   );
-}
+});
