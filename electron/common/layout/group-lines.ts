@@ -53,8 +53,8 @@ export function groupLines(fragments: readonly Fragment[], opts: GroupOptions = 
     for (const c of chains) {
       const ov = overlap(c.last, box);
       if (ov < o.minOverlap || ov <= bestOverlap) continue;
-      // Fragments sorted by left edge, so the gap is never very negative: overlapping pieces join.
-      // No limit on the height ratio: a word joining a tall blob (two lines DB merged) measured worse without it.
+      // A negative gap (fragments overlapping in x) always passes. No limit on the height
+      // ratio: forbidding words to join a tall blob (two lines DB merged) measured worse.
       if (box.minX - c.last.maxX > o.maxGap * Math.max(h(c.last), h(box))) continue;
       best = c;
       bestOverlap = ov;

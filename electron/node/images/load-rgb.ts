@@ -3,9 +3,8 @@
  * resized by sharp in one pass, so a 100 MP scan never exists at full size as
  * JavaScript bytes. Same limits, errors and EXIF rule as loadGrey.
  */
-import sharp, { type Metadata } from 'sharp';
-import fs from 'node:fs/promises';
-import { ImageError, MAX_PIXELS, type LoadOptions } from './page-image.js';
+import sharp from 'sharp';
+import { ImageError, openImage, type LoadOptions } from './page-image.js';
 
 export interface RgbImage {
   readonly width: number;
@@ -21,31 +20,7 @@ export interface RgbImage {
 export type SizeRule = (width: number, height: number) => { width: number; height: number };
 
 export async function loadRgbResized(file: string, size: SizeRule, opts: LoadOptions = {}): Promise<RgbImage> {
-  const limit = opts.maxPixels ?? MAX_PIXELS;
-  let input: Buffer;
-  try {
-    input = await fs.readFile(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new ImageError(err.code === 'ENOENT' ? `image not found: ${file}` : `cannot read image ${file}: ${err.message}`);
-  }
-  let meta: Metadata;
-  try {
-    meta = await sharp(input, { limitInputPixels: false }).metadata();
-  } catch (e) {
-    throw new ImageError(`not an image sharp can read: ${file} (${(e as Error).message})`);
-  }
-  if (!meta.width || !meta.height) throw new ImageError(`image without a size: ${file}`);
-  if (meta.width * meta.height > limit) {
-    throw new ImageError(`${file} is ${meta.width}×${meta.height} (${Math.round((meta.width * meta.height) / 1e6)} MP); the limit is ${Math.round(limit / 1e6)} MP`);
-  }
-  const swaps = (meta.orientation ?? 1) >= 5;
-  const rotatedW = swaps ? meta.height : meta.width;
-  const rotatedH = swaps ? meta.width : meta.height;
-  const applyExif =
-    (meta.orientation ?? 1) > 1 && (opts.expectWidth === undefined || (opts.expectWidth === rotatedW && opts.expectHeight === rotatedH));
-  const sourceWidth = applyExif ? rotatedW : meta.width;
-  const sourceHeight = applyExif ? rotatedH : meta.height;
+  const { input, limit, applyExif, width: sourceWidth, height: sourceHeight } = await openImage(file, opts);
   const target = size(sourceWidth, sourceHeight);
   try {
     let img = sharp(input, { limitInputPixels: limit, failOn: 'error', page: 0 });

@@ -27,13 +27,26 @@ export interface LoadOptions {
   readonly maxPixels?: number;
 }
 
+/** A checked, not yet decoded image: its bytes, stored size, and whether EXIF orientation applies. */
+export interface OpenedImage {
+  readonly input: Buffer;
+  readonly meta: Metadata;
+  readonly limit: number;
+  readonly applyExif: boolean;
+  /** Size of the pixels coordinates refer to (rotated when EXIF applies). */
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
- * Loads an image as grey pixels. EXIF orientation is applied only when the page's
+ * Reads an image file's header and checks it before any decoding: readable,
+ * sized, within the pixel limit. EXIF orientation is applied only when the page's
  * declared size matches the rotated image and not the stored one: tools disagree
  * on which pixels coordinates refer to, and the declared size tells. Without a
- * declared size the stored pixels are used, as `segment` records them.
+ * declared size the stored pixels are used (what kraken, Transkribus and
+ * PIL-based tools measure in, and what `segment` records).
  */
-export async function loadGrey(file: string, opts: LoadOptions = {}): Promise<GreyImage> {
+export async function openImage(file: string, opts: LoadOptions = {}): Promise<OpenedImage> {
   const limit = opts.maxPixels ?? MAX_PIXELS;
   let input: Buffer;
   try {
@@ -55,8 +68,13 @@ export async function loadGrey(file: string, opts: LoadOptions = {}): Promise<Gr
   const swaps = (meta.orientation ?? 1) >= 5;
   const rotatedW = swaps ? meta.height : meta.width;
   const rotatedH = swaps ? meta.width : meta.height;
-  // Stored pixels by default (what kraken, Transkribus and PIL-based tools measure in).
   const applyExif = (meta.orientation ?? 1) > 1 && opts.expectWidth === rotatedW && opts.expectHeight === rotatedH && (rotatedW !== meta.width || rotatedH !== meta.height);
+  return { input, meta, limit, applyExif, width: applyExif ? rotatedW : meta.width, height: applyExif ? rotatedH : meta.height };
+}
+
+/** Loads an image as 8-bit grey pixels (see openImage for limits and orientation). */
+export async function loadGrey(file: string, opts: LoadOptions = {}): Promise<GreyImage> {
+  const { input, limit, applyExif } = await openImage(file, opts);
   try {
     let img = sharp(input, { limitInputPixels: limit, failOn: 'error', page: 0 });
     if (applyExif) img = img.rotate();

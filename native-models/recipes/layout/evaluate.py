@@ -79,7 +79,7 @@ def evaluate(model, pages, imgsz, conf=0.25, iou=0.7, sweep=False, per_page=Fals
     res = score(pages, raw, conf, iou, per_page=per_page)
     res["seconds_per_page"] = round(secs / max(1, len(raw)), 3)
     if sweep:
-        grid = [score(pages, raw, c, u) for c in (0.15, 0.2, 0.25, 0.3, 0.4, 0.5) for u in (0.3, 0.4, 0.5, 0.6, 0.7)]
+        grid = [score(pages, raw, c, u) for c in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7) for u in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)]
         best = max(grid, key=lambda r: (r["lines"]["f1"], r["page_mean_line_f1"]))
         res["best"] = {"conf": best["conf"], "iou": best["iou"], "lines": best["lines"], "page_mean_line_f1": best["page_mean_line_f1"]}
     return res

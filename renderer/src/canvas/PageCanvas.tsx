@@ -81,7 +81,7 @@ function lineAt(doc: PageDocument, p: Point, tolerance: number): string | null {
 }
 
 export function PageCanvas(props: PageCanvasProps) {
-  const { doc, image, selection, vertex, tool, layers, palette, view, onView, onIntent } = props;
+  const { doc, image, selection, vertex, tool, layers, palette, view, onIntent } = props;
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
   const [gesture, setGesture] = useState<Gesture | null>(null);
@@ -292,17 +292,36 @@ export function PageCanvas(props: PageCanvasProps) {
     setDraftHover(null);
   }, [tool, setDraft]);
 
-  const onWheel = (e: Konva.KonvaEventObject<WheelEvent>): void => {
-    e.evt.preventDefault();
-    if (!view) return;
-    const sp = screenPoint(e.evt);
-    if (!sp) return;
-    if (e.evt.ctrlKey || Math.abs(e.evt.deltaY) >= Math.abs(e.evt.deltaX)) {
-      // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel as ±100.
-      const factor = Math.exp(-e.evt.deltaY * (e.evt.ctrlKey ? 0.01 : 0.0015));
-      onView(zoomAt(view, factor, sp.x, sp.y, minScale(page, size)));
-    } else onView({ ...view, x: view.x - e.evt.deltaX });
-  };
+  // Wheel zoom and pan, taken in the capture phase before Konva sees the event: Konva would
+  // hit-test the shapes under the mouse for every wheel tick, which costs more than a frame.
+  const viewNow = useRef(view);
+  viewNow.current = view;
+  const pageSize = useRef({ page, size });
+  pageSize.current = { page, size };
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      e.stopPropagation();
+      const v = viewNow.current;
+      const rect = el.getBoundingClientRect();
+      if (!v) return;
+      const sx = e.clientX - rect.left;
+      const sy = e.clientY - rect.top;
+      let next: View;
+      if (e.ctrlKey || Math.abs(e.deltaY) >= Math.abs(e.deltaX)) {
+        // Trackpad pinch arrives as ctrl+wheel with small deltas; a mouse wheel as ±100.
+        const factor = Math.exp(-e.deltaY * (e.ctrlKey ? 0.01 : 0.0015));
+        next = zoomAt(v, factor, sx, sy, minScale(pageSize.current.page, pageSize.current.size));
+      } else next = { ...v, x: v.x - e.deltaX };
+      // Several ticks can arrive before the next render: each builds on the last.
+      viewNow.current = next;
+      latest.current.onView(next);
+    };
+    el.addEventListener('wheel', onWheel, { capture: true, passive: false });
+    return () => el.removeEventListener('wheel', onWheel, { capture: true });
+  }, []);
 
   const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>): void => {
     const sp = screenPoint(e.evt);
@@ -378,7 +397,7 @@ export function PageCanvas(props: PageCanvasProps) {
     >
       {view && shown && size.width > 0 && (
         <div className="stage-transform" style={cssTransform(shown, view)}>
-        <Stage width={size.width} height={size.height} x={shown.x} y={shown.y} scaleX={shown.scale} scaleY={shown.scale} onMouseDown={onMouseDown} onWheel={onWheel} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
+        <Stage width={size.width} height={size.height} x={shown.x} y={shown.y} scaleX={shown.scale} scaleY={shown.scale} onMouseDown={onMouseDown} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
           <Layer listening={false}>
             <Rect x={0} y={0} width={page.width} height={page.height} fill="#fbfaf7" shadowColor={palette.pageShadow} shadowBlur={18} shadowOpacity={1} shadowForStrokeEnabled={false} />
             {tiles.map(({ t, img }) => (
