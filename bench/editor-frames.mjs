@@ -6,6 +6,8 @@
 // one (server restarted, pyramid on disk); and frame times (requestAnimationFrame
 // timestamps) while zooming and panning with the mouse wheel. Prints JSON.
 // Usage: npm run build && node bench/editor-frames.mjs [--frames N]
+// Code inside page.evaluate runs in the browser.
+/* global document, window, WheelEvent, requestAnimationFrame */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -184,7 +186,15 @@ try {
       await cdp.send('Profiler.enable');
       await cdp.send('Profiler.start');
     }
+    if (process.argv.includes('--count-draws')) {
+      await warm.page.evaluate(() => {
+        const K = window.Konva;
+        window.__draws = [];
+        K.stages[0].getLayers().forEach((l, i) => l.on('draw', () => window.__draws.push(i)));
+      });
+    }
     const intervals = await frameTimes(warm.page, FRAMES);
+    if (process.argv.includes('--count-draws')) report.layerDraws = await warm.page.evaluate(() => window.__draws.reduce((m, i) => ((m[i] = (m[i] ?? 0) + 1), m), {}));
     if (cdp) report.profile = hotFunctions((await cdp.send('Profiler.stop')).profile);
     report.frames = {
       count: intervals.length,

@@ -43,3 +43,23 @@ describe.skipIf(!canUnshareNetwork())('tesseract.js recognises printed pages wit
     }, 120_000);
   }
 });
+
+describe('tesseract language data beyond the npm packages', () => {
+  it('finds .traineddata files in the user models folder and lists them as models', async () => {
+    const zlib = await import('node:zlib');
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    const gz = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int/eng.traineddata.gz');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-tessdata-'));
+    // Any language's data under its own code, as a user would drop in e.g. lat.traineddata.
+    fs.writeFileSync(path.join(dir, 'tst.traineddata'), zlib.gunzipSync(fs.readFileSync(gz)));
+    const r = runCli(['models', '--json'], { env: { HTR_STUDIO_MODELS: dir } });
+    const ids = JSON.parse(r.stdout).models.map((m: { id: string }) => m.id);
+    expect(ids).toContain('tesseract-tst');
+    const line = path.join(CORPUS, 'htr-lines/testaments-de-poilus/TestamentsDePoilus_will_AN_0207-0_line_5.jpg');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-tst-'));
+    const rec = runCli(['recognize', line, '-o', out, '--model', 'tesseract-tst', '-q'], { env: { HTR_STUDIO_MODELS: dir }, offline: canUnshareNetwork() });
+    expect(rec.code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'TestamentsDePoilus_will_AN_0207-0_line_5.txt'))).toBe(true);
+  }, 60_000);
+});

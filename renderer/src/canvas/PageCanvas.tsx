@@ -51,7 +51,7 @@ type Gesture =
  * redrawn this long after the stream of changes stops: redrawing thousands of
  * line polygons takes longer than a frame in software rendering.
  */
-const SETTLE_MS = 140;
+const SETTLE_MS = 120;
 
 /** Points closer than this on screen are one click (a double-click adds two mousedowns). */
 const SAME_POINT_PX = 4;
@@ -101,16 +101,9 @@ export function PageCanvas(props: PageCanvasProps) {
 
   // The view the Stage is drawn at (see SETTLE_MS); `view` is where the page is on screen now.
   const [drawn, setDrawn] = useState<View | null>(view);
-  const lastViewChange = useRef(0);
   useEffect(() => {
     if (!view) return;
-    const now = performance.now();
-    const streaming = now - lastViewChange.current < SETTLE_MS;
-    lastViewChange.current = now;
-    if (!streaming) {
-      setDrawn(view);
-      return;
-    }
+    // Always after a pause: a slow redraw must not itself look like the end of a gesture.
     const timer = setTimeout(() => setDrawn(view), SETTLE_MS);
     return () => clearTimeout(timer);
   }, [view]);
@@ -332,6 +325,18 @@ export function PageCanvas(props: PageCanvasProps) {
     }
   };
 
+  // Stable handler identities: react-konva redraws every layer when a Stage listener prop changes.
+  const handlerRef = useRef({ down: onMouseDown, move: onMouseMove });
+  handlerRef.current = { down: onMouseDown, move: onMouseMove };
+  const stageHandlers = useMemo(
+    () => ({
+      down: (e: Konva.KonvaEventObject<MouseEvent>) => handlerRef.current.down(e),
+      move: (e: Konva.KonvaEventObject<MouseEvent>) => handlerRef.current.move(e),
+      leave: () => cursor.set(null),
+    }),
+    [],
+  );
+
   // The one selected element gets handles.
   const selectedId = selection.length === 1 ? selection[0]! : null;
   const handlesTarget = useMemo(() => {
@@ -361,14 +366,15 @@ export function PageCanvas(props: PageCanvasProps) {
   const tiles: { t: TilePlacement; img: ImageBitmap }[] = [];
   /** Tiles of the sharp level still loading: 0 means the view shows the scan at full detail (tests and the bench wait for it). */
   let missing = 0;
-  if (image && view && size.width > 0) {
+  if (image && shown && size.width > 0) {
     void tick;
     const dpr = window.devicePixelRatio || 1;
     const overview = overviewLevel(image);
-    const level = Math.max(overview, levelFor(image, page, view.scale, dpr));
+    // Tiles for the drawn view: during a zoom or pan stream no tile is fetched or drawn (the overview covers the page); the sharp level follows when it settles.
+    const level = Math.max(overview, levelFor(image, page, shown.scale, dpr));
     const levels = level === overview ? [overview] : [overview, level];
     for (const lv of levels) {
-      for (const t of tilesInView(image, page, lv, view, size)) {
+      for (const t of tilesInView(image, page, lv, shown, size)) {
         const img = store.get(t);
         if (img) tiles.push({ t, img });
         else if (lv === level) missing++;
@@ -397,9 +403,12 @@ export function PageCanvas(props: PageCanvasProps) {
     >
       {view && shown && size.width > 0 && (
         <div className="stage-transform" style={cssTransform(shown, view)}>
-        <Stage width={size.width} height={size.height} x={shown.x} y={shown.y} scaleX={shown.scale} scaleY={shown.scale} onMouseDown={onMouseDown} onMouseMove={onMouseMove} onMouseLeave={() => cursor.set(null)}>
+        <Stage width={size.width} height={size.height} x={shown.x} y={shown.y} scaleX={shown.scale} scaleY={shown.scale} onMouseDown={stageHandlers.down} onMouseMove={stageHandlers.move} onMouseLeave={stageHandlers.leave}>
+          {/* The paper and its shadow on a layer of their own: a blurred shadow is slow to draw in software, and tiles arrive often. */}
           <Layer listening={false}>
             <Rect x={0} y={0} width={page.width} height={page.height} fill="#fbfaf7" shadowColor={palette.pageShadow} shadowBlur={18} shadowOpacity={1} shadowForStrokeEnabled={false} />
+          </Layer>
+          <Layer listening={false}>
             {tiles.map(({ t, img }) => (
               <KImage key={t.key} image={img} x={t.x} y={t.y} width={t.width} height={t.height} />
             ))}

@@ -1,4 +1,5 @@
 /** Reading-order arrows between region centres, and each region's number; never listens to the mouse. */
+import { memo } from 'react';
 import { Arrow, Circle, Group, Text } from 'react-konva';
 import type { Region } from '../../../electron/common/model/types.js';
 import { bbox } from '../../../electron/common/model/points.js';
@@ -11,7 +12,8 @@ interface Props {
   readonly showArrows: boolean;
 }
 
-export function OrderOverlay({ regions, scale, palette, showArrows }: Props) {
+// Memoised: new point arrays on every render would make react-konva redraw the whole layer each frame.
+export const OrderOverlay = memo(function OrderOverlay({ regions, scale, palette, showArrows }: Props) {
   // Numbered by place in the reading order, also when a region before has no outline to draw.
   const marks = regions.flatMap((r, n) => {
     const b = bbox(r.coords?.points ?? []);
@@ -46,4 +48,4 @@ export function OrderOverlay({ regions, scale, palette, showArrows }: Props) {
       ))}
     </Group>
   );
-}
+});
