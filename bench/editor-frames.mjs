@@ -5,7 +5,8 @@
 // needed level drawn) with a cold tile cache (pyramid built on demand) and a warm
 // one (server restarted, pyramid on disk); and frame times (requestAnimationFrame
 // timestamps) while zooming and panning with the mouse wheel. Prints JSON.
-// Usage: npm run build && node bench/editor-frames.mjs [--frames N]
+// Usage: npm run build && node bench/editor-frames.mjs [--frames N] [--profile] [--count-draws]
+// (--profile: the hottest functions while the frames run; --count-draws: Konva layer redraws).
 // Code inside page.evaluate runs in the browser.
 /* global document, window, WheelEvent, requestAnimationFrame */
 import { spawn } from 'node:child_process';

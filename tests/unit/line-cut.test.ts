@@ -59,6 +59,23 @@ describe('cutting lines from a real page (eScriptorium tapuscorpus)', () => {
   });
 });
 
+describe('scaling keeps the picture', () => {
+  it('a left-dark, right-light line stays left-dark, right-light after scaling to the model height', async () => {
+    // 400×100: left half black, right half white. Scaled to 48 px high → 192 px wide.
+    const w = 400, h = 100;
+    const data = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = x < 200 ? 0 : 255;
+    const page = { width: w, height: h, data };
+    const box = [{ x: 0, y: 0 }, { x: w - 1, y: 0 }, { x: w - 1, y: h - 1 }, { x: 0, y: h - 1 }];
+    const out = await cutLine(page, box, undefined, { straighten: 'none', contrast: false, height: 48 });
+    expect([out.width, out.height, out.data.length]).toEqual([192, 48, 192 * 48]);
+    for (const y of [5, 24, 40]) {
+      expect(out.data[y * 192 + 10]).toBeLessThan(20);
+      expect(out.data[y * 192 + 180]).toBeGreaterThan(235);
+    }
+  });
+});
+
 describe('straightening along the baseline', () => {
   it('puts a slanted ink stroke on one row', async () => {
     // A white 400×200 image with a dark 3-px stroke from (20,60) to (380,140).

@@ -128,8 +128,11 @@ export async function cutLine(page: GreyImage, polygon: Points, baseline: Points
 export async function resizeGrey(img: LineImage, width: number, height: number): Promise<LineImage> {
   const data = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.byteLength), { raw: { width: img.width, height: img.height, channels: 1 } })
     .resize(width, height, { fit: 'fill', kernel: height < img.height ? 'lanczos3' : 'cubic' })
+    // sharp turns one-channel raw input into sRGB on output unless told otherwise.
+    .toColourspace('b-w')
     .raw()
     .toBuffer();
+  if (data.length !== width * height) throw new Error(`resize produced ${data.length} bytes for a ${width}×${height} grey image`);
   return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 

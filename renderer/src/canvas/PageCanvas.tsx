@@ -101,13 +101,18 @@ export function PageCanvas(props: PageCanvasProps) {
 
   // The view the Stage is drawn at (see SETTLE_MS); `view` is where the page is on screen now.
   const [drawn, setDrawn] = useState<View | null>(view);
+  /** Views this canvas itself emitted from wheel ticks or a pan drag: such views stream (React may render any of them). */
+  const streamed = useRef(new WeakSet<View>());
   useEffect(() => {
     if (!view) return;
-    // Always after a pause: a slow redraw must not itself look like the end of a gesture.
+    // A single change (a key, a button, following the selection) is drawn at once, so the
+    // canvas is never left transformed under the mouse; a stream is drawn after a pause.
+    if (!streamed.current.has(view)) return setDrawn(view);
     const timer = setTimeout(() => setDrawn(view), SETTLE_MS);
     return () => clearTimeout(timer);
   }, [view]);
   const shown = drawn ?? view;
+  const stream = (v: View): View => (streamed.current.add(v), v);
 
   // Latest props for long-lived handlers (window listeners, the tile store).
   const latest = useRef(props);
@@ -176,7 +181,7 @@ export function PageCanvas(props: PageCanvasProps) {
         const dx = e.clientX - gesture.sx;
         const dy = e.clientY - gesture.sy;
         if (Math.abs(dx) + Math.abs(dy) > 3) gesture.moved = panned.current = true;
-        if (gesture.moved) latest.current.onView({ ...gesture.start, x: gesture.start.x + dx, y: gesture.start.y + dy });
+        if (gesture.moved) latest.current.onView(stream({ ...gesture.start, x: gesture.start.x + dx, y: gesture.start.y + dy }));
       } else if (gesture.kind === 'move') {
         // Whole image pixels: PAGE coordinates are integers.
         const dx = Math.round((e.clientX - gesture.sx) / gesture.scale);
@@ -310,7 +315,7 @@ export function PageCanvas(props: PageCanvasProps) {
       } else next = { ...v, x: v.x - e.deltaX };
       // Several ticks can arrive before the next render: each builds on the last.
       viewNow.current = next;
-      latest.current.onView(next);
+      latest.current.onView(stream(next));
     };
     el.addEventListener('wheel', onWheel, { capture: true, passive: false });
     return () => el.removeEventListener('wheel', onWheel, { capture: true });
