@@ -5,17 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
 import type { PageDocument, Point } from '../../electron/common/model/types.js';
-import { changedLines, launchBrowser, makeProject, save, savedDoc, shot, startServer, toScreen, viewOf, type Project, type Server } from './harness.js';
+import { changedLines, save, savedDoc, shot, toScreen, viewOf, type Project, openEditor, drag as dragMouse, type EditorSession } from './harness.js';
 
 let project: Project;
-let server: Server;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
+let session: EditorSession;
 
 const baselineOf = (doc: PageDocument, id: string): readonly Point[] => findLine(doc, id)!.line.baseline!.points;
 const textOf = (doc: PageDocument, id: string): string => findLine(doc, id)!.line.textEquivs[0]?.unicode ?? '';
@@ -38,33 +37,16 @@ async function expectInCanvas(p: Point): Promise<void> {
   expect(p.y).toBeLessThan(box.y + box.height);
 }
 
-/** Drags with the mouse from one screen point to another in small steps, as a hand would. */
-async function drag(from: Point, to: Point): Promise<void> {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
-  await page.mouse.move(to.x, to.y, { steps: 4 });
-  await page.mouse.up();
-}
+const drag = (from: Point, to: Point): Promise<void> => dragMouse(page, from, to);
 
 beforeAll(async () => {
-  project = makeProject();
-  server = await startServer(project);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url);
-  await page.locator('.page-canvas canvas').first().waitFor();
-  await page.locator('.line-item').first().waitFor();
+  session = await openEditor();
+  ({ project, page } = session);
+  pageErrors = session.pageErrors;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (project) {
-    fs.rmSync(project.dir, { recursive: true, force: true });
-    fs.rmSync(project.cacheDir, { recursive: true, force: true });
-  }
+  await session?.close();
 });
 
 describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {

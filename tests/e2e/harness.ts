@@ -137,3 +137,50 @@ export function changedLines(before: string, after: string): string[] {
   if (a.length !== b.length) return [`line count ${a.length} → ${b.length}`];
   return b.filter((line, i) => line !== a[i]);
 }
+
+/** A running editor: a temp project, its server, a browser page on it. */
+export interface EditorSession {
+  readonly project: Project;
+  readonly server: Server;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** Uncaught errors of the page, for tests that assert there were none. */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** Opens the editor on a fresh copy of the page (plus `copies` more) and waits for its lines. */
+export async function openEditor(opts: { copies?: number; acceptDialogs?: boolean } = {}): Promise<EditorSession> {
+  const project = makeProject(opts.copies ?? 0);
+  const server = await startServer(project);
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  if (opts.acceptDialogs) page.on('dialog', (d) => void d.accept());
+  await page.goto(server.url);
+  await page.locator('.page-canvas canvas').first().waitFor();
+  await page.locator('.line-item').first().waitFor();
+  return {
+    project,
+    server,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await server.stop();
+      fs.rmSync(project.dir, { recursive: true, force: true });
+      fs.rmSync(project.cacheDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Drags with the mouse from one screen point to another in small steps, as a hand would. */
+export async function drag(page: Page, from: Point, to: Point): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+  await page.mouse.move(to.x, to.y, { steps: 4 });
+  await page.mouse.up();
+}

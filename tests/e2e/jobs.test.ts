@@ -8,39 +8,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines } from '../../electron/common/model/stats.js';
-import { launchBrowser, makeProject, save, savedDoc, shot, startServer, TIMEUS_PAGE, type Project, type Server } from './harness.js';
+import { save, savedDoc, shot, TIMEUS_PAGE, type Project, openEditor, type EditorSession } from './harness.js';
 
 let project: Project;
-let server: Server;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
+let session: EditorSession;
 
 const lineText = (id: string) => page.locator(`.line-item[data-line="${id}"] .line-text`).textContent();
 
 beforeAll(async () => {
-  // Three more copies of the page: a project-wide job has something left to cancel.
-  project = makeProject(3);
-  server = await startServer(project);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(server.url);
-  await page.locator('.page-canvas canvas').first().waitFor();
-  await page.locator('.line-item').first().waitFor();
+  session = await openEditor({ copies: 3, acceptDialogs: true });
+  ({ project, page } = session);
+  pageErrors = session.pageErrors;
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (project) {
-    fs.rmSync(project.dir, { recursive: true, force: true });
-    fs.rmSync(project.cacheDir, { recursive: true, force: true });
-  }
+  await session?.close();
 });
 
 describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)', () => {

@@ -7,50 +7,33 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, findRegion } from '../../electron/common/model/ops.js';
 import { allLines } from '../../electron/common/model/stats.js';
 import type { Point } from '../../electron/common/model/types.js';
-import { launchBrowser, makeProject, save, savedDoc, shot, startServer, toScreen, viewOf, type Project, type Server, type ViewTransform } from './harness.js';
+import { save, savedDoc, shot, toScreen, viewOf, type Project, type ViewTransform, openEditor, drag as dragMouse, type EditorSession } from './harness.js';
 
 let project: Project;
-let server: Server;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
+let session: EditorSession;
 
 const round = (p: Point): Point => ({ x: Math.round(p.x), y: Math.round(p.y) });
 const toImage = (v: ViewTransform, s: Point): Point => ({ x: (s.x - v.left - v.x) / v.scale, y: (s.y - v.top - v.y) / v.scale });
 const lineCount = () => page.locator('.line-item').count();
 
-async function drag(from: Point, to: Point): Promise<void> {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
-  await page.mouse.move(to.x, to.y, { steps: 4 });
-  await page.mouse.up();
-}
+const drag = (from: Point, to: Point): Promise<void> => dragMouse(page, from, to);
 
 beforeAll(async () => {
-  project = makeProject();
-  server = await startServer(project);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(server.url);
-  await page.locator('.page-canvas canvas').first().waitFor();
-  await page.locator('.line-item').first().waitFor();
+  session = await openEditor();
+  ({ project, page } = session);
+  pageErrors = session.pageErrors;
   await page.waitForTimeout(1000); // tiles
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (project) {
-    fs.rmSync(project.dir, { recursive: true, force: true });
-    fs.rmSync(project.cacheDir, { recursive: true, force: true });
-  }
+  await session?.close();
 });
 
 describe('editor tools (timeuscorpus PH 1858-535)', () => {

@@ -43,7 +43,7 @@ function python(args: string[]): string {
   return log;
 }
 
-describe.skipIf(Boolean(reason))('layout recipe: export → train → ONNX → the app runs it', () => {
+describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → the app runs it${reason ? ` (skipped: ${reason})` : ''}`, () => {
   it('the whole path works on CPU', { timeout: 240_000 }, async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-recipe-'));
     const data = path.join(tmp, 'data');

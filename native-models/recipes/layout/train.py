@@ -151,16 +151,20 @@ def main():
                      loss=round(loss_avg, 4), **{k: round(v, 4) for k, v in parts.items()}, lr=round(sched.get_last_lr()[0], 6),
                      s_per_step=round(secs_per_step, 2), pages_per_s=round(args.batch / max(secs_per_step, 1e-9), 2))
         torch.set_num_threads(args.threads)
-        for name, pages in (("val", val), ("regression", reg)):
-            if pages and len(pages):
-                r = evaluate(ema.model, pages, imgsz, sweep=(name == "val"))
-                entry[name] = {k: r[k] for k in ("lines", "zones", "page_mean_line_f1", "seconds_per_page")}
-                if name == "val":
-                    entry["val_best"] = r["best"]
-                    if r["best"]["lines"]["f1"] > best:
-                        best = r["best"]["lines"]["f1"]
-                        post.update(conf=r["best"]["conf"], iou=r["best"]["iou"])
-                        save(os.path.join(ckpt_dir, "best.pt"), state())
+        at = {"conf": 0.25, "iou": 0.7}
+        if val and len(val):
+            r = evaluate(ema.model, val, imgsz, sweep=True)
+            entry["val"] = {k: r[k] for k in ("lines", "zones", "page_mean_line_f1", "seconds_per_page")}
+            entry["val_best"] = r["best"]
+            at = {"conf": r["best"]["conf"], "iou": r["best"]["iou"]}
+            if r["best"]["lines"]["f1"] > best:
+                best = r["best"]["lines"]["f1"]
+                post.update(at)
+                save(os.path.join(ckpt_dir, "best.pt"), state())
+        if reg and len(reg):  # at the thresholds validation chose: what the exported model would do
+            r = evaluate(ema.model, reg, imgsz, at["conf"], at["iou"], per_page=True)
+            entry["regression"] = {k: r[k] for k in ("conf", "iou", "lines", "zones", "page_mean_line_f1", "seconds_per_page")}
+            entry["regression"]["line_f1_by_page"] = {p["page"]: p["line_f1"] for p in r["per_page"]}
         entry["eval_seconds"] = round(time.time() - t, 1)
         with open(log_path, "a", encoding="utf-8") as f:
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
