@@ -43,6 +43,15 @@ export function App() {
   const dirty = useRef(false);
   const [dirtyShown, setDirtyShown] = useState(false);
   const serial = useRef(0);
+  /** Saves the open page's unsaved edits (set by the editor): pages are saved, not discarded, when leaving them. */
+  const flush = useRef<(() => Promise<boolean>) | null>(null);
+  const onFlush = useCallback((f: (() => Promise<boolean>) | null) => (flush.current = f), []);
+  /** True when the open page has nothing unsaved: saved now, or the user chose to discard what could not be saved. */
+  const leavePage = useCallback(async (): Promise<boolean> => {
+    if (!dirty.current) return true;
+    if (flush.current && (await flush.current())) return true;
+    return window.confirm(t.discardChanges);
+  }, []);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -56,7 +65,7 @@ export function App() {
   const openPage = useCallback(
     async (id: string, list: readonly PageSummary[] = pages) => {
       if (!service) return;
-      if (dirty.current && !window.confirm(t.discardChanges)) return;
+      if (!(await leavePage())) return;
       setLoading(true);
       try {
         const opened = await service.openPage(id);
@@ -74,7 +83,7 @@ export function App() {
         setLoading(false);
       }
     },
-    [service, pages],
+    [service, pages, leavePage],
   );
 
   const loadProject = useCallback(async () => {
@@ -102,14 +111,14 @@ export function App() {
 
   const chooseProject = useCallback(async () => {
     if (!service) return;
-    if (dirty.current && !window.confirm(t.discardChanges)) return;
+    if (!(await leavePage())) return;
     const info = await service.chooseProject().catch((e: Error) => (setError(e.message), null));
     if (info) {
       dirty.current = false;
       setOpen(null);
       await loadProject();
     }
-  }, [service, loadProject]);
+  }, [service, loadProject, leavePage]);
 
   // "Open folder" from the desktop menu works even before a page is open.
   useEffect(() => bridge?.onCommand((c) => c === 'open-project' && void chooseProject()), [bridge, chooseProject]);
@@ -182,6 +191,7 @@ export function App() {
           onStepPage={stepPage}
           pagesPanel={pagesPanel}
           initialNotice={open.notice}
+          onFlush={onFlush}
         />
       ) : (
         <div className="layout layout-empty">

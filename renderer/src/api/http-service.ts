@@ -29,10 +29,14 @@ async function parse(res: Response): Promise<unknown> {
 export function httpService(token: string): StudioService {
   const auth = { Authorization: `Bearer ${token}` };
   const client = createClient(async (method: ApiMethod, args: unknown[]) => {
+    const body = JSON.stringify({ args });
     const res = await fetch(`/api/call/${method}`, {
       method: 'POST',
       headers: { ...auth, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ args }),
+      body,
+      // A save started as the tab closes (autosave on beforeunload) still reaches the engine;
+      // browsers refuse keepalive bodies over 64 KiB, so a bigger page relies on the unload prompt.
+      keepalive: method === 'savePage' && body.length < 60_000,
     });
     return parse(res);
   });

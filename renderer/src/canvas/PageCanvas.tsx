@@ -8,7 +8,7 @@ import { Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import type { ImageInfo } from '../../../electron/common/api/service.js';
 import type { PageDocument, Point } from '../../../electron/common/model/types.js';
-import { findLine, findRegion } from '../../../electron/common/model/ops.js';
+import { findLine, findRegion, regionAt } from '../../../electron/common/model/ops.js';
 import { pointInPolygon } from '../../../electron/common/model/points.js';
 import type { VertexRef } from '../editor/editor-state.js';
 import { topRegionsInOrder } from '../editor/reading.js';
@@ -21,7 +21,8 @@ import { strings as t } from '../i18n/strings.js';
 import { OrderOverlay } from './order-overlay.js';
 import type { Palette } from './palette.js';
 
-export type Tool = 'select' | 'region' | 'polygon' | 'line' | 'split';
+/** `order`: "Order by clicking", each click on a region puts it next in the reading order. */
+export type Tool = 'select' | 'region' | 'polygon' | 'line' | 'split' | 'order';
 
 export interface PageCanvasProps {
   readonly doc: PageDocument;
@@ -253,6 +254,9 @@ export function PageCanvas(props: PageCanvasProps) {
     } else if (tool === 'split') {
       const id = lineAt(doc, p, 12 / view.scale);
       if (id) onIntent({ type: 'split', lineId: id, x: Math.round(p.x) });
+    } else if (tool === 'order') {
+      const id = regionAt(doc, p)?.id ?? lineAt(doc, p, 12 / view.scale);
+      if (id) onIntent({ type: 'pick-region', id });
     }
   };
 
@@ -387,7 +391,7 @@ export function PageCanvas(props: PageCanvasProps) {
     }
   }
 
-  const cursorStyle = gesture?.kind === 'move' ? 'move' : gesture?.kind === 'pan' && gesture.moved ? 'grabbing' : space ? 'grab' : tool === 'region' || tool === 'line' || tool === 'polygon' ? 'crosshair' : tool === 'split' ? 'col-resize' : hovered ? 'pointer' : 'default';
+  const cursorStyle = gesture?.kind === 'move' ? 'move' : gesture?.kind === 'pan' && gesture.moved ? 'grabbing' : space ? 'grab' : tool === 'region' || tool === 'line' || tool === 'polygon' ? 'crosshair' : tool === 'split' ? 'col-resize' : tool === 'order' ? 'pointer' : hovered ? 'pointer' : 'default';
   const orderRegions = useMemo(() => topRegionsInOrder(doc), [doc]);
 
   return (
@@ -422,7 +426,7 @@ export function PageCanvas(props: PageCanvasProps) {
             {doc.page.regions.map((r) => (
               <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} layers={layers} emit={emit} />
             ))}
-            {layers.order && <OrderOverlay regions={orderRegions} scale={shown.scale} palette={palette} showArrows />}
+            {(layers.order || tool === 'order') && <OrderOverlay regions={orderRegions} scale={shown.scale} palette={palette} showArrows />}
             <SelectionHandles target={handlesTarget} vertex={vertex} scale={shown.scale} palette={palette} bounds={page} emit={emit} />
             {draft.length > 0 && <DraftPolyline points={draft} hover={draftHover} closed={tool === 'polygon'} scale={shown.scale} palette={palette} />}
             {gesture?.kind === 'rect' && (

@@ -22,7 +22,9 @@ export type CanvasIntent =
   | { readonly type: 'draw-line'; readonly baseline: readonly Point[] }
   | { readonly type: 'draw-polygon'; readonly points: readonly Point[] }
   | { readonly type: 'move'; readonly ids: readonly string[]; readonly dx: number; readonly dy: number; readonly phase: 'move' | 'end' }
-  | { readonly type: 'hover'; readonly id: string | null };
+  | { readonly type: 'hover'; readonly id: string | null }
+  /** "Order by clicking": the region or line under a click (the editor takes its top-level region). */
+  | { readonly type: 'pick-region'; readonly id: string };
 
 export type Emit = (intent: CanvasIntent) => void;
 

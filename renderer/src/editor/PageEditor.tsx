@@ -13,7 +13,7 @@ import { readDocument, writeDocument } from '../../../electron/common/formats/do
 import { strings as t } from '../i18n/strings.js';
 import { editorReducer, initialEditorState } from './editor-state.js';
 import { useEditorCommands } from './use-editor-commands.js';
-import { linesInReadingOrder, topRegionsInOrder } from './reading.js';
+import { linesInReadingOrder, topRegionOf, topRegionsInOrder } from './reading.js';
 import { PageCanvas, type Tool } from '../canvas/PageCanvas.js';
 import { PALETTES, type Theme } from '../canvas/palette.js';
 import { ensureVisible, fitView, minScale, panBy, zoomAt, type Size, type View } from '../canvas/view.js';
@@ -46,9 +46,17 @@ export interface PageEditorProps {
   /** The left column above the reading order (the page list). */
   readonly pagesPanel: ReactNode;
   readonly initialNotice: string | null;
+  /** Receives a function that saves this page's unsaved edits (true: nothing left unsaved), or null when the editor goes. */
+  readonly onFlush?: (flush: (() => Promise<boolean>) | null) => void;
 }
 
 const LAYERS_KEY = 'htr-studio-layers';
+
+/** Autosave this long after the last edit; `localStorage['htr-studio-autosave-ms']` overrides it (0: off). */
+const AUTOSAVE_MS = ((): number => {
+  const v = Number(localStorage.getItem('htr-studio-autosave-ms') ?? '');
+  return Number.isFinite(v) && localStorage.getItem('htr-studio-autosave-ms') !== null ? v : 3000;
+})();
 
 function initialLayers(): Layers {
   try {
@@ -67,6 +75,9 @@ export function PageEditor(props: PageEditorProps) {
   const { service, bridge, pageId, image, theme } = props;
   const [state, dispatch] = useReducer(editorReducer, props.doc, initialEditorState);
   const cmd = useEditorCommands(state, dispatch);
+  // The latest state for window listeners and timers that outlive a render.
+  const stateRef = useRef(state);
+  stateRef.current = state;
   const jobs = useJobs(service, props.events, pageId, {
     onResult: (kind, xml, lineIds) => {
       try {
@@ -92,12 +103,27 @@ export function PageEditor(props: PageEditorProps) {
     [jobs, state.doc, state.selection],
   );
   const [tool, setTool] = useState<Tool>('select');
+  /** "Order by clicking": the top-level regions clicked so far, in order. */
+  const picked = useRef<readonly string[]>([]);
+  // Every tool change goes through here: leaving "order by clicking" makes its one edit.
+  const chooseTool = useCallback(
+    (next: Tool) => {
+      if (tool === 'order' && next !== 'order') cmd.finishOrder(picked.current);
+      if (next === 'order' && tool !== 'order') {
+        picked.current = [];
+        dispatch({ type: 'notice', kind: 'info', text: t.orderHint });
+      }
+      setTool(next);
+    },
+    [tool, cmd],
+  );
   const [view, setView] = useState<View | null>(null);
   const [viewport, setViewport] = useState<Size>({ width: 0, height: 0 });
   const [layers, setLayers] = useState<Layers>(initialLayers);
   const toggleLayer = useCallback((layer: keyof Layers) => setLayers((l) => ({ ...l, [layer]: !l[layer] })), []);
   useEffect(() => localStorage.setItem(LAYERS_KEY, JSON.stringify(layers)), [layers]);
   const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const revision = useRef(props.revision);
   const { doc } = state;
@@ -133,24 +159,60 @@ export function PageEditor(props: PageEditorProps) {
     [page, viewport],
   );
 
-  const save = useCallback(async () => {
-    if (saving) return;
-    const docToSave = state.doc;
-    setSaving(true);
-    try {
-      // Without a target: the page's own format and version, keeping everything it was read with.
-      const { xml } = writeDocument(docToSave);
-      const r = await service.savePage(pageId, xml, revision.current);
-      revision.current = r.revision;
-      dispatch({ type: 'saved', doc: docToSave });
-      dispatch({ type: 'notice', kind: 'info', text: t.savedAs(r.xmlPath) });
-      props.onSaved();
-    } catch (e) {
-      dispatch({ type: 'notice', kind: 'error', text: t.saveFailed((e as Error).message) });
-    } finally {
-      setSaving(false);
-    }
-  }, [saving, state.doc, service, pageId, props]);
+  // Saving: by hand (Ctrl+S), and automatically a few seconds after the last edit, when
+  // leaving the page and when the window closes. One write at a time, always of the newest
+  // document; a failed write is shown and leaves the page dirty, so nothing is lost.
+  const inflight = useRef<Promise<boolean> | null>(null);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+  const save = useCallback(
+    async (how: 'manual' | 'auto'): Promise<boolean> => {
+      while (inflight.current) await inflight.current;
+      const { doc: docToSave, saved, gestureStart } = stateRef.current;
+      // Autosave writes only unsaved edits, and never a drag (or an "order by clicking") in progress.
+      if (how === 'auto' && (docToSave === saved || gestureStart)) return docToSave === saved;
+      const run = (async (): Promise<boolean> => {
+        setSaving(true);
+        try {
+          // Without a target: the page's own format and version, keeping everything it was read with.
+          const { xml } = writeDocument(docToSave);
+          const r = await service.savePage(pageId, xml, revision.current);
+          revision.current = r.revision;
+          dispatch({ type: 'saved', doc: docToSave });
+          setSaveError(null);
+          if (how === 'manual') dispatch({ type: 'notice', kind: 'info', text: t.savedAs(r.xmlPath) });
+          propsRef.current.onSaved();
+          return true;
+        } catch (e) {
+          const message = (e as Error).message;
+          setSaveError(message);
+          dispatch({ type: 'notice', kind: 'error', text: t.saveFailed(message) });
+          return false;
+        } finally {
+          setSaving(false);
+        }
+      })();
+      inflight.current = run;
+      try {
+        return await run;
+      } finally {
+        inflight.current = null;
+      }
+    },
+    [service, pageId],
+  );
+
+  useEffect(() => {
+    if (!dirty || state.gestureStart || AUTOSAVE_MS <= 0) return;
+    const timer = setTimeout(() => void save('auto'), AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+  }, [state.doc, state.gestureStart, dirty, save]);
+
+  // The app saves this page before it opens another (or another project).
+  useEffect(() => {
+    props.onFlush?.(() => save('auto'));
+    return () => props.onFlush?.(null);
+  }, [save]);
 
   const onIntent = useCallback(
     (i: CanvasIntent) => {
@@ -171,11 +233,18 @@ export function PageEditor(props: PageEditorProps) {
           return cmd.drawPolygon(i.points);
         case 'move':
           return cmd.moveElements(i.ids, i.dx, i.dy, i.phase);
+        case 'pick-region': {
+          const top = topRegionOf(stateRef.current.gestureStart ?? stateRef.current.doc, i.id);
+          if (tool !== 'order' || !top || picked.current.includes(top)) return undefined;
+          picked.current = [...picked.current, top];
+          cmd.previewOrder(picked.current);
+          return dispatch({ type: 'notice', kind: 'info', text: t.orderPicked(picked.current.length, top) });
+        }
         default:
           return undefined;
       }
     },
-    [cmd, view],
+    [cmd, view, tool],
   );
 
   // Commands shared by toolbar, keys and the desktop menu.
@@ -191,7 +260,7 @@ export function PageEditor(props: PageEditorProps) {
         case 'redo':
           return isTextField(document.activeElement) ? void document.execCommand('redo') : cmd.redo();
         case 'save':
-          return void save();
+          return void save('manual');
         case 'zoom-in':
           return zoom('in');
         case 'zoom-out':
@@ -229,12 +298,23 @@ export function PageEditor(props: PageEditorProps) {
     bridge?.setMenuState({ undoLabel: uLabel ?? null, redoLabel: rLabel ?? null, canSave: dirty, title });
   }, [bridge, uLabel, rLabel, dirty, props.pageName]);
 
+  // Closing the window or tab: save now, and ask the browser to wait while there are unsaved edits.
   useEffect(() => {
     if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent): void => e.preventDefault();
+    const warn = (e: BeforeUnloadEvent): void => {
+      void save('auto');
+      e.preventDefault();
+    };
+    const hidden = (): void => {
+      if (document.visibilityState === 'hidden') void save('auto');
+    };
     window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+    document.addEventListener('visibilitychange', hidden);
+    return () => {
+      window.removeEventListener('beforeunload', warn);
+      document.removeEventListener('visibilitychange', hidden);
+    };
+  }, [dirty, save]);
 
   // Keys that work anywhere in the window (text fields keep their own editing keys).
   useEffect(() => {
@@ -255,13 +335,20 @@ export function PageEditor(props: PageEditorProps) {
         return;
       }
       if (isTextField(e.target) || e.altKey) return;
-      if (k === 'v') setTool('select');
-      else if (k === 'r') setTool('region');
-      else if (k === 'p') setTool('polygon');
-      else if (k === 'l') setTool('line');
+      if (tool === 'order' && (e.key === 'Enter' || e.key === 'Escape')) chooseTool('select');
+      else if (k === 'v') chooseTool('select');
+      else if (k === 'r') chooseTool('region');
+      else if (k === 'p') chooseTool('polygon');
+      else if (k === 'l') chooseTool('line');
       else if (k === 'c') toggleLayer('confidence');
-      else if (k === 's') setTool('split');
-      else if (k === 'm') run('merge');
+      else if (k === 's') chooseTool('split');
+      else if (k === 'm' && e.shiftKey) {
+        // Move to region: the list in the properties panel; arrows choose, Enter moves.
+        const list = document.querySelector<HTMLSelectElement>('select[name="move-to-region"]');
+        if (list) list.focus();
+        else dispatch({ type: 'notice', kind: 'error', text: stateRef.current.selection.some((id) => findLine(stateRef.current.doc, id)) ? t.noOtherRegion : t.moveNeedsLines });
+      } else if (k === 'm') run('merge');
+      else if (k === 'o' && e.shiftKey) chooseTool(tool === 'order' ? 'select' : 'order');
       else if (k === 'o') run('toggle-order');
       else if (k === '?') run('shortcuts');
       else if (k === '+' || k === '=') run('zoom-in');
@@ -270,14 +357,14 @@ export function PageEditor(props: PageEditorProps) {
       else if (k === '1') run('zoom-actual');
       else if (e.key === 'Escape') {
         dispatch({ type: 'cancel' });
-        if (tool !== 'select') setTool('select');
+        if (tool !== 'select') chooseTool('select');
         else cmd.select(null, false);
       } else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [bridge, run, cmd, tool, shortcutsOpen, toggleLayer]);
+  }, [bridge, run, cmd, tool, shortcutsOpen, toggleLayer, chooseTool]);
 
   // Copy and paste of regions and lines. DOM clipboard events, so Ctrl+C/V and the
   // desktop menu's Copy/Paste (which fire the same events) both work; text fields keep theirs.
@@ -314,6 +401,7 @@ export function PageEditor(props: PageEditorProps) {
     else if (dir && view) setView(panBy(view, -dir[0] * 60 * step, -dir[1] * 60 * step));
     else if (e.key === 'Tab') cmd.stepLine(e.shiftKey ? -1 : 1);
     else if (e.key === 'Delete' || e.key === 'Backspace') cmd.deleteSelection();
+    else if (e.key === 'Enter' && tool === 'order') chooseTool('select');
     else if (e.key === 'Enter') document.querySelector<HTMLTextAreaElement>('.line-input')?.focus();
     else return;
     e.preventDefault();
@@ -332,7 +420,8 @@ export function PageEditor(props: PageEditorProps) {
   const lines = useMemo(() => linesInReadingOrder(doc), [doc]);
   const regions = useMemo(() => topRegionsInOrder(doc), [doc]);
   const selectedLine = selected && findLine(doc, selected) ? selected : null;
-  const canMerge = state.selection.filter((id) => findLine(doc, id)).length >= 2;
+  const selectedLines = useMemo(() => state.selection.filter((id) => findLine(doc, id)), [state.selection, doc]);
+  const canMerge = selectedLines.length >= 2;
   const regionCount = useMemo(() => {
     let n = 0;
     const walk = (rs: PageDocument['page']['regions']): void => rs.forEach((r) => ((n += 1), walk(r.regions)));
@@ -355,7 +444,7 @@ export function PageEditor(props: PageEditorProps) {
       <main className="workspace">
         <Toolbar
           tool={tool}
-          onTool={setTool}
+          onTool={chooseTool}
           canMerge={canMerge}
           canDelete={state.selection.length > 0 || state.vertex !== null}
           undoLabel={uLabel}
@@ -384,7 +473,7 @@ export function PageEditor(props: PageEditorProps) {
           onIntent={onIntent}
           onKeyDown={onCanvasKey}
         />
-        <StatusBar pageName={props.pageName} width={page.width} height={page.height} regions={regionCount} lines={lines.length} selected={state.selection.length} notice={state.notice} />
+        <StatusBar pageName={props.pageName} width={page.width} height={page.height} regions={regionCount} lines={lines.length} selected={state.selection.length} notice={state.notice} save={{ state: saving ? 'saving' : saveError && dirty ? 'error' : dirty ? 'dirty' : 'saved', error: saveError }} />
       </main>
       <aside className="sidebar sidebar-right">
         <section className="panel panel-jobs" aria-label={t.models}>
@@ -393,7 +482,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
         <section className="panel panel-properties" aria-label={t.properties}>
           <h2 className="panel-title">{t.properties}</h2>
-          <PropertiesPanel doc={doc} selected={selected} onRegionType={cmd.setRegionType} onLineType={cmd.setLineType} />
+          <PropertiesPanel doc={doc} selected={selected} onRegionType={cmd.setRegionType} onLineType={cmd.setLineType} selectedLines={selectedLines} onMoveLines={cmd.moveLinesToRegion} />
         </section>
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>

@@ -34,3 +34,9 @@ export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
   out.splice(Math.max(0, Math.min(out.length, to)), 0, item!);
   return out;
 }
+
+/** The top-level region holding a region or line (itself, for a top-level region). */
+export function topRegionOf(doc: PageDocument, id: string): string | undefined {
+  const holds = (r: Region): boolean => r.id === id || r.lines.some((l) => l.id === id) || r.regions.some(holds);
+  return doc.page.regions.find(holds)?.id;
+}

@@ -5,7 +5,7 @@
 import { useMemo, useRef, type Dispatch } from 'react';
 import type { PageDocument, Point, RegionKind, TextLine } from '../../../electron/common/model/types.js';
 import {
-  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef,
+  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef,
 } from '../../../electron/common/model/ops.js';
 import { allLines } from '../../../electron/common/model/stats.js';
 import { addLineFromBaseline, addPolygonRegion, copySelection, pasteClip, setLineType, topmostSelected, type Clip } from './drawing.js';
@@ -30,6 +30,15 @@ export interface EditorCommands {
   moveElements(ids: readonly string[], dx: number, dy: number, phase: 'move' | 'end'): void;
   setRegionType(regionId: string, kind: RegionKind, zone: string | null | undefined): void;
   setLineType(lineId: string, type: string | null): void;
+  /** Moves the selected lines (in reading order) to the end of a text region, as one edit. */
+  moveLinesToRegion(regionId: string): void;
+  /**
+   * "Order by clicking": previews the reading order with `picked` (top-level region
+   * ids, in click order) first and every other region after, in its previous order.
+   */
+  previewOrder(picked: readonly string[]): void;
+  /** Ends "order by clicking": one undoable edit if anything was picked. */
+  finishOrder(picked: readonly string[]): void;
   copy(): Clip | null;
   paste(clip: Clip): void;
   /** A job's result for this page: recognised text (of all or some lines) or a new layout, as one undoable edit. */
@@ -148,6 +157,22 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
       },
       setLineType(lineId, type) {
         edit(t.editLineType, (d) => setLineType(d, lineId, type));
+      },
+      moveLinesToRegion(regionId) {
+        const sel = ref.current.selection;
+        const ids = linesInReadingOrder(doc()).map((l) => l.line.id).filter((id) => sel.includes(id));
+        if (!ids.length) return dispatch({ type: 'notice', kind: 'error', text: t.moveNeedsLines });
+        edit(t.editMoveToRegion, (d) => ids.reduce((acc, id) => moveLineToRegion(acc, id, regionId), d), ids, null);
+      },
+      previewOrder(picked) {
+        dispatch({ type: 'preview', edit: (d) => setRegionOrder(d, [...picked, ...topRegionsInOrder(d).map((r) => r.id).filter((id) => !picked.includes(id))]) });
+      },
+      finishOrder(picked) {
+        if (picked.length && ref.current.gestureStart) dispatch({ type: 'commit', label: t.editOrderByClicking });
+        else {
+          dispatch({ type: 'cancel' });
+          dispatch({ type: 'notice', kind: 'info', text: t.orderUnchanged });
+        }
       },
       copy() {
         return copySelection(doc(), ref.current.selection);

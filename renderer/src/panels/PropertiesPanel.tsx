@@ -1,11 +1,12 @@
 /**
  * The selected region's PAGE type and SegmOnto zone type, or the selected
- * line's SegmOnto line type (`custom="structure {type:…;}"`). Each change is
- * one undoable edit.
+ * line's SegmOnto line type (`custom="structure {type:…;}"`), and for selected
+ * lines "Move to region…". Each change is one undoable edit.
  */
-import type { PageDocument, RegionKind } from '../../../electron/common/model/types.js';
+import { useState } from 'react';
+import type { PageDocument, Region, RegionKind } from '../../../electron/common/model/types.js';
 import { REGION_KINDS } from '../../../electron/common/model/types.js';
-import { findLine, findRegion } from '../../../electron/common/model/ops.js';
+import { findLine, findRegion, regionsInReadingOrder } from '../../../electron/common/model/ops.js';
 import { structureType } from '../../../electron/common/model/custom-attr.js';
 import { strings as t } from '../i18n/strings.js';
 
@@ -22,6 +23,59 @@ interface Props {
   readonly selected: string | null;
   readonly onRegionType: (regionId: string, kind: RegionKind, zone: string | null | undefined) => void;
   readonly onLineType: (lineId: string, type: string | null) => void;
+  /** Every selected line id (one or many). */
+  readonly selectedLines: readonly string[];
+  readonly onMoveLines: (regionId: string) => void;
+}
+
+/** Text regions (any depth) in reading order: where lines can go. */
+function textRegions(doc: PageDocument): Region[] {
+  return regionsInReadingOrder(doc).flatMap((id) => {
+    const r = findRegion(doc, id);
+    return r && (r.kind === 'TextRegion' || r.kind === 'TableCell') ? [r] : [];
+  });
+}
+
+/** A list of the page's text regions and a Move button; Enter in the list moves too (the keyboard path: Shift+M focuses it). */
+function MoveToRegion({ doc, lineIds, onMove }: { readonly doc: PageDocument; readonly lineIds: readonly string[]; readonly onMove: (regionId: string) => void }) {
+  const homes = new Set(lineIds.map((id) => findLine(doc, id)?.region.id));
+  const all = textRegions(doc);
+  // Regions the lines could go to: all but the one region every selected line is already in.
+  const targets = homes.size === 1 ? all.filter((r) => !homes.has(r.id)) : all;
+  const [choice, setChoice] = useState<string>('');
+  const value = targets.some((r) => r.id === choice) ? choice : (targets[0]?.id ?? '');
+  if (!targets.length) return <p className="empty-note move-to-region-none">{t.noOtherRegion}</p>;
+  const move = (): void => {
+    if (value) onMove(value);
+  };
+  return (
+    <div className="move-to-region">
+      <label className="field">
+        <span className="field-label">{t.moveToRegion}</span>
+        <select
+          name="move-to-region"
+          aria-label={t.moveToRegionLabel(lineIds.length)}
+          title={t.moveToRegionLabel(lineIds.length)}
+          value={value}
+          onChange={(e) => setChoice(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return;
+            e.preventDefault();
+            move();
+          }}
+        >
+          {targets.map((r) => (
+            <option key={r.id} value={r.id}>
+              {t.regionOption(all.indexOf(r) + 1, r.id, r.lines.length)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="ghost-button small move-to-region-button" onClick={move}>
+        {t.moveToRegionButton}
+      </button>
+    </div>
+  );
 }
 
 function TypeSelect({ label, value, options, onChange, name }: { readonly label: string; readonly value: string; readonly options: readonly string[]; readonly onChange: (v: string) => void; readonly name: string }) {
@@ -42,7 +96,7 @@ function TypeSelect({ label, value, options, onChange, name }: { readonly label:
   );
 }
 
-export function PropertiesPanel({ doc, selected, onRegionType, onLineType }: Props) {
+export function PropertiesPanel({ doc, selected, onRegionType, onLineType, selectedLines, onMoveLines }: Props) {
   const line = selected ? findLine(doc, selected)?.line : undefined;
   const region = selected && !line ? findRegion(doc, selected) : undefined;
   if (line) {
@@ -50,6 +104,15 @@ export function PropertiesPanel({ doc, selected, onRegionType, onLineType }: Pro
       <div className="properties">
         <p className="properties-what">{line.id}</p>
         <TypeSelect name="line-type" label={t.lineType} value={structureType(line.custom) ?? ''} options={SEGMONTO_LINES} onChange={(v) => onLineType(line.id, v || null)} />
+        <MoveToRegion doc={doc} lineIds={[line.id]} onMove={onMoveLines} />
+      </div>
+    );
+  }
+  if (!selected && selectedLines.length > 1) {
+    return (
+      <div className="properties">
+        <p className="properties-what">{t.selectionCount(selectedLines.length)}</p>
+        <MoveToRegion doc={doc} lineIds={selectedLines} onMove={onMoveLines} />
       </div>
     );
   }

@@ -12,6 +12,17 @@ interface Props {
   readonly lines: number;
   readonly selected: number;
   readonly notice: Notice | null;
+  /** Autosave: saved, unsaved changes, saving, or the last save failed (`error` then says why). */
+  readonly save: { readonly state: 'saved' | 'dirty' | 'saving' | 'error'; readonly error: string | null };
+}
+
+function SaveStatus({ state, error }: Props['save']) {
+  const text = state === 'saved' ? t.saved : state === 'saving' ? t.saving : state === 'error' ? t.saveStatusError : t.unsaved;
+  return (
+    <span className={`status-cell save-status is-${state}`} data-state={state} aria-label={t.saveStatusLabel} title={error ?? t.saveStatusLabel}>
+      {text}
+    </span>
+  );
 }
 
 function CursorPosition() {
@@ -23,6 +34,7 @@ export function StatusBar(p: Props) {
   return (
     <footer className="statusbar">
       <span className="status-cell status-page">{p.pageName}</span>
+      <SaveStatus {...p.save} />
       <span className="status-cell">{t.pageSize(p.width, p.height)}</span>
       <span className="status-cell">{t.counts(p.regions, p.lines)}</span>
       {p.selected > 0 && <span className="status-cell">{t.selectionCount(p.selected)}</span>}

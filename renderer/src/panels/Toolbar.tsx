@@ -45,6 +45,7 @@ export function Toolbar(p: ToolbarProps) {
     ['polygon', t.toolPolygon, icons.polygon],
     ['line', t.toolLine, icons.line],
     ['split', t.toolSplit, icons.split],
+    ['order', t.toolOrder, icons.order],
   ];
   return (
     <div className="toolbar" role="toolbar" aria-label={t.tools}>
