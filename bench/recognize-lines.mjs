@@ -19,8 +19,7 @@ fs.writeFileSync(path.join(root, '.cache/bench/recognize-entry.ts'), `
 export { listModels } from '../../electron/node/models/registry.js';
 export { loadRecognizer } from '../../electron/node/recognition/load.js';
 export { loadGrey } from '../../electron/node/images/page-image.js';
-export { cutLine } from '../../electron/node/images/line-cut.js';
-export { recognizePage } from '../../electron/node/recognition/recognize-page.js';
+export { cutWholeLine, recognizePage } from '../../electron/node/recognition/recognize-page.js';
 export { readDocument } from '../../electron/common/formats/document-io.js';
 export { compareTexts, emptyTotals, addCounts, rate } from '../../electron/common/eval/cer.js';
 export { normalizeTranscription } from '../../electron/common/recognition/normalize-text.js';
@@ -39,8 +38,7 @@ async function cutAll(rec) {
   const cut = [];
   for (const l of lines) {
     const img = await api.loadGrey(l.image);
-    const box = [{ x: 0, y: 0 }, { x: img.width - 1, y: 0 }, { x: img.width - 1, y: img.height - 1 }, { x: 0, y: img.height - 1 }];
-    cut.push(await api.cutLine(img, box, undefined, { straighten: 'none', contrast: rec.input.contrast ?? true, ...(rec.input.height > 0 && { height: rec.input.height }), ...(rec.input.padding && { padding: rec.input.padding }) }));
+    cut.push(await api.cutWholeLine(img, rec.input));
   }
   return cut;
 }

@@ -5,10 +5,9 @@ import { readDocument, writeDocument } from '../../common/formats/document-io.js
 import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
 import { findPageImage } from '../../node/images/find-image.js';
 import { loadGrey } from '../../node/images/page-image.js';
-import { cutLine } from '../../node/images/line-cut.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
 import { loadRecognizer } from '../../node/recognition/load.js';
-import { recognizePage } from '../../node/recognition/recognize-page.js';
+import { cutWholeLine, recognizePage } from '../../node/recognition/recognize-page.js';
 import type { LineRecognizer } from '../../node/recognition/recognizer.js';
 import { Progress } from '../progress.js';
 import { UsageError, type Command } from '../command.js';
@@ -59,12 +58,7 @@ export const recognize: Command = {
         try {
           if (IMAGE_EXT.test(input)) {
             const img = await loadGrey(input);
-            const line = await cutLine(img, [{ x: 0, y: 0 }, { x: img.width - 1, y: 0 }, { x: img.width - 1, y: img.height - 1 }, { x: 0, y: img.height - 1 }], undefined, {
-              straighten: 'none',
-              contrast: rec.input.contrast ?? true,
-              ...(rec.input.height > 0 && { height: rec.input.height }),
-              ...(rec.input.padding && { padding: rec.input.padding }),
-            });
+            const line = await cutWholeLine(img, rec.input);
             const [res] = await rec.recognize([line], { beam });
             const out = path.join(values.output, `${stem}.txt`);
             await writeFileAtomic(out, res!.text + '\n');

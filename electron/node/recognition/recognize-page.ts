@@ -12,6 +12,7 @@ import type { Decoded } from '../../common/recognition/ctc.js';
 import { loadGrey, type GreyImage } from '../images/page-image.js';
 import { cutLine, polygonAroundBaseline, type LineImage } from '../images/line-cut.js';
 import type { LineRecognizer, RecognizeOptions } from './recognizer.js';
+import type { RecognitionInput } from '../../common/models/manifest.js';
 
 export interface PageRecognition {
   readonly doc: PageDocument;
@@ -40,6 +41,20 @@ export async function cutForModel(page: GreyImage, l: TextLine, rec: LineRecogni
     contrast: inp.contrast ?? true,
     ...(inp.height > 0 && { height: inp.height }),
     ...(inp.padding && { padding: inp.padding }),
+  });
+}
+
+/**
+ * A line image that is already cut (NAME.png of an export, a crop): the whole
+ * image is the line, scaled and stretched as the model's manifest says.
+ */
+export async function cutWholeLine(img: GreyImage, input: RecognitionInput): Promise<LineImage> {
+  const whole = [{ x: 0, y: 0 }, { x: img.width - 1, y: 0 }, { x: img.width - 1, y: img.height - 1 }, { x: 0, y: img.height - 1 }];
+  return cutLine(img, whole, undefined, {
+    straighten: 'none',
+    contrast: input.contrast ?? true,
+    ...(input.height > 0 && { height: input.height }),
+    ...(input.padding && { padding: input.padding }),
   });
 }
 

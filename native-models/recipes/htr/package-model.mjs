@@ -60,7 +60,7 @@ fs.writeFileSync(entry, `
 export { OnnxCtcRecognizer } from '../../electron/node/recognition/onnx-ctc.js';
 export { validateManifest } from '../../electron/common/models/manifest.js';
 export { loadGrey } from '../../electron/node/images/page-image.js';
-export { cutLine } from '../../electron/node/images/line-cut.js';
+export { cutWholeLine } from '../../electron/node/recognition/recognize-page.js';
 export { compareTexts, emptyTotals, addCounts, rate } from '../../electron/common/eval/cer.js';
 export { normalizeTranscription } from '../../electron/common/recognition/normalize-text.js';
 `);
@@ -85,8 +85,7 @@ const truth = [];
 const groups = [];
 for (const r of rows) {
   const img = await api.loadGrey(path.join(corpus, r[0]));
-  const full = [{ x: 0, y: 0 }, { x: img.width - 1, y: 0 }, { x: img.width - 1, y: img.height - 1 }, { x: 0, y: img.height - 1 }];
-  cut.push(await api.cutLine(img, full, undefined, { straighten: 'none', contrast: valid.input.contrast, height: valid.input.height }));
+  cut.push(await api.cutWholeLine(img, valid.input));
   truth.push(fs.readFileSync(path.join(corpus, r[1]), 'utf8').trim());
   groups.push(r[2]);
 }
