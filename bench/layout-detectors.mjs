@@ -2,7 +2,10 @@
 // line polygons (../shared/corpus, never the hold-out), with the PP-OCRv4 DB
 // detector (lines grouped, and its raw boxes) and Tesseract's layout. Scores are
 // line P/R/F1 at box IoU ≥ 0.5 (electron/common/layout/score.ts). Prints JSON.
-// Usage: node bench/layout-detectors.mjs [--detectors db,db-raw,tesseract] [--pages substr] [--db '{json DbDetectorOptions}']
+// `default` is native-models/layout-default through `segmentImage` (as `htr-studio
+// segment` runs it: detection, table-aware line splitting, PAGE lines), `default-raw`
+// the same without the splitting.
+// Usage: node bench/layout-detectors.mjs [--detectors db,db-raw,tesseract,default,default-raw] [--pages substr] [--db '{json DbDetectorOptions}']
 //        node bench/layout-detectors.mjs --sweep   (DB input sizes × grouping parameters)
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -23,6 +26,8 @@ fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(path.join(root, '.cache/bench/layout-entry.ts'), `
 export { DbDetector, DB_LONG_SIDE } from '../../electron/node/layout/db-detector.js';
 export { TesseractLayout } from '../../electron/node/layout/tesseract-layout.js';
+export { YoloDetector } from '../../electron/node/layout/yolo.js';
+export { segmentImage } from '../../electron/node/layout/segment-page.js';
 export { findPageImage } from '../../electron/node/images/find-image.js';
 export { scoreLines } from '../../electron/common/layout/score.js';
 export { groupLines, GROUP_DEFAULTS } from '../../electron/common/layout/group-lines.js';
@@ -138,7 +143,26 @@ if (sweep) {
     db: () => api.DbDetector.load(dbOpts),
     'db-raw': () => api.DbDetector.load({ ...dbOpts, group: false }),
     tesseract: () => api.TesseractLayout.load(),
+    default: () => segmented(true),
+    'default-raw': () => segmented(false),
   };
+  // The shipped model as `segment` uses it; lines are read back from the PAGE document.
+  async function segmented(split) {
+    const dir = path.join(root, 'native-models/layout-default');
+    const yolo = await api.YoloDetector.load(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')), dir);
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-bench-layout-'));
+    return {
+      manifest: { ...yolo.manifest, layout: { ...yolo.manifest.layout, split } },
+      async detect(image) {
+        const doc = await api.segmentImage(image, yolo, { outDir, split });
+        return { width: doc.page.imageWidth, height: doc.page.imageHeight, lines: api.allLines(doc.page.regions).map((l) => ({ polygon: l.coords.points })) };
+      },
+      async dispose() {
+        fs.rmSync(outDir, { recursive: true, force: true });
+        await yolo.dispose();
+      },
+    };
+  }
   for (const name of detectors) {
     const det = await make[name]();
     await det.detect(pages[0].image); // warm-up: first inference allocates

@@ -8,6 +8,7 @@ import type { ClassRule } from '../../common/layout/to-page.js';
 import { layoutToPage } from '../../common/layout/to-page.js';
 import type { Direction } from '../../common/layout/reading-order.js';
 import { loadGrey } from '../images/page-image.js';
+import { inkMask, splitLines, type SplitOptions } from '../../common/layout/table-split.js';
 import { estimateBaseline } from './baseline.js';
 import type { LayoutDetector } from './detector.js';
 
@@ -16,11 +17,21 @@ export interface SegmentOptions {
   readonly outDir: string;
   readonly direction?: Direction;
   readonly signal?: AbortSignal;
+  /**
+   * Cut detected lines at table rulings (one line per cell) and at wide blank
+   * gaps (see table-split.ts); false leaves the detector's lines as they are.
+   */
+  readonly split?: boolean | SplitOptions;
 }
 
 export async function segmentImage(image: string, detector: LayoutDetector, opts: SegmentOptions): Promise<PageDocument> {
-  const result = await detector.detect(image, opts.signal ? { signal: opts.signal } : {});
+  const detected = await detector.detect(image, opts.signal ? { signal: opts.signal } : {});
   const grey = await loadGrey(image);
+  // Detections are in the stored image's pixels, as the grey copy is; a result of another size is left alone.
+  const result =
+    opts.split === false || grey.width !== detected.width || grey.height !== detected.height
+      ? detected
+      : { ...detected, lines: splitLines(detected.lines, inkMask(grey), typeof opts.split === 'object' ? opts.split : {}) };
   const baselines = result.lines.map((l) => l.baseline ?? estimateBaseline(grey, l.polygon));
   const rel = path.relative(path.resolve(opts.outDir), path.resolve(image)).split(path.sep).join('/');
   const rules = (detector.manifest.layout as { classes?: Record<string, ClassRule> } | undefined)?.classes;
