@@ -14,7 +14,7 @@ import { appResponseHeaders } from './csp.js';
 import { checkMenuState, handleApiCall, type SenderInfo } from './ipc-guard.js';
 import { INITIAL_MENU_STATE, menuTemplate } from './menu.js';
 import { windowOptions } from './window-options.js';
-import { fitToDisplays, parseWindowState, type WindowState } from './window-state.js';
+import { fitToDisplays, parseWindowState, withoutRecentProject, withRecentProject, type WindowState } from './window-state.js';
 import { DesktopService } from './desktop-service.js';
 import { readStatic } from '../node/server/static-files.js';
 import { EngineProcess } from './engine-process.js';
@@ -29,6 +29,8 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 let win: BrowserWindow | null = null;
 let menuState: MenuState = INITIAL_MENU_STATE;
 let windowState: WindowState = parseWindowState(undefined);
+/** A folder chosen in File › Open Recent: the renderer's next "choose a project" gets it instead of a dialog (after saving its page). */
+let pendingProject: string | undefined;
 
 function loadWindowState(): WindowState {
   let text: string | undefined;
@@ -41,9 +43,10 @@ function loadWindowState(): WindowState {
 }
 
 function saveWindowState(): void {
-  if (!win) return;
-  const b = win.getNormalBounds();
-  windowState = { ...windowState, x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() };
+  if (win) {
+    const b = win.getNormalBounds();
+    windowState = { ...windowState, x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() };
+  }
   try {
     fs.mkdirSync(path.dirname(stateFile()), { recursive: true });
     fs.writeFileSync(stateFile(), JSON.stringify(windowState, null, 2));
@@ -58,7 +61,20 @@ function sendCommand(command: MenuCommand): void {
 
 function rebuildMenu(): void {
   const devTools = app.isPackaged ? undefined : () => win?.webContents.openDevTools({ mode: 'detach' });
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuState, sendCommand, process.platform, devTools)));
+  const recent = {
+    dirs: windowState.recentProjects ?? [],
+    // The renderer saves the open page first, then asks for a project: it gets this one.
+    open: (dir: string) => {
+      pendingProject = dir;
+      sendCommand('open-project');
+    },
+    clear: () => {
+      windowState = withoutRecentProject(windowState);
+      saveWindowState();
+      rebuildMenu();
+    },
+  };
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuState, sendCommand, process.platform, devTools, recent)));
   win?.setTitle(menuState.title);
 }
 
@@ -98,7 +114,8 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 function createWindow(): void {
-  windowState = loadWindowState();
+  // The state in memory is the file's (read once at start) plus what happened since.
+  windowState = fitToDisplays(windowState, screen.getAllDisplays().map((d) => d.workArea));
   win = new BrowserWindow(windowOptions(PRELOAD, windowState, nativeTheme.shouldUseDarkColors));
   if (windowState.maximized) win.maximize();
   win.once('ready-to-show', () => win?.show());
@@ -110,6 +127,7 @@ function createWindow(): void {
 }
 
 void app.whenReady().then(() => {
+  windowState = loadWindowState();
   serveAppProtocol();
   lockDownSessions();
   const engine = new EngineProcess();
@@ -118,12 +136,24 @@ void app.whenReady().then(() => {
   const service = new DesktopService(
     () => engine.get(),
     async () => {
+      const chosen = pendingProject;
+      pendingProject = undefined;
+      if (chosen) {
+        if (fs.statSync(chosen, { throwIfNoEntry: false })?.isDirectory()) return chosen;
+        windowState = withoutRecentProject(windowState, chosen);
+        rebuildMenu();
+        const message = { type: 'warning' as const, message: 'That folder is no longer there', detail: `${chosen}\n\nIt was removed from the recent folders.` };
+        await (win ? dialog.showMessageBox(win, message) : dialog.showMessageBox(message));
+        return undefined;
+      }
       const opts = { title: 'Open a folder of page images', properties: ['openDirectory' as const] };
       const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
       return r.canceled ? undefined : r.filePaths[0];
     },
     (dir) => {
-      windowState = { ...windowState, lastProject: dir };
+      windowState = withRecentProject(windowState, dir);
+      saveWindowState();
+      rebuildMenu();
     },
   );
   ipcMain.handle(IPC.call, (event, method: unknown, args: unknown) => handleApiCall(service, senderOf(event), method, args));
@@ -135,7 +165,7 @@ void app.whenReady().then(() => {
   });
   // A folder named on the command line wins over the last one used.
   const argDir = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-') && fs.statSync(a, { throwIfNoEntry: false })?.isDirectory());
-  const last = loadWindowState().lastProject;
+  const last = windowState.lastProject;
   const initial = argDir ?? (last && fs.existsSync(last) ? last : undefined);
   if (initial) void service.open(path.resolve(initial)).catch(() => undefined);
   rebuildMenu();

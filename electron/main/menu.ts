@@ -8,7 +8,14 @@ import type { MenuCommand, MenuState } from '../common/api/bridge.js';
 
 export const INITIAL_MENU_STATE: MenuState = { undoLabel: null, redoLabel: null, canSave: false, title: 'HTR Studio' };
 
-export function menuTemplate(state: MenuState, send: (command: MenuCommand) => void, platform: NodeJS.Platform, openDevTools?: () => void): MenuItemConstructorOptions[] {
+/** File › Open Recent: the folders, and what choosing one (or clearing the list) does. */
+export interface RecentMenu {
+  readonly dirs: readonly string[];
+  readonly open: (dir: string) => void;
+  readonly clear: () => void;
+}
+
+export function menuTemplate(state: MenuState, send: (command: MenuCommand) => void, platform: NodeJS.Platform, openDevTools?: () => void, recent?: RecentMenu): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const item = (label: string, command: MenuCommand, accelerator?: string, enabled = true): MenuItemConstructorOptions => ({
     label,
@@ -16,12 +23,22 @@ export function menuTemplate(state: MenuState, send: (command: MenuCommand) => v
     enabled,
     click: () => send(command),
   });
+  /**
+   * Single keys (V, R, Delete…) are the editor's own shortcuts, handled in the
+   * renderer where text fields keep them: the menu shows them but must not
+   * register them, or typing "v" in a transcription would switch tools.
+   */
+  const keyItem = (label: string, command: MenuCommand, key: string): MenuItemConstructorOptions => ({ ...item(label, command, key), registerAccelerator: false });
+  const recentItems: MenuItemConstructorOptions[] = recent?.dirs.length
+    ? [...recent.dirs.map((dir) => ({ label: dir.replace(/&/g, '&&'), click: () => recent.open(dir) })), { type: 'separator' as const }, { label: 'Clear Recent', click: recent.clear }]
+    : [{ label: 'No Recent Folders', enabled: false }];
   return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
     {
       label: '&File',
       submenu: [
         item('Open Folder…', 'open-project', 'CmdOrCtrl+O'),
+        { label: 'Open Recent', submenu: recentItems },
         { type: 'separator' },
         item('Save Page', 'save', 'CmdOrCtrl+S', state.canSave),
         { type: 'separator' },
@@ -42,7 +59,26 @@ export function menuTemplate(state: MenuState, send: (command: MenuCommand) => v
         { role: 'copy' },
         { role: 'paste' },
         { role: 'selectAll' },
+        { type: 'separator' },
+        keyItem('Delete Selection', 'delete', 'Delete'),
+        keyItem('Merge Lines', 'merge', 'M'),
+        keyItem('Move Lines to Region…', 'move-to-region', 'Shift+M'),
       ],
+    },
+    {
+      label: '&Tools',
+      submenu: [
+        keyItem('Select and Move', 'tool-select', 'V'),
+        keyItem('Draw Region', 'tool-region', 'R'),
+        keyItem('Draw Polygon Region', 'tool-polygon', 'P'),
+        keyItem('Draw Line (Baseline First)', 'tool-line', 'L'),
+        keyItem('Split Line', 'tool-split', 'S'),
+        keyItem('Order Regions by Clicking', 'tool-order', 'Shift+O'),
+      ],
+    },
+    {
+      label: '&Models',
+      submenu: [item('Detect Layout on This Page', 'detect-layout'), item('Recognise This Page', 'recognize-page')],
     },
     {
       label: '&View',
@@ -52,6 +88,9 @@ export function menuTemplate(state: MenuState, send: (command: MenuCommand) => v
         item('Fit Page', 'zoom-fit', 'CmdOrCtrl+0'),
         item('Actual Size', 'zoom-actual', 'CmdOrCtrl+1'),
         { type: 'separator' },
+        keyItem('Reading Order', 'toggle-order', 'O'),
+        keyItem('Confidence Overlay', 'toggle-confidence', 'C'),
+        { type: 'separator' },
         item('Toggle Dark Theme', 'toggle-theme'),
         { type: 'separator' },
         { role: 'togglefullscreen' },
@@ -59,5 +98,6 @@ export function menuTemplate(state: MenuState, send: (command: MenuCommand) => v
       ],
     },
     { role: 'windowMenu' },
+    { role: 'help', submenu: [keyItem('Keyboard Shortcuts', 'shortcuts', 'Shift+/')] },
   ];
 }

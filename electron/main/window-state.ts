@@ -7,6 +7,23 @@ export interface WindowState {
   readonly height: number;
   readonly maximized: boolean;
   readonly lastProject?: string;
+  /** Project folders opened before, most recent first (File › Open Recent). */
+  readonly recentProjects?: readonly string[];
+}
+
+/** How many folders File › Open Recent lists. */
+export const MAX_RECENT = 8;
+
+/** The state after opening `dir`: it becomes the last project and heads the recent list (no duplicates). */
+export function withRecentProject(state: WindowState, dir: string): WindowState {
+  const recent = [dir, ...(state.recentProjects ?? []).filter((d) => d !== dir)].slice(0, MAX_RECENT);
+  return { ...state, lastProject: dir, recentProjects: recent };
+}
+
+/** The state without `dir` in the recent list (a folder that is gone), or without any when `dir` is omitted. */
+export function withoutRecentProject(state: WindowState, dir?: string): WindowState {
+  const recent = dir === undefined ? [] : (state.recentProjects ?? []).filter((d) => d !== dir);
+  return { ...state, recentProjects: recent };
 }
 
 export interface Rect {
@@ -39,6 +56,9 @@ export function parseWindowState(text: string | undefined): WindowState {
     ...(x !== undefined && y !== undefined && { x, y }),
     maximized: raw.maximized === true,
     ...(typeof raw.lastProject === 'string' && raw.lastProject && { lastProject: raw.lastProject }),
+    ...(Array.isArray(raw.recentProjects) && {
+      recentProjects: [...new Set(raw.recentProjects.filter((d): d is string => typeof d === 'string' && d.length > 0 && d.length < 4096))].slice(0, MAX_RECENT),
+    }),
   };
 }
 

@@ -8,9 +8,10 @@ import { secureWebPreferences, windowOptions } from '../../electron/main/window-
 import { appResponseHeaders, CONTENT_SECURITY_POLICY } from '../../electron/main/csp.js';
 import { APP_ENTRY, isAllowedRequest, isAppUrl } from '../../electron/main/app-origin.js';
 import { checkMenuState, handleApiCall, isTrustedSender } from '../../electron/main/ipc-guard.js';
-import { DEFAULT_WINDOW_STATE, fitToDisplays, parseWindowState } from '../../electron/main/window-state.js';
+import { DEFAULT_WINDOW_STATE, fitToDisplays, MAX_RECENT, parseWindowState, withoutRecentProject, withRecentProject } from '../../electron/main/window-state.js';
 import { menuTemplate } from '../../electron/main/menu.js';
-import { IPC } from '../../electron/common/api/bridge.js';
+import { IPC, MENU_COMMANDS } from '../../electron/common/api/bridge.js';
+import type { MenuItemConstructorOptions } from 'electron';
 import type { StudioService } from '../../electron/common/api/service.js';
 
 const trusted = { url: APP_ENTRY, isMainFrame: true };
@@ -227,5 +228,58 @@ describe('menu', () => {
     const mac = menuTemplate({ undoLabel: null, redoLabel: 'Edit text', canSave: false, title: 'x' }, () => undefined, 'darwin');
     expect(find(mac, /^Redo/)).toMatchObject({ label: 'Redo Edit text', accelerator: 'Shift+Cmd+Z', enabled: true });
     expect(find(mac, /^Save/)).toMatchObject({ enabled: false });
+  });
+
+  const all = (t: readonly MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
+    t.flatMap((m) => [m, ...(Array.isArray(m.submenu) ? all(m.submenu) : [])]);
+  const state = { undoLabel: null, redoLabel: null, canSave: false, title: 'x' };
+
+  it('reaches every editor command, and shows single-key shortcuts without taking them from text fields', () => {
+    const sent: string[] = [];
+    const items = all(menuTemplate(state, (c) => sent.push(c), 'linux'));
+    for (const i of items) if (typeof i.click === 'function' && !i.role) (i.click as () => void)();
+    // Every command the renderer understands has a menu entry (next to its toolbar button or key).
+    expect([...new Set(sent)].sort()).toEqual([...MENU_COMMANDS].sort());
+    const byLabel = (label: string) => items.find((i) => i.label === label)!;
+    expect(byLabel('Draw Region')).toMatchObject({ accelerator: 'R', registerAccelerator: false });
+    expect(byLabel('Delete Selection')).toMatchObject({ accelerator: 'Delete', registerAccelerator: false });
+    expect(byLabel('Merge Lines')).toMatchObject({ accelerator: 'M', registerAccelerator: false });
+    // Modifier shortcuts are real accelerators (the renderer leaves them to the menu in the desktop app).
+    expect(byLabel('Fit Page')).toMatchObject({ accelerator: 'CmdOrCtrl+0' });
+    expect(byLabel('Fit Page').registerAccelerator).toBeUndefined();
+    // A single key that is registered would be swallowed while typing a transcription.
+    for (const i of items) if (typeof i.accelerator === 'string' && !/CmdOrCtrl|Ctrl|Cmd|Alt/.test(i.accelerator)) expect(i.registerAccelerator, i.label).toBe(false);
+  });
+
+  it('lists recent folders under File › Open Recent, opens and clears them', () => {
+    const opened: string[] = [];
+    let cleared = 0;
+    const recent = { dirs: ['/data/registre & actes', '/data/wills'], open: (d: string) => opened.push(d), clear: () => cleared++ };
+    const items = all(menuTemplate(state, () => undefined, 'linux', undefined, recent));
+    const sub = items.find((i) => i.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
+    // "&" would be read as a mnemonic marker: doubled, it shows as itself.
+    expect(sub.map((i) => i.label ?? i.type)).toEqual(['/data/registre && actes', '/data/wills', 'separator', 'Clear Recent']);
+    (sub[1]!.click as () => void)();
+    (sub[3]!.click as () => void)();
+    expect(opened).toEqual(['/data/wills']);
+    expect(cleared).toBe(1);
+    const none = all(menuTemplate(state, () => undefined, 'linux')).find((i) => i.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
+    expect(none).toEqual([{ label: 'No Recent Folders', enabled: false }]);
+  });
+
+  it('remembers recent folders: newest first, no duplicates, at most MAX_RECENT, tolerant of a hand-edited file', () => {
+    let st = DEFAULT_WINDOW_STATE;
+    for (let i = 0; i < MAX_RECENT + 3; i++) st = withRecentProject(st, `/p/${i}`);
+    st = withRecentProject(st, '/p/5');
+    expect(st.lastProject).toBe('/p/5');
+    expect(st.recentProjects).toHaveLength(MAX_RECENT);
+    expect(st.recentProjects![0]).toBe('/p/5');
+    expect(st.recentProjects!.filter((d) => d === '/p/5')).toHaveLength(1);
+    expect(withoutRecentProject(st, '/p/5').recentProjects).not.toContain('/p/5');
+    expect(withoutRecentProject(st).recentProjects).toEqual([]);
+    const round = parseWindowState(JSON.stringify(st));
+    expect(round.recentProjects).toEqual(st.recentProjects);
+    expect(parseWindowState('{"recentProjects":["/a",7,"","/a",null,"/b"]}').recentProjects).toEqual(['/a', '/b']);
+    expect(parseWindowState('{"recentProjects":"/a"}').recentProjects).toBeUndefined();
   });
 });

@@ -92,7 +92,8 @@ export class LocalProjectService implements StudioService {
     if (page.imageFile) {
       const orient = shouldOrient(await imageHeader(page.imageFile), declaredSize(xml));
       this.orientation.set(pageId, orient);
-      image = (await this.tiles.pyramid(page.imageFile, orient)).info;
+      // At once from the header: the pyramid is built behind it, a quick preview first.
+      image = await this.tiles.info(page.imageFile, orient);
     }
     return { id: pageId, xml, revision, image };
   }

@@ -31,35 +31,108 @@ export function maxLevelFor(width: number, height: number): number {
   return Math.ceil(Math.log2(Math.max(width, height, 1)));
 }
 
+/**
+ * Levels up to the one whose long side is at most this many pixels are served
+ * from a quick preview pyramid while the full one is still being built: a 60 MP
+ * scan takes seconds to tile at full resolution, but its first view (the whole
+ * page on a screen) needs only a level of about screen size, and a JPEG decodes
+ * at 1/2, 1/4 or 1/8 scale in a fraction of the time (libvips shrink-on-load).
+ * 2,560 covers a fitted page on a 1440p screen, or a 1080p one at 2× pixel ratio.
+ */
+export const QUICK_LONG_SIDE = 2560;
+
+/** The highest level whose long side is at most QUICK_LONG_SIDE (its size: ⌈size / 2^(maxLevel − level)⌉, as Deep Zoom has it). */
+export function quickLevelFor(info: { readonly width: number; readonly height: number; readonly maxLevel: number }): number {
+  let level = info.maxLevel;
+  while (level > 0 && Math.ceil(Math.max(info.width, info.height) / 2 ** (info.maxLevel - level)) > QUICK_LONG_SIDE) level--;
+  return level;
+}
+
+interface Entry {
+  /** What openPage returns: known from the image header before any pyramid exists. */
+  readonly info: ImageInfo;
+  readonly full: Promise<Pyramid>;
+  /** Set when `full` has resolved: tiles are then read from it directly. */
+  fullReady: Pyramid | null;
+  /** Levels ≤ quickLevel while the full pyramid is being built; null when not needed (small image, or full already on disk). */
+  readonly quick: Promise<Pyramid> | null;
+  readonly quickLevel: number;
+}
+
 export class TileCache {
-  private readonly pending = new Map<string, Promise<Pyramid>>();
+  private readonly entries = new Map<string, Promise<Entry>>();
 
   constructor(private readonly cacheDir: string) {}
 
   /**
-   * The pyramid of an image, made if missing. `orient` applies the EXIF
-   * orientation (used when the page's declared size matches the rotated image).
+   * Size and levels of an image's pyramid, at once: building starts (quick
+   * preview first, then full size) and tiles wait for what they need. `orient`
+   * applies the EXIF orientation (when the page's declared size matches the
+   * rotated image).
    */
+  async info(imageFile: string, orient = false): Promise<ImageInfo> {
+    return (await this.entry(imageFile, orient)).info;
+  }
+
+  /** The full pyramid of an image, made if missing. */
   async pyramid(imageFile: string, orient = false): Promise<Pyramid> {
-    const st = await fs.stat(imageFile);
-    const key = createHash('sha256').update(JSON.stringify([FORMAT_VERSION, path.resolve(imageFile), st.size, st.mtimeMs, orient, TILE_SIZE])).digest('hex').slice(0, 32);
-    const dir = path.join(this.cacheDir, 'tiles', key);
-    let job = this.pending.get(key);
-    if (!job) {
-      // One build per image at a time, however many tile requests arrive together.
-      job = this.load(dir).catch(() => this.build(imageFile, dir, orient));
-      this.pending.set(key, job);
-      job.catch(() => this.pending.delete(key));
-    }
-    return job;
+    return (await this.entry(imageFile, orient)).full;
   }
 
   async tile(imageFile: string, orient: boolean, level: number, col: number, row: number): Promise<Buffer | undefined> {
-    const p = await this.pyramid(imageFile, orient);
-    if (level > p.info.maxLevel) return undefined;
+    const e = await this.entry(imageFile, orient);
+    if (level > e.info.maxLevel) return undefined;
     // Only integers reach this path (validated by the API schema and here).
     if (![level, col, row].every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+    let p = e.fullReady;
+    if (!p && e.quick && level <= e.quickLevel) p = await e.quick.catch(() => null);
+    p ??= await e.full;
     return fs.readFile(path.join(p.tilesDir, String(level), `${col}_${row}.jpeg`)).catch(() => undefined);
+  }
+
+  private entry(imageFile: string, orient: boolean): Promise<Entry> {
+    return (async () => {
+      const st = await fs.stat(imageFile);
+      const key = createHash('sha256').update(JSON.stringify([FORMAT_VERSION, path.resolve(imageFile), st.size, st.mtimeMs, orient, TILE_SIZE])).digest('hex').slice(0, 32);
+      let job = this.entries.get(key);
+      if (!job) {
+        // One build per image version at a time, however many requests arrive together.
+        job = this.open(imageFile, path.join(this.cacheDir, 'tiles', key), orient, key);
+        this.entries.set(key, job);
+        job.catch(() => this.entries.delete(key));
+      }
+      return job;
+    })();
+  }
+
+  private async open(imageFile: string, dir: string, orient: boolean, key: string): Promise<Entry> {
+    const onDisk = await this.load(dir).catch(() => null);
+    if (onDisk) return { info: onDisk.info, full: Promise.resolve(onDisk), fullReady: onDisk, quick: null, quickLevel: -1 };
+    const h = await imageHeader(imageFile);
+    const swap = orient && h.orientation >= 5;
+    const width = swap ? h.height : h.width;
+    const height = swap ? h.width : h.height;
+    if (!(width > 0 && height > 0)) throw new Error(`${path.basename(imageFile)}: not an image with a size`);
+    const info: ImageInfo = { width, height, tileSize: TILE_SIZE, maxLevel: maxLevelFor(width, height) };
+    const quickLevel = quickLevelFor(info);
+    // The preview first, then the full build (they would only slow each other down on few cores).
+    const quick = quickLevel < info.maxLevel ? this.buildQuick(imageFile, `${dir}.quick`, orient, info, quickLevel) : null;
+    const entry: Entry = {
+      info,
+      full: (quick ?? Promise.resolve()).catch(() => undefined).then(() => this.build(imageFile, dir, orient)),
+      fullReady: null,
+      quick,
+      quickLevel,
+    };
+    entry.full.then(
+      (p) => {
+        entry.fullReady = p;
+        if (quick) void fs.rm(`${dir}.quick`, { recursive: true, force: true });
+      },
+      // A failed build is tried again on the next request (the file may have been repaired).
+      () => this.entries.delete(key),
+    );
+    return entry;
   }
 
   private async load(dir: string): Promise<Pyramid> {
@@ -67,16 +140,36 @@ export class TileCache {
     return { info, tilesDir: path.join(dir, 'files') };
   }
 
+  /** Levels 0…level of the pyramid, from the image shrunk on load to exactly that level's size. */
+  private async buildQuick(imageFile: string, dir: string, orient: boolean, info: ImageInfo, level: number): Promise<Pyramid> {
+    const sharp = await loadSharp();
+    const f = 2 ** (info.maxLevel - level);
+    let img = sharp(imageFile, { limitInputPixels: 1 << 30 });
+    if (orient) img = img.rotate();
+    // Exactly ⌈w/f⌉ × ⌈h/f⌉, so the preview's own Deep Zoom levels are the full pyramid's levels 0…level.
+    img = img.resize(Math.ceil(info.width / f), Math.ceil(info.height / f), { fit: 'fill', fastShrinkOnLoad: true });
+    return this.writePyramid(img, dir, { ...info, maxLevel: level, width: Math.ceil(info.width / f), height: Math.ceil(info.height / f) }, info);
+  }
+
   private async build(imageFile: string, dir: string, orient: boolean): Promise<Pyramid> {
     const sharp = await loadSharp();
-    // Built in a temporary folder and renamed into place, so a crash never leaves half a pyramid.
+    let img = sharp(imageFile, { limitInputPixels: 1 << 30 });
+    if (orient) img = img.rotate();
+    return this.writePyramid(img, dir, null, null);
+  }
+
+  /**
+   * Tiles `img` into `dir`, built in a temporary folder and renamed into place,
+   * so a crash never leaves half a pyramid. `expect`: the size the tiles must
+   * have (the preview); `infoOut`: the info to record instead of the tiled size.
+   */
+  private async writePyramid(img: import('sharp').Sharp, dir: string, expect: ImageInfo | null, infoOut: ImageInfo | null): Promise<Pyramid> {
     const tmp = `${dir}.${randomBytes(6).toString('hex')}.tmp`;
     await fs.mkdir(tmp, { recursive: true });
     try {
-      let img = sharp(imageFile, { limitInputPixels: 1 << 30 });
-      if (orient) img = img.rotate();
       const out = await img.jpeg({ quality: 85, mozjpeg: false }).tile({ size: TILE_SIZE, overlap: 0, layout: 'dz', container: 'fs' }).toFile(path.join(tmp, 'pyr'));
-      const info: ImageInfo = { width: out.width, height: out.height, tileSize: TILE_SIZE, maxLevel: maxLevelFor(out.width, out.height) };
+      if (expect && (out.width !== expect.width || out.height !== expect.height)) throw new Error(`preview is ${out.width}×${out.height}, not ${expect.width}×${expect.height}`);
+      const info: ImageInfo = infoOut ?? { width: out.width, height: out.height, tileSize: TILE_SIZE, maxLevel: maxLevelFor(out.width, out.height) };
       await fs.rename(path.join(tmp, 'pyr_files'), path.join(tmp, 'files'));
       await fs.writeFile(path.join(tmp, 'info.json'), JSON.stringify(info));
       await fs.rm(dir, { recursive: true, force: true });

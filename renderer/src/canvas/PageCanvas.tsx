@@ -54,6 +54,9 @@ type Gesture =
  */
 const SETTLE_MS = 120;
 
+/** How near a baseline (screen pixels, each side) a click or hover still hits its line. */
+const HIT_PX = 5;
+
 /** Points closer than this on screen are one click (a double-click adds two mousedowns). */
 const SAME_POINT_PX = 4;
 
@@ -145,6 +148,12 @@ export function PageCanvas(props: PageCanvasProps) {
   }, [props.fetchTile]);
   useEffect(() => () => store.dispose(), [store]);
 
+  /** The line under an image point, as a click would hit it: inside its outline or within a few screen pixels of its baseline. */
+  const pickLine = useCallback((p: Point): string | null => {
+    const v = latest.current.view;
+    return v ? lineAt(latest.current.doc, p, HIT_PX / v.scale) : null;
+  }, []);
+
   // Set while a pan moved the page, so the click that ends it does not select what is under the mouse.
   const panned = useRef(false);
   const emit: Emit = useMemo(
@@ -197,8 +206,14 @@ export function PageCanvas(props: PageCanvasProps) {
         setGesture({ ...gesture, to: { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) } });
       }
     };
-    const up = (): void => {
-      if (gesture.kind === 'pan' && !gesture.moved && gesture.clickId === null) latest.current.onIntent({ type: 'select', id: null, additive: false });
+    const up = (e: MouseEvent): void => {
+      if (gesture.kind === 'pan' && !gesture.moved && gesture.clickId === null) {
+        // A line can reach outside every region: then the click lands on the stage, not on a region.
+        const v = latest.current.view;
+        const rect = box.current?.getBoundingClientRect();
+        const id = v && rect ? pickLine(toImage(v, gesture.sx - rect.left, gesture.sy - rect.top)) : null;
+        latest.current.onIntent({ type: 'select', id, additive: id !== null && (e.shiftKey || e.ctrlKey || e.metaKey) });
+      }
       if (gesture.kind === 'rect') latest.current.onIntent({ type: 'draw-region', from: gesture.from, to: gesture.to });
       if (gesture.kind === 'move') latest.current.onIntent({ type: 'move', ids: gesture.ids, dx: gesture.dx, dy: gesture.dy, phase: 'end' });
       setGesture(null);
@@ -209,7 +224,7 @@ export function PageCanvas(props: PageCanvasProps) {
       window.removeEventListener('mousemove', move);
       window.removeEventListener('mouseup', up);
     };
-  }, [gesture, page.width, page.height]);
+  }, [gesture, page.width, page.height, pickLine]);
 
   /** The mouse on the canvas box in screen pixels: with `view`, always the true image point, even while the drawn canvas is CSS-transformed. */
   const screenPoint = (evt: MouseEvent): { x: number; y: number } | null => {
@@ -227,7 +242,9 @@ export function PageCanvas(props: PageCanvasProps) {
     const target = e.target;
     if (target.name() === 'handle') return;
     // Dragging an element that is already selected moves it (and the rest of the selection).
-    const targetId = target === stage ? '' : target.id();
+    // Unselected lines are not Konva nodes: the one under the mouse comes from the model.
+    const lineUnder = tool === 'select' && !selection.includes(target.id()) ? pickLine(toImage(view, sp.x, sp.y)) : null;
+    const targetId = lineUnder ?? (target === stage ? '' : target.id());
     if (tool === 'select' && e.evt.button === 0 && !space && targetId && selection.includes(targetId)) {
       e.evt.preventDefault();
       setGesture({ kind: 'move', ids: selection, sx: e.evt.clientX, sy: e.evt.clientY, scale: view.scale, dx: 0, dy: 0 });
@@ -330,6 +347,11 @@ export function PageCanvas(props: PageCanvasProps) {
     if (view && sp) {
       const p = toImage(view, sp.x, sp.y);
       cursor.set(p.x >= 0 && p.y >= 0 && p.x <= page.width && p.y <= page.height ? { x: Math.round(p.x), y: Math.round(p.y) } : null);
+      // Hover comes from the model's geometry too (selected lines also report it from their nodes).
+      if (tool === 'select' && !gesture) {
+        const id = pickLine(p);
+        if (id !== hovered) setHovered(id);
+      }
       if (draft.length) setDraftHover({ x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) });
     }
   };
@@ -424,7 +446,7 @@ export function PageCanvas(props: PageCanvasProps) {
           </Layer>
           <Layer listening={tool === 'select' && !space && gesture?.kind !== 'move'}>
             {doc.page.regions.map((r) => (
-              <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} layers={layers} emit={emit} />
+              <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} layers={layers} emit={emit} pickLine={pickLine} />
             ))}
             {(layers.order || tool === 'order') && <OrderOverlay regions={orderRegions} scale={shown.scale} palette={palette} showArrows />}
             <SelectionHandles target={handlesTarget} vertex={vertex} scale={shown.scale} palette={palette} bounds={page} emit={emit} />

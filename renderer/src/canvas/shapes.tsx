@@ -12,6 +12,7 @@ import type { ShapeRef } from '../../../electron/common/model/ops.js';
 import type { VertexRef } from '../editor/editor-state.js';
 import type { Palette } from './palette.js';
 import { confidenceFill, type Layers } from './layers.js';
+import { LinesBulk } from './lines-bulk.js';
 
 export type CanvasIntent =
   | { readonly type: 'select'; readonly id: string | null; readonly additive: boolean; readonly vertex?: VertexRef | null }
@@ -198,9 +199,11 @@ interface RegionShapeProps {
   readonly palette: Palette;
   readonly layers: Layers;
   readonly emit: Emit;
+  /** The line under an image point (from the model's geometry: unselected lines are not Konva nodes). Stable. */
+  readonly pickLine: (p: Point) => string | null;
 }
 
-export const RegionShape = memo(function RegionShape({ region, selectedKey, hoveredLine, palette, layers, emit }: RegionShapeProps) {
+export const RegionShape = memo(function RegionShape({ region, selectedKey, hoveredLine, palette, layers, emit, pickLine }: RegionShapeProps) {
   const selected = new Set(selectedKey ? selectedKey.split('\n') : []);
   const isSelected = selected.has(region.id);
   const pts = region.coords?.points ?? [];
@@ -220,7 +223,10 @@ export const RegionShape = memo(function RegionShape({ region, selectedKey, hove
           onClick={(e) => {
             if (e.evt.button !== 0) return;
             e.cancelBubble = true;
-            emit({ type: 'select', id: region.id, additive: e.evt.shiftKey || e.evt.ctrlKey || e.evt.metaKey });
+            // A click on one of the region's (unselected, bulk-drawn) lines selects the line.
+            const p = pointerOf(e);
+            const id = (p && pickLine(p)) || region.id;
+            emit({ type: 'select', id, additive: e.evt.shiftKey || e.evt.ctrlKey || e.evt.metaKey });
           }}
           onDblClick={(e) => {
             const p = pointerOf(e);
@@ -230,11 +236,13 @@ export const RegionShape = memo(function RegionShape({ region, selectedKey, hove
           }}
         />
       )}
-      {region.lines.map((l) => (
-        <LineShape key={l.id} line={l} selected={selected.has(l.id)} hovered={hoveredLine === l.id} palette={palette} layers={layers} emit={emit} />
+      {/* Only this region's hovered line: hovering elsewhere must not redraw its lines. */}
+      <LinesBulk lines={region.lines} skipKey={selectedKey} hovered={hoveredLine !== null && region.lines.some((l) => l.id === hoveredLine) ? hoveredLine : null} palette={palette} layers={layers} />
+      {region.lines.filter((l) => selected.has(l.id)).map((l) => (
+        <LineShape key={l.id} line={l} selected hovered={hoveredLine === l.id} palette={palette} layers={layers} emit={emit} />
       ))}
       {region.regions.map((r) => (
-        <RegionShape key={r.id} region={r} selectedKey={selectedKey} hoveredLine={hoveredLine} palette={palette} layers={layers} emit={emit} />
+        <RegionShape key={r.id} region={r} selectedKey={selectedKey} hoveredLine={hoveredLine} palette={palette} layers={layers} emit={emit} pickLine={pickLine} />
       ))}
     </Group>
   );

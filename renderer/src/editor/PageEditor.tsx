@@ -279,11 +279,36 @@ export function PageEditor(props: PageEditorProps) {
           return props.onStepPage(1);
         case 'previous-page':
           return props.onStepPage(-1);
+        case 'move-to-region': {
+          // The list in the properties panel; arrows choose, Enter moves.
+          const list = document.querySelector<HTMLSelectElement>('select[name="move-to-region"]');
+          if (list) return list.focus();
+          const s = stateRef.current;
+          return dispatch({ type: 'notice', kind: 'error', text: s.selection.some((id) => findLine(s.doc, id)) ? t.noOtherRegion : t.moveNeedsLines });
+        }
+        case 'tool-select':
+          return chooseTool('select');
+        case 'tool-region':
+          return chooseTool('region');
+        case 'tool-polygon':
+          return chooseTool('polygon');
+        case 'tool-line':
+          return chooseTool('line');
+        case 'tool-split':
+          return chooseTool('split');
+        case 'tool-order':
+          return chooseTool(tool === 'order' ? 'select' : 'order');
+        case 'toggle-confidence':
+          return toggleLayer('confidence');
+        case 'detect-layout':
+          return runJob('detect', 'page');
+        case 'recognize-page':
+          return runJob('recognize', 'page');
         default:
           return undefined;
       }
     },
-    [cmd, save, zoom, props, toggleLayer],
+    [cmd, save, zoom, props, toggleLayer, chooseTool, runJob, tool],
   );
 
   // Desktop: the menu sends commands and shows Undo/Redo labels.
@@ -342,12 +367,8 @@ export function PageEditor(props: PageEditorProps) {
       else if (k === 'l') chooseTool('line');
       else if (k === 'c') toggleLayer('confidence');
       else if (k === 's') chooseTool('split');
-      else if (k === 'm' && e.shiftKey) {
-        // Move to region: the list in the properties panel; arrows choose, Enter moves.
-        const list = document.querySelector<HTMLSelectElement>('select[name="move-to-region"]');
-        if (list) list.focus();
-        else dispatch({ type: 'notice', kind: 'error', text: stateRef.current.selection.some((id) => findLine(stateRef.current.doc, id)) ? t.noOtherRegion : t.moveNeedsLines });
-      } else if (k === 'm') run('merge');
+      else if (k === 'm' && e.shiftKey) run('move-to-region');
+      else if (k === 'm') run('merge');
       else if (k === 'o' && e.shiftKey) chooseTool(tool === 'order' ? 'select' : 'order');
       else if (k === 'o') run('toggle-order');
       else if (k === '?') run('shortcuts');

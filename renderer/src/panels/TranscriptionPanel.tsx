@@ -3,7 +3,7 @@
  * order below it. Enter keeps the text and moves to the next line, so a page
  * can be corrected without touching the mouse. Typing is one undo step per line.
  */
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { strings as t } from '../i18n/strings.js';
 import type { StudioService } from '../../../electron/common/api/service.js';
 import { lineText, type LineInOrder } from '../editor/reading.js';
@@ -71,14 +71,56 @@ function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id
   );
 }
 
+/**
+ * Pages with more lines than this list only the rows in sight (plus a margin): a
+ * register of thousands of lines would otherwise create tens of thousands of DOM
+ * nodes before the page can be shown. Smaller pages list every line, wrapped.
+ */
+export const WINDOWED_FROM = 400;
+/** Row pitch of the windowed list, px (one line of text, ellipsised; `.line-list.is-windowed` in app.css). */
+const ROW_PX = 28;
+const OVERSCAN_ROWS = 20;
+
+/** The rows of a fixed-pitch list that are in sight of its scroll box. */
+function useRowWindow(box: RefObject<HTMLElement | null>, count: number, enabled: boolean): readonly [number, number] {
+  const [range, setRange] = useState<readonly [number, number]>([0, Math.min(count, 60)]);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || !enabled) return;
+    const update = (): void => {
+      const first = Math.max(0, Math.floor(el.scrollTop / ROW_PX) - OVERSCAN_ROWS);
+      const last = Math.min(count, Math.ceil((el.scrollTop + el.clientHeight) / ROW_PX) + OVERSCAN_ROWS);
+      setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
+    };
+    update();
+    el.addEventListener('scroll', update, { passive: true });
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    return () => {
+      el.removeEventListener('scroll', update);
+      ro.disconnect();
+    };
+  }, [box, count, enabled]);
+  return enabled ? range : [0, count];
+}
+
 // Memoised: the editor re-renders on every pan and zoom frame, and a page may list thousands of lines.
 export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
   const list = useRef<HTMLOListElement>(null);
+  const windowed = lines.length >= WINDOWED_FROM;
+  const [first, last] = useRowWindow(list, lines.length, windowed);
   useEffect(() => {
-    list.current?.querySelector('.line-item.is-current')?.scrollIntoView({ block: 'nearest' });
+    const el = list.current;
+    if (!el) return;
+    if (windowed && index >= 0) {
+      // The row may not exist yet: scroll by arithmetic, the window follows.
+      const top = index * ROW_PX;
+      if (top < el.scrollTop) el.scrollTop = top;
+      else if (top + ROW_PX > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_PX - el.clientHeight;
+    } else el.querySelector('.line-item.is-current')?.scrollIntoView({ block: 'nearest' });
   }, [selectedLine]);
   const focusNow = keepFocus.current;
   keepFocus.current = false;
@@ -109,17 +151,22 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
         )}
       </div>
       <h3 className="panel-subtitle">{t.allLines}</h3>
-      <ol className="line-list" ref={list}>
-        {lines.map(({ line }, i) => (
-          <li key={line.id}>
+      <ol className={windowed ? 'line-list is-windowed' : 'line-list'} ref={list} aria-label={t.allLines}>
+        {first > 0 && <li className="line-spacer" aria-hidden="true" style={{ height: first * ROW_PX }} />}
+        {lines.slice(first, last).map(({ line }, k) => {
+          const i = first + k;
+          return (
+          <li key={line.id} aria-posinset={windowed ? i + 1 : undefined} aria-setsize={windowed ? lines.length : undefined}>
             <button type="button" className={`line-item ${line.id === selectedLine ? 'is-current' : ''} ${selection.includes(line.id) ? 'is-selected' : ''}`} aria-current={line.id === selectedLine ? 'true' : undefined} data-line={line.id} onClick={(e) => onSelect(line.id, e.shiftKey || e.ctrlKey || e.metaKey)}>
               <span className="line-num">{i + 1}</span>
-              <span className="line-text" dir="auto">
+              <span className="line-text" dir="auto" title={windowed ? lineText(line) : undefined}>
                 {lineText(line) || '\u2014'}
               </span>
             </button>
           </li>
-        ))}
+          );
+        })}
+        {last < lines.length && <li className="line-spacer" aria-hidden="true" style={{ height: (lines.length - last) * ROW_PX }} />}
       </ol>
     </section>
   );
