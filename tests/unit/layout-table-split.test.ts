@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellLines, findRulings, inkMask, splitLines, tableColumns, type GreyPixels } from '../../electron/common/layout/table-split.js';
+import { cellLines, findRulings, inkMask, splitLines, tableColumns, traceRuling, type GreyPixels } from '../../electron/common/layout/table-split.js';
 import type { Detection } from '../../electron/common/layout/types.js';
 import { bbox } from '../../electron/common/model/points.js';
 import { scoreLines } from '../../electron/common/layout/score.js';
@@ -122,6 +122,21 @@ describe('findRulings', () => {
   });
 });
 
+describe('traceRuling', () => {
+  it('follows a slanted, broken ruling through the ink to its ends', () => {
+    const page = new Page(400, 900);
+    // One pixel to the right every 60 rows, with a 10-row gap in the middle.
+    for (let y = 100; y < 800; y++) if (y < 440 || y >= 450) page.fill(150 + Math.floor((y - 100) / 60), y, 152 + Math.floor((y - 100) / 60), y + 1);
+    page.fill(100, 300, 300, 302); // a horizontal rule crossing it does not lead it astray
+    const t = traceRuling(inkMask(page), 153, 300, 20);
+    expect(t.y1).toBe(100);
+    expect(t.y2).toBe(799);
+    expect(t.minX).toBeGreaterThanOrEqual(150);
+    expect(t.minX).toBeLessThanOrEqual(151);
+    expect(t.maxX).toBeLessThanOrEqual(163);
+  });
+});
+
 describe('cellLines', () => {
   it('finds the two lines of writing a box over a cell spans, and a line it half covers whole', () => {
     const page = new Page(400, 300);
@@ -226,10 +241,13 @@ describe('splitLines', () => {
     expect(splitLines([box(45, 195, 905, 232)], inkMask(narrow))).toHaveLength(1);
   });
 
-  it('returns the columns between neighbouring rulings, and the outer ones as far as the lines reach', () => {
+  it('returns the columns between neighbouring rulings, and the outer ones', () => {
     const found = [100, 200, 300].map((y) => ({ b: { x1: 10, y1: y, x2: 600, y2: y + 20 }, rulings: [[199, 203], [399, 403]] as [number, number][] }));
     const cols = tableColumns(found, 20);
-    expect(cols.map((c) => [c.x1, c.x2])).toEqual([[10, 198], [204, 398], [404, 600]]);
+    // The outer ones at least as wide as the median column (here: the only one) or the lines.
+    expect(cols.map((c) => [c.x1 <= 10, c.x2])).toEqual([[true, 198], [false, 398], [false, 600]]);
+    expect(cols[1]!.x1).toBe(204);
+    expect(cols[2]!.x1).toBe(404);
     expect(cols[1]!.y1).toBeLessThanOrEqual(110);
     expect(cols[1]!.y2).toBeGreaterThanOrEqual(310);
     // A crossing off every chain (a stroke that passed for a ruling once) makes no column.

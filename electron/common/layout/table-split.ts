@@ -189,6 +189,34 @@ function notGrid(runs: [number, number][], th: number): [number, number][] {
   return gaps[gaps.length >> 1]! < 0.8 * th ? [] : runs;
 }
 
+/**
+ * A ruling followed through the ink from one of its points, up and down: row by
+ * row the ink nearest the current column, at most a pixel sideways (rulings
+ * slant, strokes that touch them do not pull it far), over gaps of up to
+ * maxGap rows (faded stretches, a crossing blank between cells).
+ */
+export function traceRuling(m: InkMask, x0: number, y0: number, maxGap: number): { y1: number; y2: number; minX: number; maxX: number } {
+  let minX = x0, maxX = x0, y1 = y0, y2 = y0;
+  for (const dir of [-1, 1]) {
+    let x = x0, gap = 0;
+    for (let y = y0; y >= 0 && y < m.height && gap <= maxGap; y += dir) {
+      const row = y * m.width;
+      const hit = [x, x - 1, x + 1].find((c) => c >= 0 && c < m.width && m.data[row + c]);
+      if (hit === undefined) {
+        gap++;
+        continue;
+      }
+      gap = 0;
+      x = hit;
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      if (dir < 0) y1 = y;
+      else y2 = y;
+    }
+  }
+  return { y1, y2, minX, maxX };
+}
+
 /** Per column of the box, how many of its rows are ink. */
 function columnInk(m: InkMask, b: MaskBox): Uint32Array {
   const out = new Uint32Array(Math.max(0, b.x2 - b.x1));
@@ -336,9 +364,12 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
     const have = result.map((d) => bbox(d.polygon)!);
     const confs = result.map((d) => d.conf).sort((p, q) => p - q);
     const conf = confs[confs.length >> 1] ?? 0;
-    for (const col of tableColumns(found.filter((f): f is NonNullable<typeof f> => !!f), th)) {
+    const columns = tableColumns(found.filter((f): f is NonNullable<typeof f> => !!f), th, m);
+    for (const col of columns) {
       if (col.x2 - col.x1 < bandHeight / 2) continue;
-      for (const p of cellLines(m, col, th, o.valley, bandHeight)) {
+      // A ruling the chains missed still cuts what is found between two others.
+      const found = cellLines(m, col, th, o.valley, bandHeight).flatMap((p) => cutAt(m, p, notGrid(findRulings(m, p, o.rulingCoverage, o.rulingReach, th), th)));
+      for (const p of found) {
         if (p.x2 - p.x1 < 0.4 * bandHeight) continue;
         const box = { minX: p.x1 * s, minY: p.y1 * s, maxX: p.x2 * s, maxY: p.y2 * s };
         if (have.some((h) => iou(h, box) > 0.2 || covered(box, h) > 0.5)) continue;
@@ -351,6 +382,21 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
   return dedupe(result);
 }
 
+/** A band cut at rulings, each piece narrowed to its ink (pieces without ink dropped). */
+function cutAt(m: InkMask, p: MaskBox, runs: readonly [number, number][]): MaskBox[] {
+  if (!runs.length) return [p];
+  const cols = columnInk(m, p);
+  const edges = [p.x1, ...runs.flat(), p.x2];
+  const out: MaskBox[] = [];
+  for (let i = 0; i + 1 < edges.length; i += 2) {
+    let a = edges[i]! - p.x1, z = edges[i + 1]! - p.x1;
+    while (a < z && cols[a] === 0) a++;
+    while (z > a && cols[z - 1] === 0) z--;
+    if (z > a) out.push({ x1: p.x1 + a, y1: p.y1, x2: p.x1 + z, y2: p.y2 });
+  }
+  return out;
+}
+
 /** The fraction of a that b covers. */
 function covered(a: Box, b: Box): number {
   const iw = Math.min(a.maxX, b.maxX) - Math.max(a.minX, b.minX), ih = Math.min(a.maxY, b.maxY) - Math.max(a.minY, b.minY);
@@ -360,12 +406,15 @@ function covered(a: Box, b: Box): number {
 /**
  * The columns of a table, from the rulings found on its lines: the crossings
  * are chained from top to bottom into rulings (a crossing joins the ruling whose
- * last one is within 0.3 line heights sideways; rulings run nearly straight), a
- * ruling crossed by at least three lines counts, and between two neighbouring
+ * last one is within 0.3 line heights sideways; rulings run nearly straight).
+ * With the ink at hand each ruling is followed up and down the page as far as
+ * it is drawn (so a column spans every row, also those the detector found
+ * nothing in), and chains that turn out to be one ruling are merged. A ruling
+ * crossed by at least three lines counts, and between two neighbouring
  * rulings, over the rows both span, lies a column. Its sides stay clear of both
  * rulings at their most slanted.
  */
-export function tableColumns(found: readonly { b: MaskBox; rulings: [number, number][] }[], th: number): MaskBox[] {
+export function tableColumns(found: readonly { b: MaskBox; rulings: [number, number][] }[], th: number, m?: InkMask): MaskBox[] {
   const pts = found.flatMap((f) => f.rulings.map(([a, z]) => ({ x: (a + z) / 2, y: (f.b.y1 + f.b.y2) / 2, w: z - a }))).sort((p, q) => p.y - q.y);
   const chains: { x: number; y: number; w: number }[][] = [];
   const tol = Math.max(3, 0.3 * th);
@@ -381,10 +430,33 @@ export function tableColumns(found: readonly { b: MaskBox; rulings: [number, num
     if (best) best.push(p);
     else chains.push([p]);
   }
-  const rulings = chains
-    .filter((c) => c.length >= 3)
-    .map((c) => ({ minX: Math.min(...c.map((p) => p.x - p.w / 2)), maxX: Math.max(...c.map((p) => p.x + p.w / 2)), y1: c[0]!.y, y2: c[c.length - 1]!.y }))
-    .sort((p, q) => p.minX - q.minX);
+  let spans = chains.map((c) => ({
+    minX: Math.min(...c.map((p) => p.x - p.w / 2)),
+    maxX: Math.max(...c.map((p) => p.x + p.w / 2)),
+    y1: c[0]!.y,
+    y2: c[c.length - 1]!.y,
+    n: c.length,
+  }));
+  if (m) {
+    spans = spans.map((r) => {
+      const c = chains[spans.indexOf(r)]!;
+      const mid = c[c.length >> 1]!;
+      const t = traceRuling(m, Math.round(mid.x), Math.round(mid.y), Math.max(2, Math.round(th)));
+      const half = Math.max(...c.map((p) => p.w)) / 2;
+      return { minX: Math.min(r.minX, t.minX - half), maxX: Math.max(r.maxX, t.maxX + half), y1: Math.min(r.y1, t.y1), y2: Math.max(r.y2, t.y2), n: r.n };
+    });
+    // Chains of one ruling (a row of lines where none crossed it breaks a chain) become one.
+    const merged: typeof spans = [];
+    for (const r of [...spans].sort((p, q) => p.minX - q.minX)) {
+      const same = merged.find((k) => r.minX <= k.maxX + 1 && r.maxX >= k.minX - 1 && r.y1 <= k.y2 && r.y2 >= k.y1);
+      if (same) Object.assign(same, { minX: Math.min(same.minX, r.minX), maxX: Math.max(same.maxX, r.maxX), y1: Math.min(same.y1, r.y1), y2: Math.max(same.y2, r.y2), n: same.n + r.n });
+      else merged.push({ ...r });
+    }
+    spans = merged;
+  }
+  // Three crossings make a ruling; with the ink followed, so does one drawn
+  // over ten line heights (a narrow column the detector's lines end at).
+  const rulings = spans.filter((r) => r.n >= 3 || (m && r.y2 - r.y1 >= 10 * th)).sort((p, q) => p.minX - q.minX);
   const out: MaskBox[] = [];
   if (!rulings.length) return out;
   // The outer columns reach as far as the lines crossing rulings do (the
@@ -396,7 +468,12 @@ export function tableColumns(found: readonly { b: MaskBox; rulings: [number, num
   const q = Math.floor(crossing.length / 10);
   const all = rulings.flatMap((r) => [r.y1, r.y2]);
   const frame = { y1: Math.min(...all), y2: Math.max(...all) };
-  const edges = [{ minX: lefts[q]! - 1, maxX: lefts[q]! - 1, ...frame }, ...rulings, { minX: rights[q]! + 1, maxX: rights[q]! + 1, ...frame }];
+  // Beyond the outermost rulings a register often has one more column (dates,
+  // numbers written outside the frame): as wide as the median column at least.
+  const widths = rulings.slice(1).map((r, i) => r.minX - rulings[i]!.maxX).sort((p, q) => p - q);
+  const wide = widths.length ? widths[widths.length >> 1]! : 0;
+  const left = Math.max(0, Math.min(lefts[q]!, rulings[0]!.minX - wide)), right = Math.max(rights[q]!, rulings[rulings.length - 1]!.maxX + wide);
+  const edges = [{ minX: left - 1, maxX: left - 1, ...frame }, ...rulings, { minX: right + 1, maxX: right + 1, ...frame }];
   for (let i = 0; i + 1 < edges.length; i++) {
     const l = edges[i]!, r = edges[i + 1]!;
     const y1 = Math.max(l.y1, r.y1) - th, y2 = Math.min(l.y2, r.y2) + th;
