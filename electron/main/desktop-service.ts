@@ -3,7 +3,8 @@
  * its utility process (EngineClient), except choosing the project folder,
  * which needs the native dialog of the window's main process.
  */
-import type { JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../common/api/service.js';
+import type { ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../common/api/service.js';
+import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
 
 export class DesktopService implements StudioService {
@@ -13,6 +14,8 @@ export class DesktopService implements StudioService {
     /** Shows the native folder dialog; resolves to the chosen folder or undefined. */
     private readonly pickFolder: () => Promise<string | undefined>,
     private readonly onProjectChanged: (dir: string) => void,
+    /** Shows the native save dialog for a suggested file name; resolves to the chosen path or undefined. */
+    private readonly pickSaveFile: (suggestedName: string) => Promise<string | undefined> = async () => undefined,
   ) {}
 
   private get remote(): StudioService {
@@ -32,6 +35,15 @@ export class DesktopService implements StudioService {
   async chooseProject(): Promise<ProjectInfo | null> {
     const dir = await this.pickFolder();
     return dir ? this.open(dir) : null;
+  }
+
+  /** The engine converts; the file goes where the user says in the native dialog, written atomically. */
+  async exportPage(pageId: string, xml: string, format: ExportFormat): Promise<ExportResult> {
+    const r = await this.remote.exportPage(pageId, xml, format);
+    const file = await this.pickSaveFile(r.fileName);
+    if (!file) return { ...r, text: null, cancelled: true };
+    await writeFileAtomic(file, r.text ?? '');
+    return { ...r, text: null, savedTo: file };
   }
 
   listPages(): Promise<PageSummary[]> {

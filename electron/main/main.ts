@@ -31,6 +31,7 @@ let menuState: MenuState = INITIAL_MENU_STATE;
 let windowState: WindowState = parseWindowState(undefined);
 /** A folder chosen in File › Open Recent: the renderer's next "choose a project" gets it instead of a dialog (after saving its page). */
 let pendingProject: string | undefined;
+let lastExportDir: string | undefined;
 
 function loadWindowState(): WindowState {
   let text: string | undefined;
@@ -154,6 +155,18 @@ void app.whenReady().then(() => {
       windowState = withRecentProject(windowState, dir);
       saveWindowState();
       rebuildMenu();
+    },
+    async (suggestedName) => {
+      // Exports go beside the last export (or to Documents), never into the project by default.
+      const opts = {
+        title: 'Export page',
+        defaultPath: path.join(lastExportDir ?? app.getPath('documents'), suggestedName),
+        filters: [{ name: 'XML', extensions: ['xml'] }],
+      };
+      const r = win ? await dialog.showSaveDialog(win, opts) : await dialog.showSaveDialog(opts);
+      if (r.canceled || !r.filePath) return undefined;
+      lastExportDir = path.dirname(r.filePath);
+      return r.filePath;
     },
   );
   ipcMain.handle(IPC.call, (event, method: unknown, args: unknown) => handleApiCall(service, senderOf(event), method, args));

@@ -41,6 +41,10 @@ export function menuTemplate(state: MenuState, send: (command: MenuCommand) => v
         { label: 'Open Recent', submenu: recentItems },
         { type: 'separator' },
         item('Save Page', 'save', 'CmdOrCtrl+S', state.canSave),
+        {
+          label: 'Export Page As',
+          submenu: [item('PAGE-XML 2019…', 'export-page-2019', 'CmdOrCtrl+E'), item('PAGE-XML 2013…', 'export-page-2013'), item('ALTO 4…', 'export-alto-4')],
+        },
         { type: 'separator' },
         item('Next Page', 'next-page', 'CmdOrCtrl+PageDown'),
         item('Previous Page', 'previous-page', 'CmdOrCtrl+PageUp'),

@@ -16,7 +16,11 @@ import { LocalProjectService } from '../../electron/node/project/local-service.j
 import { scanProject } from '../../electron/node/project/scan.js';
 import { dispatch } from '../../electron/common/api/methods.js';
 import { readDocument } from '../../electron/common/formats/document-io.js';
-import { CORPUS } from '../helpers/corpus.js';
+import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
+import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import { DesktopService } from '../../electron/main/desktop-service.js';
+import type { EngineClient } from '../../electron/node/server/engine-port.js';
+import type { ExportResult, StudioService } from '../../electron/common/api/service.js';
 
 const TOKEN = 'test-token-0123456789abcdefXYZ';
 const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
@@ -246,6 +250,37 @@ describe('HTTP server on a real corpus page', () => {
     expect(fs.readFileSync(xmlFile, 'utf8')).toBe(edited);
   });
 
+  it('exports the page as the editor has it, schema-valid, with a name that says the format', async () => {
+    const opened = json(await call('openPage', [PAGE_ID])).value as { xml: string };
+    // An unsaved edit travels with the export: it is what the user sees.
+    const edited = opened.xml.replace('sur laquelle somme il lui', 'EXPORTED EDIT');
+    const before = fs.readFileSync(xmlFile, 'utf8');
+    for (const [format, fileName] of [['alto-4', `${NAME}.alto.xml`], ['page-2019', `${NAME}.page2019.xml`], ['page-2013', `${NAME}.page2013.xml`]] as const) {
+      const r = json(await call('exportPage', [PAGE_ID, edited, format]));
+      expect(r.ok).toBe(true);
+      const out = r.value as ExportResult;
+      expect(out).toMatchObject({ fileName, savedTo: null, cancelled: false });
+      const { doc } = readDocument(out.text!);
+      expect(doc.format.kind).toBe(format === 'alto-4' ? 'alto' : 'page');
+      expect(doc.page.regions.flatMap((reg) => reg.lines)).toHaveLength(48);
+      expect(out.text).toContain('EXPORTED EDIT');
+      const xsd = await validateAgainstXsd(out.text!, SCHEMAS, doc.format);
+      expect(xsd.errors).toEqual([]);
+      expect(xsd.valid).toBe(true);
+    }
+    // Exporting never touches the project's own file.
+    expect(fs.readFileSync(xmlFile, 'utf8')).toBe(before);
+  });
+
+  it('refuses to export an unknown format, unreadable text or an unknown page', async () => {
+    const xml = fs.readFileSync(xmlFile, 'utf8');
+    expect((await call('exportPage', [PAGE_ID, xml, 'docx'])).status).toBe(400);
+    const garbage = await call('exportPage', [PAGE_ID, '<PcGts><unclosed>', 'alto-4']);
+    expect(garbage.status).toBe(400);
+    expect(json(garbage).error?.message).toMatch(/^not exported: /);
+    expect((await call('exportPage', ['page/other.xml', xml, 'alto-4'])).status).toBe(404);
+  });
+
   it('starts an image without a file as an empty PAGE document and saves it into page/', async () => {
     const opened = json(await call('openPage', ['blank.jpg'])).value as { xml: string; revision: null };
     expect(opened.revision).toBeNull();
@@ -255,5 +290,28 @@ describe('HTTP server on a real corpus page', () => {
     expect(saved.value).toMatchObject({ xmlPath: 'page/blank.xml' });
     const pages = await scanProject(path.dirname(path.dirname(xmlFile)));
     expect(pages.map((p) => p.xmlPath)).toEqual(['page/blank.xml', PAGE_ID]);
+  });
+});
+
+describe('desktop export (main process side)', () => {
+  const converted: ExportResult = { fileName: 'p.alto.xml', text: '<alto/>\n', savedTo: null, cancelled: false, warnings: ['a repair'] };
+  const engine = { service: { exportPage: async () => converted } as unknown as StudioService } as unknown as EngineClient;
+
+  it('writes the converted page where the save dialog says, atomically', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-export-'));
+    const target = path.join(dir, 'chosen name.xml');
+    let suggested = '';
+    const svc = new DesktopService(() => engine, async () => undefined, () => undefined, async (name) => ((suggested = name), target));
+    const r = await svc.exportPage('page/p.xml', '<x/>', 'alto-4');
+    expect(suggested).toBe('p.alto.xml');
+    expect(r).toEqual({ fileName: 'p.alto.xml', text: null, savedTo: target, cancelled: false, warnings: ['a repair'] });
+    expect(fs.readFileSync(target, 'utf8')).toBe('<alto/>\n');
+    expect(fs.readdirSync(dir)).toEqual(['chosen name.xml']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes nothing when the dialog is cancelled', async () => {
+    const svc = new DesktopService(() => engine, async () => undefined, () => undefined, async () => undefined);
+    expect(await svc.exportPage('page/p.xml', '<x/>', 'alto-4')).toMatchObject({ cancelled: true, savedTo: null, text: null });
   });
 });

@@ -63,6 +63,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   cancelJob: tuple(jobId),
   getLineImage: tuple(pageId, flatPoints(3), flatPoints(0)),
   chooseProject: tuple(),
+  exportPage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), oneOf(['page-2019', 'page-2013', 'alto-4'] as const)),
 };
 
 export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];

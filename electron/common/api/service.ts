@@ -41,6 +41,24 @@ export interface OpenedPage {
   readonly image: ImageInfo | null;
 }
 
+/** Formats a page can be exported to (the same names as `htr-studio convert --to`). */
+export type ExportFormat = 'page-2019' | 'page-2013' | 'alto-4';
+
+/**
+ * What exporting did. Desktop app: the engine converts, the window's main
+ * process asks where to save (native dialog) and writes the file: `savedTo`, or
+ * `cancelled`. Browser mode (no file dialog on the server): the converted text
+ * comes back for the browser to download as `fileName`.
+ */
+export interface ExportResult {
+  readonly fileName: string;
+  readonly text: string | null;
+  readonly savedTo: string | null;
+  readonly cancelled: boolean;
+  /** Each repair the target's schema needed, and each detail it cannot hold. */
+  readonly warnings: readonly string[];
+}
+
 export interface SaveResult {
   readonly revision: string;
   /** Relative path the page was written to. */
@@ -128,6 +146,8 @@ export interface StudioService {
   getLineImage(pageId: string, polygon: readonly number[], baseline: readonly number[]): Promise<string>;
   /** Asks the user for a project folder (Electron only; browser mode answers "unsupported"). */
   chooseProject(): Promise<ProjectInfo | null>;
+  /** The page as the editor has it now (unsaved edits included), converted to `format` (schema-valid, repairs reported). */
+  exportPage(pageId: string, xml: string, format: ExportFormat): Promise<ExportResult>;
 }
 
 export type ApiMethod = keyof StudioService;

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../../common/api/service.js';
+import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
@@ -126,6 +126,17 @@ export class LocalProjectService implements StudioService {
     return new Uint8Array(tile.buffer, tile.byteOffset, tile.byteLength);
   }
 
+  async exportPage(pageId: string, xml: string, format: ExportFormat): Promise<ExportResult> {
+    const page = await this.find(pageId);
+    let converted: { xml: string; warnings: string[] };
+    try {
+      converted = writeDocument(readDocument(xml).doc, format);
+    } catch (e) {
+      throw new ApiError('bad-request', `not exported: the page does not read (${(e as Error).message})`);
+    }
+    return { fileName: exportFileName(page.xmlFile ?? page.imageFile!, format), text: converted.xml, savedTo: null, cancelled: false, warnings: converted.warnings };
+  }
+
   async listModels(): Promise<ModelInfo[]> {
     return this.models.recognizers();
   }
@@ -188,4 +199,11 @@ export class LocalProjectService implements StudioService {
     if (!page) throw new ApiError('not-found', `no page "${pageId}" in this project`);
     return page;
   }
+}
+
+/** A name that says what the file holds and never equals the project's own page file: `<stem>.page2019.xml`, `<stem>.alto.xml`. */
+export function exportFileName(file: string, format: ExportFormat): string {
+  const stem = path.basename(file).replace(/\.(page\.)?(xml|pxml|alto|jpe?g|png|tiff?|jp2|webp)$/i, '');
+  const suffix = format === 'alto-4' ? 'alto' : format === 'page-2013' ? 'page2013' : 'page2019';
+  return `${stem}.${suffix}.xml`;
 }

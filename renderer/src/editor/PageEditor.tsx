@@ -3,7 +3,8 @@
  * the panels, keyboard shortcuts and saving. Mounted afresh for every page.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
-import type { ImageInfo, JobEventSource, JobScope, StudioService } from '../../../electron/common/api/service.js';
+import type { ExportFormat, ImageInfo, JobEventSource, JobScope, StudioService } from '../../../electron/common/api/service.js';
+import { downloadText } from './download.js';
 import type { MenuCommand, StudioBridge } from '../../../electron/common/api/bridge.js';
 import type { PageDocument } from '../../../electron/common/model/types.js';
 import { findLine, findRegion } from '../../../electron/common/model/ops.js';
@@ -247,6 +248,22 @@ export function PageEditor(props: PageEditorProps) {
     [cmd, view, tool],
   );
 
+  // Export: the page as the editor has it now. The desktop app asks where to save it; a browser downloads it.
+  const exportAs = useCallback(
+    async (format: ExportFormat) => {
+      try {
+        const r = await service.exportPage(pageId, writeDocument(stateRef.current.doc).xml, format);
+        if (r.cancelled) return;
+        if (r.warnings.length) console.warn(`${r.fileName}:\n${r.warnings.join('\n')}`);
+        if (r.text !== null && !r.savedTo) downloadText(r.fileName, r.text);
+        dispatch({ type: 'notice', kind: 'info', text: t.exported(r.savedTo ?? r.fileName, r.warnings.length) });
+      } catch (e) {
+        dispatch({ type: 'notice', kind: 'error', text: t.exportFailed((e as Error).message) });
+      }
+    },
+    [service, pageId],
+  );
+
   // Commands shared by toolbar, keys and the desktop menu.
   const run = useCallback(
     (c: Parameters<ToolbarProps['onCommand']>[0] | MenuCommand) => {
@@ -300,6 +317,12 @@ export function PageEditor(props: PageEditorProps) {
           return chooseTool(tool === 'order' ? 'select' : 'order');
         case 'toggle-confidence':
           return toggleLayer('confidence');
+        case 'export-page-2019':
+          return void exportAs('page-2019');
+        case 'export-page-2013':
+          return void exportAs('page-2013');
+        case 'export-alto-4':
+          return void exportAs('alto-4');
         case 'detect-layout':
           return runJob('detect', 'page');
         case 'recognize-page':
@@ -308,7 +331,7 @@ export function PageEditor(props: PageEditorProps) {
           return undefined;
       }
     },
-    [cmd, save, zoom, props, toggleLayer, chooseTool, runJob, tool],
+    [cmd, save, zoom, props, toggleLayer, chooseTool, runJob, tool, exportAs],
   );
 
   // Desktop: the menu sends commands and shows Undo/Redo labels.
@@ -477,6 +500,7 @@ export function PageEditor(props: PageEditorProps) {
           onLayer={toggleLayer}
           theme={theme}
           onCommand={run}
+          onExport={exportAs}
         />
         <PageCanvas
           doc={doc}

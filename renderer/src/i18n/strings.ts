@@ -114,6 +114,10 @@ export const strings = {
 
   discardChanges: 'This page has unsaved changes. Discard them?',
   savedAs: (file: string) => `Saved ${file}`,
+  exportAs: 'Export page as',
+  exportFormats: { 'page-2019': 'PAGE-XML 2019', 'page-2013': 'PAGE-XML 2013', 'alto-4': 'ALTO 4' } as const,
+  exported: (where: string, repairs: number) => `Exported ${where}${repairs ? ` (${repairs} ${repairs === 1 ? 'repair' : 'repairs'} for the schema, listed in the console)` : ''}`,
+  exportFailed: (msg: string) => `Not exported: ${msg}`,
   saveFailed: (msg: string) => `Not saved: ${msg}`,
   openFailed: (msg: string) => `Cannot open the page: ${msg}`,
   readWarnings: (n: number) => `Opened with ${n} warning${n === 1 ? '' : 's'} (details in the developer console).`,

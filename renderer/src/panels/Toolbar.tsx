@@ -1,5 +1,6 @@
 /** Tools, edit commands, zoom and theme. Every button has an accessible name and a tooltip with its key. */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ExportFormat } from '../../../electron/common/api/service.js';
 import { strings as t } from '../i18n/strings.js';
 import type { Tool } from '../canvas/PageCanvas.js';
 import type { Theme } from '../canvas/palette.js';
@@ -20,6 +21,70 @@ export interface ToolbarProps {
   readonly onLayer: (layer: keyof Layers) => void;
   readonly theme: Theme;
   readonly onCommand: (command: 'merge' | 'delete' | 'undo' | 'redo' | 'save' | 'zoom-in' | 'zoom-out' | 'zoom-fit' | 'zoom-actual' | 'toggle-order' | 'toggle-theme' | 'shortcuts') => void;
+  readonly onExport: (format: ExportFormat) => void;
+}
+
+const EXPORT_FORMATS: readonly ExportFormat[] = ['page-2019', 'page-2013', 'alto-4'];
+
+/** "Export page as": a button opening a short menu of formats (Esc or a click elsewhere closes it). */
+function ExportMenu({ onExport }: { readonly onExport: (format: ExportFormat) => void }) {
+  // Where the list opens, on screen: fixed, since the toolbar scrolls and would clip it.
+  const [open, setOpen] = useState<{ readonly top: number; readonly right: number } | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const away = (e: MouseEvent): void => {
+      if (!box.current?.contains(e.target as Node)) setOpen(null);
+    };
+    const esc = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      setOpen(null);
+    };
+    window.addEventListener('mousedown', away);
+    window.addEventListener('keydown', esc, { capture: true });
+    box.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+    return () => {
+      window.removeEventListener('mousedown', away);
+      window.removeEventListener('keydown', esc, { capture: true });
+    };
+  }, [open !== null]);
+  return (
+    <div className="tb-menu" ref={box}>
+      <button
+        type="button"
+        className="tb-button tb-export"
+        aria-label={t.exportAs}
+        title={t.exportAs}
+        aria-haspopup="menu"
+        aria-expanded={open !== null}
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setOpen((o) => (o ? null : { top: r.bottom + 4, right: Math.max(8, window.innerWidth - r.right) }));
+        }}
+      >
+        {icons.exportFile}
+      </button>
+      {open && (
+        <div className="tb-menu-list" role="menu" aria-label={t.exportAs} style={{ top: open.top, right: open.right }}>
+          {EXPORT_FORMATS.map((f) => (
+            <button
+              key={f}
+              type="button"
+              role="menuitem"
+              data-format={f}
+              onClick={() => {
+                setOpen(null);
+                onExport(f);
+              }}
+            >
+              {t.exportFormats[f]}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
 }
 
 function Button({ label, onClick, disabled, pressed, children, className }: { readonly label: string; readonly onClick: () => void; readonly disabled?: boolean; readonly pressed?: boolean; readonly children: ReactNode; readonly className?: string }) {
@@ -98,6 +163,7 @@ export function Toolbar(p: ToolbarProps) {
         <Button label={t.shortcuts} onClick={() => p.onCommand('shortcuts')}>
           {icons.keyboard}
         </Button>
+        <ExportMenu onExport={p.onExport} />
         <Button label={p.theme === 'dark' ? t.themeToLight : t.themeToDark} onClick={() => p.onCommand('toggle-theme')}>
           {p.theme === 'dark' ? icons.sun : icons.moon}
         </Button>

@@ -89,6 +89,12 @@ export const icons = {
       <path d="M20 9H10a6 6 0 000 12h3" />
     </Icon>
   ),
+  exportFile: (
+    <Icon>
+      <path d="M12 3v12M7 10l5 5 5-5" />
+      <path d="M5 19h14" />
+    </Icon>
+  ),
   save: (
     <Icon>
       <path d="M5 3h11l3 3v15H5z" />
