@@ -5,7 +5,7 @@
 // needed level drawn) with a cold tile cache (pyramid built on demand) and a warm
 // one (server restarted, pyramid on disk); and frame times (requestAnimationFrame
 // timestamps) while zooming and panning with the mouse wheel. Prints JSON.
-// Usage: npm run build && node bench/editor-frames.mjs [--frames N] [--profile] [--count-draws]
+// Usage: npm run build && node bench/editor-frames.mjs [--frames N] [--tiff] [--dir DIR] [--profile] [--profile-open] [--count-draws]
 // (--profile: the hottest functions while the frames run; --profile-open: while the warm page opens;
 // --count-draws: Konva layer redraws).
 // Code inside page.evaluate runs in the browser.
@@ -212,13 +212,20 @@ function hotFunctions(profile) {
 const report = { machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, chromium: '' } };
 try {
   let t = performance.now();
-  if (!fs.existsSync(path.join(projectDir, 'synthetic.jpg'))) await makeImage(path.join(projectDir, 'synthetic.jpg'));
+  // --tiff: the page images as LZW-compressed TIFFs (no shrink-on-load: the preview needs a full decode).
+  const ext = process.argv.includes('--tiff') ? 'tif' : 'jpg';
+  const img = (stem) => path.join(projectDir, `${stem}.${ext}`);
   fs.rmSync(cacheDir, { recursive: true, force: true }); // the cold view starts without a pyramid
-  fs.writeFileSync(path.join(projectDir, 'synthetic.xml'), makePage('synthetic.jpg'));
+  const source = path.join(tmp, 'source.jpg'); // generated once, outside the project
+  if (!fs.existsSync(source)) await makeImage(source);
+  for (const f of fs.readdirSync(projectDir)) fs.rmSync(path.join(projectDir, f), { recursive: true });
+  if (ext === 'tif') await sharp(source, { limitInputPixels: false }).tiff({ compression: 'lzw' }).toFile(img('synthetic'));
+  else fs.copyFileSync(source, img('synthetic'));
   // A second page (its own image file, so its own pyramid) to time opening a page in the running app.
-  if (!fs.existsSync(path.join(projectDir, 'synthetic-b.jpg'))) fs.copyFileSync(path.join(projectDir, 'synthetic.jpg'), path.join(projectDir, 'synthetic-b.jpg'));
-  fs.writeFileSync(path.join(projectDir, 'synthetic-b.xml'), makePage('synthetic-b.jpg'));
-  report.setup = { image: `${W}×${H} (${((W * H) / 1e6).toFixed(1)} MP) JPEG, ${(fs.statSync(path.join(projectDir, 'synthetic.jpg')).size / 1e6).toFixed(1)} MB`, lines: COLUMNS * LINES_PER_COLUMN, generateMs: Math.round(performance.now() - t) };
+  fs.copyFileSync(img('synthetic'), img('synthetic-b'));
+  fs.writeFileSync(path.join(projectDir, 'synthetic.xml'), makePage(`synthetic.${ext}`));
+  fs.writeFileSync(path.join(projectDir, 'synthetic-b.xml'), makePage(`synthetic-b.${ext}`));
+  report.setup = { image: `${W}×${H} (${((W * H) / 1e6).toFixed(1)} MP) ${ext === 'tif' ? 'LZW TIFF' : 'JPEG'}, ${(fs.statSync(img('synthetic')).size / 1e6).toFixed(1)} MB`, lines: COLUMNS * LINES_PER_COLUMN, generateMs: Math.round(performance.now() - t) };
 
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
   report.machine.chromium = browser.version();
