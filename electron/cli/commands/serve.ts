@@ -7,6 +7,7 @@ import { ProjectHost } from '../../node/project/project-host.js';
 import { startStudioServer } from '../../node/server/http-server.js';
 import { serveOverLink, type MessageLink } from '../../node/server/engine-port.js';
 import { defaultCacheDir } from '../../node/tiles/cache-dir.js';
+import { preloadImageCodec } from '../../node/tiles/pyramid.js';
 
 /** dist/renderer beside the bundled CLI (dist/cli.cjs); the working copy's when run from source. */
 function rendererDir(): string {
@@ -65,6 +66,7 @@ async function serveParent(project: string | undefined): Promise<number> {
   const host = new ProjectHost(defaultCacheDir());
   if (project) await host.open(project);
   const stop = serveOverLink(link, host);
+  void preloadImageCodec();
   await untilStopped('disconnect');
   stop();
   await host.dispose();
@@ -96,6 +98,7 @@ The first line printed is the address to open; it carries a one-time access toke
     const server = await startStudioServer({ service, events: service.jobEvents, port, rendererDir: renderer });
     // First line: the address, so scripts and tests can read it.
     io.out(server.url);
+    void preloadImageCodec();
     io.err(`Serving ${info.name} (${info.pageCount} page${info.pageCount === 1 ? '' : 's'}) on 127.0.0.1 only. Open the address above; press Ctrl+C to stop.`);
     await untilStopped();
     await server.close();

@@ -20,6 +20,17 @@ function loadSharp(): Promise<Sharp> {
   return sharpModule;
 }
 
+/**
+ * Loads sharp (libvips) now rather than on the first page opened: the server calls
+ * this once it listens, so the first page does not wait ~0.2 s for the native module.
+ */
+export function preloadImageCodec(): Promise<void> {
+  return loadSharp().then(
+    () => undefined,
+    () => undefined, // reported when a page is actually opened
+  );
+}
+
 export interface Pyramid {
   readonly info: ImageInfo;
   /** Folder with `<level>/<col>_<row>.jpeg`. */
