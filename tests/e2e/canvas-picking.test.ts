@@ -159,3 +159,43 @@ describe('a page of a thousand lines', () => {
     await expect.poll(() => page.locator('.order-item.is-selected').getAttribute('data-region')).toBe('col0');
   });
 });
+
+describe('a page whose scan is damaged', () => {
+  let dir: string;
+  let cacheDir: string;
+  let server: Server;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-damaged-'));
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-damaged-cache-'));
+    const raw = Buffer.alloc(3000 * 2000);
+    for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919) % 251;
+    const jpeg = await sharp(raw, { raw: { width: 3000, height: 2000, channels: 1 } }).jpeg().toBuffer();
+    // Header intact, pixel data cut short: the size reads, the picture does not.
+    fs.writeFileSync(path.join(dir, 'torn.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)));
+    fs.writeFileSync(
+      path.join(dir, 'torn.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Metadata><Creator>e2e</Creator><Created>2026-01-01T00:00:00</Created><LastChange>2026-01-01T00:00:00</LastChange></Metadata>
+<Page imageFilename="torn.jpg" imageWidth="3000" imageHeight="2000"><TextRegion id="r1"><Coords points="100,100 2900,100 2900,400 100,400"/><TextLine id="l1"><Coords points="120,120 2880,120 2880,380 120,380"/><Baseline points="120,360 2880,360"/><TextEquiv><Unicode>still here</Unicode></TextEquiv></TextLine></TextRegion></Page></PcGts>
+`,
+    );
+    server = await startServer({ dir, xmlFile: path.join(dir, 'torn.xml'), originalXml: '', cacheDir });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('opens the transcription and says the image cannot be shown', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('.line-item[data-line="l1"]').textContent()).toContain('still here');
+    await page.locator('.status-notice', { hasText: 'The page image cannot be shown' }).waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+});

@@ -110,4 +110,32 @@ describe('quick preview levels', () => {
     await stripedJpeg(broken, 600, 400);
     expect(await cache.info(broken)).toEqual({ width: 600, height: 400, tileSize: 512, maxLevel: 10 });
   });
+
+  it('opens a scan whose header reads but whose pixels do not: size at once, tiles fail with the decoder\'s reason', async () => {
+    const good = path.join(tmp, 'to-damage.jpg');
+    await stripedJpeg(good, 3000, 2000);
+    const bytes = fs.readFileSync(good);
+    const damaged = path.join(tmp, 'damaged.jpg');
+    // Header and tables kept, the entropy-coded data cut short.
+    fs.writeFileSync(damaged, bytes.subarray(0, Math.floor(bytes.length / 3)));
+    const cache = new TileCache(path.join(tmp, 'cache-damaged'));
+    expect(await cache.info(damaged)).toMatchObject({ width: 3000, height: 2000 });
+    await expect(cache.tile(damaged, false, 11, 0, 0)).rejects.toThrow(/./);
+  });
+
+  it('clears builds a crash left behind, but not one that may still be running', async () => {
+    const img = path.join(tmp, 'stale.jpg');
+    await stripedJpeg(img, 800, 600);
+    const root = path.join(tmp, 'cache-stale');
+    await new TileCache(root).pyramid(img);
+    const tiles = path.join(root, 'tiles');
+    const [dir] = fs.readdirSync(tiles);
+    fs.rmSync(path.join(tiles, dir!), { recursive: true });
+    fs.mkdirSync(path.join(tiles, `${dir}.dead01.tmp`));
+    fs.mkdirSync(path.join(tiles, `${dir}.busy02.tmp`));
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    fs.utimesSync(path.join(tiles, `${dir}.dead01.tmp`), hourAgo, hourAgo);
+    await new TileCache(root).pyramid(img);
+    expect(fs.readdirSync(tiles).sort()).toEqual([dir, `${dir}.busy02.tmp`].sort());
+  });
 });

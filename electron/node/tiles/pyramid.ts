@@ -118,6 +118,7 @@ export class TileCache {
 
   private async open(imageFile: string, dir: string, orient: boolean, key: string): Promise<Entry> {
     const onDisk = await this.load(dir).catch(() => null);
+    if (!onDisk) await removeStaleBuilds(dir);
     if (onDisk) return { info: onDisk.info, full: Promise.resolve(onDisk), fullReady: onDisk, quick: null, quickLevel: -1 };
     const h = await imageHeader(imageFile);
     const swap = orient && h.orientation >= 5;
@@ -191,6 +192,23 @@ export class TileCache {
       throw e;
     }
   }
+}
+
+/** A build interrupted by a crash or a kill leaves `<dir>.<random>.tmp`; one this old is no longer being written. */
+const STALE_BUILD_MS = 30 * 60_000;
+
+async function removeStaleBuilds(dir: string): Promise<void> {
+  const parent = path.dirname(dir);
+  const prefix = `${path.basename(dir)}.`;
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((n) => n.startsWith(prefix) && n.endsWith('.tmp'))
+      .map(async (n) => {
+        const st = await fs.stat(path.join(parent, n)).catch(() => null);
+        if (st && Date.now() - st.mtimeMs > STALE_BUILD_MS) await fs.rm(path.join(parent, n), { recursive: true, force: true });
+      }),
+  );
 }
 
 /** Size and EXIF orientation of an image, without decoding it. */

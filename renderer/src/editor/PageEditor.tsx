@@ -136,7 +136,20 @@ export function PageEditor(props: PageEditorProps) {
     if (props.initialNotice) dispatch({ type: 'notice', kind: 'info', text: props.initialNotice });
   }, [props.initialNotice]);
 
-  const fetchTile = useCallback((level: number, col: number, row: number) => service.getTile(pageId, level, col, row), [service, pageId]);
+  // A scan whose header reads but whose pixels do not (truncated, damaged) opens without its
+  // image; say so once, instead of leaving the page blank without a word. The edits still work.
+  const tileErrorShown = useRef(false);
+  const fetchTile = useCallback(
+    (level: number, col: number, row: number) =>
+      service.getTile(pageId, level, col, row).catch((e: Error) => {
+        if (!tileErrorShown.current && !/^no tile /.test(e.message)) {
+          tileErrorShown.current = true;
+          dispatch({ type: 'notice', kind: 'error', text: t.imageFailed(e.message) });
+        }
+        throw e;
+      }),
+    [service, pageId],
+  );
 
   const onViewport = useCallback(
     (size: Size) => {
