@@ -1,11 +1,13 @@
 /**
  * Table-aware line splitting, after detection and before baselines: a detected
- * line that crosses a table's vertical ruling is cut there, one piece per cell
- * (the Transkribus convention archivists transcribe registers in), and each
- * piece is fitted to the line(s) of writing its cell holds; a line with an
- * internal blank gap much wider than it is high is cut at the gap. Everything is
- * decided from the page's geometry and ink, with no knowledge of the page or the
- * detector.
+ * line that crosses a vertical ruling is cut there; on a page where lines cross
+ * three rulings or more (a table) each piece is fitted to the line(s) of writing
+ * its cell holds, one line per cell and line of writing (the Transkribus
+ * convention archivists transcribe registers in), and the table's columns are
+ * searched for writing the detector missed. A line with an internal blank gap
+ * much wider than it is high is cut at the gap. Everything is decided from the
+ * page's geometry and ink, with no knowledge of the page or the detector; a page
+ * without rulings or such gaps keeps its lines as detected.
  *
  * Pixels are looked at on a reduced copy of the page (long side ≤ 1600 px, block
  * means): rulings and gaps are several pixels wide even there, and one pass over
@@ -325,11 +327,7 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
       while (a < z && cols[a] === 0) a++;
       while (z > a && cols[z - 1] === 0) z--;
       if (!keepPiece(z - a, inkSum, lh, inTable)) continue;
-      const piece = { x1: b.x1 + a, y1: b.y1, x2: b.x1 + z, y2: b.y2 };
-      // In a table a detected line often runs over two lines of writing in a
-      // cell (or the bottom of one and the top of the next): the cell's own
-      // rows of ink decide.
-      pieces.push(piece);
+      pieces.push({ x1: b.x1 + a, y1: b.y1, x2: b.x1 + z, y2: b.y2 });
     }
     if (!pieces.length) {
       out.push(d);
@@ -339,9 +337,12 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
     split = true;
   }
   if (!split) return out as Detection[];
-  // In a table the lines of writing are about as tall as one another: the
-  // median height of the cells' bands (a first pass) lets a second pass cut
-  // bands that still hold two lines at their deepest dip.
+  // In a table a detected line often runs over two lines of writing in a cell
+  // (or the bottom of one and the top of the next): the cell's own rows of ink
+  // decide (cellLines). Lines of writing in a table are about as tall as one
+  // another: the height of the cells' bands in a first pass (the lower third:
+  // up to half of them may still hold two lines) lets a second pass cut bands
+  // that still hold two lines at their deepest dip.
   const cellPieces = out.flatMap((e) => ('pieces' in e && e.inTable ? e.pieces : []));
   const first = cellPieces.flatMap((p) => cellLines(m, p, th, o.valley)).map((p) => p.y2 - p.y1).sort((p, q) => p - q);
   const bandHeight = first[Math.floor(first.length / 3)];
