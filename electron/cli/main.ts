@@ -15,8 +15,9 @@ import { evalCmd } from './commands/eval.js';
 import { segment } from './commands/segment.js';
 import { processCmd } from './commands/process.js';
 import { serve } from './commands/serve.js';
+import { trainLm } from './commands/train-lm.js';
 
-export const COMMANDS: readonly Command[] = [convert, validate, info, segment, recognize, processCmd, exportCmd, evalCmd, models, serve];
+export const COMMANDS: readonly Command[] = [convert, validate, info, segment, recognize, processCmd, exportCmd, evalCmd, trainLm, models, serve];
 
 const VERSION = '0.1.0';
 

@@ -40,8 +40,9 @@ export const processCmd: Command = {
     });
     if (!positionals.length) throw new UsageError('process needs at least one image');
     if (!values.output) throw new UsageError('process needs -o OUTDIR');
-    const beam = values.beam === undefined ? 0 : Number(values.beam);
-    if (!Number.isInteger(beam) || beam < 0 || beam > 100) throw new UsageError('--beam must be a whole number from 0 to 100');
+    // Not given: the model's own default (its manifest's decoder.beam; greedy for models without one).
+    const beam = values.beam === undefined ? undefined : Number(values.beam);
+    if (beam !== undefined && (!Number.isInteger(beam) || beam < 0 || beam > 100)) throw new UsageError('--beam must be a whole number from 0 to 100');
     const jobs = values.jobs === undefined ? Math.max(1, Math.min(2, os.availableParallelism())) : Number(values.jobs);
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError('--jobs must be a whole number from 1 to 64');
     const outDir = values.output;

@@ -23,7 +23,9 @@ export const recognize: Command = {
   XML file, then to its parent folder) → OUTDIR/<stem>.xml, PAGE 2019 with text and
   confidence on every line; or a line image (.png/.jpg/.tif) → OUTDIR/<stem>.txt.
   --model picks a model from \`htr-studio models\` (default: htr-default).
-  --beam N uses a CTC beam search of width N (default: greedy).
+  --beam N uses a CTC beam search of width N, with the model's character
+           language model where its manifest names one (default: the model's
+           own setting; greedy for models without one; --beam 0: greedy).
   --glyphs also writes one Glyph per character. Progress goes to stderr; --json
   prints the results on stdout. A failing input is reported and the others go on;
   the exit code is then 1.`,
@@ -42,8 +44,9 @@ export const recognize: Command = {
     });
     if (!positionals.length) throw new UsageError('recognize needs at least one input');
     if (!values.output) throw new UsageError('recognize needs -o OUTDIR');
-    const beam = values.beam === undefined ? 0 : Number(values.beam);
-    if (!Number.isInteger(beam) || beam < 0 || beam > 100) throw new UsageError('--beam must be a whole number from 0 to 100');
+    // Not given: the model's own default (its manifest's decoder.beam; greedy for models without one).
+    const beam = values.beam === undefined ? undefined : Number(values.beam);
+    if (beam !== undefined && (!Number.isInteger(beam) || beam < 0 || beam > 100)) throw new UsageError('--beam must be a whole number from 0 to 100');
     const { models } = listModels();
     const chosen = pickRecognizer(models, values.model);
     const rec: LineRecognizer = await loadRecognizer(chosen);

@@ -55,6 +55,21 @@ export interface RecognitionOutput {
   readonly downsample?: number;
 }
 
+/**
+ * How beam search decodes this model's output when a beam is asked for: with a
+ * character language model (a file beside model.json) and its weights.
+ */
+export interface DecoderSettings {
+  /** File name of the language model, in the model's folder (no path). */
+  readonly lm: string;
+  /** Exponent of P_lm (0 = no effect). */
+  readonly weight: number;
+  /** Log-score added per symbol, offsetting the model's preference for short output. */
+  readonly bonus: number;
+  /** The beam width `recognize` uses with this model when none is given (0: greedy unless asked). */
+  readonly beam?: number;
+}
+
 export interface ModelManifest {
   readonly id: string;
   readonly name: string;
@@ -76,6 +91,7 @@ export interface ModelManifest {
   readonly licence: string;
   readonly citation?: string;
   readonly attribution?: readonly string[];
+  readonly decoder?: DecoderSettings;
 }
 
 export class ManifestError extends Error {
@@ -145,6 +161,16 @@ export function validateManifest(raw: Json, where = 'model.json'): ModelManifest
     if (raw.charset !== undefined && !(Array.isArray(raw.charset) && raw.charset.every((c) => typeof c === 'string'))) errs.push('charset must be an array of strings');
     opt(raw, 'charsetFile', 'string', '');
     req(raw, 'blank', 'number', '');
+    if (raw.decoder !== undefined) {
+      const d = raw.decoder;
+      if (!isObj(d)) errs.push('decoder must be an object');
+      else {
+        if (typeof d.lm !== 'string' || !/^[\w][\w.-]*$/.test(d.lm)) errs.push('decoder.lm must be a file name in the model folder (no path)');
+        if (typeof d.weight !== 'number' || !(d.weight >= 0 && d.weight <= 5)) errs.push('decoder.weight must be a number from 0 to 5');
+        if (typeof d.bonus !== 'number' || !(d.bonus >= -20 && d.bonus <= 20)) errs.push('decoder.bonus must be a number from -20 to 20');
+        if (d.beam !== undefined && !(typeof d.beam === 'number' && Number.isInteger(d.beam) && d.beam >= 0 && d.beam <= 100)) errs.push('decoder.beam must be a whole number from 0 to 100');
+      }
+    }
   }
   if (errs.length) throw new ManifestError(`${where}: ${errs.join('; ')}`);
   return raw as unknown as ModelManifest;

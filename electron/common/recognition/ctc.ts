@@ -1,7 +1,9 @@
 /**
  * CTC decoding of one line's network output into text with per-character
- * confidences: greedy (best path) and prefix beam search.
+ * confidences: greedy (best path) and prefix beam search, optionally weighed by
+ * a character language model.
  */
+import { endFactor, symbolFactor, type LmScorer } from './char-lm.js';
 
 export interface DecodedChar {
   readonly char: string;
@@ -104,11 +106,21 @@ interface Beam {
 
 /**
  * CTC prefix beam search. Classes below `prune` probability in a frame are not
- * extended (they cannot win and cost most of the time).
+ * extended (they cannot win and cost most of the time). With `lm`, a prefix's
+ * score is multiplied by the language model's factor for each symbol it adds
+ * (Hannun et al. 2014), and the end of the line is scored too.
  */
-export function beamDecode(f: Frames, charset: readonly string[], blank: number, width = 8, prune = 1e-3): Decoded {
+export function beamDecode(f: Frames, charset: readonly string[], blank: number, width = 8, prune = 1e-3, lm?: LmScorer | null): Decoded {
   const { data, frames, classes } = f;
   let beams = new Map<string, Beam>([['', { pb: 1, pnb: 0, chars: [], last: -1 }]]);
+  // A beam's extension by one symbol recurs frame after frame: its LM factor is computed once.
+  const factors = new Map<string, number>();
+  const factor = (key: string, chars: readonly DecodedChar[], sym: string): number => {
+    if (!lm) return 1;
+    let v = factors.get(key);
+    if (v === undefined) factors.set(key, (v = symbolFactor(lm, chars.map((c) => c.char), sym)));
+    return v;
+  };
   for (let t = 0; t < frames; t++) {
     const o = t * classes;
     const next = new Map<string, Beam>();
@@ -147,11 +159,21 @@ export function beamDecode(f: Frames, charset: readonly string[], blank: number,
         const chars = [...beam.chars, { char: sym, conf: p, start: t, end: t }];
         const ext = get(key, beam, chars, c);
         // A repeated symbol needs a blank between the two.
-        ext.pnb += c === beam.last ? beam.pb * p : total * p;
+        ext.pnb += (c === beam.last ? beam.pb * p : total * p) * factor(key, beam.chars, sym);
       }
     }
-    beams = new Map([...next].sort((a, b) => b[1].pb + b[1].pnb - (a[1].pb + a[1].pnb)).slice(0, width));
+    const kept = [...next].sort((a, b) => b[1].pb + b[1].pnb - (a[1].pb + a[1].pnb)).slice(0, width);
+    // Rescaled each frame (the ranking is unchanged): long lines and LM factors would underflow.
+    const top = kept.length ? kept[0]![1].pb + kept[0]![1].pnb : 0;
+    if (top > 0 && top < 1e-150) {
+      for (const [, b] of kept) {
+        b.pb /= top;
+        b.pnb /= top;
+      }
+    }
+    beams = new Map(kept);
   }
-  const best = [...beams.values()].sort((a, b) => b.pb + b.pnb - (a.pb + a.pnb))[0]!;
+  const score = (b: Beam): number => (b.pb + b.pnb) * (lm ? endFactor(lm, b.chars.map((c) => c.char)) : 1);
+  const best = [...beams.values()].sort((a, b) => score(b) - score(a))[0]!;
   return finish(best.chars, 1);
 }

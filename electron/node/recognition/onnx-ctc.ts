@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ModelManifest, RecognitionInput, RecognitionOutput } from '../../common/models/manifest.js';
 import { ManifestError } from '../../common/models/manifest.js';
 import { beamDecode, greedyDecode, toProbabilities, type Decoded, type Frames } from '../../common/recognition/ctc.js';
+import { CharLm, type LmScorer } from '../../common/recognition/char-lm.js';
 import type { LineImage } from '../images/line-cut.js';
 import { inputWidth, planBatches, toTensor } from './tensor.js';
 import type { LineRecognizer, RecognizeOptions } from './recognizer.js';
@@ -25,6 +26,8 @@ export class OnnxCtcRecognizer implements LineRecognizer {
     readonly dir: string,
     private readonly session: ort.InferenceSession,
     readonly charset: readonly string[],
+    /** The manifest's language model and weights, for beam search. */
+    readonly lm: LmScorer | null = null,
   ) {}
 
   get input(): RecognitionInput {
@@ -47,7 +50,22 @@ export class OnnxCtcRecognizer implements LineRecognizer {
       throw new ModelError(`model ${manifest.id}: cannot load ${file}: ${(e as Error).message.split('\n')[0]}`);
     }
     if (session.inputNames.length !== 1) throw new ModelError(`model ${manifest.id}: expected one input, found ${session.inputNames.length}`);
-    return new OnnxCtcRecognizer(manifest, dir, session, charset ?? []);
+    let lm: LmScorer | null = null;
+    const d = manifest.decoder;
+    if (d) {
+      const lmFile = path.join(dir, d.lm);
+      const text = await fs.readFile(lmFile, 'utf8').catch(() => {
+        throw new ManifestError(`${manifest.id}: decoder.lm ${d.lm} not found in ${dir}`);
+      });
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw new ManifestError(`${manifest.id}: decoder.lm ${d.lm} is not JSON`);
+      }
+      lm = { lm: CharLm.fromFile(data, `${manifest.id}: ${d.lm}`), weight: d.weight, bonus: d.bonus };
+    }
+    return new OnnxCtcRecognizer(manifest, dir, session, charset ?? [], lm);
   }
 
   async recognize(lines: readonly LineImage[], opts: RecognizeOptions = {}): Promise<Decoded[]> {
@@ -62,7 +80,7 @@ export class OnnxCtcRecognizer implements LineRecognizer {
       const tensor = new ort.Tensor('float32', data, [group.length, this.input.channels, this.input.height, W]);
       const result = await this.session.run({ [this.session.inputNames[0]!]: tensor });
       const output = result[this.session.outputNames[0]!]!;
-      const decoded = this.decodeBatch(output, group.length, opts.beam ?? 0);
+      const decoded = this.decodeBatch(output, group.length, opts.beam ?? this.manifest.decoder?.beam ?? 0, opts.lm === undefined ? this.lm : opts.lm);
       batch.indices.forEach((i, k) => (out[i] = decoded[k]!));
       done += group.length;
       opts.onProgress?.(done, lines.length);
@@ -70,7 +88,7 @@ export class OnnxCtcRecognizer implements LineRecognizer {
     return out;
   }
 
-  private decodeBatch(t: ort.Tensor, n: number, beam: number): Decoded[] {
+  private decodeBatch(t: ort.Tensor, n: number, beam: number, lm: LmScorer | null): Decoded[] {
     const o: RecognitionOutput = this.manifest.output!;
     const dims = t.dims;
     if (dims.length !== 3) throw new ModelError(`model ${this.manifest.id}: output has ${dims.length} dimensions, expected 3 (${o.layout})`);
@@ -94,7 +112,7 @@ export class OnnxCtcRecognizer implements LineRecognizer {
         data.set(src.subarray(from, from + C), s * C);
       }
       const frames: Frames = toProbabilities({ data, frames: T, classes: C }, kind);
-      res.push(beam > 1 ? beamDecode(frames, this.charset, blank, beam) : greedyDecode(frames, this.charset, blank));
+      res.push(beam > 1 ? beamDecode(frames, this.charset, blank, beam, 1e-3, lm) : greedyDecode(frames, this.charset, blank));
     }
     return res;
   }

@@ -1,0 +1,92 @@
+// Benchmark: what a character language model buys HTR Studio's recogniser.
+// htr-default's output decoded greedily, by beam search, and by beam search with
+// a character n-gram LM (htr-studio train-lm), on the recipe's validation lines
+// (the LM weight and bonus are chosen there) and on ../shared/corpus/htr-lines
+// (reported, never tuned on). Greedy decoding is the peer in the same run.
+// Prints JSON.
+// Usage: node bench/charlm-decoding.mjs --lm FILE [--lm FILE…] --val DIR [--beam 8] [--tune-lines 300]
+//   --val: folder of NAME.png + NAME.gt.txt (the recipe's work/lines/val)
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const arg = (name, def) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : def);
+const lmFiles = argv.flatMap((a, i) => (a === '--lm' ? [argv[i + 1]] : []));
+const valDir = arg('--val', path.join(root, 'native-models/recipes/htr/work/lines/val'));
+const BEAM = Number(arg('--beam', '8'));
+const TUNE_LINES = Number(arg('--tune-lines', '300'));
+if (!lmFiles.length) throw new Error('give at least one --lm FILE (made with htr-studio train-lm)');
+
+const out = path.join(root, '.cache/bench/charlm-api.mjs');
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(path.join(root, '.cache/bench/charlm-entry.ts'), `
+export { listModels } from '../../electron/node/models/registry.js';
+export { loadRecognizer } from '../../electron/node/recognition/load.js';
+export { loadGrey } from '../../electron/node/images/page-image.js';
+export { cutWholeLine } from '../../electron/node/recognition/recognize-page.js';
+export { compareTexts, emptyTotals, addCounts, rate } from '../../electron/common/eval/cer.js';
+export { normalizeTranscription } from '../../electron/common/recognition/normalize-text.js';
+export { CharLm } from '../../electron/common/recognition/char-lm.js';
+`);
+await build({
+  entryPoints: [path.join(root, '.cache/bench/charlm-entry.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error',
+  external: ['sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', 'saxes'],
+});
+const api = await import(pathToFileURL(out).href);
+
+const LINES = path.resolve(root, '../shared/corpus/htr-lines');
+const regression = fs.readFileSync(path.join(LINES, 'lines.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'))
+  .map((r) => ({ image: path.join(LINES, '..', r[0]), text: fs.readFileSync(path.join(LINES, '..', r[1]), 'utf8').trim() }));
+const val = fs.readdirSync(valDir).filter((f) => f.endsWith('.gt.txt')).sort()
+  .map((f) => ({ image: path.join(valDir, f.replace(/\.gt\.txt$/, '.png')), text: fs.readFileSync(path.join(valDir, f), 'utf8').trim() }))
+  .filter((l) => fs.existsSync(l.image));
+
+const m = api.listModels().models.find((x) => x.manifest.id === 'htr-default');
+if (!m) throw new Error('htr-default is not installed');
+const rec = await api.loadRecognizer(m);
+const cutAll = async (lines) => Promise.all(lines.map(async (l) => api.cutWholeLine(await api.loadGrey(l.image), rec.input)));
+const cer = (lines, texts) => {
+  const t = api.emptyTotals();
+  texts.forEach((h, i) => api.addCounts(t, api.compareTexts(api.normalizeTranscription(lines[i].text), api.normalizeTranscription(h))));
+  return +api.rate(t.charErrors, t.chars).toFixed(4);
+};
+async function run(lines, cut, opts) {
+  const t0 = performance.now();
+  const res = await rec.recognize(cut, opts);
+  return { cer: cer(lines, res.map((r) => r.text)), linesPerS: +(cut.length / ((performance.now() - t0) / 1000)).toFixed(1) };
+}
+
+const report = { machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version }, model: m.manifest.id, beam: BEAM, valLines: val.length, regressionLines: regression.length, lms: [] };
+const valCut = await cutAll(val);
+const regCut = await cutAll(regression);
+// Tuning on every k-th validation line (spread over all datasets).
+const step = Math.max(1, Math.floor(val.length / TUNE_LINES));
+const tuneIdx = val.map((_, i) => i).filter((i) => i % step === 0);
+const tune = tuneIdx.map((i) => val[i]);
+const tuneCut = tuneIdx.map((i) => valCut[i]);
+
+report.greedy = { val: await run(val, valCut, { beam: 0, lm: null }), regression: await run(regression, regCut, { beam: 0, lm: null }) };
+report.beamNoLm = { val: await run(val, valCut, { beam: BEAM, lm: null }), regression: await run(regression, regCut, { beam: BEAM, lm: null }) };
+for (const file of lmFiles) {
+  const lm = api.CharLm.fromFile(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+  const entry = { file: path.basename(file), order: lm.order, bytes: fs.statSync(file).size, valBitsPerSymbol: +lm.crossEntropy(val.map((l) => api.normalizeTranscription(l.text))).toFixed(3), grid: [] };
+  let best = null;
+  for (const weight of [0.3, 0.6, 1.0]) {
+    for (const bonus of [0, 1, 2]) {
+      const r = await run(tune, tuneCut, { beam: BEAM, lm: { lm, weight, bonus } });
+      entry.grid.push({ weight, bonus, tuneCer: r.cer });
+      if (!best || r.cer < best.tuneCer) best = { weight, bonus, tuneCer: r.cer };
+    }
+  }
+  const scorer = { lm, weight: best.weight, bonus: best.bonus };
+  entry.chosen = best;
+  entry.val = await run(val, valCut, { beam: BEAM, lm: scorer });
+  entry.regression = await run(regression, regCut, { beam: BEAM, lm: scorer });
+  report.lms.push(entry);
+}
+await rec.dispose();
+console.log(JSON.stringify(report, null, 2));
