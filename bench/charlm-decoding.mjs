@@ -5,7 +5,9 @@
 // (reported, never tuned on). Greedy decoding is the peer in the same run.
 // Prints JSON.
 // Usage: node bench/charlm-decoding.mjs --lm FILE [--lm FILE…] --val DIR [--beam 8] [--tune-lines 300]
+//          [--weights 0.3,0.6,1 --bonuses 0,1,2] [--no-baselines]
 //   --val: folder of NAME.png + NAME.gt.txt (the recipe's work/lines/val)
+//   --weights/--bonuses: the grid searched on the tuning lines (one value each: no search)
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,8 @@ const lmFiles = argv.flatMap((a, i) => (a === '--lm' ? [argv[i + 1]] : []));
 const valDir = arg('--val', path.join(root, 'native-models/recipes/htr/work/lines/val'));
 const BEAM = Number(arg('--beam', '8'));
 const TUNE_LINES = Number(arg('--tune-lines', '300'));
+const WEIGHTS = arg('--weights', '0.3,0.6,1.0').split(',').map(Number);
+const BONUSES = arg('--bonuses', '0,1,2').split(',').map(Number);
 if (!lmFiles.length) throw new Error('give at least one --lm FILE (made with htr-studio train-lm)');
 
 const out = path.join(root, '.cache/bench/charlm-api.mjs');
@@ -69,14 +73,21 @@ const tuneIdx = val.map((_, i) => i).filter((i) => i % step === 0);
 const tune = tuneIdx.map((i) => val[i]);
 const tuneCut = tuneIdx.map((i) => valCut[i]);
 
-report.greedy = { val: await run(val, valCut, { beam: 0, lm: null }), regression: await run(regression, regCut, { beam: 0, lm: null }) };
-report.beamNoLm = { val: await run(val, valCut, { beam: BEAM, lm: null }), regression: await run(regression, regCut, { beam: BEAM, lm: null }) };
+if (!argv.includes('--no-baselines')) {
+  report.greedy = { val: await run(val, valCut, { beam: 0, lm: null }), regression: await run(regression, regCut, { beam: 0, lm: null }) };
+  report.beamNoLm = { val: await run(val, valCut, { beam: BEAM, lm: null }), regression: await run(regression, regCut, { beam: BEAM, lm: null }) };
+}
 for (const file of lmFiles) {
   const lm = api.CharLm.fromFile(JSON.parse(fs.readFileSync(file, 'utf8')), file);
   const entry = { file: path.basename(file), order: lm.order, bytes: fs.statSync(file).size, valBitsPerSymbol: +lm.crossEntropy(val.map((l) => api.normalizeTranscription(l.text))).toFixed(3), grid: [] };
   let best = null;
-  for (const weight of [0.3, 0.6, 1.0]) {
-    for (const bonus of [0, 1, 2]) {
+  const single = WEIGHTS.length === 1 && BONUSES.length === 1;
+  for (const weight of WEIGHTS) {
+    for (const bonus of BONUSES) {
+      if (single) {
+        best = { weight, bonus, tuneCer: null };
+        break;
+      }
       const r = await run(tune, tuneCut, { beam: BEAM, lm: { lm, weight, bonus } });
       entry.grid.push({ weight, bonus, tuneCer: r.cer });
       if (!best || r.cer < best.tuneCer) best = { weight, bonus, tuneCer: r.cer };
