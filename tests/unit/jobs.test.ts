@@ -30,12 +30,14 @@ const NAME = 'PH 1858-535';
 const model = (id: string, isDefault = false): ModelInfo => ({ id, name: id, family: 'other', description: '', languages: [], origin: 'builtin', isDefault });
 
 /** A recogniser that answers "line N" for the Nth line, slowly when asked, and stops on abort. */
-function fakeRecognizer(delayMs = 0): LineRecognizer & { calls: number } {
+function fakeRecognizer(delayMs = 0): LineRecognizer & { calls: number; beams: (number | undefined)[] } {
   const rec = {
     calls: 0,
+    beams: [] as (number | undefined)[],
     manifest: { id: 'fake-rec', name: 'fake', family: 'other', task: 'recognition', licence: 'none' },
     input: { height: 32, channels: 1, invert: false, normalize: { scale: 1, mean: 0, std: 1 }, padValue: 255 },
-    async recognize(lines: readonly unknown[], opts: { signal?: AbortSignal; onProgress?: (d: number, t: number) => void } = {}): Promise<Decoded[]> {
+    async recognize(lines: readonly unknown[], opts: { signal?: AbortSignal; onProgress?: (d: number, t: number) => void; beam?: number } = {}): Promise<Decoded[]> {
+      rec.beams.push(opts.beam);
       const out: Decoded[] = [];
       for (let i = 0; i < lines.length; i++) {
         if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
@@ -48,7 +50,7 @@ function fakeRecognizer(delayMs = 0): LineRecognizer & { calls: number } {
     },
     async dispose() {},
   };
-  return rec as unknown as LineRecognizer & { calls: number };
+  return rec as unknown as LineRecognizer & { calls: number; beams: (number | undefined)[] };
 }
 
 const fakeDetector: LayoutDetector = {
@@ -110,7 +112,7 @@ function collect(hub: JobEventHub): { events: JobEvent[]; finished: (jobId: stri
 }
 
 function request(service: LocalProjectService, over: Partial<JobRequest> = {}): JobRequest {
-  return { kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml: fs.readFileSync(path.join(service.root, 'page', 'a.xml'), 'utf8'), lineIds: [], ...over };
+  return { kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml: fs.readFileSync(path.join(service.root, 'page', 'a.xml'), 'utf8'), lineIds: [], beam: null, ...over };
 }
 
 beforeAll(() => {
@@ -186,6 +188,12 @@ describe('recognition and layout jobs on a project', () => {
     const { jobId } = await service.startJob(request(service, { scope: 'lines', lineIds: pick }));
     expect((await finished(jobId)).status).toBe('done');
     expect(rec.calls).toBe(2);
+    // No beam asked for: the recogniser's own default decides.
+    expect(rec.beams).toEqual([undefined]);
+    // "Careful reading" asks for a beam, and the recogniser gets it.
+    const second = await service.startJob(request(service, { scope: 'lines', lineIds: pick, beam: 8 }));
+    expect((await finished(second.jobId)).status).toBe('done');
+    expect(rec.beams).toEqual([undefined, 8]);
     const result = got.find((e) => e.type === 'page-result') as { xml: string; lineIds: readonly string[] };
     expect(result.lineIds).toEqual(pick);
     const out = readDocument(result.xml).doc;
@@ -243,11 +251,15 @@ describe('recognition and layout jobs on a project', () => {
     const service = new LocalProjectService(dir, { cacheDir, models: fakeModels(fakeRecognizer()) });
     const xml = fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8');
     const call = (req: unknown) => dispatch(service, 'startJob', [req]);
-    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: '../etc/passwd', xml, lineIds: [] })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await call({ kind: 'transcribe', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [] })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await call({ kind: 'recognize', scope: 'page', modelId: 'nope', pageId: 'page/a.xml', xml, lineIds: [] })).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    expect(await call({ kind: 'detect', scope: 'lines', modelId: null, pageId: 'page/a.xml', xml, lineIds: ['x'] })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [], extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: '../etc/passwd', xml, lineIds: [], beam: null })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'transcribe', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [], beam: null })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'recognize', scope: 'page', modelId: 'nope', pageId: 'page/a.xml', xml, lineIds: [], beam: null })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await call({ kind: 'detect', scope: 'lines', modelId: null, pageId: 'page/a.xml', xml, lineIds: ['x'], beam: null })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [], beam: null, extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    // The beam width is a whole number from 0 to 100, or null (the model's default); it must be said.
+    for (const beam of [101, -1, 2.5, 'wide', undefined]) {
+      expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [], beam })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    }
     expect(await dispatch(service, 'cancelJob', ['job/../x'])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await dispatch(service, 'listModels', [])).toMatchObject({ ok: true, value: [{ id: 'fake-rec', isDefault: true }, { id: 'other-rec' }] });
   });
@@ -284,7 +296,7 @@ describe('real Tesseract through the service', () => {
       const xml = fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8');
       const lines = allLines(readDocument(xml).doc.page.regions);
       const pick = [lines[0]!.id, lines[1]!.id];
-      const { jobId } = await service.startJob({ kind: 'recognize', scope: 'lines', modelId: 'tesseract-fra', pageId: 'page/a.xml', xml, lineIds: pick });
+      const { jobId } = await service.startJob({ kind: 'recognize', scope: 'lines', modelId: 'tesseract-fra', pageId: 'page/a.xml', xml, lineIds: pick, beam: null });
       expect((await finished(jobId)).status).toBe('done');
       const out = readDocument((got.find((e) => e.type === 'page-result') as { xml: string }).xml).doc;
       for (const id of pick) {

@@ -48,6 +48,7 @@ export const jobRequest = record({
   pageId,
   xml: str({ max: MAX_PAGE_XML_CHARS, min: 1 }),
   lineIds: list(elementId, 100_000),
+  beam: nullable(int(0, 100)),
 });
 
 export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {

@@ -93,6 +93,8 @@ export interface JobRequest {
   readonly xml: string;
   /** Scope "lines": the lines to recognise; their text only is replaced. */
   readonly lineIds: readonly string[];
+  /** Recognition: CTC beam width (with the model's language model, if it has one); null: the model's own default. */
+  readonly beam: number | null;
 }
 
 export interface JobStarted {

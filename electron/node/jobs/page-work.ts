@@ -13,6 +13,8 @@ import type { LayoutDetector } from '../layout/detector.js';
 
 export interface PageWorkOptions {
   readonly signal: AbortSignal;
+  /** Recognition: beam width; undefined: the model's default. */
+  readonly beam?: number;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -25,7 +27,7 @@ function onlyLines(doc: PageDocument, keep: ReadonlySet<string>): PageDocument {
 export async function recognizeDocument(doc: PageDocument, imageFile: string, rec: LineRecognizer, lineIds: readonly string[] | null, opts: PageWorkOptions): Promise<{ doc: PageDocument; lines: number }> {
   const keep = lineIds ? new Set(lineIds) : null;
   const input = keep ? onlyLines(doc, keep) : doc;
-  const r = await recognizePage(input, imageFile, rec, { signal: opts.signal, ...(opts.onProgress && { onProgress: opts.onProgress }) });
+  const r = await recognizePage(input, imageFile, rec, { signal: opts.signal, ...(opts.onProgress && { onProgress: opts.onProgress }), ...(opts.beam !== undefined && { beam: opts.beam }) });
   opts.signal.throwIfAborted();
   // Only the text (and its confidence) comes back: geometry, words and everything else stay as they were.
   const texts = new Map<string, TextLine['textEquivs']>(allLines(r.doc.page.regions).map((l) => [l.id, l.textEquivs]));

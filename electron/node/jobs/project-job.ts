@@ -41,7 +41,7 @@ export function jobWork(req: JobRequest, project: JobProject, models: ModelProvi
     ctx.progress(0, targets.length * STEPS_PER_PAGE, null, 'loading model');
     const lineIds = req.scope === 'lines' ? req.lineIds : null;
     const processPage: PageStep = req.kind === 'recognize'
-      ? await models.recognizer(req.modelId).then((rec) => (doc, image, opts) => recognizeDocument(doc, image, rec, lineIds, opts))
+      ? await models.recognizer(req.modelId).then((rec) => (doc, image, opts) => recognizeDocument(doc, image, rec, lineIds, req.beam === null ? opts : { ...opts, beam: req.beam }))
       : await models.detector(req.modelId).then((det) => (doc, image, opts) => detectDocument(doc, image, det, path.dirname(image), opts));
     ctx.signal.throwIfAborted();
 

@@ -25,6 +25,9 @@ export interface JobsState {
   readonly running: RunningJob | null;
   readonly setRecognizer: (id: string) => void;
   readonly setDetector: (id: string) => void;
+  /** "Careful reading": recognise with a beam search (and the model's language model, where it has one). */
+  readonly careful: boolean;
+  readonly setCareful: (on: boolean) => void;
   readonly start: (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[]) => void;
   readonly cancel: () => void;
 }
@@ -40,12 +43,21 @@ export interface JobCallbacks {
 /** The chosen models survive page changes (the editor is mounted per page). */
 const chosen: { recognizer: string | null; detector: string | null } = { recognizer: null, detector: null };
 
+/** Beam width of "careful reading" (measured: docs/benchmarks.md, "Character language model in beam search"). */
+export const CAREFUL_BEAM = 8;
+const CAREFUL_KEY = 'htr-studio-careful-reading';
+
 export function useJobs(service: StudioService, events: JobEventSource, pageId: string, callbacks: JobCallbacks): JobsState {
   const [recognizers, setRecognizers] = useState<readonly ModelInfo[]>([]);
   const [detectors, setDetectors] = useState<readonly ModelInfo[]>([]);
   const [recognizer, setRecognizerState] = useState<string | null>(chosen.recognizer);
   const [detector, setDetectorState] = useState<string | null>(chosen.detector);
   const [running, setRunning] = useState<RunningJob | null>(null);
+  const [careful, setCarefulState] = useState(() => localStorage.getItem(CAREFUL_KEY) === 'on');
+  const setCareful = useCallback((on: boolean) => {
+    localStorage.setItem(CAREFUL_KEY, on ? 'on' : 'off');
+    setCarefulState(on);
+  }, []);
   const runningRef = useRef(running);
   runningRef.current = running;
   const cb = useRef(callbacks);
@@ -93,7 +105,7 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
       const job: RunningJob = { jobId: null, kind, scope, done: 0, total: 0, label: '', cancelling: false };
       runningRef.current = job;
       setRunning(job);
-      service.startJob({ kind, scope, modelId, pageId, xml, lineIds }).then(
+      service.startJob({ kind, scope, modelId, pageId, xml, lineIds, beam: kind === 'recognize' && careful ? CAREFUL_BEAM : null }).then(
         ({ jobId }) => {
           const now = runningRef.current;
           if (now && now.jobId === null) setRunning((runningRef.current = { ...now, jobId }));
@@ -105,7 +117,7 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
         },
       );
     },
-    [service, pageId, recognizer, detector],
+    [service, pageId, recognizer, detector, careful],
   );
 
   const cancel = useCallback(() => {
@@ -123,6 +135,8 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
     running,
     setRecognizer: (id) => setRecognizerState((chosen.recognizer = id)),
     setDetector: (id) => setDetectorState((chosen.detector = id)),
+    careful,
+    setCareful,
     start,
     cancel,
   };

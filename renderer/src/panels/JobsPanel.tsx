@@ -47,6 +47,10 @@ export function JobsPanel({ jobs, selectedLines, onRun }: Props) {
           <option value="project">{t.scopeProject}</option>
         </select>
       </label>
+      <label className="check-field" title={t.carefulHint}>
+        <input type="checkbox" name="careful-reading" checked={jobs.careful} onChange={(e) => jobs.setCareful(e.target.checked)} disabled={busy} />
+        <span>{t.careful}</span>
+      </label>
       <div className="jobs-buttons">
         <button type="button" className="primary-button small" disabled={busy || !jobs.recognizer} onClick={() => onRun('recognize', effective)}>
           {t.runRecognize}
