@@ -8,13 +8,10 @@
 //          [--weights 0.3,0.6,1 --bonuses 0,1,2] [--no-baselines]
 //   --val: folder of NAME.png + NAME.gt.txt (the recipe's work/lines/val)
 //   --weights/--bonuses: the grid searched on the tuning lines (one value each: no search)
-import { build } from 'esbuild';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { importTs, REPO as root } from '../build/import-ts.mjs';
 const argv = process.argv.slice(2);
 const arg = (name, def) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : def);
 const lmFiles = argv.flatMap((a, i) => (a === '--lm' ? [argv[i + 1]] : []));
@@ -25,22 +22,15 @@ const WEIGHTS = arg('--weights', '0.3,0.6,1.0').split(',').map(Number);
 const BONUSES = arg('--bonuses', '0,1,2').split(',').map(Number);
 if (!lmFiles.length) throw new Error('give at least one --lm FILE (made with htr-studio train-lm)');
 
-const out = path.join(root, '.cache/bench/charlm-api.mjs');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(path.join(root, '.cache/bench/charlm-entry.ts'), `
-export { listModels } from '../../electron/node/models/registry.js';
-export { loadRecognizer } from '../../electron/node/recognition/load.js';
-export { loadGrey } from '../../electron/node/images/page-image.js';
-export { cutWholeLine } from '../../electron/node/recognition/recognize-page.js';
-export { compareTexts, emptyTotals, addCounts, rate } from '../../electron/common/eval/cer.js';
-export { normalizeTranscription } from '../../electron/common/recognition/normalize-text.js';
-export { CharLm } from '../../electron/common/recognition/char-lm.js';
-`);
-await build({
-  entryPoints: [path.join(root, '.cache/bench/charlm-entry.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error',
-  external: ['sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', 'saxes'],
+const api = await importTs('charlm-bench', {
+  'electron/node/models/registry.ts': ['listModels'],
+  'electron/node/recognition/load.ts': ['loadRecognizer'],
+  'electron/node/images/page-image.ts': ['loadGrey'],
+  'electron/node/recognition/recognize-page.ts': ['cutWholeLine'],
+  'electron/common/eval/cer.ts': ['compareTexts', 'emptyTotals', 'addCounts', 'rate'],
+  'electron/common/recognition/normalize-text.ts': ['normalizeTranscription'],
+  'electron/common/recognition/char-lm.ts': ['CharLm'],
 });
-const api = await import(pathToFileURL(out).href);
 
 const LINES = path.resolve(root, '../shared/corpus/htr-lines');
 const regression = fs.readFileSync(path.join(LINES, 'lines.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'))

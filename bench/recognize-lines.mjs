@@ -2,33 +2,24 @@
 // lines) with every installed model, next to Debian's tesseract CLI (--psm 7) on
 // the same lines in the same run; plus one 30-line page end to end and peak RSS of
 // a 500-line batch. Prints JSON. Usage: node bench/recognize-lines.mjs [--limit N] [--models a,b]
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { importTs, REPO as root } from '../build/import-ts.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, def) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : def);
 const limit = Number(arg('--limit', '0')) || Infinity;
 const only = arg('--models', '')?.split(',').filter(Boolean) ?? [];
-const out = path.join(root, '.cache/bench/recognize-api.mjs');
-fs.mkdirSync(path.dirname(out), { recursive: true });
-fs.writeFileSync(path.join(root, '.cache/bench/recognize-entry.ts'), `
-export { listModels } from '../../electron/node/models/registry.js';
-export { loadRecognizer } from '../../electron/node/recognition/load.js';
-export { loadGrey } from '../../electron/node/images/page-image.js';
-export { cutWholeLine, recognizePage } from '../../electron/node/recognition/recognize-page.js';
-export { readDocument } from '../../electron/common/formats/document-io.js';
-export { compareTexts, emptyTotals, addCounts, rate } from '../../electron/common/eval/cer.js';
-export { normalizeTranscription } from '../../electron/common/recognition/normalize-text.js';
-`);
-await build({
-  entryPoints: [path.join(root, '.cache/bench/recognize-entry.ts')], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error',
-  external: ['sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', 'saxes'],
+const api = await importTs('recognize-bench', {
+  'electron/node/models/registry.ts': ['listModels'],
+  'electron/node/recognition/load.ts': ['loadRecognizer'],
+  'electron/node/images/page-image.ts': ['loadGrey'],
+  'electron/node/recognition/recognize-page.ts': ['cutWholeLine', 'recognizePage'],
+  'electron/common/formats/document-io.ts': ['readDocument'],
+  'electron/common/eval/cer.ts': ['compareTexts', 'emptyTotals', 'addCounts', 'rate'],
+  'electron/common/recognition/normalize-text.ts': ['normalizeTranscription'],
 });
-const api = await import(pathToFileURL(out).href);
 
 const LINES = path.resolve(root, '../shared/corpus/htr-lines');
 const rows = fs.readFileSync(path.join(LINES, 'lines.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
