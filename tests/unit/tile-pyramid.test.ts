@@ -6,6 +6,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUICK_LONG_SIDE, quickLevelFor, TileCache, maxLevelFor } from '../../electron/node/tiles/pyramid.js';
+import { LocalProjectService } from '../../electron/node/project/local-service.js';
 
 const W = 5300;
 const H = 3100;
@@ -137,5 +138,38 @@ describe('quick preview levels', () => {
     fs.utimesSync(path.join(tiles, `${dir}.dead01.tmp`), hourAgo, hourAgo);
     await new TileCache(root).pyramid(img);
     expect(fs.readdirSync(tiles).sort()).toEqual([dir, `${dir}.busy02.tmp`].sort());
+  });
+});
+
+describe('the next page', () => {
+  it('has its pyramid built once the open page\'s is done, before anyone asks for it', async () => {
+    const project = path.join(tmp, 'volume');
+    fs.mkdirSync(project);
+    // Longer than QUICK_LONG_SIDE: a page opened cold would get a preview first.
+    for (const n of ['f001', 'f002', 'f003']) await stripedJpeg(path.join(project, `${n}.jpg`), 2800, 1000);
+    const cacheDir = path.join(tmp, 'cache-volume');
+    const service = new LocalProjectService(project, { cacheDir, prefetchNext: true });
+    const pages = await service.listPages();
+    expect(pages.map((p) => p.name)).toEqual(['f001', 'f002', 'f003']);
+    await service.openPage(pages[0]!.id);
+    const built = () => (fs.existsSync(path.join(cacheDir, 'tiles')) ? fs.readdirSync(path.join(cacheDir, 'tiles')).filter((d) => !d.includes('.')) : []);
+    // f001 (opened) and f002 (next), not f003.
+    await expect.poll(built, { timeout: 20_000 }).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(built()).toHaveLength(2);
+    // Opening f002 now finds its pyramid on disk: no preview is built for it.
+    const quickBefore = fs.readdirSync(path.join(cacheDir, 'tiles')).filter((d) => d.endsWith('.quick')).length;
+    expect(quickBefore).toBe(0);
+    await service.openPage(pages[1]!.id);
+    expect(fs.readdirSync(path.join(cacheDir, 'tiles')).filter((d) => d.endsWith('.quick'))).toEqual([]);
+    // Whereas a page opened cold gets one (f003 is built as f002's next page only after f002's pyramid, which exists).
+    const cold = new LocalProjectService(project, { cacheDir: path.join(tmp, 'cache-volume-cold') });
+    await cold.openPage(pages[2]!.id);
+    await cold.getTile(pages[2]!.id, 10, 0, 0);
+    expect(fs.readdirSync(path.join(tmp, 'cache-volume-cold', 'tiles')).some((d) => d.endsWith('.quick'))).toBe(true);
+    // Let the background builds (f003 ahead, the cold full pyramid) finish before the folder goes.
+    const busy = () => ['cache-volume', 'cache-volume-cold'].flatMap((c) => fs.readdirSync(path.join(tmp, c, 'tiles')).filter((d) => d.includes('.')));
+    await expect.poll(built, { timeout: 20_000 }).toHaveLength(3); // f003, as f002's next page
+    await expect.poll(busy, { timeout: 20_000 }).toEqual([]);
   });
 });

@@ -93,7 +93,7 @@ The first line printed is the address to open; it carries a one-time access toke
       io.err(`htr-studio serve: the editor is not built (${renderer} is missing); run \`npm run build\` first`);
       return 2;
     }
-    const service = new LocalProjectService(project, { cacheDir: defaultCacheDir() });
+    const service = new LocalProjectService(project, { cacheDir: defaultCacheDir(), prefetchNext: true });
     const info = await service.getProject();
     const server = await startStudioServer({ service, events: service.jobEvents, port, rendererDir: renderer });
     // First line: the address, so scripts and tests can read it.

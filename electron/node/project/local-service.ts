@@ -26,6 +26,8 @@ export interface LocalServiceOptions {
   readonly models?: ModelProvider;
   /** Where job events go; shared when the host switches projects, so subscribers stay subscribed. */
   readonly events?: JobEventHub;
+  /** Build the next page's pyramid once the open page's is done (the app: yes; tests that remove the cache at once: no). */
+  readonly prefetchNext?: boolean;
 }
 
 /** A file version: changes whenever the file is rewritten (by us or anyone else). */
@@ -43,6 +45,8 @@ function declaredSize(xml: string): { width: number; height: number } | undefine
 export class LocalProjectService implements StudioService {
   readonly root: string;
   private pages: ScannedPage[] | undefined;
+  /** Pages whose pyramid was built ahead of their opening (prefetchNext). */
+  private readonly prefetched = new Set<string>();
   private readonly tiles: TileCache;
   /** Per page: whether its tiles are EXIF-rotated, decided when it was opened. */
   private readonly orientation = new Map<string, boolean>();
@@ -53,8 +57,11 @@ export class LocalProjectService implements StudioService {
   readonly jobs: JobRunner;
   private readonly lineImages = new LineImageCache();
 
+  private readonly prefetchOn: boolean;
+
   constructor(root: string, opts: LocalServiceOptions) {
     this.root = path.resolve(root);
+    this.prefetchOn = opts.prefetchNext ?? false;
     this.tiles = new TileCache(opts.cacheDir);
     this.models = opts.models ?? new ModelCatalog();
     this.events = opts.events ?? new JobEventHub();
@@ -94,8 +101,28 @@ export class LocalProjectService implements StudioService {
       this.orientation.set(pageId, orient);
       // At once from the header: the pyramid is built behind it, a quick preview first.
       image = await this.tiles.info(page.imageFile, orient);
+      if (this.prefetchOn) void this.prefetchNext(pageId, page.imageFile, orient);
     }
     return { id: pageId, xml, revision, image };
+  }
+
+  /**
+   * Archivists work through a volume page by page: once this page's pyramid is
+   * built, the next page's is built too, so "next page" opens from a warm cache.
+   * One page ahead only, and after the open page (never competing with it).
+   */
+  private async prefetchNext(pageId: string, imageFile: string, orient: boolean): Promise<void> {
+    try {
+      await this.tiles.pyramid(imageFile, orient);
+      const pages = this.pages ?? (await this.scan());
+      const next = pages[pages.findIndex((p) => p.id === pageId) + 1];
+      if (!next?.imageFile || this.prefetched.has(next.id)) return;
+      this.prefetched.add(next.id);
+      const xml = next.xmlFile ? await readXmlFile(next.xmlFile) : '';
+      await this.tiles.pyramid(next.imageFile, shouldOrient(await imageHeader(next.imageFile), declaredSize(xml)));
+    } catch {
+      // A page that cannot be prefetched says so when it is opened.
+    }
   }
 
   async savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {

@@ -27,7 +27,7 @@ export class ProjectHost implements StudioService {
   async open(dir: string): Promise<ProjectInfo> {
     const old = this.project;
     if (old?.jobs.running) old.jobs.cancel(old.jobs.running);
-    this.project = new LocalProjectService(dir, { cacheDir: this.cacheDir, models: this.models, events: this.events });
+    this.project = new LocalProjectService(dir, { cacheDir: this.cacheDir, models: this.models, events: this.events, prefetchNext: true });
     return this.project.getProject();
   }
 
