@@ -32,7 +32,12 @@ export interface CharLmFile {
   readonly contexts: Readonly<Record<string, readonly (string | number)[]>>;
 }
 
+const MEMO_LIMIT = 200_000;
+const isLowSurrogate = (u: number): boolean => u >= 0xdc00 && u <= 0xdfff;
+
 export class CharLm {
+  private readonly memo = new Map<string, number>();
+
   private constructor(
     readonly order: number,
     private readonly vocabulary: number,
@@ -118,15 +123,32 @@ export class CharLm {
     return BOS.repeat(n - tail.length) + tail.join('');
   }
 
+  /** The context after `context` + `symbol` (its last order−1 symbols). */
+  nextContext(context: string, symbol: string): string {
+    const n = this.order - 1;
+    if (n === 0) return '';
+    const syms = [...context, symbol];
+    return syms.slice(syms.length - n).join('');
+  }
+
   /** P(symbol | context), Witten–Bell interpolated down to a uniform floor. */
   prob(context: string, symbol: string): number {
-    const syms = [...context];
+    const key = `${context}\u0001${symbol}`;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
     let p = 1 / (this.vocabulary + 1); // +1: room for symbols never seen in training
-    for (let n = 0; n <= syms.length; n++) {
-      const c = this.contexts.get(syms.slice(syms.length - n).join(''));
+    // Suffixes of the context from the shortest (empty) up, by code points.
+    let cut = context.length;
+    for (;;) {
+      const c = this.contexts.get(context.slice(cut));
       if (!c) break; // a longer context unseen: its shorter one speaks for it
       p = ((c.next.get(symbol) ?? 0) + c.types * p) / (c.total + c.types);
+      if (cut === 0) break;
+      cut -= cut >= 2 && isLowSurrogate(context.charCodeAt(cut - 1)) ? 2 : 1;
     }
+    // Beam search asks the same few thousand questions again and again.
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(key, p);
     return p;
   }
 

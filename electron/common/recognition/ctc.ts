@@ -3,7 +3,7 @@
  * confidences: greedy (best path) and prefix beam search, optionally weighed by
  * a character language model.
  */
-import { endFactor, symbolFactor, type LmScorer } from './char-lm.js';
+import type { LmScorer } from './char-lm.js';
 
 export interface DecodedChar {
   readonly char: string;
@@ -96,12 +96,27 @@ export function greedyDecode(f: Frames, charset: readonly string[], blank: numbe
   return finish(chars, frames ? blankSum / frames : 1);
 }
 
-interface Beam {
+/**
+ * A prefix of the beam search, in a trie: extending a prefix by a symbol finds or
+ * makes its child, so no beam copies its characters (a line's prefixes share them).
+ */
+interface PrefixNode {
+  readonly parent: number;
+  readonly cls: number;
+  readonly sym: string;
+  /** The last symbol's confidence (highest probability over its frames) and frames. */
+  conf: number;
+  start: number;
+  end: number;
+  /** Language-model context after this prefix, and the factor for having added `sym`. */
+  readonly ctx: string;
+  readonly factor: number;
+}
+
+interface BeamScore {
   /** Probability of the prefix ending in blank / in its last symbol. */
   pb: number;
   pnb: number;
-  chars: DecodedChar[];
-  last: number;
 }
 
 /**
@@ -112,54 +127,57 @@ interface Beam {
  */
 export function beamDecode(f: Frames, charset: readonly string[], blank: number, width = 8, prune = 1e-3, lm?: LmScorer | null): Decoded {
   const { data, frames, classes } = f;
-  let beams = new Map<string, Beam>([['', { pb: 1, pnb: 0, chars: [], last: -1 }]]);
-  // A beam's extension by one symbol recurs frame after frame: its LM factor is computed once.
-  const factors = new Map<string, number>();
-  const factor = (key: string, chars: readonly DecodedChar[], sym: string): number => {
-    if (!lm) return 1;
-    let v = factors.get(key);
-    if (v === undefined) factors.set(key, (v = symbolFactor(lm, chars.map((c) => c.char), sym)));
-    return v;
+  const nodes: PrefixNode[] = [{ parent: -1, cls: -1, sym: '', conf: 0, start: 0, end: 0, ctx: lm ? lm.lm.contextOf([]) : '', factor: 1 }];
+  const children = new Map<number, number>();
+  const child = (parent: number, c: number, p: number, t: number, alive: ReadonlyMap<number, BeamScore>): number => {
+    const key = parent * classes + c;
+    let id = children.get(key);
+    if (id === undefined) {
+      const sym = symbolOf(charset, blank, c);
+      const from = nodes[parent]!;
+      const factor = lm ? Math.pow(lm.lm.prob(from.ctx, sym), lm.weight) * Math.exp(lm.bonus) : 1;
+      id = nodes.push({ parent, cls: c, sym, conf: p, start: t, end: t, ctx: lm ? lm.lm.nextContext(from.ctx, sym) : '', factor }) - 1;
+      children.set(key, id);
+    } else if (!alive.has(id)) {
+      // Left the beam and comes back: its symbol starts again here.
+      const n = nodes[id]!;
+      n.conf = p;
+      n.start = n.end = t;
+    }
+    return id;
   };
+  let beams = new Map<number, BeamScore>([[0, { pb: 1, pnb: 0 }]]);
+  const candidates: number[] = [];
   for (let t = 0; t < frames; t++) {
     const o = t * classes;
-    const next = new Map<string, Beam>();
-    const get = (key: string, from: Beam, chars: DecodedChar[], last: number): Beam => {
-      let b = next.get(key);
-      if (!b) {
-        b = { pb: 0, pnb: 0, chars, last };
-        next.set(key, b);
-      }
-      void from;
+    const next = new Map<number, BeamScore>();
+    const at = (id: number): BeamScore => {
+      let b = next.get(id);
+      if (!b) next.set(id, (b = { pb: 0, pnb: 0 }));
       return b;
     };
-    const candidates: number[] = [];
+    candidates.length = 0;
     for (let c = 0; c < classes; c++) if (c !== blank && data[o + c]! >= prune) candidates.push(c);
-    for (const [prefix, beam] of beams) {
+    const pBlank = data[o + blank]!;
+    for (const [id, beam] of beams) {
       const total = beam.pb + beam.pnb;
+      const node = nodes[id]!;
       // Stay: a blank, or the same last symbol repeated.
-      const pBlank = data[o + blank]!;
-      const stay = get(prefix, beam, beam.chars, beam.last);
+      const stay = at(id);
       stay.pb += total * pBlank;
-      if (beam.last >= 0) {
-        const pl = data[o + beam.last]!;
+      if (node.cls >= 0) {
+        const pl = data[o + node.cls]!;
         stay.pnb += beam.pnb * pl;
-        if (stay.chars === beam.chars && beam.chars.length && pl > beam.chars[beam.chars.length - 1]!.conf) {
-          const chars = beam.chars.slice();
-          const lastChar = chars[chars.length - 1]!;
-          chars[chars.length - 1] = { ...lastChar, conf: pl, end: t };
-          stay.chars = chars;
+        if (pl > node.conf) {
+          node.conf = pl;
+          node.end = t;
         }
       }
-      // Extend by a new symbol.
+      // Extend by a new symbol (a repeated one needs a blank between the two).
       for (const c of candidates) {
         const p = data[o + c]!;
-        const sym = symbolOf(charset, blank, c);
-        const key = prefix + '\u0000' + c;
-        const chars = [...beam.chars, { char: sym, conf: p, start: t, end: t }];
-        const ext = get(key, beam, chars, c);
-        // A repeated symbol needs a blank between the two.
-        ext.pnb += (c === beam.last ? beam.pb * p : total * p) * factor(key, beam.chars, sym);
+        const cid = child(id, c, p, t, beams);
+        at(cid).pnb += (c === node.cls ? beam.pb * p : total * p) * nodes[cid]!.factor;
       }
     }
     const kept = [...next].sort((a, b) => b[1].pb + b[1].pnb - (a[1].pb + a[1].pnb)).slice(0, width);
@@ -173,7 +191,12 @@ export function beamDecode(f: Frames, charset: readonly string[], blank: number,
     }
     beams = new Map(kept);
   }
-  const score = (b: Beam): number => (b.pb + b.pnb) * (lm ? endFactor(lm, b.chars.map((c) => c.char)) : 1);
-  const best = [...beams.values()].sort((a, b) => score(b) - score(a))[0]!;
-  return finish(best.chars, 1);
+  const score = ([id, b]: [number, BeamScore]): number => (b.pb + b.pnb) * (lm ? Math.pow(lm.lm.probEnd(nodes[id]!.ctx), lm.weight) : 1);
+  const [bestId] = [...beams].sort((a, b) => score(b) - score(a))[0]!;
+  const chars: DecodedChar[] = [];
+  for (let id = bestId; id > 0; id = nodes[id]!.parent) {
+    const n = nodes[id]!;
+    chars.push({ char: n.sym, conf: n.conf, start: n.start, end: n.end });
+  }
+  return finish(chars.reverse(), 1);
 }
