@@ -129,11 +129,27 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
     await page.locator(`.line-item[data-line="${ids[2]!}"]`).click();
     await page.locator(`.line-item[data-line="${ids[3]!}"]`).click({ modifiers: ['Shift'] });
     await page.getByRole('combobox', { name: 'Run on' }).selectOption('lines');
+    // "Careful reading" is on unless turned off: the job asks for a beam search.
+    const careful = page.getByRole('checkbox', { name: 'Careful reading (slower)' });
+    expect(await careful.isChecked()).toBe(true);
+    const asked = page.waitForRequest((r) => r.url().endsWith('/api/call/startJob'));
     await page.getByRole('button', { name: 'Recognise', exact: true }).click();
+    expect(JSON.parse((await asked).postData()!).args[0]).toMatchObject({ kind: 'recognize', scope: 'lines', beam: 8 });
     await page.locator('.status-notice', { hasText: /^Done: 2 lines recognised/ }).waitFor({ timeout: 120_000 });
     await expect.poll(() => lineText(ids[2]!)).not.toBe('XXX');
     expect(await lineText(ids[4]!)).toBe('XXX');
     expect(await page.getByRole('button', { name: 'Undo Recognise lines (Ctrl+Z)' }).isEnabled()).toBe(true);
+    // Turned off, the choice is remembered and the job leaves decoding to the model.
+    await careful.uncheck();
+    await page.reload();
+    await page.locator('.line-item').first().waitFor();
+    expect(await page.getByRole('checkbox', { name: 'Careful reading (slower)' }).isChecked()).toBe(false);
+    await page.locator(`.line-item[data-line="${ids[2]!}"]`).click();
+    await page.getByRole('combobox', { name: 'Run on' }).selectOption('lines');
+    const fast = page.waitForRequest((r) => r.url().endsWith('/api/call/startJob'));
+    await page.getByRole('button', { name: 'Recognise', exact: true }).click();
+    expect(JSON.parse((await fast).postData()!).args[0]).toMatchObject({ scope: 'lines', beam: null });
+    await page.locator('.status-notice', { hasText: /^Done: 1 line recognised/ }).waitFor({ timeout: 120_000 });
     await page.getByRole('combobox', { name: 'Run on' }).selectOption('page');
   });
 
