@@ -4,7 +4,10 @@
 // the app's own pipeline (cut → normalise → infer → decode) on the regression set,
 // written into model.json `metrics` and between the markers of MODEL_CARD.md.
 //   node native-models/recipes/htr/package-model.mjs work/export [--train-log work/train.log]
-//        [--target DIR] [--id ID] [--no-measure]
+//        [--target DIR] [--id ID] [--no-measure] [--prior-minutes N]
+// --prior-minutes adds the training time of earlier sessions of a resumed run
+// (work/train.log only covers the current session) to metrics.trainedMinutes (the
+// training time up to the evaluation of the packaged, best snapshot).
 // --target/--id package elsewhere (e.g. a user models folder) under another id;
 // --no-measure skips the figures (tests of the recipe itself).
 import { build } from 'esbuild';
@@ -21,6 +24,7 @@ const trainLog = path.resolve(arg('--train-log', path.join(here, 'work/train.log
 const target = path.resolve(arg('--target', path.join(root, 'native-models/htr-default')));
 const id = arg('--id', 'htr-default');
 const measure = !process.argv.includes('--no-measure');
+const priorMinutes = Number(arg('--prior-minutes', '0'));
 
 const src = JSON.parse(fs.readFileSync(path.join(exportDir, 'model.json'), 'utf8'));
 const pre = src.input.preprocess?.contrast_stretch;
@@ -109,7 +113,7 @@ let val = {};
 if (fs.existsSync(trainLog)) {
   const evals = fs.readFileSync(trainLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => typeof e.val_cer === 'number');
   const best = evals.reduce((a, b) => (b.val_cer < a.val_cer ? b : a), evals[0]);
-  if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: Math.round((Date.parse(evals[evals.length - 1].time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.step, epoch: best.epoch };
+  if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: priorMinutes + Math.round((Date.parse(best.time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.step, epoch: best.epoch };
 }
 const r4 = (x) => Math.round(x * 10000) / 10000;
 manifest.metrics = {
