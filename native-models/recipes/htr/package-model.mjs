@@ -56,6 +56,14 @@ const manifest = {
   citation: src.citation,
   training: src.training,
 };
+// Keep what was added to the packaged model beside the network (e.g. the `decoder`
+// block naming a character language model, charlm.json): re-packaging a new
+// snapshot must not drop it.
+const previousFile = path.join(target, 'model.json');
+if (fs.existsSync(previousFile)) {
+  const previous = JSON.parse(fs.readFileSync(previousFile, 'utf8'));
+  if (previous.id === id && previous.decoder && (!previous.decoder.lm || fs.existsSync(path.join(target, previous.decoder.lm)))) manifest.decoder = previous.decoder;
+}
 
 // Measure through the app: bundle the pieces the CLI uses.
 const entry = path.join(root, '.cache/package-model/entry.ts');
