@@ -6,6 +6,7 @@
  * test runs real Tesseract on a real page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,7 +121,11 @@ beforeAll(() => {
   cacheDir = path.join(root, 'cache');
 });
 
-afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+afterAll(async () => {
+  // Opening a page builds its pyramid behind the answer: let it finish before its cache goes.
+  await pyramidBuildsSettled();
+  fs.rmSync(root, { recursive: true, force: true });
+});
 
 describe('job runner', () => {
   it('runs one job at a time, reports one finished event, and cancels through the signal', async () => {

@@ -5,6 +5,7 @@
  * in a utility process (here over a Node MessageChannel).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,6 +47,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  // Opening a page builds its pyramid behind the answer: let it finish before its cache goes.
+  await pyramidBuildsSettled();
   fs.rmSync(root, { recursive: true, force: true });
 });
 

@@ -4,6 +4,7 @@
  * pages are read and written safely (atomic, conflict-checked, never garbage).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -137,6 +138,8 @@ describe('HTTP server on a real corpus page', () => {
 
   afterAll(async () => {
     await server?.close();
+    // Opening a page builds its pyramid behind the answer: let it finish before its cache goes.
+    await pyramidBuildsSettled();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUICK_LONG_SIDE, quickLevelFor, TileCache, maxLevelFor } from '../../electron/node/tiles/pyramid.js';
+import { QUICK_LONG_SIDE, quickLevelFor, TileCache, maxLevelFor, pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 
 const W = 5300;
@@ -46,7 +46,10 @@ beforeAll(async () => {
   image = path.join(tmp, 'scan.jpg');
   await stripedJpeg(image, W, H);
 });
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+afterAll(async () => {
+  await pyramidBuildsSettled();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
 
 describe('quick preview levels', () => {
   it('picks the highest level no longer than QUICK_LONG_SIDE', () => {

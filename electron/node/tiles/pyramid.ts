@@ -70,6 +70,23 @@ interface Entry {
   readonly quickLevel: number;
 }
 
+/** Pyramid builds still running in this process (they go on after openPage has answered). */
+const running = new Set<Promise<unknown>>();
+
+/** Resolves when every pyramid build this process started has finished or failed (tests wait for it before removing a cache). */
+export async function pyramidBuildsSettled(): Promise<void> {
+  while (running.size) await Promise.allSettled([...running]);
+}
+
+function track<T>(p: Promise<T>): Promise<T> {
+  running.add(p);
+  void p.then(
+    () => running.delete(p),
+    () => running.delete(p),
+  );
+  return p;
+}
+
 export class TileCache {
   private readonly entries = new Map<string, Promise<Entry>>();
 
@@ -128,10 +145,10 @@ export class TileCache {
     const info: ImageInfo = { width, height, tileSize: TILE_SIZE, maxLevel: maxLevelFor(width, height) };
     const quickLevel = quickLevelFor(info);
     // The preview first, then the full build (they would only slow each other down on few cores).
-    const quick = quickLevel < info.maxLevel ? this.buildQuick(imageFile, `${dir}.quick`, orient, info, quickLevel) : null;
+    const quick = quickLevel < info.maxLevel ? track(this.buildQuick(imageFile, `${dir}.quick`, orient, info, quickLevel)) : null;
     const entry: Entry = {
       info,
-      full: (quick ?? Promise.resolve()).catch(() => undefined).then(() => this.build(imageFile, dir, orient)),
+      full: track((quick ?? Promise.resolve()).catch(() => undefined).then(() => this.build(imageFile, dir, orient))),
       fullReady: null,
       quick,
       quickLevel,
