@@ -6,14 +6,11 @@
  * always shown in the list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { pointInPolygon } from '../../electron/common/model/points.js';
 import type { Point, TextLine } from '../../electron/common/model/types.js';
-import { launchBrowser, openEditor, savedDoc, shot, startServer, toScreen, viewOf, type EditorSession, type Server } from './harness.js';
+import { openEditor, savedDoc, serveFolder, shot, toScreen, viewOf, type EditorSession, type FolderSession } from './harness.js';
 
 const allLines = (doc: ReturnType<typeof savedDoc>): TextLine[] => doc.page.regions.flatMap((r) => r.lines);
 
@@ -77,10 +74,7 @@ describe('a page of a thousand lines', () => {
   const PER_COL = 250;
   const W = 4000;
   const H = 6000;
-  let dir: string;
-  let cacheDir: string;
-  let server: Server;
-  let browser: Browser;
+  let folder: FolderSession;
   let page: Page;
 
   /** A self-made page: COLS × PER_COL ruled lines, each with an outline and a baseline. */
@@ -108,22 +102,13 @@ describe('a page of a thousand lines', () => {
   }
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-big-'));
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-big-cache-'));
-    await sharp({ create: { width: W, height: H, channels: 3, background: '#e8e0cc' } }).jpeg().toFile(path.join(dir, 'ledger.jpg'));
-    fs.writeFileSync(path.join(dir, 'ledger.xml'), thousandLinePage());
-    server = await startServer({ dir, xmlFile: path.join(dir, 'ledger.xml'), originalXml: '', cacheDir });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-    await page.goto(server.url);
+    const image = await sharp({ create: { width: W, height: H, channels: 3, background: '#e8e0cc' } }).jpeg().toBuffer();
+    folder = await serveFolder({ 'ledger.jpg': image, 'ledger.xml': thousandLinePage() });
+    page = await folder.browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    await page.goto(folder.server.url);
     await page.locator('.page-canvas[data-sharp="true"]').waitFor({ timeout: 60_000 });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  });
+  afterAll(async () => folder?.close());
 
   it('lists only the rows in sight, and shows the line picked on the canvas', async () => {
     await page.locator('.line-list.is-windowed').waitFor();
@@ -161,39 +146,26 @@ describe('a page of a thousand lines', () => {
 });
 
 describe('a page whose scan is damaged', () => {
-  let dir: string;
-  let cacheDir: string;
-  let server: Server;
-  let browser: Browser;
+  let folder: FolderSession;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-damaged-'));
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-damaged-cache-'));
     const raw = Buffer.alloc(3000 * 2000);
     for (let i = 0; i < raw.length; i++) raw[i] = (i * 7919) % 251;
     const jpeg = await sharp(raw, { raw: { width: 3000, height: 2000, channels: 1 } }).jpeg().toBuffer();
-    // Header intact, pixel data cut short: the size reads, the picture does not.
-    fs.writeFileSync(path.join(dir, 'torn.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)));
-    fs.writeFileSync(
-      path.join(dir, 'torn.xml'),
-      `<?xml version="1.0" encoding="UTF-8"?>
+    folder = await serveFolder({
+      // Header intact, pixel data cut short: the size reads, the picture does not.
+      'torn.jpg': jpeg.subarray(0, Math.floor(jpeg.length / 3)),
+      'torn.xml': `<?xml version="1.0" encoding="UTF-8"?>
 <PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Metadata><Creator>e2e</Creator><Created>2026-01-01T00:00:00</Created><LastChange>2026-01-01T00:00:00</LastChange></Metadata>
 <Page imageFilename="torn.jpg" imageWidth="3000" imageHeight="2000"><TextRegion id="r1"><Coords points="100,100 2900,100 2900,400 100,400"/><TextLine id="l1"><Coords points="120,120 2880,120 2880,380 120,380"/><Baseline points="120,360 2880,360"/><TextEquiv><Unicode>still here</Unicode></TextEquiv></TextLine></TextRegion></Page></PcGts>
 `,
-    );
-    server = await startServer({ dir, xmlFile: path.join(dir, 'torn.xml'), originalXml: '', cacheDir });
-    browser = await launchBrowser();
+    });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(cacheDir, { recursive: true, force: true });
-  });
+  afterAll(async () => folder?.close());
 
   it('opens the transcription and says the image cannot be shown', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-    await page.goto(server.url);
+    const page = await folder.browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+    await page.goto(folder.server.url);
     await expect.poll(() => page.locator('.line-item[data-line="l1"]').textContent()).toContain('still here');
     await page.locator('.status-notice', { hasText: 'The page image cannot be shown' }).waitFor({ timeout: 30_000 });
     await page.close();

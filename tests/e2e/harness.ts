@@ -184,3 +184,32 @@ export async function drag(page: Page, from: Point, to: Point): Promise<void> {
   await page.mouse.move(to.x, to.y, { steps: 4 });
   await page.mouse.up();
 }
+
+/** A project made by the test itself (synthetic or damaged pages), served, with a browser: for pages no corpus file has. */
+export interface FolderSession {
+  readonly dir: string;
+  readonly server: Server;
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Writes `files` (name → content) into a fresh temporary project and serves it. */
+export async function serveFolder(files: Readonly<Record<string, string | Buffer>>): Promise<FolderSession> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-folder-'));
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-folder-cache-'));
+  for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+  const xml = Object.keys(files).find((n) => n.endsWith('.xml')) ?? '';
+  const server = await startServer({ dir, xmlFile: path.join(dir, xml), originalXml: '', cacheDir });
+  const browser = await launchBrowser();
+  return {
+    dir,
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    },
+  };
+}
