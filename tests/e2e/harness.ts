@@ -138,6 +138,13 @@ export function changedLines(before: string, after: string): string[] {
   return b.filter((line, i) => line !== a[i]);
 }
 
+/** Closes the browser, stops the server, removes the session's temporary folders. */
+async function closeAll(browser: Browser, server: Server, dirs: readonly string[]): Promise<void> {
+  await browser.close();
+  await server.stop();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+}
+
 /** A running editor: a temp project, its server, a browser page on it. */
 export interface EditorSession {
   readonly project: Project;
@@ -167,12 +174,7 @@ export async function openEditor(opts: { copies?: number; acceptDialogs?: boolea
     browser,
     page,
     pageErrors,
-    async close() {
-      await browser.close();
-      await server.stop();
-      fs.rmSync(project.dir, { recursive: true, force: true });
-      fs.rmSync(project.cacheDir, { recursive: true, force: true });
-    },
+    close: () => closeAll(browser, server, [project.dir, project.cacheDir]),
   };
 }
 
@@ -205,11 +207,6 @@ export async function serveFolder(files: Readonly<Record<string, string | Buffer
     dir,
     server,
     browser,
-    async close() {
-      await browser.close();
-      await server.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(cacheDir, { recursive: true, force: true });
-    },
+    close: () => closeAll(browser, server, [dir, cacheDir]),
   };
 }

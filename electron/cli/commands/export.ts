@@ -9,7 +9,7 @@ import { loadGrey } from '../../node/images/page-image.js';
 import { cutLine, encodePng } from '../../node/images/line-cut.js';
 import { linePolygon } from '../../node/recognition/recognize-page.js';
 import { Progress } from '../progress.js';
-import { UsageError, type Command, type Io } from '../command.js';
+import { intOption, UsageError, type Command, type Io } from '../command.js';
 import { exportYolo } from '../../node/export/yolo-export.js';
 import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
 
@@ -71,8 +71,7 @@ export const exportCmd: Command = {
     const misplaced = (values.format === 'lines' ? YOLO_ONLY : LINES_ONLY).filter((k) => values[k] !== undefined);
     if (misplaced.length) throw new UsageError(`--${misplaced[0]} does not apply to --format ${values.format}`);
     if (values.format === 'yolo') return runYolo(values, positionals, io);
-    const height = values.height === undefined ? undefined : Number(values.height);
-    if (height !== undefined && (!Number.isInteger(height) || height < 8 || height > 1024)) throw new UsageError('--height must be a whole number from 8 to 1024');
+    const height = intOption(values.height, 'height', 8, 1024);
     const straighten = (values.straighten ?? 'dewarp') as 'dewarp' | 'none';
     if (straighten !== 'dewarp' && straighten !== 'none') throw new UsageError('--straighten must be dewarp or none');
     const outDir = values.output;
@@ -139,8 +138,7 @@ async function runYolo(values: Record<string, string | boolean | undefined>, inp
   const str = (k: string): string | undefined => values[k] as string | undefined;
   const classes = (str('classes') ?? 'both') as ClassSet;
   if (!CLASS_SETS.includes(classes)) throw new UsageError(`--classes must be ${CLASS_SETS.join(', ')}`);
-  const imgsz = str('imgsz') === undefined ? undefined : Number(str('imgsz'));
-  if (imgsz !== undefined && (!Number.isInteger(imgsz) || imgsz < 32 || imgsz > 16384)) throw new UsageError('--imgsz must be a whole number from 32 to 16384');
+  const imgsz = intOption(str('imgsz'), 'imgsz', 32, 16384);
   const valFraction = Number(str('val-fraction') ?? 0.1);
   if (!(valFraction >= 0 && valFraction < 1)) throw new UsageError('--val-fraction must be at least 0 and below 1');
   const splitBy = str('split-by') ?? 'document';

@@ -11,7 +11,7 @@ import { listModels, pickRecognizer } from '../../node/models/registry.js';
 import { loadRecognizer } from '../../node/recognition/load.js';
 import { recognizePage } from '../../node/recognition/recognize-page.js';
 import { Progress } from '../progress.js';
-import { UsageError, type Command } from '../command.js';
+import { intOption, UsageError, type Command } from '../command.js';
 
 export const processCmd: Command = {
   name: 'process',
@@ -41,10 +41,8 @@ export const processCmd: Command = {
     if (!positionals.length) throw new UsageError('process needs at least one image');
     if (!values.output) throw new UsageError('process needs -o OUTDIR');
     // Not given: the model's own default (its manifest's decoder.beam; greedy for models without one).
-    const beam = values.beam === undefined ? undefined : Number(values.beam);
-    if (beam !== undefined && (!Number.isInteger(beam) || beam < 0 || beam > 100)) throw new UsageError('--beam must be a whole number from 0 to 100');
-    const jobs = values.jobs === undefined ? Math.max(1, Math.min(2, os.availableParallelism())) : Number(values.jobs);
-    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError('--jobs must be a whole number from 1 to 64');
+    const beam = intOption(values.beam, 'beam', 0, 100);
+    const jobs = intOption(values.jobs, 'jobs', 1, 64) ?? Math.max(1, Math.min(2, os.availableParallelism()));
     const outDir = values.output;
     await fs.mkdir(outDir, { recursive: true });
     const outputOf = (image: string): string => path.join(outDir, `${path.basename(image).replace(/\.[^.]+$/, '')}.xml`);

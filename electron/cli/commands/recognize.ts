@@ -10,7 +10,7 @@ import { loadRecognizer } from '../../node/recognition/load.js';
 import { cutWholeLine, recognizePage } from '../../node/recognition/recognize-page.js';
 import type { LineRecognizer } from '../../node/recognition/recognizer.js';
 import { Progress } from '../progress.js';
-import { UsageError, type Command } from '../command.js';
+import { intOption, UsageError, type Command } from '../command.js';
 
 const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|bmp|gif|jp2)$/i;
 
@@ -45,8 +45,7 @@ export const recognize: Command = {
     if (!positionals.length) throw new UsageError('recognize needs at least one input');
     if (!values.output) throw new UsageError('recognize needs -o OUTDIR');
     // Not given: the model's own default (its manifest's decoder.beam; greedy for models without one).
-    const beam = values.beam === undefined ? undefined : Number(values.beam);
-    if (beam !== undefined && (!Number.isInteger(beam) || beam < 0 || beam > 100)) throw new UsageError('--beam must be a whole number from 0 to 100');
+    const beam = intOption(values.beam, 'beam', 0, 100);
     const { models } = listModels();
     const chosen = pickRecognizer(models, values.model);
     const rec: LineRecognizer = await loadRecognizer(chosen);

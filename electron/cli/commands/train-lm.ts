@@ -6,7 +6,7 @@ import { allLines, lineText } from '../../common/model/stats.js';
 import { normalizeTranscription } from '../../common/recognition/normalize-text.js';
 import { CharLm } from '../../common/recognition/char-lm.js';
 import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
-import { UsageError, type Command } from '../command.js';
+import { intOption, UsageError, type Command } from '../command.js';
 
 /** Every ground-truth text under `input`: NAME.gt.txt files (the `export --format lines` output) and the lines of PAGE/ALTO files. */
 async function texts(input: string, out: string[]): Promise<void> {
@@ -43,14 +43,13 @@ export const trainLm: Command = {
     const { values, positionals } = parseArgs({ args, options: { output: { type: 'string', short: 'o' }, order: { type: 'string' }, 'min-count': { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
     if (!positionals.length) throw new UsageError('train-lm needs at least one INPUT');
     if (!values.output) throw new UsageError('train-lm needs -o FILE.json');
-    const order = values.order === undefined ? 6 : Number(values.order);
-    if (!Number.isInteger(order) || order < 1 || order > 12) throw new UsageError('--order must be a whole number from 1 to 12');
+    const order = intOption(values.order, 'order', 1, 12) ?? 6;
     const minCount = values['min-count'] === undefined ? 2 : Number(values['min-count']);
     if (!Number.isInteger(minCount) || minCount < 1) throw new UsageError('--min-count must be a whole number of at least 1');
     const all: string[] = [];
     for (const p of positionals) await texts(p, all);
     const lines = all.map(normalizeTranscription).filter((t) => t.length > 0);
-    if (!lines.length) throw new Error('no transcribed lines found in the inputs');
+    if (!lines.length) throw new Error('no transcribed lines found in the inputs: give folders of NAME.gt.txt files (htr-studio export --format lines) or PAGE/ALTO files with text');
     const lm = CharLm.train(lines, order, minCount);
     const file = lm.toFile();
     const text = JSON.stringify(file);

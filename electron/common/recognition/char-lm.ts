@@ -84,8 +84,8 @@ export class CharLm {
   /** Reads the file form, checking its shape (a wrong or damaged file is an error that says so). */
   static fromFile(data: unknown, where = 'language model'): CharLm {
     const d = data as Partial<CharLmFile> | null;
-    if (!d || typeof d !== 'object' || d.format !== LM_FORMAT) throw new Error(`${where}: not an HTR Studio character language model (format "${LM_FORMAT}")`);
-    if (d.version !== 1) throw new Error(`${where}: version ${String(d.version)} is not supported (1 is)`);
+    if (!d || typeof d !== 'object' || d.format !== LM_FORMAT) throw new Error(`${where}: not an HTR Studio character language model (format "${LM_FORMAT}"); make one with htr-studio train-lm`);
+    if (d.version !== 1) throw new Error(`${where}: version ${String(d.version)} is not supported (1 is); make it again with this version's htr-studio train-lm`);
     if (!Number.isInteger(d.order) || d.order! < 1 || d.order! > 12) throw new Error(`${where}: order must be 1…12`);
     if (!Number.isInteger(d.vocabulary) || d.vocabulary! < 1) throw new Error(`${where}: vocabulary must be a positive whole number`);
     if (!d.contexts || typeof d.contexts !== 'object') throw new Error(`${where}: contexts missing`);
@@ -185,10 +185,12 @@ export interface LmScorer {
   readonly bonus: number;
 }
 
-export function symbolFactor(s: LmScorer, previous: readonly string[], symbol: string): number {
-  return Math.pow(s.lm.prob(s.lm.contextOf(previous), symbol), s.weight) * Math.exp(s.bonus);
+/** The factor for adding `symbol` after `context` (a context from contextOf / nextContext). */
+export function symbolFactor(s: LmScorer, context: string, symbol: string): number {
+  return Math.pow(s.lm.prob(context, symbol), s.weight) * Math.exp(s.bonus);
 }
 
-export function endFactor(s: LmScorer, previous: readonly string[]): number {
-  return Math.pow(s.lm.probEnd(s.lm.contextOf(previous)), s.weight);
+/** The factor for ending the line after `context`. */
+export function endFactor(s: LmScorer, context: string): number {
+  return Math.pow(s.lm.probEnd(context), s.weight);
 }

@@ -3,7 +3,7 @@
  * confidences: greedy (best path) and prefix beam search, optionally weighed by
  * a character language model.
  */
-import type { LmScorer } from './char-lm.js';
+import { endFactor, symbolFactor, type LmScorer } from './char-lm.js';
 
 export interface DecodedChar {
   readonly char: string;
@@ -135,7 +135,7 @@ export function beamDecode(f: Frames, charset: readonly string[], blank: number,
     if (id === undefined) {
       const sym = symbolOf(charset, blank, c);
       const from = nodes[parent]!;
-      const factor = lm ? Math.pow(lm.lm.prob(from.ctx, sym), lm.weight) * Math.exp(lm.bonus) : 1;
+      const factor = lm ? symbolFactor(lm, from.ctx, sym) : 1;
       id = nodes.push({ parent, cls: c, sym, conf: p, start: t, end: t, ctx: lm ? lm.lm.nextContext(from.ctx, sym) : '', factor }) - 1;
       children.set(key, id);
     } else if (!alive.has(id)) {
@@ -191,7 +191,7 @@ export function beamDecode(f: Frames, charset: readonly string[], blank: number,
     }
     beams = new Map(kept);
   }
-  const score = ([id, b]: [number, BeamScore]): number => (b.pb + b.pnb) * (lm ? Math.pow(lm.lm.probEnd(nodes[id]!.ctx), lm.weight) : 1);
+  const score = ([id, b]: [number, BeamScore]): number => (b.pb + b.pnb) * (lm ? endFactor(lm, nodes[id]!.ctx) : 1);
   const [bestId] = [...beams].sort((a, b) => score(b) - score(a))[0]!;
   const chars: DecodedChar[] = [];
   for (let id = bestId; id > 0; id = nodes[id]!.parent) {

@@ -86,21 +86,22 @@ export class LocalProjectService implements StudioService {
     const page = await this.find(pageId);
     let xml: string;
     let revision: string | null = null;
+    // Read once: for a blank page's size, the EXIF rule and the pyramid's levels.
+    const header = page.imageFile ? await imageHeader(page.imageFile) : undefined;
     if (page.xmlFile) {
       xml = await readXmlFile(page.xmlFile);
       revision = await revisionOf(page.xmlFile);
     } else {
-      const h = await imageHeader(page.imageFile!);
-      xml = blankPageXml(path.basename(page.imageFile!), h.width, h.height);
+      xml = blankPageXml(path.basename(page.imageFile!), header!.width, header!.height);
     }
     const size = declaredSize(xml);
     if (size) this.declared.set(pageId, size);
     let image = null;
-    if (page.imageFile) {
-      const orient = shouldOrient(await imageHeader(page.imageFile), declaredSize(xml));
+    if (page.imageFile && header) {
+      const orient = shouldOrient(header, size);
       this.orientation.set(pageId, orient);
       // At once from the header: the pyramid is built behind it, a quick preview first.
-      image = await this.tiles.info(page.imageFile, orient);
+      image = await this.tiles.info(page.imageFile, orient, header);
       if (this.prefetchOn) void this.prefetchNext(pageId, page.imageFile, orient);
     }
     return { id: pageId, xml, revision, image };
@@ -119,7 +120,8 @@ export class LocalProjectService implements StudioService {
       if (!next?.imageFile || this.prefetched.has(next.id)) return;
       this.prefetched.add(next.id);
       const xml = next.xmlFile ? await readXmlFile(next.xmlFile) : '';
-      await this.tiles.pyramid(next.imageFile, shouldOrient(await imageHeader(next.imageFile), declaredSize(xml)));
+      const header = await imageHeader(next.imageFile);
+      await this.tiles.pyramid(next.imageFile, shouldOrient(header, declaredSize(xml)), header);
     } catch {
       // A page that cannot be prefetched says so when it is opened.
     }

@@ -55,13 +55,13 @@ export class OnnxCtcRecognizer implements LineRecognizer {
     if (d) {
       const lmFile = path.join(dir, d.lm);
       const text = await fs.readFile(lmFile, 'utf8').catch(() => {
-        throw new ManifestError(`${manifest.id}: decoder.lm ${d.lm} not found in ${dir}`);
+        throw new ManifestError(`${manifest.id}: decoder.lm ${d.lm} not found in ${dir}; copy it beside model.json (or remove the decoder block to decode without a language model)`);
       });
       let data: unknown;
       try {
         data = JSON.parse(text);
       } catch {
-        throw new ManifestError(`${manifest.id}: decoder.lm ${d.lm} is not JSON`);
+        throw new ManifestError(`${manifest.id}: decoder.lm ${d.lm} is not JSON; make it again with htr-studio train-lm`);
       }
       lm = { lm: CharLm.fromFile(data, `${manifest.id}: ${d.lm}`), weight: d.weight, bonus: d.bonus };
     }

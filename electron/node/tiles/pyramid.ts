@@ -98,13 +98,13 @@ export class TileCache {
    * applies the EXIF orientation (when the page's declared size matches the
    * rotated image).
    */
-  async info(imageFile: string, orient = false): Promise<ImageInfo> {
-    return (await this.entry(imageFile, orient)).info;
+  async info(imageFile: string, orient = false, header?: ImageHeader): Promise<ImageInfo> {
+    return (await this.entry(imageFile, orient, header)).info;
   }
 
   /** The full pyramid of an image, made if missing. */
-  async pyramid(imageFile: string, orient = false): Promise<Pyramid> {
-    return (await this.entry(imageFile, orient)).full;
+  async pyramid(imageFile: string, orient = false, header?: ImageHeader): Promise<Pyramid> {
+    return (await this.entry(imageFile, orient, header)).full;
   }
 
   async tile(imageFile: string, orient: boolean, level: number, col: number, row: number): Promise<Buffer | undefined> {
@@ -118,14 +118,15 @@ export class TileCache {
     return fs.readFile(path.join(p.tilesDir, String(level), `${col}_${row}.jpeg`)).catch(() => undefined);
   }
 
-  private entry(imageFile: string, orient: boolean): Promise<Entry> {
+  /** `header`: the image's header when the caller has already read it (not read again). */
+  private entry(imageFile: string, orient: boolean, header?: ImageHeader): Promise<Entry> {
     return (async () => {
       const st = await fs.stat(imageFile);
       const key = createHash('sha256').update(JSON.stringify([FORMAT_VERSION, path.resolve(imageFile), st.size, st.mtimeMs, orient, TILE_SIZE])).digest('hex').slice(0, 32);
       let job = this.entries.get(key);
       if (!job) {
         // One build per image version at a time, however many requests arrive together.
-        job = this.open(imageFile, path.join(this.cacheDir, 'tiles', key), orient, key);
+        job = this.open(imageFile, path.join(this.cacheDir, 'tiles', key), orient, key, header);
         this.entries.set(key, job);
         job.catch(() => this.entries.delete(key));
       }
@@ -133,11 +134,11 @@ export class TileCache {
     })();
   }
 
-  private async open(imageFile: string, dir: string, orient: boolean, key: string): Promise<Entry> {
+  private async open(imageFile: string, dir: string, orient: boolean, key: string, header?: ImageHeader): Promise<Entry> {
     const onDisk = await this.load(dir).catch(() => null);
     if (!onDisk) await removeStaleBuilds(dir);
     if (onDisk) return { info: onDisk.info, full: Promise.resolve(onDisk), fullReady: onDisk, quick: null, quickLevel: -1 };
-    const h = await imageHeader(imageFile);
+    const h = header ?? (await imageHeader(imageFile));
     const swap = orient && h.orientation >= 5;
     const width = swap ? h.height : h.width;
     const height = swap ? h.width : h.height;
@@ -228,8 +229,14 @@ async function removeStaleBuilds(dir: string): Promise<void> {
   );
 }
 
+export interface ImageHeader {
+  readonly width: number;
+  readonly height: number;
+  readonly orientation: number;
+}
+
 /** Size and EXIF orientation of an image, without decoding it. */
-export async function imageHeader(imageFile: string): Promise<{ width: number; height: number; orientation: number }> {
+export async function imageHeader(imageFile: string): Promise<ImageHeader> {
   const sharp = await loadSharp();
   const m = await sharp(imageFile, { limitInputPixels: 1 << 30 }).metadata();
   return { width: m.width ?? 0, height: m.height ?? 0, orientation: m.orientation ?? 1 };
