@@ -405,7 +405,7 @@ export function PageEditor(props: PageEditorProps) {
       else if (k === 's') chooseTool('split');
       else if (k === 'm' && e.shiftKey) run('move-to-region');
       else if (k === 'm') run('merge');
-      else if (k === 'o' && e.shiftKey) chooseTool(tool === 'order' ? 'select' : 'order');
+      else if (k === 'o' && e.shiftKey) run('tool-order');
       else if (k === 'o') run('toggle-order');
       else if (k === '?') run('shortcuts');
       else if (k === '+' || k === '=') run('zoom-in');
