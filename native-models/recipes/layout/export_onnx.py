@@ -97,7 +97,7 @@ def export(model, path, imgsz, names, ckpt):
     return wrapped
 
 
-def manifest(ckpt, model_id, conf, iou, max_det):
+def manifest(ckpt, model_id, conf, iou, max_det, imgsz):
     return {
         "id": model_id,
         "name": "HTR Studio layout: text lines and SegmOnto zones (handwritten pages)",
@@ -108,7 +108,7 @@ def manifest(ckpt, model_id, conf, iou, max_det):
         "description": "Compact anchor-free detector (strides 8/16/32, horizontal context for long lines) trained from scratch "
                        "on 10 CC BY 4.0 handwritten datasets (French, Latin, Portuguese, Italian, English; 12th-20th c.). "
                        "Lines are axis-aligned boxes: the app estimates baselines from the ink.",
-        "layout": {"imgsz": ckpt["imgsz"], "conf": conf, "iou": iou, "maxDet": max_det},
+        "layout": {"imgsz": imgsz, "conf": conf, "iou": iou, "maxDet": max_det},
         "training": {"step": ckpt.get("step"), "epoch": ckpt.get("epoch"), "best_val_line_f1": ckpt.get("best_val_f1"),
                      "recipe": "native-models/recipes/layout", "classes": ckpt["names"]},
         "licence": "CC-BY-4.0",
@@ -145,6 +145,8 @@ def main():
     ap.add_argument("--iou", type=float, help="NMS IoU; default: the best on validation")
     ap.add_argument("--max-det", type=int, default=500, help="dense registers have 150+ lines a page")
     ap.add_argument("--raw", action="store_true", help="export the raw weights, not the EMA")
+    ap.add_argument("--imgsz", type=int, help="inference input size (square, a multiple of 32); default: the training scale. "
+                    "The network is fully convolutional, so a larger size shows dense pages' lines taller")
     ap.add_argument("--check", default="work/data/data.yaml", help="dataset for the torch/ONNX check; '' skips")
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -154,11 +156,14 @@ def main():
     iou = args.iou if args.iou is not None else post.get("iou", 0.7)
     os.makedirs(args.out, exist_ok=True)
     onnx_path = os.path.join(args.out, "model.onnx")
-    wrapped = export(model, onnx_path, ckpt["imgsz"], ckpt["names"], ckpt)
+    imgsz = args.imgsz or ckpt["imgsz"]
+    if imgsz % 32:
+        sys.exit(f"--imgsz {imgsz}: must be a multiple of 32 (the coarsest stride)")
+    wrapped = export(model, onnx_path, imgsz, ckpt["names"], ckpt)
     with open(os.path.join(args.out, "model.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest(ckpt, args.id, conf, iou, args.max_det), f, ensure_ascii=False, indent=1)
+        json.dump(manifest(ckpt, args.id, conf, iou, args.max_det, imgsz), f, ensure_ascii=False, indent=1)
     print(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB) and model.json (conf {conf}, iou {iou})", file=sys.stderr)
-    if args.check and not check(wrapped, onnx_path, args.check, ckpt["names"], ckpt["imgsz"]):
+    if args.check and not check(wrapped, onnx_path, args.check, ckpt["names"], imgsz):
         sys.exit("ONNX output differs from torch (or onnxruntime-node is missing)")
 
 

@@ -8,14 +8,8 @@ import type { PageDocument, Region, RegionKind } from '../../../electron/common/
 import { REGION_KINDS } from '../../../electron/common/model/types.js';
 import { findLine, findRegion, regionsInReadingOrder } from '../../../electron/common/model/ops.js';
 import { structureType } from '../../../electron/common/model/custom-attr.js';
+import { SEGMONTO_LINES, SEGMONTO_ZONES } from '../../../electron/common/model/segmonto.js';
 import { strings as t } from '../i18n/strings.js';
-
-/** SegmOnto zone and line types (https://segmonto.github.io). */
-export const SEGMONTO_ZONES = [
-  'MainZone', 'MarginTextZone', 'NumberingZone', 'RunningTitleZone', 'QuireMarksZone', 'TitlePageZone', 'DropCapitalZone',
-  'GraphicZone', 'MusicZone', 'SealZone', 'StampZone', 'TableZone', 'DigitizationArtefactZone', 'DamageZone', 'CustomZone',
-] as const;
-export const SEGMONTO_LINES = ['DefaultLine', 'HeadingLine', 'DropCapitalLine', 'InterlinearLine', 'MusicLine', 'CustomLine'] as const;
 
 interface Props {
   readonly doc: PageDocument;
