@@ -1,6 +1,9 @@
 // Benchmark: `htr-studio process` (segment + recognise, models loaded once) on up
 // to 20 corpus page images; pages per minute and the process's peak RSS (from
 // /usr/bin/time -v when present). Also segment alone, ms per page per detector.
+// Then the handwritten page nearest 30 lines on its own, as an archivist runs one page: a fresh
+// `process` (start, model loading, segment, recognise, write), greedy and with the
+// editor's careful reading (--beam 8 with the model's language model).
 // Prints JSON. Usage: node bench/process-pages.mjs [--limit N] [--model ID] [--layout-model ID]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -47,9 +50,18 @@ const model = arg('--model', undefined);
 const proc = run(['process', ...pages, ...(layoutModel ? ['--layout-model', layoutModel] : []), ...(model ? ['--model', model] : [])]);
 const seg = run(['segment', ...pages, ...(layoutModel ? ['--model', layoutModel] : [])]);
 const lines = (proc.json.results ?? []).reduce((n, r) => n + (r.lines ?? 0), 0);
+// A handwritten page (by source, as bench/layout-detectors.mjs tells them apart), the case that matters.
+const HANDWRITTEN = /escriptorium-testaments|escriptorium-timeuscorpus|transkribus-/;
+const near30 = [...(seg.json.results ?? [])].filter((r) => HANDWRITTEN.test(r.image)).sort((a, b) => Math.abs(a.lines - 30) - Math.abs(b.lines - 30))[0];
+const single = (extra) => {
+  const r = run(['process', near30.image, ...(layoutModel ? ['--layout-model', layoutModel] : []), ...(model ? ['--model', model] : []), ...extra]);
+  return { seconds: +r.seconds.toFixed(2), engineMs: r.json.results?.[0]?.ms, lines: r.json.results?.[0]?.lines, peakRssMb: r.peakRssMb, exit: r.code };
+};
+const onePage = near30 && { image: path.basename(near30.image), greedy: single([]), carefulReading: single(['--beam', '8']) };
 console.log(JSON.stringify({
   machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
   pages: pages.length,
   process: { layoutModel: proc.json.layoutModel, model: proc.json.model, seconds: +proc.seconds.toFixed(1), pagesPerMinute: +((pages.length / proc.seconds) * 60).toFixed(1), lines, peakRssMb: proc.peakRssMb, exit: proc.code },
   segment: { model: seg.json.model, seconds: +seg.seconds.toFixed(1), msPerPage: Math.round((seg.seconds * 1000) / pages.length), perPage: (seg.json.results ?? []).map((r) => ({ image: path.basename(r.image), ms: r.ms, lines: r.lines })), peakRssMb: seg.peakRssMb },
+  onePage,
 }, null, 2));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { writeDocument } from '../../common/formats/document-io.js';
 import { writeFileAtomic } from '../../node/io/files.js';
 import { listDetectors, loadDetector, pickDetector } from '../../node/layout/load.js';
+import { loadGrey } from '../../node/images/page-image.js';
 import { segmentImage } from '../../node/layout/segment-page.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
 import { loadRecognizer } from '../../node/recognition/load.js';
@@ -62,8 +63,11 @@ export const processCmd: Command = {
       for (let image = queue.shift(); image !== undefined; image = queue.shift()) {
         const t0 = performance.now();
         try {
-          const segmented = await segmentImage(image, detector, { outDir, ...(values.rtl && { direction: 'rtl' as const }) });
-          const rec = await recognizePage(segmented, image, recognizer, { beam });
+          // One grey decode serves the line splitting, the baselines and the line cuts.
+          const grey = loadGrey(image);
+          grey.catch(() => {}); // segmentImage awaits it, or fails first
+          const segmented = await segmentImage(image, detector, { outDir, grey, ...(values.rtl && { direction: 'rtl' as const }) });
+          const rec = await recognizePage(segmented, image, recognizer, { beam, page: await grey });
           const written = writeDocument(rec.doc, 'page-2019');
           for (const w of written.warnings) io.err(`warning: ${image}: ${w}`);
           await writeFileAtomic(outputOf(image), written.xml);

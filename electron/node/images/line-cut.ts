@@ -107,15 +107,16 @@ export async function cutLine(page: GreyImage, polygon: Points, baseline: Points
   const outH = h + maxS - minS;
   const out = new Uint8Array(w * outH).fill(WHITE);
   const outMask = new Uint8Array(w * outH);
-  for (let c = 0; c < w; c++) {
-    const s = shifts[c]!;
-    for (let r = 0; r < outH; r++) {
-      const srcRow = r + minS + s; // output row r shows box row (r + minS + s)
+  // Row by row: neighbouring columns have (nearly) the same shift, so reads and
+  // writes both run along image rows (column order missed the cache on every pixel).
+  for (let r = 0; r < outH; r++) {
+    const o = r * w;
+    for (let c = 0; c < w; c++) {
+      const srcRow = r + minS + shifts[c]!; // output row r shows box row (r + minS + shift)
       if (srcRow < 0 || srcRow >= h) continue;
-      const mi = srcRow * w + c;
-      if (!mask[mi]) continue;
-      out[r * w + c] = page.data[(y0 + srcRow) * page.width + x0 + c]!;
-      outMask[r * w + c] = 1;
+      if (!mask[srcRow * w + c]) continue;
+      out[o + c] = page.data[(y0 + srcRow) * page.width + x0 + c]!;
+      outMask[o + c] = 1;
     }
   }
   let line: LineImage = { width: w, height: outH, data: out };

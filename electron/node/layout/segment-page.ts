@@ -7,7 +7,7 @@ import type { PageDocument } from '../../common/model/types.js';
 import type { ClassRule } from '../../common/layout/to-page.js';
 import { layoutToPage } from '../../common/layout/to-page.js';
 import type { Direction } from '../../common/layout/reading-order.js';
-import { loadGrey } from '../images/page-image.js';
+import { loadGrey, type GreyImage } from '../images/page-image.js';
 import { inkMask, splitLines, type SplitOptions } from '../../common/layout/table-split.js';
 import { estimateBaseline } from './baseline.js';
 import type { LayoutDetector } from './detector.js';
@@ -22,12 +22,14 @@ export interface SegmentOptions {
    * gaps (see table-split.ts); false leaves the detector's lines as they are.
    */
   readonly split?: boolean | SplitOptions;
+  /** The page's grey pixels, when the caller has started decoding them to use again (process: recognition). */
+  readonly grey?: Promise<GreyImage>;
 }
 
 export async function segmentImage(image: string, detector: LayoutDetector, opts: SegmentOptions): Promise<PageDocument> {
   // The grey copy (for line splitting and baselines) decodes while the model runs:
   // sharp works on libuv's threads, so the two overlap on a second core.
-  const greyLoad = loadGrey(image);
+  const greyLoad = opts.grey ?? loadGrey(image);
   greyLoad.catch(() => {}); // awaited below; a detection error must not leave it unhandled
   const detected = await detector.detect(image, opts.signal ? { signal: opts.signal } : {});
   const grey = await greyLoad;

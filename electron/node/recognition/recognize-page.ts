@@ -23,6 +23,8 @@ export interface PageRecognition {
 export interface RecognizePageOptions extends RecognizeOptions {
   /** Write one Glyph per recognised character (in one Word spanning the line). */
   readonly glyphs?: boolean;
+  /** The page already decoded in grey (same size as the document says), so it is not decoded again. */
+  readonly page?: GreyImage;
 }
 
 /** The polygon to cut a line along: its Coords, else a band around its baseline. */
@@ -59,7 +61,7 @@ export async function cutWholeLine(img: GreyImage, input: RecognitionInput): Pro
 }
 
 export async function recognizePage(doc: PageDocument, imageFile: string, rec: LineRecognizer, opts: RecognizePageOptions = {}): Promise<PageRecognition> {
-  const page = await loadGrey(imageFile, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight });
+  const page = opts.page ?? (await loadGrey(imageFile, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight }));
   const lines = allLines(doc.page.regions);
   const cut: LineImage[] = [];
   const ids: string[] = [];
