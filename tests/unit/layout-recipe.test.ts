@@ -3,6 +3,11 @@
  * `export --format yolo`, train a few steps on CPU, export ONNX, and run it through
  * the app's own YOLO runner. It checks that the pieces fit (shapes, names,
  * letterbox, output layout), not how well the model detects.
+ *
+ * Second test: the lent-GPU path on CPU: pack_data.py packs an export, device_run.sh
+ * (the script the device tool runs) warm-restarts the committed checkpoint for two
+ * steps, evaluates, exports, and leaves the model in its OUT folder, which the app's
+ * runner then loads.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +25,7 @@ import { CORPUS, REPO } from '../helpers/corpus.js';
 
 const PYTHON = '/usr/bin/python3';
 const RECIPE = path.join(REPO, 'native-models/recipes/layout');
+const CHECKPOINT = path.join(RECIPE, 'checkpoint/last.pt');
 const DIR = path.join(CORPUS, 'escriptorium-testaments-alto');
 const PAGES = fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => f.endsWith('.xml')).sort().map((f) => path.join(DIR, f)) : [];
 
@@ -36,6 +42,12 @@ if (reason) console.warn(`layout-recipe test skipped: ${reason}`);
 // Small and single-threaded, below other work on the machine.
 const ENV = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
 
+async function exportPages(out: string): Promise<void> {
+  const err: string[] = [];
+  const code = await exportCmd.run([...PAGES, '--format', 'yolo', '-o', out, '--imgsz', '512', '--val-fraction', '0.5', '-q'], { out: () => {}, err: (l) => err.push(l) });
+  expect(code, err.join('\n')).toBe(0);
+}
+
 function python(args: string[]): string {
   const r = spawnSync('nice', ['-n', '10', PYTHON, ...args], { cwd: RECIPE, env: ENV, encoding: 'utf8', timeout: 150_000 });
   const log = `${r.stdout}\n${r.stderr}`;
@@ -47,9 +59,7 @@ describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → t
   it('the whole path works on CPU', { timeout: 240_000 }, async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-recipe-'));
     const data = path.join(tmp, 'data');
-    const err: string[] = [];
-    const code = await exportCmd.run([...PAGES, '--format', 'yolo', '-o', data, '--imgsz', '512', '--val-fraction', '0.5', '-q'], { out: () => {}, err: (l) => err.push(l) });
-    expect(code, err.join('\n')).toBe(0);
+    await exportPages(data);
 
     const run = path.join(tmp, 'run');
     const train = python(['train.py', '--data', path.join(data, 'data.yaml'), '--out', run, '--imgsz', '512', '--window', '256x384',
@@ -97,6 +107,48 @@ describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → t
     // Scored as the benchmark scores detectors; no accuracy is claimed after four steps.
     const s = scoreLines(result.lines.map((l) => l.polygon), allLines(doc.page.regions).map((l) => l.coords!.points));
     expect(s.expected).toBe(allLines(doc.page.regions).length);
+    await det.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it.skipIf(!fs.existsSync(CHECKPOINT))('device_run.sh (the GPU run) works on CPU: pack → warm restart → evaluate → ONNX in OUT', { timeout: 180_000 }, async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-device-'));
+    const data = path.join(tmp, 'data');
+    await exportPages(data);
+    const pack = path.join(tmp, 'pack');
+    const packed = python(['pack_data.py', '--data', path.join(data, 'data.yaml'), '--regression', '', '--out', pack]);
+    const report = JSON.parse(fs.readFileSync(path.join(pack, 'pack.json'), 'utf8')) as { data: { pages: Record<string, number>; bytes_out: number } };
+    expect(report.data.pages, packed).toEqual({ train: 1, val: 1 });
+    expect(fs.readFileSync(path.join(pack, 'data.yaml'), 'utf8')).not.toMatch(/^path:/m); // relocatable: the yaml's folder is the root
+
+    const out = path.join(tmp, 'out');
+    const r = spawnSync('nice', ['-n', '10', 'bash', path.join(RECIPE, 'device_run.sh'), '--device', 'cpu', '--out', out, '--run', path.join(tmp, 'run'),
+      '--pack', pack, '--minutes', '1', '--batch', '1', '--threads', '1', '--eval-minutes', '10', '--', '--steps', '2', '--window', '256x384'],
+    { env: { ...ENV, PYTHON }, encoding: 'utf8', timeout: 170_000 });
+    const log = `${r.stdout}\n${r.stderr}`;
+    expect(r.status, log.slice(-3000)).toBe(0);
+    const from = Number(/resumed at step (\d+), .* from .*checkpoint\/last\.pt; warm restart/.exec(log)?.[1]);
+    expect(from).toBeGreaterThan(0);
+    const trained = fs.readFileSync(path.join(out, 'train.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; device: string });
+    expect([trained.at(-1)!.step, trained.at(-1)!.device]).toEqual([from + 2, 'cpu']); // --steps 2: two steps of this run, then the evaluation
+    expect(log).toMatch(/"ok":true/); // the export checked against torch
+    expect(fs.readdirSync(out).sort()).toEqual(['best.pt', 'eval.json', 'last.pt', 'model.json', 'model.onnx', 'run.log', 'train.log']);
+    const evaluation = JSON.parse(fs.readFileSync(path.join(out, 'eval.json'), 'utf8')) as { val: { best: { conf: number; iou: number; lines: { gt: number } }; device: string } };
+    expect(evaluation.val.best.lines.gt).toBeGreaterThan(0);
+    expect(evaluation.val.device).toBe('cpu');
+
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8')) as ModelManifest;
+    expect([manifest.id, manifest.family, manifest.task]).toEqual(['layout-default', 'yolo', 'layout']);
+    expect(manifest.layout).toMatchObject({ imgsz: 1024, maxDet: 500, conf: evaluation.val.best.conf, iou: evaluation.val.best.iou });
+    // The committed checkpoint after two tiny steps: a trained model, run at its own thresholds.
+    const det = await YoloDetector.load(manifest, out);
+    expect(det.names).toEqual(yoloClassNames('both'));
+    expect([det.inputW, det.inputH]).toEqual([1024, 1024]);
+    const { doc } = readDocument(fs.readFileSync(PAGES[1]!, 'utf8'));
+    const result = await det.detect(path.join(DIR, doc.page.imageFilename));
+    expect([result.width, result.height]).toEqual([doc.page.imageWidth, doc.page.imageHeight]);
+    expect(result.lines.length).toBeGreaterThan(0);
+    for (const d of result.lines) expect(det.names).toContain(d.label);
     await det.dispose();
     fs.rmSync(tmp, { recursive: true, force: true });
   });

@@ -1,7 +1,7 @@
 """Line (and zone) P/R/F1 at IoU 0.5 of a checkpoint on a split of an export.
 
   /usr/bin/python3 evaluate.py work/ckpt/best.pt [--data work/data/data.yaml] [--split val]
-      [--conf 0.25] [--iou 0.7] [--sweep] [--per-page]
+      [--conf 0.25] [--iou 0.7] [--sweep] [--per-page] [--device auto|cpu|cuda]
 
 Pages are letterboxed to the checkpoint's imgsz exactly as the app does, boxes
 mapped back to the page, and scored as electron/common/layout/score.ts scores
@@ -23,11 +23,29 @@ from metrics import match, postprocess, prf
 from model import build, decode
 
 
-def load_checkpoint(path, ema=True):
-    ckpt = torch.load(path, map_location="cpu")
+def read_checkpoint(path):
+    """A checkpoint of train.py, its tensors on the CPU whichever device wrote it. Ours hold the
+    optimizer, random state and arguments besides weights: torch >= 2.6 would refuse them by default."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except TypeError:  # a torch without weights_only
+        return torch.load(path, map_location="cpu")
+
+
+def pick_device(name="auto"):
+    """auto: cuda when torch sees a GPU, else cpu."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise SystemExit(f"--device {name}: torch {torch.__version__} sees no CUDA device")
+    return torch.device(name)
+
+
+def load_checkpoint(path, ema=True, device="cpu"):
+    ckpt = read_checkpoint(path)
     model = build(ckpt["model_config"])
     model.load_state_dict(ckpt["ema"] if ema and ckpt.get("ema") else ckpt["model"])
-    model.eval()
+    model.to(device).eval()
     return model, ckpt
 
 
@@ -35,14 +53,15 @@ def load_checkpoint(path, ema=True):
 def raw_predictions(model, pages, imgsz):
     """Per page: (boxes [N,4] in page px, scores [N,nc]) before thresholds, so sweeps reuse one pass."""
     out = []
+    dev = next(model.parameters()).device  # float32 on every device: the figures the exported model gives
     for img in pages.images:
         lb, s, px, py = letterbox(img, imgsz)
-        boxes, logits, _ = decode(model(to_tensor_batch([lb])))
-        b = boxes[0].numpy()
+        boxes, logits, _ = decode(model(to_tensor_batch([lb]).to(dev)))
+        b = boxes[0].cpu().numpy()
         b = (b - np.array([px, py, px, py], np.float32)) / s
         h, w = img.shape[:2]
         b = np.clip(b, 0, [w, h, w, h])
-        out.append((b, logits[0].sigmoid().numpy()))
+        out.append((b, logits[0].sigmoid().cpu().numpy()))
     return out
 
 
@@ -97,16 +116,23 @@ def main():
     ap.add_argument("--raw", action="store_true", help="the raw weights, not the EMA")
     ap.add_argument("--limit", type=int, default=0, help="only the first N pages")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="auto", help="auto (cuda when there is one), cpu or cuda")
+    ap.add_argument("--out", help="also write the JSON to this file")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    model, ckpt = load_checkpoint(args.checkpoint, ema=not args.raw)
+    device = pick_device(args.device)
+    model, ckpt = load_checkpoint(args.checkpoint, ema=not args.raw, device=device)
     _, names, splits = read_data_yaml(args.data)
     if names != ckpt["names"]:
         raise SystemExit(f"class names of {args.data} differ from the checkpoint's: {names} vs {ckpt['names']}")
     pages = PageSet(splits[args.split], names, args.limit)
     res = evaluate(model, pages, ckpt["imgsz"], args.conf, args.iou, args.sweep, args.per_page)
-    res.update(checkpoint=args.checkpoint, step=ckpt.get("step"), data=args.data, split=args.split)
-    print(json.dumps(res, ensure_ascii=False, indent=1))
+    res.update(checkpoint=args.checkpoint, step=ckpt.get("step"), data=args.data, split=args.split, device=str(device))
+    text = json.dumps(res, ensure_ascii=False, indent=1)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 app's YOLO runner (electron/node/layout/yolo.ts) reads.
 
   /usr/bin/python3 export_onnx.py [work/ckpt/best.pt] [--out work/export] [--check work/data/data.yaml]
+      [--check-runtime auto|python|node]
 
 Graph: input "images" float [1, 3, imgsz, imgsz] (RGB 0-1, letterboxed with grey
 114), output "output0" [1, 4 + nc, N]: cx, cy, w, h in input pixels, then the
@@ -9,13 +10,18 @@ class scores after sigmoid (no objectness); N = cells of strides 8, 16, 32.
 metadata_props: names (Python dict string), imgsz, stride, task, and the usual
 Ultralytics keys. model.json: id layout-default, family yolo, task layout, the
 post-processing found best on validation (conf, iou) and maxDet.
---check runs one validation page through torch and through onnxruntime-node (the
-app's runtime; Python has none here) and fails above 1e-3 (absolute, pixels and scores).
+--check runs one validation page through torch and through onnxruntime, and fails
+above 1e-3 (boxes relative, scores absolute): onnxruntime-node (the app's runtime,
+check_onnx.cjs) where node is, else Python's onnxruntime (a GPU machine has no node;
+Debian's Python here has no onnxruntime); --check-runtime picks one. Exports on the CPU
+whichever device trained the checkpoint.
 """
 import argparse
 import datetime
 import json
+import inspect
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,10 +77,23 @@ class UltralyticsOutput(nn.Module):
         return torch.cat([box, cls.sigmoid()], 1)
 
 
+def onnx_export(wrapped, x, path):
+    """The TorchScript exporter (what torch 1.13 has); torch >= 2.9 defaults to the dynamo one, which is
+    asked for only if the old one is gone."""
+    kw = dict(opset_version=OPSET, input_names=["images"], output_names=["output0"], do_constant_folding=True)
+    if "dynamo" not in inspect.signature(torch.onnx.export).parameters:
+        return torch.onnx.export(wrapped, x, path, **kw)
+    try:
+        return torch.onnx.export(wrapped, x, path, dynamo=False, **kw)
+    except Exception as e:  # noqa: BLE001 - any failure of the legacy path: try the new exporter
+        print(f"TorchScript ONNX export failed ({type(e).__name__}: {e}); trying dynamo=True", file=sys.stderr)
+        kw.pop("do_constant_folding")
+        return torch.onnx.export(wrapped, x, path, dynamo=True, external_data=False, **kw)
+
+
 def export(model, path, imgsz, names, ckpt):
     wrapped = UltralyticsOutput(model, imgsz).eval()
-    torch.onnx.export(wrapped, torch.zeros(1, 3, imgsz, imgsz), path, opset_version=OPSET,
-                      input_names=["images"], output_names=["output0"], do_constant_folding=True)
+    onnx_export(wrapped, torch.zeros(1, 3, imgsz, imgsz), path)
     import onnx
     m = onnx.load(path)
     meta = {
@@ -118,14 +137,36 @@ def manifest(ckpt, model_id, conf, iou, max_det, imgsz):
     }
 
 
-def check(wrapped, onnx_path, data_yaml, names, imgsz):
-    """torch vs onnxruntime-node on one real page."""
+def compare(out, ref):
+    """As check_onnx.cjs: boxes (channels 0-3, pixels) relative to max(1, |ref|), scores absolute."""
+    if out.shape != ref.shape:
+        return {"output": list(out.shape), "expected": list(ref.shape), "ok": False}
+    box = float((np.abs(out[:, :4] - ref[:, :4]) / np.maximum(1.0, np.abs(ref[:, :4]))).max())
+    score = float(np.abs(out[:, 4:] - ref[:, 4:]).max())
+    return {"output": list(out.shape), "max_rel_box_diff": box, "max_abs_score_diff": score, "ok": box <= 1e-3 and score <= 1e-3}
+
+
+def check(wrapped, onnx_path, data_yaml, names, imgsz, runtime="auto"):
+    """torch vs onnxruntime (node's where node is, else Python's) on one real page."""
     _, _, splits = read_data_yaml(data_yaml)
     split = splits.get("val") or splits["train"]
     pages = PageSet(split, names, limit=1)
     x = to_tensor_batch([letterbox(pages.images[0], imgsz)[0]])
     with torch.no_grad():
         ref = wrapped(x).numpy()
+    if runtime == "auto":
+        runtime = "node" if shutil.which("node") else "python"
+    if runtime == "python":
+        try:
+            import onnxruntime as ort
+        except ImportError:
+            print("no onnxruntime for Python (and no node): cannot check the export", file=sys.stderr)
+            return False
+        sess = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+        res = compare(sess.run(["output0"], {"images": x.numpy()})[0], ref)
+        res["runtime"] = f"onnxruntime {ort.__version__} (Python)"
+        print(json.dumps(res, separators=(",", ":")), file=sys.stderr)
+        return res["ok"]
     with tempfile.TemporaryDirectory() as tmp:
         x.numpy().astype("<f4").tofile(os.path.join(tmp, "in.f32"))
         ref.astype("<f4").tofile(os.path.join(tmp, "ref.f32"))
@@ -148,8 +189,11 @@ def main():
     ap.add_argument("--imgsz", type=int, help="inference input size (square, a multiple of 32); default: the training scale. "
                     "The network is fully convolutional, so a larger size shows dense pages' lines taller")
     ap.add_argument("--check", default="work/data/data.yaml", help="dataset for the torch/ONNX check; '' skips")
+    ap.add_argument("--check-runtime", default="auto", choices=["auto", "node", "python"],
+                    help="auto: onnxruntime-node where node is, else Python's onnxruntime")
+    ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     model, ckpt = load_checkpoint(args.checkpoint, ema=not args.raw)
     post = ckpt.get("postprocess") or {}
     conf = args.conf if args.conf is not None else post.get("conf", 0.25)
@@ -163,8 +207,8 @@ def main():
     with open(os.path.join(args.out, "model.json"), "w", encoding="utf-8") as f:
         json.dump(manifest(ckpt, args.id, conf, iou, args.max_det, imgsz), f, ensure_ascii=False, indent=1)
     print(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB) and model.json (conf {conf}, iou {iou})", file=sys.stderr)
-    if args.check and not check(wrapped, onnx_path, args.check, ckpt["names"], imgsz):
-        sys.exit("ONNX output differs from torch (or onnxruntime-node is missing)")
+    if args.check and not check(wrapped, onnx_path, args.check, ckpt["names"], imgsz, args.check_runtime):
+        sys.exit("ONNX output differs from torch (or no onnxruntime to check it with)")
 
 
 if __name__ == "__main__":

@@ -28,16 +28,27 @@ def level_of(boxes):
     return (short >= LEVEL_LIMITS[0]).long() + (short >= LEVEL_LIMITS[1]).long()
 
 
+def level_shapes(h, w):
+    """Output grid (h, w) per level for an input of h x w: every stride-2 convolution (k 3, pad 1) rounds up."""
+    shapes = []
+    for s in (2, 4, 8, 16, 32):
+        h, w = (h + 1) // 2, (w + 1) // 2
+        if s in STRIDES:
+            shapes.append((h, w))
+    return shapes
+
+
 def assign(gt_boxes, gt_cls, shapes):
     """Per image: gt boxes [M,4], classes [M]; shapes: [(h, w)] per level.
-    Returns (assigned object index [N] or -1, N = all cells of all levels)."""
+    Returns (assigned object index [N] or -1, N = all cells of all levels), on the boxes' device."""
+    dev = gt_boxes.device
     if not len(gt_boxes):
-        return torch.full((sum(h * w for h, w in shapes),), -1, dtype=torch.long)
+        return torch.full((sum(h * w for h, w in shapes),), -1, dtype=torch.long, device=dev)
     out = []
     lv = level_of(gt_boxes)
     for li, ((h, w), s) in enumerate(zip(shapes, STRIDES)):
-        cx, cy = grid(h, w, s)
-        idx = torch.full((h * w,), -1, dtype=torch.long)
+        cx, cy = grid(h, w, s, dev)
+        idx = torch.full((h * w,), -1, dtype=torch.long, device=dev)
         sel = (lv == li).nonzero().flatten()
         if len(sel):
             b = gt_boxes[sel]
@@ -51,6 +62,17 @@ def assign(gt_boxes, gt_cls, shapes):
             idx = torch.where(torch.isfinite(best_area), sel[best], idx)
         out.append(idx)
     return torch.cat(out)
+
+
+def pad_targets(targets):
+    """[(boxes [M,4], classes [M])] → boxes [B, Mmax, 4], classes [B, Mmax] (padding never indexed)."""
+    m = max([len(b) for b, _ in targets] + [1])
+    boxes = torch.zeros(len(targets), m, 4)
+    cls = torch.zeros(len(targets), m, dtype=torch.long)
+    for i, (b, c) in enumerate(targets):
+        boxes[i, :len(b)] = b
+        cls[i, :len(c)] = c
+    return boxes, cls
 
 
 def giou(a, b):
@@ -68,45 +90,42 @@ def giou(a, b):
     return iou - (hull - union) / hull, iou
 
 
-def compute_loss(outputs, targets, zone_ids, has_zones, w_box=2.0, w_l1=0.5, w_cls=1.0):
-    """outputs: model(x); targets: [(boxes [M,4], classes [M])] per image (input px);
-    zone_ids: bool [nc]; has_zones: bool [B]. Returns (loss, dict of parts)."""
+def compute_loss(outputs, targets, zone_ids, has_zones, w_box=2.0, w_l1=0.5, w_cls=1.0, assigned=None):
+    """outputs: model(x) (float32); targets: [(boxes [M,4], classes [M])] per image (input px), or, with
+    `assigned` (object index per cell [B, N], -1 = none: assign() done beforehand, e.g. in the data loader's
+    workers), the padded pair (boxes [B, M, 4], classes [B, M]) of pad_targets(); zone_ids: bool [nc];
+    has_zones: bool [B]. Returns (loss, dict of parts as 0-d tensors, "pos" an int)."""
     from model import decode
     boxes, logits, strides = decode(outputs)
+    dev = logits.device
     regs = torch.cat([r.flatten(2).transpose(1, 2) for r, _ in outputs], 1)  # [B, N, 4]
     shapes = [tuple(r.shape[2:]) for r, _ in outputs]
     B, N, nc = logits.shape
+    if assigned is None:
+        assigned = torch.stack([assign(gb.to(dev), gc.to(dev), shapes) for gb, gc in targets])
+        gt_boxes, gt_cls = (t.to(dev) for t in pad_targets(targets))
+    else:
+        gt_boxes, gt_cls = targets
+    if assigned.shape != (B, N):
+        raise ValueError(f"assignment for {tuple(assigned.shape)} cells, the model gives {(B, N)}")
     cls_t = torch.zeros_like(logits)
     mask = torch.ones_like(logits)
-    cx = torch.cat([grid(h, w, s)[0] for (h, w), s in zip(shapes, STRIDES)])
-    cy = torch.cat([grid(h, w, s)[1] for (h, w), s in zip(shapes, STRIDES)])
-    pb, tb, pr, tr = [], [], [], []
-    pos_at = []
-    for i, (gb, gc) in enumerate(targets):
-        if not has_zones[i]:
-            mask[i, :, zone_ids] = 0
-        idx = assign(gb, gc, shapes)
-        p = (idx >= 0).nonzero().flatten()
-        if not len(p):
-            continue
-        t = gb[idx[p]]
-        pb.append(boxes[i, p])
-        tb.append(t)
+    zone_ids = torch.as_tensor(zone_ids, device=dev)
+    hz = torch.as_tensor(list(has_zones), dtype=torch.float32, device=dev)
+    mask[:, :, zone_ids] = hz[:, None, None].expand(B, N, int(zone_ids.sum()))
+    cx = torch.cat([grid(h, w, s, dev)[0] for (h, w), s in zip(shapes, STRIDES)])
+    cy = torch.cat([grid(h, w, s, dev)[1] for (h, w), s in zip(shapes, STRIDES)])
+    bi, p = (assigned >= 0).nonzero(as_tuple=True)  # image-major, cells ascending
+    npos = max(1, len(p))
+    if len(p):
+        obj = assigned[bi, p]
+        t = gt_boxes[bi, obj]
+        g, iou = giou(boxes[bi, p], t)
+        loss_box = (1 - g).sum() / npos
         # log(distance / stride) targets; distances at least 1 px for cells just outside thin boxes
         d = torch.stack([cx[p] - t[:, 0], cy[p] - t[:, 1], t[:, 2] - cx[p], t[:, 3] - cy[p]], 1).clamp(min=1.0)
-        pr.append(regs[i, p])
-        tr.append(torch.log(d / strides[p, None]))
-        pos_at.append((i, p, gc[idx[p]]))
-    npos = max(1, sum(len(p) for _, p, _ in pos_at))
-    if pb:
-        g, iou = giou(torch.cat(pb), torch.cat(tb))
-        loss_box = (1 - g).sum() / npos
-        loss_l1 = F.smooth_l1_loss(torch.cat(pr), torch.cat(tr), reduction="sum", beta=0.5) / npos / 4
-        q = iou.detach().clamp(min=0.05)
-        k = 0
-        for i, p, c in pos_at:
-            cls_t[i, p, c] = q[k:k + len(p)]
-            k += len(p)
+        loss_l1 = F.smooth_l1_loss(regs[bi, p], torch.log(d / strides[p, None]), reduction="sum", beta=0.5) / npos / 4
+        cls_t[bi, p, gt_cls[bi, obj]] = iou.detach().clamp(min=0.05)
     else:
         loss_box = loss_l1 = logits.sum() * 0
     # Varifocal: positives weighted by their quality target, negatives by 0.75 * p^2.
@@ -114,4 +133,4 @@ def compute_loss(outputs, targets, zone_ids, has_zones, w_box=2.0, w_l1=0.5, w_c
     weight = torch.where(cls_t > 0, cls_t, 0.75 * prob.pow(2)) * mask
     loss_cls = (F.binary_cross_entropy_with_logits(logits, cls_t, reduction="none") * weight).sum() / cls_t.sum().clamp(min=1.0)
     loss = w_box * loss_box + w_l1 * loss_l1 + w_cls * loss_cls
-    return loss, {"box": float(loss_box), "l1": float(loss_l1), "cls": float(loss_cls), "pos": npos}
+    return loss, {"box": loss_box.detach(), "l1": loss_l1.detach(), "cls": loss_cls.detach(), "pos": npos}
