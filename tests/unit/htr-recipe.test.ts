@@ -15,26 +15,56 @@ const RECIPE = path.join(REPO, 'native-models/recipes/htr');
 const PY = '/usr/bin/python3';
 const torchMissing = spawnSync(PY, ['-c', 'import torch, onnx, PIL, numpy']).status !== 0;
 
-function py(args: string[], cwd = RECIPE): string {
-  const r = spawnSync(PY, args, { cwd, encoding: 'utf8', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1' }, timeout: 240_000 });
+function py(args: string[], cwd = RECIPE, env: NodeJS.ProcessEnv = {}): string {
+  const r = spawnSync(PY, args, { cwd, encoding: 'utf8', env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1', ...env }, timeout: 240_000 });
   if (r.status !== 0) throw new Error(`python ${args[0]} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
   return r.stdout + r.stderr;
 }
 
+/** The 24 lines of one corpus page, exported by the app, split 18 train / 6 val under `tmp`. */
+function exportLines(tmp: string): string[] {
+  const page = path.join(CORPUS, 'escriptorium-testaments-alto/TestamentsDePoilus_will_AD78_0066-0.xml');
+  const exp = runCli(['export', page, '--format', 'lines', '-o', path.join(tmp, 'all'), '-q']);
+  expect(exp.code).toBe(0);
+  const names = fs.readdirSync(path.join(tmp, 'all')).filter((f) => f.endsWith('.png')).sort();
+  expect(names.length).toBe(24);
+  for (const dir of ['train', 'val']) fs.mkdirSync(path.join(tmp, dir));
+  names.forEach((png, i) => {
+    const dir = i % 4 === 0 ? 'val' : 'train';
+    const stem = png.slice(0, -4);
+    for (const f of [png, `${stem}.gt.txt`]) fs.copyFileSync(path.join(tmp, 'all', f), path.join(tmp, dir, f));
+  });
+  return names;
+}
+
+/** Packages an export_onnx.py folder as a user model and recognises one line with it through the app. */
+function recogniseWith(exportDir: string, tmp: string, line: string, id: string): void {
+  const pkg = spawnSync(process.execPath, [path.join(RECIPE, 'package-model.mjs'), exportDir, '--target', path.join(tmp, `models/${id}`), '--id', id, '--no-measure'], { encoding: 'utf8' });
+  expect(pkg.status).toBe(0);
+  const rec = runCli(['recognize', line, '-o', path.join(tmp, `out-${id}`), '--model', id, '--json', '-q'], { env: { HTR_STUDIO_MODELS: path.join(tmp, 'models') } });
+  expect(rec.code).toBe(0);
+  const result = JSON.parse(rec.stdout).results[0];
+  expect(typeof result.text).toBe('string');
+  expect(result.conf).toBeGreaterThanOrEqual(0);
+}
+
+/** PNG width and height from the IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const b = fs.readFileSync(file);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+const HANDWRITING_FONTS = [
+  '/usr/share/fonts/truetype/ecolier-court/Ecolier-court.ttf',
+  '/usr/share/fonts/truetype/fifthhorseman/dkg.ttf',
+  '/usr/share/fonts/opentype/joscelyn/Joscelyn-Regular.otf',
+  '/usr/share/fonts/opentype/dancingscript/DancingScript-Regular.otf',
+].filter((f) => fs.existsSync(f));
+
 describe.skipIf(torchMissing)('the htr recipe (needs Debian python3-torch, python3-onnx, python3-pil, python3-numpy)', () => {
   it('trains a few steps on exported lines, exports ONNX that matches torch, and the app runs it', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-recipe-'));
-    const page = path.join(CORPUS, 'escriptorium-testaments-alto/TestamentsDePoilus_will_AD78_0066-0.xml');
-    const exp = runCli(['export', page, '--format', 'lines', '-o', path.join(tmp, 'all'), '-q']);
-    expect(exp.code).toBe(0);
-    const names = fs.readdirSync(path.join(tmp, 'all')).filter((f) => f.endsWith('.png')).sort();
-    expect(names.length).toBe(24);
-    for (const dir of ['train', 'val']) fs.mkdirSync(path.join(tmp, dir));
-    names.forEach((png, i) => {
-      const dir = i % 4 === 0 ? 'val' : 'train';
-      const stem = png.slice(0, -4);
-      for (const f of [png, `${stem}.gt.txt`]) fs.copyFileSync(path.join(tmp, 'all', f), path.join(tmp, dir, f));
-    });
+    const names = exportLines(tmp);
 
     const log = py(['train.py', '--train', path.join(tmp, 'train'), '--val', path.join(tmp, 'val'), '--regression', '', '--out', path.join(tmp, 'work'), '--max-steps', '3', '--threads', '1']);
     expect(log).toMatch(/loaded 18 train, 6 val/);
@@ -44,13 +74,57 @@ describe.skipIf(torchMissing)('the htr recipe (needs Debian python3-torch, pytho
     // The recipe compares torch with onnxruntime-node on real lines.
     expect(out).toMatch(/"ok":true/);
 
-    const pkg = spawnSync(process.execPath, [path.join(RECIPE, 'package-model.mjs'), path.join(tmp, 'export'), '--target', path.join(tmp, 'models/recipe-test'), '--id', 'recipe-test', '--no-measure'], { encoding: 'utf8' });
-    expect(pkg.status).toBe(0);
-    const line = path.join(tmp, 'val', names[0]!);
-    const rec = runCli(['recognize', line, '-o', path.join(tmp, 'out'), '--model', 'recipe-test', '--json', '-q'], { env: { HTR_STUDIO_MODELS: path.join(tmp, 'models') } });
-    expect(rec.code).toBe(0);
-    const result = JSON.parse(rec.stdout).results[0];
-    expect(typeof result.text).toBe('string');
-    expect(result.conf).toBeGreaterThanOrEqual(0);
+    recogniseWith(path.join(tmp, 'export'), tmp, path.join(tmp, 'val', names[0]!), 'recipe-test');
   }, 300_000);
+
+  it('packs lines and runs the device script on the CPU: resumes checkpoint/last.pt, exports ONNX into $OUT', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-device-'));
+    const names = exportLines(tmp);
+    // The pack the GPU machine gets (quantised, xz): the lines as LineSet holds them, plus the fonts.
+    const packed = py(['pack_lines.py', '--train', path.join(tmp, 'train'), '--val', path.join(tmp, 'val'), '--regression', '', '--out', path.join(tmp, 'pack')]);
+    expect(packed).toMatch(/train: 18 lines/);
+    expect(packed).toMatch(/val: 6 lines/);
+    const summary = JSON.parse(fs.readFileSync(path.join(tmp, 'pack/pack.json'), 'utf8'));
+    expect(summary.sets.train.lines).toBe(18);
+    // Lines come back from the pack at the model's height, with their texts.
+    const back = py(['pack_lines.py', '--unpack', path.join(tmp, 'pack/val.lines'), '--to', path.join(tmp, 'unpacked')]);
+    expect(back).toMatch(/unpacked 6 lines/);
+    const stem = names[0]!.slice(0, -4);
+    expect(pngSize(path.join(tmp, 'unpacked', `${stem}.png`)).height).toBe(48);
+    expect(fs.readFileSync(path.join(tmp, 'unpacked', `${stem}.gt.txt`), 'utf8')).toBe(fs.readFileSync(path.join(tmp, 'val', `${stem}.gt.txt`), 'utf8'));
+
+    // The device script, as the device tool runs it (from the repository root, $OUT set), on the CPU:
+    // one step on from the committed checkpoint, evaluation, export, torch-vs-onnxruntime check.
+    const out = path.join(tmp, 'OUT');
+    const r = spawnSync('bash', [path.join(RECIPE, 'device_run.sh'), '--device', 'cpu', '--threads', '1', '--max-steps', '1', '--pack', path.join(tmp, 'pack'), '--work', path.join(tmp, 'work')], { cwd: REPO, encoding: 'utf8', env: { ...process.env, OUT: out, PYTHON: PY, OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1' }, timeout: 240_000 });
+    if (r.status !== 0) throw new Error(`device_run.sh failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+    expect(r.stdout).toMatch(/resumed at step \d+/);
+    expect(r.stdout).toMatch(/"ok":\s*true/);
+    for (const f of ['model.onnx', 'model.json', 'last.pt', 'train.log', 'run.log', 'summary.json']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    const s = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(s.mode).toBe('resume');
+    expect(s.results.resume.val.lines).toBe(6);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8')).charset.length).toBeGreaterThan(100);
+    recogniseWith(out, tmp, path.join(tmp, 'val', names[0]!), 'device-test');
+  }, 300_000);
+
+  it.skipIf(HANDWRITING_FONTS.length === 0)('renders synthetic lines in the prepare_lines format, in the training charset', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-synth-'));
+    exportLines(tmp);
+    const log = py(['synth_lines.py', '--texts', path.join(tmp, 'train'), '--n', '6', '--out', path.join(tmp, 'synth'), '--fonts', ...HANDWRITING_FONTS]);
+    expect(JSON.parse(log.trim().split('\n').pop()!).lines).toBe(6);
+    // The charset a model trained on these training lines has (train.py: Codec.from_texts).
+    const charset = new Set<string>(JSON.parse(py(['-c', `import json, sys; from data import LineSet; from model import Codec; print(json.dumps(Codec.from_texts(LineSet(sys.argv[1], 48).texts).charset))`, path.join(tmp, 'train')])));
+    const pngs = fs.readdirSync(path.join(tmp, 'synth')).filter((f) => f.endsWith('.png'));
+    expect(pngs.length).toBe(6);
+    for (const png of pngs) {
+      expect(png).toMatch(/^synth__/);
+      const { width, height } = pngSize(path.join(tmp, 'synth', png));
+      expect(height).toBe(48);
+      const text = fs.readFileSync(path.join(tmp, 'synth', `${png.slice(0, -4)}.gt.txt`), 'utf8');
+      expect(text.trim().length).toBeGreaterThan(0);
+      expect(Math.floor(width / 4)).toBeGreaterThanOrEqual(text.length + 2); // room for CTC
+      for (const ch of text) expect(charset.has(ch), `${JSON.stringify(ch)} of ${JSON.stringify(text)}`).toBe(true);
+    }
+  }, 120_000);
 });

@@ -2,10 +2,12 @@
 
   /usr/bin/python3 evaluate.py work/ckpt/best.pt work/lines/val
   /usr/bin/python3 evaluate.py work/ckpt/best.pt /work/shared/corpus/htr-lines --stretch
+  /usr/bin/python3 evaluate.py work/ckpt/best.pt work/pack/val.lines      # a line pack (pack_lines.py)
 
 --stretch: the folder holds cut but not contrast-stretched lines (such as
 shared/corpus/htr-lines); lines from prepare_lines.py / the app's export are
-already stretched. Prints one JSON object.
+already stretched (and a .lines pack always is: --stretch is ignored for it).
+--device auto (default) runs on a GPU when torch sees one. Prints one JSON object.
 """
 import argparse
 import json
@@ -15,11 +17,20 @@ import torch
 from data import LineSet, collate, eval_batches
 from lineimg import to_input
 from metrics import score
-from model import Codec, build
+from model import Codec, build, load_state
+
+
+def pick_device(name):
+    """'auto' -> cuda when torch sees a GPU, else cpu."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: torch sees no GPU")
+    return torch.device(name)
 
 
 def load_checkpoint(path):
-    ckpt = torch.load(path, map_location="cpu")
+    ckpt = load_state(path)
     model = build(ckpt["model_config"])
     model.load_state_dict(ckpt["model"])
     model.eval()
@@ -28,13 +39,18 @@ def load_checkpoint(path):
 
 @torch.no_grad()
 def predict(model, codec, images, max_batch=16):
-    """uint8 line images -> greedy transcriptions (batched by width)."""
+    """uint8 line images -> greedy transcriptions (batched by width), on the
+    model's device (on a GPU: batches 4x larger)."""
     was_training = model.training
     model.eval()
+    device = next(model.parameters()).device
+    max_pixels = 24000
+    if device.type != "cpu":
+        max_batch, max_pixels = max_batch * 4, max_pixels * 4
     hyps = [None] * len(images)
-    for batch in eval_batches([im.shape[1] for im in images], max_batch):
+    for batch in eval_batches([im.shape[1] for im in images], max_batch, max_pixels):
         x, frames = collate([to_input(images[i]) for i in batch])
-        logp = model(x)
+        logp = model(x.to(device)).float().cpu()
         for k, i in enumerate(batch):
             hyps[i] = codec.greedy(logp[:, k], int(frames[k]))
     model.train(was_training)
@@ -48,13 +64,16 @@ def main():
     ap.add_argument("--stretch", action="store_true", help="contrast-stretch lines on load")
     ap.add_argument("--show", type=int, default=0, help="print N worst lines to stderr")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
 
     model, codec, ckpt = load_checkpoint(args.checkpoint)
+    device = pick_device(args.device)
+    model.to(device)
     lines = LineSet(args.folder, ckpt["model_config"]["height"], stretch=args.stretch)
     hyps = predict(model, codec, lines.images)
-    result = dict(checkpoint=args.checkpoint, step=ckpt.get("step"), folder=args.folder,
+    result = dict(checkpoint=args.checkpoint, step=ckpt.get("step"), folder=args.folder, device=str(device),
                   **score(lines.texts, hyps, lines.groups))
     unknown = sorted({ch for t in lines.texts for ch in t} - set(codec.charset))
     result["chars_not_in_charset"] = "".join(unknown)

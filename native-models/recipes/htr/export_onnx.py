@@ -5,13 +5,19 @@
 
 The graph: input "image" [batch, 1, H, width] float (ink = 1, see lineimg.py),
 output "logprobs" [T, batch, C] log-softmax, T = width // 4 ("TBC").
---check runs a few lines through torch and through onnxruntime-node (the
-runtime the app uses; there is no onnxruntime for Python here) and fails if
-any value differs by more than 1e-4.
+--check runs a few lines (a folder or a .lines pack) through torch and through
+onnxruntime-node (the runtime the app uses; there is no onnxruntime for Python
+here) and fails if any value differs by more than 1e-4. Where node or the
+repository's node_modules are missing (the GPU machine of the `device` tool),
+--runtime auto falls back to Python's onnxruntime. The export itself always
+runs on the CPU, with torch's TorchScript-based exporter (dynamo=False on
+torch >= 2.5, whose default changed to the dynamo exporter in 2.9).
 """
 import argparse
+import inspect
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,9 +47,11 @@ ATTRIBUTION = [  # shared/corpus-train/SOURCES.md; all CC BY 4.0
 
 def export(model, path, height):
     dummy = torch.zeros(1, 1, height, 256)
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     torch.onnx.export(model, dummy, path, opset_version=OPSET, input_names=["image"],
                       output_names=["logprobs"],
-                      dynamic_axes={"image": {0: "batch", 3: "width"}, "logprobs": {0: "frames", 1: "batch"}})
+                      dynamic_axes={"image": {0: "batch", 3: "width"}, "logprobs": {0: "frames", 1: "batch"}},
+                      **extra)
 
 
 def manifest(ckpt, model_id):
@@ -87,13 +95,39 @@ def manifest(ckpt, model_id):
     }
 
 
-def check(model, onnx_path, folder, height, n=6):
-    """torch vs onnxruntime-node on n real lines, one at a time and batched."""
+def node_runtime_available():
+    """node on the PATH and onnxruntime-node in the repository's node_modules."""
+    root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../.."))
+    return bool(shutil.which("node")) and os.path.isdir(os.path.join(root, "node_modules/onnxruntime-node"))
+
+
+def check_python(onnx_path, cases, refs):
+    """The same comparison in Python's onnxruntime (where there is no node)."""
+    import onnxruntime as ort
+    session = ort.InferenceSession(onnx_path, providers=["CPUExecutionProvider"])
+    worst = 0.0
+    for x, r in zip(cases, refs):
+        out = session.run(["logprobs"], {"image": x.numpy()})[0]
+        if list(out.shape) != list(r.shape):
+            print(f"shape {out.shape} != {r.shape}", file=sys.stderr)
+            return False
+        worst = max(worst, float(abs(out - r).max()))
+    ok = worst <= 1e-4
+    print(json.dumps({"cases": len(cases), "max_abs_diff": worst, "ok": ok, "runtime": "onnxruntime (python) "
+                      + ort.__version__}), file=sys.stderr)
+    return ok
+
+
+def check(model, onnx_path, folder, height, n=6, runtime="auto"):
+    """torch vs onnxruntime-node (or Python's onnxruntime) on n real lines, one
+    at a time and batched."""
     lines = LineSet(folder, height)
     images = [to_input(im) for im in lines.images[:: max(1, len(lines) // n)][:n]]
     cases = [collate([im])[0] for im in images] + [collate(images[:3])[0]]
     with torch.no_grad():
         refs = [model(x).numpy() for x in cases]
+    if runtime == "python" or (runtime == "auto" and not node_runtime_available()):
+        return check_python(onnx_path, cases, refs)
     with tempfile.TemporaryDirectory() as tmp:
         for k, (x, r) in enumerate(zip(cases, refs)):
             x.numpy().astype("<f4").tofile(os.path.join(tmp, f"{k}.in"))
@@ -115,6 +149,9 @@ def main():
     ap.add_argument("--out", default="work/export")
     ap.add_argument("--id", default="htr-studio-crnn-lines-v1")
     ap.add_argument("--check", default="work/lines/val", help="line folder for the torch/ONNX check; '' skips")
+    ap.add_argument("--runtime", default="auto", choices=("auto", "node", "python"),
+                    help="the check's runtime: onnxruntime-node (auto: where node and node_modules are) "
+                         "or Python's onnxruntime")
     args = ap.parse_args()
 
     model, _, ckpt = load_checkpoint(args.checkpoint)
@@ -126,8 +163,8 @@ def main():
     with open(os.path.join(args.out, "model.json"), "w", encoding="utf-8") as f:
         json.dump(manifest(ckpt, args.id), f, ensure_ascii=False, indent=1)
     print(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB) and model.json", file=sys.stderr)
-    if args.check and not check(model, onnx_path, args.check, ckpt["model_config"]["height"]):
-        sys.exit("ONNX output differs from torch (or onnxruntime-node is missing)")
+    if args.check and not check(model, onnx_path, args.check, ckpt["model_config"]["height"], runtime=args.runtime):
+        sys.exit("ONNX output differs from torch (or onnxruntime is missing)")
 
 
 if __name__ == "__main__":

@@ -76,3 +76,25 @@ class Codec:
 
 def build(config):
     return CRNN(**config)
+
+
+def load_state(path):
+    """torch.load of this recipe's own checkpoints, onto the CPU, on torch 1.13
+    (Debian) as on torch >= 2.6 (whose default weights_only=True refuses the
+    Python RNG state and the argument dict the checkpoints hold)."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except TypeError:  # a torch without weights_only
+        return torch.load(path, map_location="cpu")
+
+
+def to_cpu(obj):
+    """A state dict (nested dicts/lists of tensors) with every tensor on the CPU,
+    so that a checkpoint written on a GPU loads anywhere."""
+    if torch.is_tensor(obj):
+        return obj.detach().cpu()
+    if isinstance(obj, dict):
+        return {k: to_cpu(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(to_cpu(v) for v in obj)
+    return obj

@@ -7,8 +7,20 @@ Checkpoints: <out>/ckpt/last.pt (every --save-minutes and at each evaluation;
 model + optimizer + schedule + position in the epoch, so --resume continues
 where it stopped) and <out>/ckpt/best.pt (lowest validation CER).
 Log: <out>/train.log, one JSON object per evaluation.
+
+On a GPU (--device auto finds it, or --device cuda): augmentation and batching
+run in --workers DataLoader processes (default 12 there; 0 = in the training
+process, as always on the CPU, where workers would only take the cores the
+model needs), bf16 autocast (--amp), a larger --batch/--max-pixels if asked.
+--minutes N stops after N minutes (then the usual final evaluation and save);
+--time-schedule spreads the cosine over those minutes instead of --epochs.
+--init CKPT starts from a checkpoint's weights with a fresh optimizer and
+schedule (fine-tuning after synthetic pretraining: synth_lines.py);
+--charset-from LINES takes the charset from other lines' texts (pretraining on
+synthetic lines with the real training set's charset).
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -19,11 +31,11 @@ import time
 
 import torch
 
-from data import LineSet, augment, bucket_batches, collate, contrast
-from evaluate import predict
+from data import LineSet, augment, bucket_batches, collate, contrast, line_texts
+from evaluate import pick_device, predict
 from lineimg import HI_PCT, LO_PCT, MIN_RANGE, MIN_WIDTH, to_input
 from metrics import score
-from model import Codec, build
+from model import Codec, build, load_state, to_cpu
 
 
 def parse_args():
@@ -34,10 +46,13 @@ def parse_args():
                     help="cut, unstretched lines (stretched on load); '' to skip")
     ap.add_argument("--out", default="work")
     ap.add_argument("--resume", action="store_true", help="continue from <out>/ckpt/last.pt")
+    ap.add_argument("--init", help="start from this checkpoint's weights (and charset, shape), fresh optimizer/schedule")
+    ap.add_argument("--charset-from", help="lines (folder or .lines) whose texts make the charset (default: --train's)")
     ap.add_argument("--height", type=int, default=48)
     ap.add_argument("--hidden", type=int, default=128)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--max-pixels", type=int, default=16 * 900, help="batch count x padded width cap")
+    ap.add_argument("--batch", type=int, help="lines per batch (16; on --resume: the checkpoint's)")
+    ap.add_argument("--max-pixels", type=int,
+                    help="batch count x padded width cap (16 x 900; on --resume: the checkpoint's)")
     ap.add_argument("--lr", type=float, default=1.5e-3)
     ap.add_argument("--wd", type=float, default=0.01)
     ap.add_argument("--warmup", type=int, default=300, help="steps")
@@ -48,7 +63,58 @@ def parse_args():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="smoke test: use N lines per set")
     ap.add_argument("--max-steps", type=int, default=0, help="smoke test: stop after N steps")
-    return ap.parse_args()
+    ap.add_argument("--minutes", type=float, default=0, help="stop training after N minutes (0: no limit)")
+    ap.add_argument("--time-schedule", action="store_true",
+                    help="cosine over --minutes of wall-clock instead of --epochs (with --minutes)")
+    ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    ap.add_argument("--workers", type=int, default=-1,
+                    help="DataLoader processes for augmentation (-1: 12 on cuda, 0 on cpu)")
+    ap.add_argument("--amp", default="auto", choices=("auto", "bf16", "fp16", "off"),
+                    help="autocast on cuda (auto: bf16); never on cpu")
+    args = ap.parse_args()
+    if args.time_schedule and not args.minutes:
+        ap.error("--time-schedule needs --minutes")
+    if args.resume and args.init:
+        ap.error("--resume or --init, not both")
+    return args
+
+
+class AugmentedBatches(torch.utils.data.Dataset):
+    """Batch k of an epoch's order, augmented and collated (in a DataLoader
+    worker). Its own RNG per (seed, epoch, batch): the same batches whatever
+    the number of workers."""
+
+    def __init__(self, images, order, seed):
+        self.images, self.order, self.seed = images, order, seed
+
+    def __len__(self):
+        return len(self.order)
+
+    def __getitem__(self, k):
+        rng = random.Random(self.seed * 1_000_003 + k)
+        return collate([contrast(to_input(augment(self.images[i], rng)), rng) for i in self.order[k]])
+
+
+def amp_dtype(args, device, model, ctc, n_classes):
+    """The autocast dtype on cuda (None: fp32), after one trial step: a
+    combination this GPU/torch cannot run falls back to fp32 with a warning."""
+    if device.type != "cuda" or args.amp == "off":
+        return None
+    dtype = torch.float16 if args.amp == "fp16" else torch.bfloat16
+    saved = {k: v.clone() for k, v in model.state_dict().items()}  # the trial must not move BN statistics
+    try:
+        x = torch.rand(2, 1, model.config["height"], 128, device=device)
+        with torch.autocast("cuda", dtype=dtype):
+            logp = model(x).float()
+        targets = (torch.tensor([1, 2, 1, 2]) % (n_classes - 1) + 1).to(device)
+        ctc(logp, targets, torch.tensor([32, 32]), torch.tensor([2, 2])).backward()
+        return dtype
+    except RuntimeError as e:
+        print(f"autocast {dtype} failed ({str(e).splitlines()[0]}): training in fp32", flush=True)
+        return None
+    finally:
+        model.zero_grad(set_to_none=True)
+        model.load_state_dict(saved)
 
 
 def save(path, state):
@@ -60,11 +126,19 @@ def save(path, state):
 def main():
     args = parse_args()
     torch.set_num_threads(args.threads)
+    device = pick_device(args.device)
+    workers = args.workers if args.workers >= 0 else (min(12, max(1, (os.cpu_count() or 2) - 2))
+                                                      if device.type == "cuda" else 0)
     ckpt_dir = os.path.join(args.out, "ckpt")
     os.makedirs(ckpt_dir, exist_ok=True)
     log_path = os.path.join(args.out, "train.log")
-    resumed = torch.load(os.path.join(ckpt_dir, "last.pt"), map_location="cpu") if args.resume else None
-    height = resumed["model_config"]["height"] if resumed else args.height
+    resumed = load_state(os.path.join(ckpt_dir, "last.pt")) if args.resume else None
+    init = load_state(args.init) if args.init else None
+    # batch shape: the checkpoint's on --resume (its step-based schedule assumes it)
+    prev = (resumed or {}).get("args") or {}
+    args.batch = args.batch or prev.get("batch") or 16
+    args.max_pixels = args.max_pixels or prev.get("max_pixels") or 16 * 900
+    height = resumed["model_config"]["height"] if resumed else init["model_config"]["height"] if init else args.height
 
     t0 = time.time()
     train = LineSet(args.train, height)
@@ -74,40 +148,75 @@ def main():
         for s in filter(None, (train, val, reg)):
             for attr in ("paths", "texts", "groups", "images"):
                 setattr(s, attr, getattr(s, attr)[: args.limit])
-    codec = Codec(resumed["charset"]) if resumed else Codec.from_texts(train.texts)
+    charset_texts = line_texts(args.charset_from)[0] if args.charset_from else train.texts
+    if resumed:
+        codec = Codec(resumed["charset"])
+    elif init:  # the init checkpoint's classes first, then any new character of these lines
+        codec = Codec(init["charset"] + sorted({c for t in charset_texts for c in t} - set(init["charset"])))
+    else:
+        codec = Codec.from_texts(charset_texts)
     lost = sorted({c for t in train.texts for c in t} - set(codec.charset))
     print(f"loaded {len(train)} train, {len(val) if val else 0} val, {len(reg) if reg else 0} regression lines "
           f"in {time.time() - t0:.0f}s; charset {len(codec.charset)} (+blank)"
           + (f"; NOT in the checkpoint's charset: {''.join(lost)}" if lost else ""), flush=True)
 
-    config = resumed["model_config"] if resumed else dict(
-        n_classes=len(codec.charset) + 1, height=height, hidden=args.hidden, dropout=0.2)
+    config = resumed["model_config"] if resumed else dict(init["model_config"], n_classes=len(codec.charset) + 1) \
+        if init else dict(n_classes=len(codec.charset) + 1, height=height, hidden=args.hidden, dropout=0.2)
     model = build(config)
-    print(f"parameters: {sum(p.numel() for p in model.parameters()):,}", flush=True)
+    if init:
+        weights = dict(init["model"])
+        old = {ch: i + 1 for i, ch in enumerate(init["charset"])}
+        rows = [0] + [old[ch] for ch in codec.charset if ch in old]  # blank + known characters
+        for name in ("out.weight", "out.bias"):
+            fresh = model.state_dict()[name].clone()
+            fresh[: len(rows)] = weights[name][rows]  # codec lists the init's classes first, in order
+            weights[name] = fresh
+        model.load_state_dict(weights)
+        print(f"initialised from {args.init} (step {init.get('step')}; "
+              f"{len(codec.charset) - len(init['charset'])} new classes)", flush=True)
+    model.to(device)
+    print(f"parameters: {sum(p.numel() for p in model.parameters()):,}; device {device}, "
+          f"{workers} augmentation workers, batch {args.batch} / {args.max_pixels} px", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
     widths = [im.shape[1] for im in train.images]
     rng = random.Random(args.seed)
     steps_per_epoch = len(bucket_batches(widths, args.batch, args.max_pixels, random.Random(0)))
     total = args.epochs * steps_per_epoch
 
-    def lr_factor(step):  # linear warm-up, cosine to 5 %
+    t_start = time.time()
+
+    def lr_factor(step):  # linear warm-up, cosine to 5 % (over the epochs, or over --minutes)
         warm = min(1.0, (step + 1) / args.warmup)
-        return warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, step / total))))
+        progress = (time.time() - t_start) / (60 * args.minutes) if args.time_schedule else step / total
+        return warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     step, epoch, order, pos, best = 0, 0, None, 0, float("inf")
     if resumed:
         model.load_state_dict(resumed["model"])
         opt.load_state_dict(resumed["optimizer"])
+        for group in opt.param_groups:  # keys a newer/older torch's AdamW expects
+            for k, v in opt.defaults.items():
+                group.setdefault(k, v)
         sched.load_state_dict(resumed["scheduler"])
         step, epoch, order, pos = resumed["step"], resumed["epoch"], resumed["order"], resumed["pos"]
         best = resumed["best_val_cer"]
         rng.setstate(resumed["rng"])
         print(f"resumed at step {step}, epoch {epoch}, batch {pos}/{len(order) if order else 0}", flush=True)
+        if order and max(i for b in order for i in b) >= len(train):  # other (fewer) lines than the checkpoint's
+            print("the checkpoint's epoch order does not fit these lines: a new epoch starts", flush=True)
+            order, pos = None, 0
     ctc = torch.nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True)
+    dtype = amp_dtype(args, device, model, ctc, config["n_classes"])
+    scaler = None
+    if dtype == torch.float16:
+        scaler = torch.amp.GradScaler("cuda") if hasattr(torch.amp, "GradScaler") else torch.cuda.amp.GradScaler()
+    if device.type == "cuda":
+        print(f"autocast: {dtype or 'off (fp32)'}; GPU {torch.cuda.get_device_name(device)}", flush=True)
 
-    def state():
-        return dict(model=model.state_dict(), optimizer=opt.state_dict(), scheduler=sched.state_dict(),
+    def state():  # tensors on the CPU: a checkpoint written on a GPU loads anywhere
+        return dict(model=to_cpu(model.state_dict()), optimizer=to_cpu(opt.state_dict()),
+                    scheduler=sched.state_dict(),
                     model_config=config, charset=codec.charset, step=step, epoch=epoch, order=order,
                     pos=pos, best_val_cer=best, rng=rng.getstate(), args=vars(args),
                     preprocess=dict(lo_pct=LO_PCT, hi_pct=HI_PCT, min_range=MIN_RANGE,
@@ -139,32 +248,60 @@ def main():
     model.train()
     last_eval = last_save = time.time()
     train_time, lines_done, loss_sum, loss_n = 0.0, 0, 0.0, 0
+    timed_out = False
+    batches, pending = None, []  # workers: one DataLoader over this and the next epochs' orders
     while epoch < args.epochs and not stop:
         if order is None:
-            order, pos = bucket_batches(widths, args.batch, args.max_pixels, rng), 0
+            order, pos = (pending.pop(0) if pending else bucket_batches(widths, args.batch, args.max_pixels, rng)), 0
+        if workers and batches is None:
+            # this epoch's remaining batches and up to 7 more epochs' (their orders drawn now: on this
+            # path the RNG only draws orders), augmented ahead in worker processes; a DataLoader
+            # per epoch would restart its workers every few seconds on a GPU
+            pending = [bucket_batches(widths, args.batch, args.max_pixels, rng)
+                       for _ in range(min(7, args.epochs - epoch - 1))]
+            seq = order[pos:] + [b for o in pending for b in o]
+            source = AugmentedBatches(train.images, seq, args.seed * 7919 + epoch * 104_729 + pos)
+            batches = iter(torch.utils.data.DataLoader(source, batch_size=None, shuffle=False, num_workers=workers,
+                                                       pin_memory=device.type == "cuda", prefetch_factor=4))
         while pos < len(order) and not stop:
             t_step = time.time()
             batch = order[pos]
-            x, frames = collate([contrast(to_input(augment(train.images[i], rng)), rng) for i in batch])
+            if batches is not None:
+                x, frames = next(batches)
+            else:
+                x, frames = collate([contrast(to_input(augment(train.images[i], rng)), rng) for i in batch])
             targets = [codec.encode(train.texts[i]) for i in batch]
-            logp = model(x)
-            loss = ctc(logp, torch.tensor([c for t in targets for c in t]), frames,
+            if device.type == "cpu":
+                logp = model(x)
+            else:
+                with torch.autocast(device.type, dtype=dtype) if dtype else contextlib.nullcontext():
+                    logp = model(x.to(device, non_blocking=True)).float()
+            flat = torch.tensor([c for t in targets for c in t])
+            loss = ctc(logp, flat if device.type == "cpu" else flat.to(device), frames,
                        torch.tensor([len(t) for t in targets]))
             opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
+            if scaler:
+                scaler.scale(loss).backward()
+                scaler.unscale_(opt)
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+                scaler.step(opt)
+                scaler.update()
+            else:
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+                opt.step()
             sched.step()
             step, pos = step + 1, pos + 1
             train_time += time.time() - t_step
             lines_done += len(batch)
-            loss_sum, loss_n = loss_sum + loss.item(), loss_n + 1
+            # on a GPU no .item() per step (it waits for the GPU): summed there, read at the prints
+            loss_sum, loss_n = loss_sum + (loss.item() if device.type == "cpu" else loss.detach()), loss_n + 1
             if step % 50 == 0:
-                print(f"step {step} epoch {epoch} {pos}/{len(order)} loss {loss_sum / loss_n:.3f} "
+                print(f"step {step} epoch {epoch} {pos}/{len(order)} loss {float(loss_sum) / loss_n:.3f} "
                       f"lr {sched.get_last_lr()[0]:.2e} {lines_done / train_time:.1f} lines/s", flush=True)
             now = time.time()
             if now - last_eval >= args.eval_minutes * 60 or (args.max_steps and step >= args.max_steps):
-                evaluate(loss_sum / max(loss_n, 1), lines_done / max(train_time, 1e-9))
+                evaluate(float(loss_sum) / max(loss_n, 1), lines_done / max(train_time, 1e-9))
                 train_time, lines_done, loss_sum, loss_n = 0.0, 0, 0.0, 0
                 last_eval = last_save = time.time()
             elif now - last_save >= args.save_minutes * 60:
@@ -172,10 +309,19 @@ def main():
                 last_save = time.time()
             if args.max_steps and step >= args.max_steps:
                 stop.append(1)
+            if args.minutes and now - t_start >= 60 * args.minutes:
+                timed_out = True
+                break
         if pos >= len(order):
             epoch, order, pos = epoch + 1, None, 0
-    if loss_n and not stop:  # finished all epochs: a last evaluation
-        evaluate(loss_sum / loss_n, lines_done / max(train_time, 1e-9))
+            if not pending:
+                batches = None  # all its epochs consumed: ends the workers
+        if timed_out:
+            print(f"--minutes {args.minutes:g} reached at step {step}", flush=True)
+            break
+    batches = None  # ends the workers
+    if loss_n and not stop:  # finished all epochs or the time budget: a last evaluation
+        evaluate(float(loss_sum) / loss_n, lines_done / max(train_time, 1e-9))
     else:  # killed (or smoke test): only save, so that --resume goes on from here
         save(os.path.join(ckpt_dir, "last.pt"), state())
     print("stopped" if stop else "done", flush=True)
