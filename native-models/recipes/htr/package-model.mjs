@@ -5,9 +5,10 @@
 // written into model.json `metrics` and between the markers of MODEL_CARD.md.
 //   node native-models/recipes/htr/package-model.mjs work/export [--train-log work/train.log]
 //        [--target DIR] [--id ID] [--no-measure] [--prior-minutes N]
-// --prior-minutes adds the training time of earlier sessions of a resumed run
-// (work/train.log only covers the current session) to metrics.trainedMinutes (the
-// training time up to the evaluation of the packaged, best snapshot).
+// metrics.trainedMinutes (the training time up to the evaluation of the packaged,
+// best snapshot) is the log entry's trained_minutes, which train.py carries across
+// resumes. For logs written before that: --prior-minutes adds the training time
+// before the log's first evaluation (less 10 minutes) to the time the log spans.
 // --target/--id package elsewhere (e.g. a user models folder) under another id;
 // --no-measure skips the figures (tests of the recipe itself).
 import { build } from 'esbuild';
@@ -121,7 +122,7 @@ let val = {};
 if (fs.existsSync(trainLog)) {
   const evals = fs.readFileSync(trainLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => typeof e.val_cer === 'number');
   const best = evals.reduce((a, b) => (b.val_cer < a.val_cer ? b : a), evals[0]);
-  if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: priorMinutes + Math.round((Date.parse(best.time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.step, epoch: best.epoch };
+  if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: typeof best.trained_minutes === 'number' ? Math.round(best.trained_minutes) : priorMinutes + Math.round((Date.parse(best.time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.step, epoch: best.epoch };
 }
 const r4 = (x) => Math.round(x * 10000) / 10000;
 manifest.metrics = {

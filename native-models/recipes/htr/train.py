@@ -64,6 +64,9 @@ def parse_args():
     ap.add_argument("--limit", type=int, default=0, help="smoke test: use N lines per set")
     ap.add_argument("--max-steps", type=int, default=0, help="smoke test: stop after N steps")
     ap.add_argument("--minutes", type=float, default=0, help="stop training after N minutes (0: no limit)")
+    ap.add_argument("--prior-minutes", type=float, default=0,
+                    help="training time before the resumed checkpoint, for checkpoints that do not record it "
+                         "(those written before trained_minutes existed)")
     ap.add_argument("--time-schedule", action="store_true",
                     help="cosine over --minutes of wall-clock instead of --epochs (with --minutes)")
     ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
@@ -184,6 +187,7 @@ def main():
     total = args.epochs * steps_per_epoch
 
     t_start = time.time()
+    prior_minutes = (resumed or {}).get("trained_minutes", args.prior_minutes if resumed else 0)
 
     def lr_factor(step):  # linear warm-up, cosine to 5 % (over the epochs, or over --minutes)
         warm = min(1.0, (step + 1) / args.warmup)
@@ -218,7 +222,7 @@ def main():
         return dict(model=to_cpu(model.state_dict()), optimizer=to_cpu(opt.state_dict()),
                     scheduler=sched.state_dict(),
                     model_config=config, charset=codec.charset, step=step, epoch=epoch, order=order,
-                    pos=pos, best_val_cer=best, rng=rng.getstate(), args=vars(args),
+                    pos=pos, best_val_cer=best, rng=rng.getstate(), args=vars(args), trained_minutes=trained_minutes(),
                     preprocess=dict(lo_pct=LO_PCT, hi_pct=HI_PCT, min_range=MIN_RANGE,
                                     min_width=MIN_WIDTH, invert=True, scale=1 / 255, mean=0.0, std=1.0))
 
@@ -226,10 +230,14 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.append(1))  # finish the step, save, exit
 
+    def trained_minutes():  # wall-clock of the whole run, across resumes (pauses included)
+        return round(prior_minutes + (time.time() - t_start) / 60, 1)
+
     def evaluate(loss_avg, lines_per_s):
         nonlocal best
         entry = dict(time=time.strftime("%Y-%m-%dT%H:%M:%S"), step=step, epoch=round(epoch + pos / max(len(order or [1]), 1), 3),
-                     loss=round(loss_avg, 4), lr=round(sched.get_last_lr()[0], 6), lines_per_s=round(lines_per_s, 2))
+                     loss=round(loss_avg, 4), lr=round(sched.get_last_lr()[0], 6), lines_per_s=round(lines_per_s, 2),
+                     trained_minutes=trained_minutes())
         for name, s in (("val", val), ("regression", reg)):
             if s:
                 hyps = predict(model, codec, s.images)
