@@ -63,9 +63,9 @@ export const processCmd: Command = {
       for (let image = queue.shift(); image !== undefined; image = queue.shift()) {
         const t0 = performance.now();
         try {
-          // One grey decode serves the line splitting, the baselines and the line cuts.
+          // One grey decode serves the line splitting, the baselines and the line cuts
+          // (segmentImage guards it against going unhandled when detection fails first).
           const grey = loadGrey(image);
-          grey.catch(() => {}); // segmentImage awaits it, or fails first
           const segmented = await segmentImage(image, detector, { outDir, grey, ...(values.rtl && { direction: 'rtl' as const }) });
           const rec = await recognizePage(segmented, image, recognizer, { beam, page: await grey });
           const written = writeDocument(rec.doc, 'page-2019');

@@ -5,7 +5,7 @@
  */
 import type { Points, Region, TextLine } from '../model/types.js';
 import { segmontoType } from '../model/segmonto.js';
-import { scoreLines } from './score.js';
+import { detectionScore, scoreLines } from './score.js';
 import type { DetectionScore } from './types.js';
 
 /** A zone or line outline with its SegmOnto class. */
@@ -60,13 +60,9 @@ export function addCounts(a: ClassCounts, b: ClassCounts): ClassCounts {
   return out;
 }
 
-/** Precision, recall and F1 of pooled counts (no predictions and nothing expected: all 1, as score.ts). */
+/** Precision, recall and F1 of each class's pooled counts. */
 export function classScores(counts: ClassCounts): Record<string, DetectionScore> {
   const out: Record<string, DetectionScore> = {};
-  for (const [c, { truePositives: tp, predicted, expected }] of Object.entries(counts)) {
-    const precision = predicted ? tp / predicted : expected ? 0 : 1;
-    const recall = expected ? tp / expected : predicted ? 0 : 1;
-    out[c] = { truePositives: tp, predicted, expected, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
-  }
+  for (const [c, v] of Object.entries(counts)) out[c] = detectionScore(v.truePositives, v.predicted, v.expected);
   return out;
 }

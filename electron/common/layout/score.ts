@@ -45,9 +45,17 @@ export function scoreLines(predicted: readonly Points[], expected: readonly Poin
     usedP.add(i);
     usedE.add(j);
   }
-  const tp = usedP.size;
-  const precision = P.length ? tp / P.length : E.length ? 0 : 1;
-  const recall = E.length ? tp / E.length : P.length ? 0 : 1;
+  return detectionScore(usedP.size, P.length, E.length);
+}
+
+/**
+ * Precision, recall and F1 from counts (one page's, or several pages' added up).
+ * With nothing predicted and nothing expected every score is 1; with only one
+ * side empty, F1 is 0.
+ */
+export function detectionScore(truePositives: number, predicted: number, expected: number): DetectionScore {
+  const precision = predicted ? truePositives / predicted : expected ? 0 : 1;
+  const recall = expected ? truePositives / expected : predicted ? 0 : 1;
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-  return { truePositives: tp, predicted: P.length, expected: E.length, precision, recall, f1 };
+  return { truePositives, predicted, expected, precision, recall, f1 };
 }

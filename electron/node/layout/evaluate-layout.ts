@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readDocument } from '../../common/formats/document-io.js';
-import { scoreLines } from '../../common/layout/score.js';
+import { detectionScore, scoreLines } from '../../common/layout/score.js';
+import type { DetectionScore } from '../../common/layout/types.js';
 import { addCounts, countByClass, pageObjects, type ClassCounts } from '../../common/layout/score-classes.js';
 import { linePolygon } from '../recognition/recognize-page.js';
 import { findPageImage } from '../images/find-image.js';
@@ -30,8 +31,8 @@ export interface LayoutScore {
   readonly pages: readonly PageScore[];
   /** Mean of the pages' F1 (each page counts once). */
   readonly meanF1: number;
-  /** F1 over all lines of all pages. */
-  readonly pooledF1: number;
+  /** Precision, recall and F1 over all lines of all pages. */
+  readonly pooled: DetectionScore;
   readonly msPerPage: number;
   /** Zones per SegmOnto class, pooled over the pages whose ground truth has zones. */
   readonly zones: ClassCounts;
@@ -77,15 +78,11 @@ export async function scoreDetector(detector: LayoutDetector, truthPages: readon
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
   }
-  const tp = pages.reduce((a, p) => a + p.truePositives, 0);
-  const pred = pages.reduce((a, p) => a + p.predicted, 0);
-  const gt = pages.reduce((a, p) => a + p.expected, 0);
-  const precision = pred ? tp / pred : 0;
-  const recall = gt ? tp / gt : 0;
+  const sum = (k: 'truePositives' | 'predicted' | 'expected'): number => pages.reduce((a, p) => a + p[k], 0);
   return {
     pages,
     meanF1: pages.reduce((a, p) => a + p.f1, 0) / Math.max(1, pages.length),
-    pooledF1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    pooled: detectionScore(sum('truePositives'), sum('predicted'), sum('expected')),
     msPerPage: Math.round(pages.reduce((a, p) => a + p.ms, 0) / Math.max(1, pages.length)),
     zones,
     lineTypes,

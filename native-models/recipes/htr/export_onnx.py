@@ -9,7 +9,7 @@ output "logprobs" [T, batch, C] log-softmax, T = width // 4 ("TBC").
 onnxruntime-node (the runtime the app uses; there is no onnxruntime for Python
 here) and fails if any value differs by more than 1e-4. Where node or the
 repository's node_modules are missing (the GPU machine of the `device` tool),
---runtime auto falls back to Python's onnxruntime. The export itself always
+--check-runtime auto falls back to Python's onnxruntime. The export itself always
 runs on the CPU, with torch's TorchScript-based exporter (dynamo=False on
 torch >= 2.5, whose default changed to the dynamo exporter in 2.9).
 """
@@ -149,7 +149,7 @@ def main():
     ap.add_argument("--out", default="work/export")
     ap.add_argument("--id", default="htr-studio-crnn-lines-v1")
     ap.add_argument("--check", default="work/lines/val", help="line folder for the torch/ONNX check; '' skips")
-    ap.add_argument("--runtime", default="auto", choices=("auto", "node", "python"),
+    ap.add_argument("--check-runtime", "--runtime", dest="check_runtime", default="auto", choices=("auto", "node", "python"),
                     help="the check's runtime: onnxruntime-node (auto: where node and node_modules are) "
                          "or Python's onnxruntime")
     args = ap.parse_args()
@@ -163,7 +163,7 @@ def main():
     with open(os.path.join(args.out, "model.json"), "w", encoding="utf-8") as f:
         json.dump(manifest(ckpt, args.id), f, ensure_ascii=False, indent=1)
     print(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB) and model.json", file=sys.stderr)
-    if args.check and not check(model, onnx_path, args.check, ckpt["model_config"]["height"], runtime=args.runtime):
+    if args.check and not check(model, onnx_path, args.check, ckpt["model_config"]["height"], runtime=args.check_runtime):
         sys.exit("ONNX output differs from torch (or onnxruntime is missing)")
 
 

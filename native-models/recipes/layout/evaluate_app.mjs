@@ -38,11 +38,10 @@ const score = await api.scoreDetector(det, pages, { split: !noSplit });
 await det.dispose();
 
 const round = (v) => Math.round(v * 1e4) / 1e4;
-const tp = score.pages.reduce((a, p) => a + p.truePositives, 0), pred = score.pages.reduce((a, p) => a + p.predicted, 0), gt = score.pages.reduce((a, p) => a + p.expected, 0);
 const perClass = (counts) => Object.fromEntries(Object.entries(api.classScores(counts)).map(([c, v]) => [c, { p: round(v.precision), r: round(v.recall), f1: round(v.f1), tp: v.truePositives, pred: v.predicted, gt: v.expected }]));
 console.log(JSON.stringify({
   model: manifest.id, version: manifest.version, split, pages: pages.length, conf: layout.conf, iou: layout.iou, lineSplitting: !noSplit,
-  lines: { precision: round(pred ? tp / pred : 0), recall: round(gt ? tp / gt : 0), f1: round(score.pooledF1), tp, pred, gt },
+  lines: { precision: round(score.pooled.precision), recall: round(score.pooled.recall), f1: round(score.pooled.f1), tp: score.pooled.truePositives, pred: score.pooled.predicted, gt: score.pooled.expected },
   page_mean_line_f1: round(score.meanF1),
   ms_per_page: score.msPerPage,
   zones: { pages: score.pages.filter((p) => p.zonesAnnotated).length, by_class: perClass(score.zones) },

@@ -154,8 +154,10 @@ def check(wrapped, onnx_path, data_yaml, names, imgsz, runtime="auto"):
     x = to_tensor_batch([letterbox(pages.images[0], imgsz)[0]])
     with torch.no_grad():
         ref = wrapped(x).numpy()
-    if runtime == "auto":
-        runtime = "node" if shutil.which("node") else "python"
+    if runtime == "auto":  # check_onnx.cjs needs node and the repository's onnxruntime-node
+        root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../.."))
+        node_ok = shutil.which("node") and os.path.isdir(os.path.join(root, "node_modules/onnxruntime-node"))
+        runtime = "node" if node_ok else "python"
     if runtime == "python":
         try:
             import onnxruntime as ort

@@ -50,14 +50,10 @@ const peer = await api.scoreDetector(db, pages);
 await db.dispose();
 
 const r4 = (x) => Math.round(x * 10000) / 10000;
-const pooled = (s) => {
-  const tp = s.pages.reduce((a, p) => a + p.truePositives, 0), pred = s.pages.reduce((a, p) => a + p.predicted, 0), gt = s.pages.reduce((a, p) => a + p.expected, 0);
-  return { precision: pred ? tp / pred : 0, recall: gt ? tp / gt : 0 };
-};
 const perClass = (counts) => Object.fromEntries(Object.entries(api.classScores(counts)).map(([c, v]) => [c, { gt: v.expected, pred: v.predicted, tp: v.truePositives, p: r4(v.precision), r: r4(v.recall), f1: r4(v.f1) }]));
 manifest.metrics = {
   regressionMeanLineF1: r4(ours.meanF1),
-  regressionPooledLineF1: r4(ours.pooledF1),
+  regressionPooledLineF1: r4(ours.pooled.f1),
   regressionLineF1ByPage: Object.fromEntries(ours.pages.map((p) => [p.page, r4(p.f1)])),
   dbMeanLineF1SameRun: r4(peer.meanF1),
   dbLineF1ByPage: Object.fromEntries(peer.pages.map((p) => [p.page, r4(p.f1)])),
@@ -65,8 +61,8 @@ manifest.metrics = {
   dbMsPerPage: peer.msPerPage,
   measuredOn: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, onnxruntime-node, whole segment (decode, detect, baselines, reading order)`,
   // Through the app when the recipe's data is here; else the training log's figure.
-  valLineF1: val ? r4(val.pooledF1) : manifest.training?.best_val_line_f1,
-  ...(val && { valPages: val.pages.length, valLinePrecision: r4(pooled(val).precision), valLineRecall: r4(pooled(val).recall) }),
+  valLineF1: val ? r4(val.pooled.f1) : manifest.training?.best_val_line_f1,
+  ...(val && { valPages: val.pages.length, valLinePrecision: r4(val.pooled.precision), valLineRecall: r4(val.pooled.recall) }),
   regressionZones: perClass(ours.zones),
   regressionZonePages: ours.pages.filter((p) => p.zonesAnnotated).length,
   regressionLineTypes: perClass(ours.lineTypes),
@@ -87,7 +83,7 @@ const table = [
   '|---|---|---|',
   ...ours.pages.map((p, i) => `| ${p.page} | ${pct(p.f1)} | ${pct(peer.pages[i].f1)} |`),
   `| **mean over pages** | **${pct(m.regressionMeanLineF1)}** | ${pct(m.dbMeanLineF1SameRun)} |`,
-  `| pooled over all lines | ${pct(m.regressionPooledLineF1)} | ${pct(peer.pooledF1)} |`,
+  `| pooled over all lines | ${pct(m.regressionPooledLineF1)} | ${pct(peer.pooled.f1)} |`,
   `| ms per page (${m.measuredOn}) | ${m.msPerPage} | ${m.dbMsPerPage} |`,
   ...(m.valLineF1 !== undefined ? [`| validation pages (${m.valPages ?? 20}, by document): line F1${m.valPages ? ' (P / R ' + pct(m.valLinePrecision) + ' / ' + pct(m.valLineRecall) + ')' : ''} | ${pct(m.valLineF1)} | |`] : []),
   '',
