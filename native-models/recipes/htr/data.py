@@ -106,13 +106,13 @@ def quantise_lut(levels, white):
     return index, lut
 
 
-def write_pack(path, names, texts, groups, images, levels=256, white=255, meta=None, compress=True, dither=False):
+def write_pack(path, names, texts, groups, images, levels=256, white=255, meta=None, compress=True):
     index, lut = quantise_lut(levels, white)
     heights = {im.shape[0] for im in images}
     if len(heights) > 1:
         raise ValueError(f"lines of several heights: {sorted(heights)}")
     header = dict(version=1, height=heights.pop() if heights else 0, levels=min(levels, 256), lut=lut,
-                  white=white, dither=bool(dither and levels < 256),
+                  white=white,
                   stretched=True, compression="xz" if compress else "none", meta=meta or {},
                   items=[dict(name=n, text=t, group=g, width=int(im.shape[1]))
                          for n, t, g, im in zip(names, texts, groups, images)])
@@ -127,19 +127,6 @@ def write_pack(path, names, texts, groups, images, levels=256, white=255, meta=N
         if comp:
             f.write(comp.flush())
     os.replace(tmp, path)
-
-
-def dequantise_noise(index, grey, levels, white, seed=0):
-    """Give quantised lines back the fine grain that quantising took away: each
-    grey level spreads uniformly over its step; paper (the top level) becomes
-    255 minus a little exponential noise (most of it stays 255, as originally)."""
-    step = white / (levels - 1)
-    rng = np.random.default_rng(seed)
-    g = grey.astype(np.float32)
-    top = index == levels - 1
-    g += np.where(top, -rng.exponential((255 - white + step / 2) / 6, g.shape),
-                  rng.uniform(-step / 2, step / 2, g.shape)).astype(np.float32)
-    return np.clip(np.round(g), 0, 255).astype(np.uint8)
 
 
 def read_pack_header(path):
@@ -158,8 +145,6 @@ def read_pack(path):
         body = f.read()
     raw = np.frombuffer(body if header.get("compression") == "none" else lzma.decompress(body), np.uint8)
     grey = np.asarray(header["lut"], np.uint8)[raw]
-    if header.get("dither"):
-        grey = dequantise_noise(raw, grey, header["levels"], header["white"])
     h, images, pos = header["height"], [], 0
     for it in header["items"]:
         n = h * it["width"]

@@ -78,8 +78,6 @@ def main():
     ap.add_argument("--white", type=int, default=224, help="training lines: grey >= this is paper (255)")
     ap.add_argument("--eval-levels", type=int, default=16, help="grey levels of val and regression")
     ap.add_argument("--eval-white", type=int, default=255, help="val and regression: grey >= this is paper")
-    ap.add_argument("--dither", default="",
-                    help="comma-separated sets whose quantised grey gets noise back on load (measured: no gain)")
     ap.add_argument("--fonts", nargs="*", default=DEFAULT_FONTS, help="font files/globs copied to <out>/fonts")
     ap.add_argument("--limit", type=int, default=0, help="first N lines of each set (tests)")
     ap.add_argument("--unpack", help="a .lines file: write its lines back as NAME.png + NAME.gt.txt into --to")
@@ -103,8 +101,7 @@ def main():
         path = os.path.join(args.out, split + PACK_EXT)
         levels, white = (args.levels, args.white) if split == "train" else (args.eval_levels, args.eval_white)
         write_pack(path, names, texts, groups, images, levels, white if levels < 256 else 255,
-                   meta=dict(source=os.path.abspath(folder), stretched_here=stretch),
-                   dither=split in args.dither.split(","))
+                   meta=dict(source=os.path.abspath(folder), stretched_here=stretch))
         size = os.path.getsize(path)
         pixels = sum(im.size for im in images)
         summary["sets"][split] = dict(file=split + PACK_EXT, lines=len(names), bytes=size, pixels=pixels,
