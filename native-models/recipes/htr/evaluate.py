@@ -18,15 +18,7 @@ from data import LineSet, collate, eval_batches
 from lineimg import to_input
 from metrics import score
 from model import Codec, build, load_state
-
-
-def pick_device(name):
-    """'auto' -> cuda when torch sees a GPU, else cpu."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise SystemExit("--device cuda: torch sees no GPU")
-    return torch.device(name)
+from torchkit import pick_device  # noqa: F401  (on sys.path through model; train.py imports it from here)
 
 
 def load_checkpoint(path):

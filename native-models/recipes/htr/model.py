@@ -3,11 +3,16 @@
 Input  [B, 1, H, W] float, ink = 1, background = 0 (see lineimg.py).
 Output [T, B, C] log-probabilities, T = W // 4, class 0 = CTC blank.
 """
+import os
+import sys
 import unicodedata
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "common"))
+from torchkit import load_state, to_cpu  # noqa: E402,F401  (re-exported for the recipe's scripts)
 
 # (out_channels, pool) per conv block. Height shrinks by 16, width by 4: one
 # frame per 4 px keeps T well above the number of characters even for dense
@@ -78,23 +83,3 @@ def build(config):
     return CRNN(**config)
 
 
-def load_state(path):
-    """torch.load of this recipe's own checkpoints, onto the CPU, on torch 1.13
-    (Debian) as on torch >= 2.6 (whose default weights_only=True refuses the
-    Python RNG state and the argument dict the checkpoints hold)."""
-    try:
-        return torch.load(path, map_location="cpu", weights_only=False)
-    except TypeError:  # a torch without weights_only
-        return torch.load(path, map_location="cpu")
-
-
-def to_cpu(obj):
-    """A state dict (nested dicts/lists of tensors) with every tensor on the CPU,
-    so that a checkpoint written on a GPU loads anywhere."""
-    if torch.is_tensor(obj):
-        return obj.detach().cpu()
-    if isinstance(obj, dict):
-        return {k: to_cpu(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return type(obj)(to_cpu(v) for v in obj)
-    return obj

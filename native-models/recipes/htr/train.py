@@ -36,6 +36,7 @@ from evaluate import pick_device, predict
 from lineimg import HI_PCT, LO_PCT, MIN_RANGE, MIN_WIDTH, to_input
 from metrics import score
 from model import Codec, build, load_state, to_cpu
+from torchkit import grad_scaler, optimizer_step
 
 
 def parse_args():
@@ -214,7 +215,7 @@ def main():
     dtype = amp_dtype(args, device, model, ctc, config["n_classes"])
     scaler = None
     if dtype == torch.float16:
-        scaler = torch.amp.GradScaler("cuda") if hasattr(torch.amp, "GradScaler") else torch.cuda.amp.GradScaler()
+        scaler = grad_scaler()
     if device.type == "cuda":
         print(f"autocast: {dtype or 'off (fp32)'}; GPU {torch.cuda.get_device_name(device)}", flush=True)
 
@@ -287,17 +288,7 @@ def main():
             flat = torch.tensor([c for t in targets for c in t])
             loss = ctc(logp, flat if device.type == "cpu" else flat.to(device), frames,
                        torch.tensor([len(t) for t in targets]))
-            opt.zero_grad()
-            if scaler:
-                scaler.scale(loss).backward()
-                scaler.unscale_(opt)
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-                scaler.step(opt)
-                scaler.update()
-            else:
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-                opt.step()
+            optimizer_step(loss, opt, model.parameters(), 5.0, scaler)
             sched.step()
             step, pos = step + 1, pos + 1
             train_time += time.time() - t_step

@@ -13,6 +13,8 @@ Prints JSON.
 """
 import argparse
 import json
+import os
+import sys
 import time
 
 import numpy as np
@@ -22,23 +24,9 @@ from data import PageSet, is_line, letterbox, read_data_yaml, to_tensor_batch
 from metrics import match, postprocess, prf
 from model import build, decode
 
-
-def read_checkpoint(path):
-    """A checkpoint of train.py, its tensors on the CPU whichever device wrote it. Ours hold the
-    optimizer, random state and arguments besides weights: torch >= 2.6 would refuse them by default."""
-    try:
-        return torch.load(path, map_location="cpu", weights_only=False)
-    except TypeError:  # a torch without weights_only
-        return torch.load(path, map_location="cpu")
-
-
-def pick_device(name="auto"):
-    """auto: cuda when torch sees a GPU, else cpu."""
-    if name == "auto":
-        name = "cuda" if torch.cuda.is_available() else "cpu"
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise SystemExit(f"--device {name}: torch {torch.__version__} sees no CUDA device")
-    return torch.device(name)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "common"))
+# read_checkpoint: a checkpoint of train.py, its tensors on the CPU whichever device wrote it.
+from torchkit import load_state as read_checkpoint, pick_device  # noqa: E402,F401  (train.py imports them from here)
 
 
 def load_checkpoint(path, ema=True, device="cpu"):

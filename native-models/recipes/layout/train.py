@@ -41,6 +41,7 @@ from data import PageSet, read_data_yaml, sample, to_tensor_batch
 from evaluate import evaluate, pick_device, read_checkpoint
 from loss import assign, compute_loss, level_shapes, pad_targets
 from model import STRIDES, build
+from torchkit import grad_scaler, optimizer_step
 
 
 def parse_args():
@@ -322,7 +323,7 @@ def main():
 
     scaler = None
     if amp == "fp16":
-        scaler = torch.amp.GradScaler("cuda") if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler") else torch.cuda.amp.GradScaler()
+        scaler = grad_scaler()
 
     def epochs_left():
         return (not args.schedule_minutes and epoch < args.epochs) or (args.schedule_minutes and progress() < 1.0)
@@ -341,17 +342,7 @@ def main():
                 outputs = model(x)
             outputs = [(r.float(), c.float()) for r, c in outputs]
             loss, parts = compute_loss(outputs, targets, zone_ids, has_zones, assigned=assigned)
-            opt.zero_grad(set_to_none=True)
-            if scaler:
-                scaler.scale(loss).backward()
-                scaler.unscale_(opt)
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-                scaler.step(opt)
-                scaler.update()
-            else:
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-                opt.step()
+            optimizer_step(loss, opt, model.parameters(), 10.0, scaler)
             ema.update(model)
             step, pos = step + 1, pos + args.batch
             now = time.time()
