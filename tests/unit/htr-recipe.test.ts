@@ -127,4 +127,18 @@ describe.skipIf(torchMissing)('the htr recipe (needs Debian python3-torch, pytho
       for (const ch of text) expect(charset.has(ch), `${JSON.stringify(ch)} of ${JSON.stringify(text)}`).toBe(true);
     }
   }, 120_000);
+
+  it.skipIf(HANDWRITING_FONTS.length === 0)('ab_cpu.sh trains both arms (real only; synthetic then real) and reports each one\'s steps and CER', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-ab-'));
+    exportLines(tmp);
+    const r = spawnSync('bash', [path.join(RECIPE, 'ab_cpu.sh'), '--epochs', '2', '--synth-lines', '12', '--out', path.join(tmp, 'ab'), '--train', path.join(tmp, 'train'), '--', '--val', path.join(tmp, 'val'), '--regression', '', '--max-steps', '2'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, PYTHON: PY, OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1' }, timeout: 240_000 });
+    if (r.status !== 0) throw new Error(`ab_cpu.sh failed (${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+    const s = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(s.A.steps).toBe(2);
+    expect(s.B.steps).toBe(4); // 2 synthetic + 2 real: --max-steps caps each phase
+    expect(s.B.curve.map((c: { phase: string }) => c.phase)).toEqual(['B-synth', 'B-real']);
+    for (const arm of [s.A, s.B]) expect(arm.final_val_cer).toBeGreaterThan(0);
+    // B's real phase starts from the synthetic phase's weights, in the real lines' charset.
+    expect(fs.readFileSync(path.join(tmp, 'ab', 'B-real.out'), 'utf8')).toMatch(/initialised from .*B-synth/);
+  }, 300_000);
 });
