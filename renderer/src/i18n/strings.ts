@@ -116,7 +116,7 @@ export const strings = {
   savedAs: (file: string) => `Saved ${file}`,
   imageFailed: (msg: string) => `The page image cannot be shown (${msg}); the transcription can still be edited and saved.`,
   careful: 'Careful reading (slower)',
-  carefulHint: 'Recognise with a beam search, weighed by the model\u2019s language model where it has one: fewer errors, about a quarter of the speed.',
+  carefulHint: 'Recognise with a beam search, weighed by the model\u2019s language model where it has one: fewer errors, about a third of the speed.',
   exportAs: 'Export page as',
   exportFormats: { 'page-2019': 'PAGE-XML 2019', 'page-2013': 'PAGE-XML 2013', 'alto-4': 'ALTO 4' } as const,
   exported: (where: string, repairs: number) => `Exported ${where}${repairs ? ` (${repairs} ${repairs === 1 ? 'repair' : 'repairs'} for the schema, listed in the console)` : ''}`,
