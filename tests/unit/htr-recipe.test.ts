@@ -140,5 +140,12 @@ describe.skipIf(torchMissing)('the htr recipe (needs Debian python3-torch, pytho
     for (const arm of [s.A, s.B]) expect(arm.final_val_cer).toBeGreaterThan(0);
     // B's real phase starts from the synthetic phase's weights, in the real lines' charset.
     expect(fs.readFileSync(path.join(tmp, 'ab', 'B-real.out'), 'utf8')).toMatch(/initialised from .*B-synth/);
+    // --init carries the model's training so far: steps and minutes go on from the synthetic phase's.
+    const lastEntry = (phase: string): { step: number; total_steps: number; trained_minutes: number } => JSON.parse(fs.readFileSync(path.join(tmp, 'ab', phase, 'train.log'), 'utf8').trim().split('\n').pop()!);
+    const synth = lastEntry('B-synth'), real = lastEntry('B-real');
+    expect(synth.total_steps).toBe(2);
+    expect(real.step).toBe(2);
+    expect(real.total_steps).toBe(4);
+    expect(real.trained_minutes).toBeGreaterThanOrEqual(synth.trained_minutes);
   }, 300_000);
 });

@@ -56,13 +56,11 @@ def log(phase):
     with open(os.path.join(out, phase, "train.log"), encoding="utf-8") as f:
         return [json.loads(l) for l in f if l.strip()]
 def arm(phases):
-    rows, offset, curve = [], 0, []
+    offset, curve = 0, []
     for p in phases:
         r = log(p)
         curve += [dict(phase=p, step=offset + e["step"], val_cer=e.get("val_cer"), regression_cer=e.get("regression_cer")) for e in r]
-        offset += r[-1]["step"]
-        rows.append(r[-1])
-    last = rows[-1]
+        offset, last = offset + r[-1]["step"], r[-1]
     return dict(steps=offset, final_val_cer=last.get("val_cer"), final_regression_cer=last.get("regression_cer"),
                 final_val_cer_by_group=last.get("val_cer_by_group"), curve=curve)
 print(json.dumps(dict(epochs=epochs, synthetic_epochs=synth_epochs, A=arm(["A"]), B=arm(["B-synth", "B-real"])), ensure_ascii=False))

@@ -17,8 +17,8 @@ import torch
 from data import LineSet, collate, eval_batches
 from lineimg import to_input
 from metrics import score
-from model import Codec, build, load_state
-from torchkit import pick_device  # noqa: F401  (on sys.path through model; train.py imports it from here)
+from model import Codec, build
+from torchkit import load_state, pick_device
 
 
 def load_checkpoint(path):

@@ -85,7 +85,8 @@ def manifest(ckpt, model_id):
         "blank": 0,
         "text_normalization": "normalize.py: NFC; ’‘ʼ′´‚→' ; “”„″→\" ; ‐‑‒–—―−→- ; ſ→s ; U+F1AC→; ; "
                               "NBSP/thin spaces→space; zero-width and soft hyphen dropped; spaces collapsed",
-        "training": {"step": ckpt.get("step"), "epoch": ckpt.get("epoch"),
+        "training": {"step": ckpt.get("base_steps", 0) + ckpt.get("step", 0), "epoch": ckpt.get("epoch"),
+                     **({"steps_before_init": ckpt["base_steps"]} if ckpt.get("base_steps") else {}),
                      "best_val_cer": ckpt.get("best_val_cer"),
                      "recipe": "native-models/recipes/htr"},
         "licence": "CC-BY-4.0",

@@ -11,8 +11,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+# Every script of this recipe imports this module first: from here on they can
+# import ../common/torchkit.py, the torch plumbing shared with the layout recipe.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "common"))
-from torchkit import load_state, to_cpu  # noqa: E402,F401  (re-exported for the recipe's scripts)
 
 # (out_channels, pool) per conv block. Height shrinks by 16, width by 4: one
 # frame per 4 px keeps T well above the number of characters even for dense

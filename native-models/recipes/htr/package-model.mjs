@@ -6,8 +6,8 @@
 //   node native-models/recipes/htr/package-model.mjs work/export [--train-log work/train.log]
 //        [--target DIR] [--id ID] [--no-measure] [--prior-minutes N]
 // metrics.trainedMinutes (the training time up to the evaluation of the packaged,
-// best snapshot) is the log entry's trained_minutes, which train.py carries across
-// resumes. For logs written before that: --prior-minutes adds the training time
+// best snapshot) is the log entry's trained_minutes, and metrics.step its total_steps,
+// which train.py carries across --resume and --init. For logs written before that: --prior-minutes adds the training time
 // before the log's first evaluation (less 10 minutes) to the time the log spans.
 // --target/--id package elsewhere (e.g. a user models folder) under another id;
 // --no-measure skips the figures (tests of the recipe itself).
@@ -122,7 +122,7 @@ let val = {};
 if (fs.existsSync(trainLog)) {
   const evals = fs.readFileSync(trainLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => typeof e.val_cer === 'number');
   const best = evals.reduce((a, b) => (b.val_cer < a.val_cer ? b : a), evals[0]);
-  if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: typeof best.trained_minutes === 'number' ? Math.round(best.trained_minutes) : priorMinutes + Math.round((Date.parse(best.time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.step, epoch: best.epoch };
+  if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: typeof best.trained_minutes === 'number' ? Math.round(best.trained_minutes) : priorMinutes + Math.round((Date.parse(best.time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.total_steps ?? best.step, epoch: best.epoch };
 }
 const r4 = (x) => Math.round(x * 10000) / 10000;
 manifest.metrics = {
@@ -145,7 +145,7 @@ const table = [
   `| CER on the regression set (corpus/htr-lines, 298 lines, normalised ground truth) | ${pct(m.regressionCer)} |`,
   `| WER on the regression set | ${pct(m.regressionWer)} |`,
   ...Object.entries(m.regressionCerByDataset).map(([g, v]) => `| CER regression set, ${g} | ${pct(v)} |`),
-  ...(m.valCer !== undefined ? [`| CER on the validation split (${m.step} steps, epoch ${m.epoch.toFixed(1)}) | ${pct(m.valCer)} |`] : []),
+  ...(m.valCer !== undefined ? [`| CER on the validation split (${m.step} steps, ${src.training?.steps_before_init ? `the last ${m.step - src.training.steps_before_init} a fine-tune, its epoch` : 'epoch'} ${m.epoch.toFixed(1)}) | ${pct(m.valCer)} |`] : []),
   ...Object.entries(m.valCerByDataset ?? {}).map(([g, v]) => `| CER validation, ${g} | ${pct(v)} |`),
   `| speed, lines per second (${m.measuredOn}; mean line ${m.meanLineWidthPx} px wide at height ${manifest.input.height}) | ${m.linesPerSecond} |`,
   `| parameters / ONNX size | ${(fs.statSync(path.join(target, 'model.onnx')).size / 1e6).toFixed(1)} MB fp32 |`,

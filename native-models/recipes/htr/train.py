@@ -32,11 +32,11 @@ import time
 import torch
 
 from data import LineSet, augment, bucket_batches, collate, contrast, line_texts
-from evaluate import pick_device, predict
+from evaluate import predict
 from lineimg import HI_PCT, LO_PCT, MIN_RANGE, MIN_WIDTH, to_input
 from metrics import score
-from model import Codec, build, load_state, to_cpu
-from torchkit import grad_scaler, optimizer_step
+from model import Codec, build
+from torchkit import grad_scaler, load_state, optimizer_step, pick_device, to_cpu
 
 
 def parse_args():
@@ -188,7 +188,12 @@ def main():
     total = args.epochs * steps_per_epoch
 
     t_start = time.time()
-    prior_minutes = (resumed or {}).get("trained_minutes", args.prior_minutes if resumed else 0)
+    # The model's whole training, across --resume and --init (a fine-tune goes on from
+    # its init's minutes and steps); --prior-minutes for checkpoints that predate it.
+    base = resumed or init
+    prior_minutes = base.get("trained_minutes", args.prior_minutes) if base else 0
+    # Steps before this run's step 0: the init's own total (a resumed run keeps its step count).
+    base_steps = (resumed or {}).get("base_steps", 0) if not init else init.get("base_steps", 0) + init.get("step", 0)
 
     def lr_factor(step):  # linear warm-up, cosine to 5 % (over the epochs, or over --minutes)
         warm = min(1.0, (step + 1) / args.warmup)
@@ -223,7 +228,7 @@ def main():
         return dict(model=to_cpu(model.state_dict()), optimizer=to_cpu(opt.state_dict()),
                     scheduler=sched.state_dict(),
                     model_config=config, charset=codec.charset, step=step, epoch=epoch, order=order,
-                    pos=pos, best_val_cer=best, rng=rng.getstate(), args=vars(args), trained_minutes=trained_minutes(),
+                    pos=pos, best_val_cer=best, rng=rng.getstate(), args=vars(args), trained_minutes=trained_minutes(), base_steps=base_steps,
                     preprocess=dict(lo_pct=LO_PCT, hi_pct=HI_PCT, min_range=MIN_RANGE,
                                     min_width=MIN_WIDTH, invert=True, scale=1 / 255, mean=0.0, std=1.0))
 
@@ -238,7 +243,7 @@ def main():
         nonlocal best
         entry = dict(time=time.strftime("%Y-%m-%dT%H:%M:%S"), step=step, epoch=round(epoch + pos / max(len(order or [1]), 1), 3),
                      loss=round(loss_avg, 4), lr=round(sched.get_last_lr()[0], 6), lines_per_s=round(lines_per_s, 2),
-                     trained_minutes=trained_minutes())
+                     trained_minutes=trained_minutes(), total_steps=base_steps + step)
         for name, s in (("val", val), ("regression", reg)):
             if s:
                 hyps = predict(model, codec, s.images)

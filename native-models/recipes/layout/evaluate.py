@@ -25,12 +25,12 @@ from metrics import match, postprocess, prf
 from model import build, decode
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "common"))
-# read_checkpoint: a checkpoint of train.py, its tensors on the CPU whichever device wrote it.
-from torchkit import load_state as read_checkpoint, pick_device  # noqa: E402,F401  (train.py imports them from here)
+# Every script of this recipe imports this module first: from here on they can import torchkit.
+from torchkit import load_state, pick_device  # noqa: E402
 
 
 def load_checkpoint(path, ema=True, device="cpu"):
-    ckpt = read_checkpoint(path)
+    ckpt = load_state(path)
     model = build(ckpt["model_config"])
     model.load_state_dict(ckpt["ema"] if ema and ckpt.get("ema") else ckpt["model"])
     model.to(device).eval()

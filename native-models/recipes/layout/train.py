@@ -38,10 +38,10 @@ import numpy as np
 import torch
 
 from data import PageSet, read_data_yaml, sample, to_tensor_batch
-from evaluate import evaluate, pick_device, read_checkpoint
+from evaluate import evaluate
 from loss import assign, compute_loss, level_shapes, pad_targets
 from model import STRIDES, build
-from torchkit import grad_scaler, optimizer_step
+from torchkit import grad_scaler, load_state, optimizer_step, pick_device
 
 
 def parse_args():
@@ -176,7 +176,7 @@ def main():
     os.makedirs(ckpt_dir, exist_ok=True)
     log_path = os.path.join(args.out, "train.log")
     resume_path = (args.resume or os.path.join(ckpt_dir, "last.pt")) if args.resume is not None else None
-    resumed = read_checkpoint(resume_path) if resume_path else None
+    resumed = load_state(resume_path) if resume_path else None
     window = tuple(int(v) for v in args.window.lower().split("x"))
     imgsz = resumed["imgsz"] if resumed else args.imgsz
 
