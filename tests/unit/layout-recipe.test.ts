@@ -8,6 +8,10 @@
  * (the script the device tool runs) warm-restarts the committed checkpoint for two
  * steps, evaluates, exports, and leaves the model in its OUT folder, which the app's
  * runner then loads.
+ *
+ * Third: synthetic registers (synth_tables.py) come out as valid PAGE whose lines
+ * are boxed on their ink, go through the app's exporter, and mix_data.py adds
+ * them to the training split only.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -21,7 +25,10 @@ import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines } from '../../electron/common/model/stats.js';
 import type { ModelManifest } from '../../electron/common/models/manifest.js';
 import { yoloClassNames } from '../../electron/node/export/yolo-classes.js';
-import { CORPUS, REPO } from '../helpers/corpus.js';
+import sharp from 'sharp';
+import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import { bbox } from '../../electron/common/model/points.js';
+import { CORPUS, REPO, SCHEMAS } from '../helpers/corpus.js';
 
 const PYTHON = '/usr/bin/python3';
 const RECIPE = path.join(REPO, 'native-models/recipes/layout');
@@ -150,6 +157,61 @@ describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → t
     expect(result.lines.length).toBeGreaterThan(0);
     for (const d of result.lines) expect(det.names).toContain(d.label);
     await det.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('synthetic registers: valid PAGE, lines boxed on their ink, exported, mixed into training only', { timeout: 180_000 }, async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-synth-'));
+    const data = path.join(tmp, 'data');
+    await exportPages(data);
+    const pages = path.join(tmp, 'pages');
+    const draw = (out: string): string => python(['synth_tables.py', '--out', out, '--pages', '2', '--seed', '5', '--pages-tsv', path.join(data, 'pages.tsv')]);
+    expect(draw(pages)).toMatch(/synth_register_5_0001: \d+x\d+, \d+ lines/);
+    const xmls = fs.readdirSync(pages).filter((f) => f.endsWith('.xml')).sort();
+    expect(xmls).toEqual(['synth_register_5_0000.xml', 'synth_register_5_0001.xml']);
+    for (const f of xmls) {
+      const xml = fs.readFileSync(path.join(pages, f), 'utf8');
+      const { doc } = readDocument(xml);
+      expect((await validateAgainstXsd(xml, SCHEMAS, doc.format)).errors).toEqual([]);
+      const { imageWidth: width, imageHeight: height } = doc.page;
+      const grey = await sharp(path.join(pages, doc.page.imageFilename)).greyscale().raw().toBuffer({ resolveWithObject: true });
+      expect([grey.info.width, grey.info.height]).toEqual([width, height]);
+      const sorted = Uint8Array.from(grey.data).sort();
+      const paper = sorted[sorted.length >> 1]!;
+      const lines = allLines(doc.page.regions);
+      expect(lines.length).toBeGreaterThan(20); // a register: dozens of cells with writing
+      for (const l of lines) {
+        expect((l.textEquivs[0]?.unicode ?? '').trim()).not.toBe('');
+        const b = bbox(l.coords!.points)!;
+        expect(b.minX).toBeGreaterThanOrEqual(0);
+        expect(b.minY).toBeGreaterThanOrEqual(0);
+        expect(b.maxX).toBeLessThanOrEqual(width);
+        expect(b.maxY).toBeLessThanOrEqual(height);
+        // Boxed on ink: the darkest pixel inside is far darker than the paper.
+        let darkest = 255;
+        for (let y = b.minY; y < b.maxY; y++) for (let x = b.minX; x < b.maxX; x++) darkest = Math.min(darkest, grey.data[y * width + x]!);
+        expect(paper - darkest, `${f} ${l.id}`).toBeGreaterThan(40);
+      }
+    }
+    // Same seed, same pages.
+    const again = path.join(tmp, 'again');
+    draw(again);
+    expect(fs.readFileSync(path.join(again, xmls[1]!), 'utf8')).toBe(fs.readFileSync(path.join(pages, xmls[1]!), 'utf8'));
+
+    const synth = path.join(tmp, 'synth');
+    const err: string[] = [];
+    const code = await exportCmd.run([...xmls.map((f) => path.join(pages, f)), '--format', 'yolo', '-o', synth, '--imgsz', '512', '--val-fraction', '0', '-q'], { out: () => {}, err: (l) => err.push(l) });
+    expect(code, err.join('\n')).toBe(0);
+    const mix = path.join(tmp, 'mix');
+    python(['mix_data.py', '--out', mix, data, synth]);
+    const list = (split: string): string[] => fs.readdirSync(path.join(mix, 'images', split)).sort();
+    expect(list('train')).toEqual([...fs.readdirSync(path.join(data, 'images/train')), 'synth_register_5_0000.jpg', 'synth_register_5_0001.jpg'].sort());
+    expect(list('val')).toEqual(fs.readdirSync(path.join(data, 'images/val')).sort()); // chosen on real pages only
+    expect(fs.readdirSync(path.join(mix, 'labels/train')).length).toBe(list('train').length);
+    // The mix trains: one step and its evaluation on the real validation page.
+    const trained = python(['train.py', '--data', path.join(mix, 'data.yaml'), '--out', path.join(tmp, 'run'), '--imgsz', '512', '--window', '256x384',
+      '--batch', '2', '--max-steps', '1', '--threads', '1', '--regression', '']);
+    expect(trained).toMatch(/loaded 3 train .* 1 val/);
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
