@@ -25,8 +25,8 @@ import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines } from '../../electron/common/model/stats.js';
 import type { ModelManifest } from '../../electron/common/models/manifest.js';
 import { yoloClassNames } from '../../electron/node/export/yolo-classes.js';
-import sharp from 'sharp';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import { loadGrey } from '../../electron/node/images/page-image.js';
 import { bbox } from '../../electron/common/model/points.js';
 import { CORPUS, REPO, SCHEMAS } from '../helpers/corpus.js';
 
@@ -174,8 +174,8 @@ describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → t
       const { doc } = readDocument(xml);
       expect((await validateAgainstXsd(xml, SCHEMAS, doc.format)).errors).toEqual([]);
       const { imageWidth: width, imageHeight: height } = doc.page;
-      const grey = await sharp(path.join(pages, doc.page.imageFilename)).greyscale().raw().toBuffer({ resolveWithObject: true });
-      expect([grey.info.width, grey.info.height]).toEqual([width, height]);
+      const grey = await loadGrey(path.join(pages, doc.page.imageFilename));
+      expect([grey.width, grey.height]).toEqual([width, height]);
       const sorted = Uint8Array.from(grey.data).sort();
       const paper = sorted[sorted.length >> 1]!;
       const lines = allLines(doc.page.regions);

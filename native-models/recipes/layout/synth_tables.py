@@ -19,12 +19,9 @@ app would export from a user's corrected register.
 usage: /usr/bin/python3 synth_tables.py --out work/synth-pages --pages 120 [--seed 7]
 """
 import argparse
-import glob
 import html
-import math
 import os
 import random
-import re
 import sys
 
 import numpy as np
@@ -32,8 +29,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "htr"))
-from pack_lines import DEFAULT_FONTS  # noqa: E402  (the same handwriting fonts as the recogniser's synthetic lines)
-from synth_lines import drawable  # noqa: E402
+from prepare_lines import read_alto, read_page  # noqa: E402  (the recogniser's readers of the ground truth)
+from synth_lines import default_fonts, drawable  # noqa: E402  (the same handwriting fonts as its synthetic lines)
 
 DITTO = ["\u3003", '"', "\u201d", "d\u00b0", "id.", "-"]
 
@@ -46,19 +43,17 @@ def words_from_corpus(pages_tsv):
     words = set()
     for path in paths:
         with open(path, encoding="utf-8", errors="replace") as f:
-            text = f.read()
-        found = re.findall(r'CONTENT="([^"]*)"', text) + re.findall(r"<(?:pc:)?Unicode>([^<]*)</", text)
-        for t in found:
-            for w in html.unescape(t).split():
+            head = f.read(4096)
+        reader = read_page if "PcGts" in head else read_alto
+        for _, _, text, _ in reader(path):
+            for w in text.split():
                 if 2 <= len(w) <= 14:
                     words.add(w)
     return sorted(words)
 
 
 def fonts():
-    out = []
-    for pattern in DEFAULT_FONTS:
-        out += sorted(glob.glob(pattern))
+    out = default_fonts()
     if not out:
         raise SystemExit("no handwriting fonts: apt-get install fonts-ecolier-court fonts-dkg-handwriting fonts-joscelyn fonts-dancingscript")
     return out
@@ -224,7 +219,7 @@ def write(img, rng, texts, font_path, size, bold, colour, cx0, cx1, cy0, cy1, n,
 def page(rng, words, font_list):
     spread = rng.random() < 0.4
     if spread:
-        W, H = rng.randrange(3800, 4600), 0
+        W = rng.randrange(3800, 4600)
         H = int(W * rng.uniform(0.68, 0.8))
     else:
         W = rng.randrange(2400, 3400)
