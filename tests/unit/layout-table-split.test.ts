@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellLines, findRulings, inkMask, splitLines, tableColumns, traceRuling, type GreyPixels } from '../../electron/common/layout/table-split.js';
+import { cellLines, findRulings, inkMask, splitLines, tableColumns, traceRuling, withoutHorizontalRules, type GreyPixels } from '../../electron/common/layout/table-split.js';
 import type { Detection } from '../../electron/common/layout/types.js';
 import { bbox } from '../../electron/common/model/points.js';
 import { scoreLines } from '../../electron/common/layout/score.js';
@@ -193,6 +193,35 @@ describe('splitLines', () => {
     expect(after.precision).toBeGreaterThan(0.9);
   });
 
+  it('finds the cells a detector that stops its lines at rulings missed, and keeps its lines as detected', () => {
+    const { page, truth } = register();
+    // Such a detector boxes each line of writing inside its cell (none crosses a ruling), but misses a third of them.
+    const detected = truth.filter((_, i) => i % 3 !== 1);
+    const out = splitLines(detected, inkMask(page));
+    expect(out.slice(0, detected.length)).toEqual(detected);
+    const added = out.slice(detected.length);
+    expect(added.length).toBeGreaterThan(0.9 * (truth.length - detected.length));
+    const after = scoreLines(out.map((d) => d.polygon), truth.map((d) => d.polygon));
+    expect(after.recall).toBeGreaterThan(0.95);
+    expect(after.precision).toBeGreaterThan(0.95);
+    // Found lines take the page's median confidence, and no ruling.
+    for (const d of added) expect(d.conf).toBe(0.8);
+    for (const b of boxes(added)) for (const x of [40, 300, 560, 820, 1080]) expect(b.maxX <= x || b.minX >= x + 2).toBe(true);
+  });
+
+  it('adds nothing where rulings bound lines but make no table (a ruled margin, a double rule, the fold)', () => {
+    const page = new Page(1000, 1200);
+    for (const x of [60, 68, 500]) page.vrule(x, 20, 1180);
+    const lines: Detection[] = [];
+    for (let y = 60; y < 1120; y += 45) {
+      page.write(90, 470, y);
+      page.write(530, 960, y);
+      lines.push(box(88, y, 472, y + 30));
+      if (y % 90) lines.push(box(528, y, 962, y + 30)); // every other line of the right page missed
+    }
+    expect(splitLines(lines, inkMask(page))).toEqual(lines);
+  });
+
   it('cuts a line at a single rule (a ruled margin) but keeps the heights of its pieces', () => {
     const page = new Page(900, 600);
     page.vrule(200, 0, 600);
@@ -252,5 +281,24 @@ describe('splitLines', () => {
     expect(cols[1]!.y2).toBeGreaterThanOrEqual(310);
     // A crossing off every chain (a stroke that passed for a ruling once) makes no column.
     expect(tableColumns([...found, { b: { x1: 10, y1: 400, x2: 600, y2: 420 }, rulings: [[299, 303]] }], 20)).toHaveLength(3);
+  });
+});
+
+describe('withoutHorizontalRules', () => {
+  it('clears a rule drawn a little aslant, keeps writing', () => {
+    const page = new Page(800, 200);
+    for (let x = 20; x < 780; x++) page.fill(x, 100 + Math.floor((x - 20) / 190), x + 1, 102 + Math.floor((x - 20) / 190)); // 4 px of slant
+    page.write(40, 700, 30);
+    const m = inkMask(page);
+    const clean = withoutHorizontalRules(m, 90);
+    const inkIn = (mm: typeof m, y1: number, y2: number) => {
+      let n = 0;
+      for (let y = y1; y < y2; y++) for (let x = 0; x < mm.width; x++) n += mm.data[y * mm.width + x]!;
+      return n;
+    };
+    expect(inkIn(m, 98, 108)).toBeGreaterThan(1000);
+    expect(inkIn(clean, 98, 108)).toBe(0);
+    expect(inkIn(clean, 30, 60)).toBe(inkIn(m, 30, 60));
+    expect(m.data.some((v, i) => v !== clean.data[i] && i < 70 * m.width)).toBe(false);
   });
 });

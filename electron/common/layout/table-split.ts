@@ -4,8 +4,11 @@
  * three rulings or more (a table) each piece is fitted to the line(s) of writing
  * its cell holds, one line per cell and line of writing (the Transkribus
  * convention archivists transcribe registers in), and the table's columns are
- * searched for writing the detector missed. A line with an internal blank gap
- * much wider than it is high is cut at the gap. Everything is decided from the
+ * searched for writing the detector missed. A detector that has learnt to stop
+ * its lines at rulings leaves none crossing them: its table is found from the
+ * rulings at the lines' ends, and only the writing it missed is added. A line
+ * with an internal blank gap much wider than it is high is cut at the gap.
+ * Everything is decided from the
  * page's geometry and ink, with no knowledge of the page or the detector; a page
  * without rulings or such gaps keeps its lines as detected.
  *
@@ -336,51 +339,130 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
     out.push({ d, pieces, inTable });
     split = true;
   }
-  if (!split) return out as Detection[];
-  // In a table a detected line often runs over two lines of writing in a cell
-  // (or the bottom of one and the top of the next): the cell's own rows of ink
-  // decide (cellLines). Lines of writing in a table are about as tall as one
-  // another: the height of the cells' bands in a first pass (the lower third:
-  // up to half of them may still hold two lines) lets a second pass cut bands
-  // that still hold two lines at their deepest dip.
-  const cellPieces = out.flatMap((e) => ('pieces' in e && e.inTable ? e.pieces : []));
-  const first = cellPieces.flatMap((p) => cellLines(m, p, th, o.valley)).map((p) => p.y2 - p.y1).sort((p, q) => p - q);
-  const bandHeight = first[Math.floor(first.length / 3)];
-  const s = m.scale;
-  const result: Detection[] = [];
-  for (const e of out) {
-    if (!('pieces' in e)) {
-      result.push(e);
-      continue;
-    }
-    const bx = bbox(e.d.polygon)!;
-    for (const p of e.inTable ? e.pieces.flatMap((q) => cellLines(m, q, th, o.valley, bandHeight)) : e.pieces) {
-      const y1 = e.inTable ? p.y1 * s : bx.minY, y2 = e.inTable ? p.y2 * s : bx.maxY;
-      result.push({ polygon: boxPoints(Math.max(bx.minX, p.x1 * s), y1, Math.min(bx.maxX, p.x2 * s), y2), label: e.d.label, conf: e.d.conf });
+  let result: Detection[] = out as Detection[];
+  let bandHeight: number | undefined;
+  if (split) {
+    // In a table a detected line often runs over two lines of writing in a cell
+    // (or the bottom of one and the top of the next): the cell's own rows of ink
+    // decide (cellLines). Lines of writing in a table are about as tall as one
+    // another: the height of the cells' bands in a first pass (the lower third:
+    // up to half of them may still hold two lines) lets a second pass cut bands
+    // that still hold two lines at their deepest dip.
+    const cellPieces = out.flatMap((e) => ('pieces' in e && e.inTable ? e.pieces : []));
+    const first = cellPieces.flatMap((p) => cellLines(m, p, th, o.valley)).map((p) => p.y2 - p.y1).sort((p, q) => p - q);
+    bandHeight = first[Math.floor(first.length / 3)];
+    const s = m.scale;
+    result = [];
+    for (const e of out) {
+      if (!('pieces' in e)) {
+        result.push(e);
+        continue;
+      }
+      const bx = bbox(e.d.polygon)!;
+      for (const p of e.inTable ? e.pieces.flatMap((q) => cellLines(m, q, th, o.valley, bandHeight)) : e.pieces) {
+        const y1 = e.inTable ? p.y1 * s : bx.minY, y2 = e.inTable ? p.y2 * s : bx.maxY;
+        result.push({ polygon: boxPoints(Math.max(bx.minX, p.x1 * s), y1, Math.min(bx.maxX, p.x2 * s), y2), label: e.d.label, conf: e.d.conf });
+      }
     }
   }
   // Writing in cells the detector missed altogether: each column between two
   // of the table's rulings, searched from top to bottom the same way.
   if (table && o.fitCells && bandHeight !== undefined) {
-    const have = result.map((d) => bbox(d.polygon)!);
-    const confs = result.map((d) => d.conf).sort((p, q) => p - q);
-    const conf = confs[confs.length >> 1] ?? 0;
-    const columns = tableColumns(found.filter((f): f is NonNullable<typeof f> => !!f), th, m);
-    for (const col of columns) {
-      if (col.x2 - col.x1 < bandHeight / 2) continue;
-      // A ruling the chains missed still cuts what is found between two others.
-      const found = cellLines(m, col, th, o.valley, bandHeight).flatMap((p) => cutAt(m, p, notGrid(findRulings(m, p, o.rulingCoverage, o.rulingReach, th), th)));
-      for (const p of found) {
-        if (p.x2 - p.x1 < 0.4 * bandHeight) continue;
-        const box = { minX: p.x1 * s, minY: p.y1 * s, maxX: p.x2 * s, maxY: p.y2 * s };
-        if (have.some((h) => iou(h, box) > 0.2 || covered(box, h) > 0.5)) continue;
-        have.push(box);
-        result.push({ polygon: boxPoints(box.minX, box.minY, box.maxX, box.maxY), label: lines[0]!.label, conf });
-      }
-    }
+    result = [...result, ...missedInColumns(result, tableColumns(found.filter((f): f is NonNullable<typeof f> => !!f), th, m), m, th, o, bandHeight, lines[0]!.label)];
+  } else if (!table && o.fitCells && lines.length) {
+    // A detector that stops its lines at the rulings leaves none crossing them:
+    // the table is then found from rulings at the lines' ends, and only its
+    // empty-looking cells are searched (the detected lines keep their outlines).
+    const columns = boundedTableColumns(lines, m, th, o);
+    if (columns.length) result = [...result, ...missedInColumns(result, columns, m, th, o, th, lines[0]!.label)];
   }
   // Pieces of neighbouring detections can be fitted to the same line of a cell: keep one.
   return dedupe(result);
+}
+
+/**
+ * Writing the detected lines leave out, in a table's columns: each column's
+ * rows of ink (cellLines), cut again at rulings the column search did not
+ * know of; a band at least 0.4 line heights wide, at most two tall, holding
+ * ink, that no line covers becomes a line, with the median confidence of the
+ * page's lines.
+ */
+function missedInColumns(have: readonly Detection[], columns: readonly MaskBox[], ink: InkMask, th: number, o: Required<SplitOptions>, bandHeight: number, label: string): Detection[] {
+  if (!columns.length) return [];
+  // A horizontal rule drawn a little aslant crosses a column over two or three
+  // rows, none of them inked over most of its width, so cellLines would keep it
+  // as writing: long horizontal runs of ink go first.
+  const m = withoutHorizontalRules(ink, 3 * th);
+  const s = m.scale;
+  const boxes = have.map((d) => bbox(d.polygon)!);
+  const confs = have.map((d) => d.conf).sort((p, q) => p - q);
+  const conf = confs[confs.length >> 1] ?? 0;
+  const added: Detection[] = [];
+  for (const c of columns) {
+    // The outer columns are guessed as wide as the others: not beyond the page.
+    const col = { x1: Math.max(0, c.x1), y1: Math.max(0, c.y1), x2: Math.min(m.width, c.x2), y2: Math.min(m.height, c.y2) };
+    if (col.x2 - col.x1 < bandHeight / 2) continue;
+    const found = cellLines(m, col, th, o.valley, bandHeight).flatMap((p) => cutAt(m, p, notGrid(findRulings(m, p, o.rulingCoverage, o.rulingReach, th), th)));
+    for (const p of found) {
+      if (p.x2 - p.x1 < 0.4 * bandHeight) continue;
+      // cellLines hands back a column without rows of ink whole: not a line.
+      if (p.y2 - p.y1 > 2 * bandHeight || columnInk(m, p).reduce((a, v) => a + v, 0) < minInk(p.y2 - p.y1)) continue;
+      const box = { minX: p.x1 * s, minY: p.y1 * s, maxX: p.x2 * s, maxY: p.y2 * s };
+      if (boxes.some((h) => iou(h, box) > 0.2 || covered(box, h) > 0.5)) continue;
+      boxes.push(box);
+      added.push({ polygon: boxPoints(box.minX, box.minY, box.maxX, box.maxY), label, conf });
+    }
+  }
+  return added;
+}
+
+/**
+ * The columns of a table whose detected lines end at its rulings instead of
+ * crossing them: rulings looked for within 2.5 line heights beyond each end
+ * of every line; a table when its rulings (each met by three lines, or followed
+ * over ten line heights) make four columns or more at least 1.5 line heights
+ * wide (a ruled margin, a double rule and the fold between two pages make
+ * three at most, one of them a sliver).
+ */
+function boundedTableColumns(lines: readonly Detection[], m: InkMask, th: number, o: Required<SplitOptions>): MaskBox[] {
+  const found = lines.flatMap((d) => {
+    const b = d.polygon.length >= 3 ? toMask(m, d.polygon) : undefined;
+    if (!b || b.y2 - b.y1 < 2 || b.x2 - b.x1 < 2) return [];
+    // findRulings skips half a line height at a box's ends: 3 line heights wider
+    // reach 2.5 beyond the line's (on the synthetic registers 1.5 finds too few
+    // tables, 2–4 as many).
+    const wide = { x1: Math.max(0, b.x1 - 3 * th), y1: b.y1, x2: Math.min(m.width, b.x2 + 3 * th), y2: b.y2 };
+    const rulings = notGrid(findRulings(m, wide, o.rulingCoverage, o.rulingReach, th), th).filter(([a, z]) => z <= b.x1 + 1 || a >= b.x2 - 1);
+    return rulings.length ? [{ b: wide, rulings }] : [];
+  });
+  if (found.length < 3) return [];
+  const columns = tableColumns(found, th, m);
+  return columns.filter((c) => c.x2 - c.x1 >= 1.5 * th).length >= 4 ? columns : [];
+}
+
+/**
+ * The mask without horizontal rules: runs of ink along a row longer than
+ * `minRun` (three line heights; no stroke of handwriting but a flourish or an
+ * underline runs that far flat), with the rows just above and below them
+ * (a rule's soft edges).
+ */
+export function withoutHorizontalRules(m: InkMask, minRun: number): InkMask {
+  const { width: w, height: h } = m;
+  const data = Uint8Array.from(m.data);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; ) {
+      if (!m.data[row + x]) {
+        x++;
+        continue;
+      }
+      let e = x;
+      while (e < w && m.data[row + e]) e++;
+      if (e - x >= minRun) for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) data.fill(0, yy * w + x, yy * w + e);
+      x = e;
+    }
+  }
+  return { ...m, data };
 }
 
 /** A band cut at rulings, each piece narrowed to its ink (pieces without ink dropped). */

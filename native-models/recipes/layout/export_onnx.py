@@ -116,7 +116,7 @@ def export(model, path, imgsz, names, ckpt):
     return wrapped
 
 
-def manifest(ckpt, model_id, conf, iou, max_det, imgsz):
+def manifest(ckpt, model_id, conf, iou, max_det, imgsz, note=""):
     return {
         "id": model_id,
         "name": "HTR Studio layout: text lines and SegmOnto zones (handwritten pages)",
@@ -126,7 +126,7 @@ def manifest(ckpt, model_id, conf, iou, max_det, imgsz):
         "file": "model.onnx",
         "description": "Compact anchor-free detector (strides 8/16/32, horizontal context for long lines) trained from scratch "
                        "on 10 CC BY 4.0 handwritten datasets (French, Latin, Portuguese, Italian, English; 12th-20th c.). "
-                       "Lines are axis-aligned boxes: the app estimates baselines from the ink.",
+                       "Lines are axis-aligned boxes: the app estimates baselines from the ink." + (" " + note if note else ""),
         "layout": {"imgsz": imgsz, "conf": conf, "iou": iou, "maxDet": max_det},
         "training": {"step": ckpt.get("step"), "epoch": ckpt.get("epoch"), "best_val_line_f1": ckpt.get("best_val_f1"),
                      "recipe": "native-models/recipes/layout", "classes": ckpt["names"]},
@@ -184,6 +184,7 @@ def main():
     ap.add_argument("checkpoint", nargs="?", default="work/ckpt/best.pt")
     ap.add_argument("--out", default="work/export")
     ap.add_argument("--id", default="layout-default")
+    ap.add_argument("--note", default="", help="a sentence added to model.json's description (e.g. what else the run trained on)")
     ap.add_argument("--conf", type=float, help="default: the best on validation, from the checkpoint")
     ap.add_argument("--iou", type=float, help="NMS IoU; default: the best on validation")
     ap.add_argument("--max-det", type=int, default=500, help="dense registers have 150+ lines a page")
@@ -207,7 +208,7 @@ def main():
         sys.exit(f"--imgsz {imgsz}: must be a multiple of 32 (the coarsest stride)")
     wrapped = export(model, onnx_path, imgsz, ckpt["names"], ckpt)
     with open(os.path.join(args.out, "model.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest(ckpt, args.id, conf, iou, args.max_det, imgsz), f, ensure_ascii=False, indent=1)
+        json.dump(manifest(ckpt, args.id, conf, iou, args.max_det, imgsz, args.note), f, ensure_ascii=False, indent=1)
     print(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB) and model.json (conf {conf}, iou {iou})", file=sys.stderr)
     if args.check and not check(wrapped, onnx_path, args.check, ckpt["names"], imgsz, args.check_runtime):
         sys.exit("ONNX output differs from torch (or no onnxruntime to check it with)")

@@ -135,8 +135,10 @@ def cell_text(rng, words, kind):
     return " ".join(rng.choice(words) for _ in range(rng.choice([1, 2, 2, 3, 4, 5])))
 
 
-def table(img, rng, words, font_list, x0, y0, x1, y1, lines):
-    """Draws one ruled table into img; appends (box, text) of each written line to `lines`."""
+def table(img, rng, words, font_list, x0, y0, x1, y1, lines, short=0.1, short_words=False):
+    """Draws one ruled table into img; appends (box, text) of each written line to `lines`.
+    `short`: the share of cells holding one short entry (a ditto mark or a figure, and with
+    `short_words` also a short word) — the entries a detector misses most often."""
     W = x1 - x0
     ncol = rng.randrange(3, 10)
     weights = [rng.uniform(0.5, 3.0) for _ in range(ncol)]
@@ -181,8 +183,11 @@ def table(img, rng, words, font_list, x0, y0, x1, y1, lines):
             r = rng.random()
             if r < 0.2:
                 continue  # empty cell
-            if r < 0.3:  # a ditto mark or a single figure
-                write(img, rng, rng.choice(DITTO + [str(rng.randrange(1, 99))]), font_path, size, bold, colour, cols[ci], cols[ci + 1], ya, yb, 1, lines, small=True)
+            if r < 0.2 + short:  # a ditto mark, a single figure (or a short word)
+                pool = DITTO + [str(rng.randrange(1, 99))]
+                if short_words:
+                    pool += [w for w in (rng.choice(words) for _ in range(3)) if len(w) <= 6]
+                write(img, rng, rng.choice(pool), font_path, size, bold, colour, cols[ci], cols[ci + 1], ya, yb, 1, lines, small=True)
                 continue
             n = rng.randrange(1, k + 1) if kinds[ci] != "number" else 1
             write(img, rng, [cell_text(rng, words, kinds[ci]) for _ in range(n)], font_path, size, bold, colour, cols[ci], cols[ci + 1], ya, yb, n, lines)
@@ -216,7 +221,7 @@ def write(img, rng, texts, font_path, size, bold, colour, cx0, cx1, cy0, cy1, n,
             lines.append((box, text))
 
 
-def page(rng, words, font_list):
+def page(rng, words, font_list, short=0.1, short_words=False):
     spread = rng.random() < 0.4
     if spread:
         W = rng.randrange(3800, 4600)
@@ -233,7 +238,7 @@ def page(rng, words, font_list):
         if rng.random() < 0.5:  # a title or page number above the table
             write(img, rng, rng.choice(words) + " " + str(rng.randrange(1, 400)), rng.choice(font_list), int(rng.uniform(50, 90)), 1,
                   ink_colour(rng), a + mx, b - mx, top * 0.2, top * 0.95, 1, lines)
-        table(img, rng, words, font_list, int(a + mx), int(top), int(b - mx), int(H * rng.uniform(0.8, 0.95)), lines)
+        table(img, rng, words, font_list, int(a + mx), int(top), int(b - mx), int(H * rng.uniform(0.8, 0.95)), lines, short, short_words)
     if spread:  # the gutter's shadow
         g = np.exp(-((np.arange(W) - W / 2) / (W * 0.015)) ** 2)[None, :, None] * rng.uniform(40, 90)
         img = img - g
@@ -269,7 +274,11 @@ def main():
     ap.add_argument("--pages", type=int, default=120)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--pages-tsv", default="work/data/pages.tsv", help="prepare.py's export: words come from its training pages only")
+    ap.add_argument("--short", type=float, default=0.1, help="share of cells with one short entry (ditto mark, figure); ≤ 0.8")
+    ap.add_argument("--short-words", action="store_true", help="short entries may also be a word of ≤ 6 letters")
     args = ap.parse_args()
+    if not 0 <= args.short <= 0.8:
+        raise SystemExit("--short must be between 0 and 0.8")
     rng = random.Random(args.seed)
     words = words_from_corpus(args.pages_tsv)
     if len(words) < 50:
@@ -278,7 +287,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for k in range(args.pages):
         name = f"synth_register_{args.seed}_{k:04d}"
-        im, lines = page(rng, words, font_list)
+        im, lines = page(rng, words, font_list, args.short, args.short_words)
         im.save(os.path.join(args.out, name + ".jpg"), quality=88)
         with open(os.path.join(args.out, name + ".xml"), "w", encoding="utf-8") as f:
             f.write(page_xml(name, im.width, im.height, lines))
