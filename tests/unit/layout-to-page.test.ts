@@ -131,6 +131,8 @@ describe('htr-studio segment on real pages', () => {
     const images = [
       path.join(CORPUS, 'escriptorium-testaments-alto/TestamentsDePoilus_will_AD78_0066-0.jpg'),
       path.join(CORPUS, 'escriptorium-tapuscorpus-page/0_4a125_default.jpg'),
+      // A ruled register: most of its lines come from the table splitting and the search for missed cells.
+      path.join(CORPUS, 'transkribus-du-abp/M_Aicha_vorm_Wald_017_0130.jpg'),
     ];
     const r = runCli(['segment', ...images, '-o', out, '--json', '-q']);
     expect(r.stderr).not.toMatch(/^error/m);
