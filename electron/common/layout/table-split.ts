@@ -8,9 +8,9 @@
  * its lines at rulings leaves none crossing them: its table is found from the
  * rulings at the lines' ends, and only the writing it missed is added. A line
  * with an internal blank gap much wider than it is high is cut at the gap.
- * Everything is decided from the
- * page's geometry and ink, with no knowledge of the page or the detector; a page
- * without rulings or such gaps keeps its lines as detected.
+ * Everything is decided from the page's geometry and ink, with no knowledge of
+ * the page or the detector; a page without rulings or such gaps keeps its lines
+ * as detected.
  *
  * Pixels are looked at on a reduced copy of the page (long side ≤ 1600 px, block
  * means): rulings and gaps are several pixels wide even there, and one pass over
@@ -429,8 +429,8 @@ function boundedTableColumns(lines: readonly Detection[], m: InkMask, th: number
     const b = d.polygon.length >= 3 ? toMask(m, d.polygon) : undefined;
     if (!b || b.y2 - b.y1 < 2 || b.x2 - b.x1 < 2) return [];
     // findRulings skips half a line height at a box's ends: 3 line heights wider
-    // reach 2.5 beyond the line's (on the synthetic registers 1.5 finds too few
-    // tables, 2–4 as many).
+    // reach 2.5 beyond the line's (on the synthetic registers a reach of 1 finds
+    // too few tables, 1.5–3.5 as many).
     const wide = { x1: Math.max(0, b.x1 - 3 * th), y1: b.y1, x2: Math.min(m.width, b.x2 + 3 * th), y2: b.y2 };
     const rulings = notGrid(findRulings(m, wide, o.rulingCoverage, o.rulingReach, th), th).filter(([a, z]) => z <= b.x1 + 1 || a >= b.x2 - 1);
     return rulings.length ? [{ b: wide, rulings }] : [];
