@@ -242,6 +242,11 @@ def main():
         if args.rewarm:
             warm_from = step
             sched.base_lrs = [args.lr] * len(opt.param_groups)
+        if order is not None and len(order) != len(train):
+            # Another dataset than the checkpoint's (a warm restart on a mix, a lent GPU's
+            # pack): its page order means nothing here, so a new epoch starts.
+            print(f"the checkpoint's epoch order is for {len(order)} training pages, this data has {len(train)}: a new epoch", flush=True)
+            order, pos = None, 0
         if args.reset_best:
             best = -1.0
         print(f"resumed at step {step}, epoch {epoch}, batch {pos}/{len(order) if order else 0}, from {resume_path}"
