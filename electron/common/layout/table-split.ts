@@ -138,6 +138,11 @@ function toMask(m: InkMask, pts: Points): MaskBox | undefined {
   return { x1: c(Math.floor(b.minX / m.scale), m.width), y1: c(Math.floor(b.minY / m.scale), m.height), x2: c(Math.ceil(b.maxX / m.scale), m.width), y2: c(Math.ceil(b.maxY / m.scale), m.height) };
 }
 
+/** A line's box big enough to look for rulings in (2 × 2 mask pixels or more). */
+function usable(b: MaskBox | undefined): b is MaskBox {
+  return !!b && b.y2 - b.y1 >= 2 && b.x2 - b.x1 >= 2;
+}
+
 /**
  * Vertical rulings crossing a line, as [start, end) column runs in mask pixels,
  * strictly inside the line: columns (widened by ±2 px for slant) that are ink
@@ -283,16 +288,14 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
   let split = false;
   // The page's line height: the median height of its detected lines (a box over
   // two lines of a cell must not make its own window for rulings twice as tall).
-  const heights = lines.map((d) => (d.polygon.length >= 3 ? toMask(m, d.polygon) : undefined)).filter((b): b is MaskBox => !!b).map((b) => b.y2 - b.y1).sort((p, q) => p - q);
+  const masked = lines.map((d) => (d.polygon.length >= 3 ? toMask(m, d.polygon) : undefined));
+  const heights = masked.filter((b): b is MaskBox => !!b).map((b) => b.y2 - b.y1).sort((p, q) => p - q);
   const th = Math.max(2, heights[heights.length >> 1] ?? 2);
   // A table: lines crossed by three rulings or more (four cells), on at least
   // three lines of the page. Ruled margins, the rule between two columns, a fold
   // or a binding thread cut lines too (one or two rulings each), but their
   // pieces keep the detector's heights.
-  const found = lines.map((d) => {
-    const b = d.polygon.length >= 3 ? toMask(m, d.polygon) : undefined;
-    return b && b.y2 - b.y1 >= 2 && b.x2 - b.x1 >= 2 ? { b, rulings: notGrid(findRulings(m, b, o.rulingCoverage, o.rulingReach, th), th) } : undefined;
-  });
+  const found = masked.map((b) => (usable(b) ? { b, rulings: notGrid(findRulings(m, b, o.rulingCoverage, o.rulingReach, th), th) } : undefined));
   const table = found.filter((f) => f && f.rulings.length >= 3).length >= 3;
   for (const [i, d] of lines.entries()) {
     const f = found[i];
@@ -369,11 +372,11 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
   // of the table's rulings, searched from top to bottom the same way.
   if (table && o.fitCells && bandHeight !== undefined) {
     result = [...result, ...missedInColumns(result, tableColumns(found.filter((f): f is NonNullable<typeof f> => !!f), th, m), m, th, o, bandHeight, lines[0]!.label)];
-  } else if (!table && o.fitCells && lines.length) {
+  } else if (!table && o.fitCells) {
     // A detector that stops its lines at the rulings leaves none crossing them:
     // the table is then found from rulings at the lines' ends, and only its
     // empty-looking cells are searched (the detected lines keep their outlines).
-    const columns = boundedTableColumns(lines, m, th, o);
+    const columns = boundedTableColumns(masked.filter(usable), m, th, o);
     if (columns.length) result = [...result, ...missedInColumns(result, columns, m, th, o, th, lines[0]!.label)];
   }
   // Pieces of neighbouring detections can be fitted to the same line of a cell: keep one.
@@ -424,10 +427,8 @@ function missedInColumns(have: readonly Detection[], columns: readonly MaskBox[]
  * wide (a ruled margin, a double rule and the fold between two pages make
  * three at most, one of them a sliver).
  */
-function boundedTableColumns(lines: readonly Detection[], m: InkMask, th: number, o: Required<SplitOptions>): MaskBox[] {
-  const found = lines.flatMap((d) => {
-    const b = d.polygon.length >= 3 ? toMask(m, d.polygon) : undefined;
-    if (!b || b.y2 - b.y1 < 2 || b.x2 - b.x1 < 2) return [];
+function boundedTableColumns(lines: readonly MaskBox[], m: InkMask, th: number, o: Required<SplitOptions>): MaskBox[] {
+  const found = lines.flatMap((b) => {
     // findRulings skips half a line height at a box's ends: 3 line heights wider
     // reach 2.5 beyond the line's (on the synthetic registers a reach of 1 finds
     // too few tables, 1.5–3.5 as many).
