@@ -7,7 +7,9 @@ import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
 import { findPageImage } from '../../node/images/find-image.js';
 import { loadGrey } from '../../node/images/page-image.js';
 import { cutLine, encodePng } from '../../node/images/line-cut.js';
-import { linePolygon } from '../../node/recognition/recognize-page.js';
+import { cutForInput, linePolygon } from '../../node/recognition/recognize-page.js';
+import { listModels, pickRecognizer } from '../../node/models/registry.js';
+import { structureOf } from '../../common/formats/alto-tags.js';
 import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command, type Io } from '../command.js';
 import { exportYolo } from '../../node/export/yolo-export.js';
@@ -15,13 +17,16 @@ import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
 
 // Later: page, alto — behind the ground-truth checker.
 const FORMATS = ['lines', 'yolo'] as const;
-const LINES_ONLY = ['height', 'straighten', 'no-contrast'] as const;
+const LINES_ONLY = ['height', 'straighten', 'no-contrast', 'cut-as', 'exclude-type'] as const;
+/** Cutting options that --cut-as takes from the model instead. */
+const CUT_OPTIONS = ['height', 'straighten', 'no-contrast'] as const;
 const YOLO_ONLY = ['classes', 'imgsz', 'val-fraction', 'split-by', 'val-list', 'seed'] as const;
 
 export const exportCmd: Command = {
   name: 'export',
   summary: 'export ground truth for training (lines: line image + .gt.txt pairs; yolo: layout dataset)',
   usage: `htr-studio export INPUT... --format lines -o OUTDIR [--height N] [--straighten dewarp|none] [--no-contrast]
+                         [--cut-as MODEL] [--exclude-type WORD,...]
        htr-studio export INPUT... --format yolo -o OUTDIR [--classes lines|regions|both] [--imgsz N]
                          [--val-fraction F] [--split-by document|page] [--val-list FILE] [--seed N]
 
@@ -31,6 +36,12 @@ export const exportCmd: Command = {
   what kraken, Calamari, tesstrain and HTR Studio's own recipes train on.
   OUTDIR/lines.tsv lists name, page, line id and text. Empty and uncuttable lines
   are skipped and counted. --height N scales every line to N pixels.
+  --cut-as MODEL (a model id or folder) cuts every line exactly as \`recognize\`
+  feeds that model (its manifest's height, straightening and contrast stretch):
+  train on these and the model learns the pixels it will be given.
+  --exclude-type print,typewrit leaves out lines whose type (SegmOnto / ALTO tag /
+  PAGE custom structure) contains one of the words, e.g. pre-printed headers.
+  lines.tsv's last column is each line's type.
 
   --format yolo writes an Ultralytics detection dataset: OUTDIR/images/{train,val},
   OUTDIR/labels/{train,val} ("class cx cy w h" per object, 0–1 of the page; boxes
@@ -54,6 +65,8 @@ export const exportCmd: Command = {
         height: { type: 'string' },
         straighten: { type: 'string' },
         'no-contrast': { type: 'boolean' },
+        'cut-as': { type: 'string' },
+        'exclude-type': { type: 'string' },
         classes: { type: 'string' },
         imgsz: { type: 'string' },
         'val-fraction': { type: 'string' },
@@ -74,10 +87,21 @@ export const exportCmd: Command = {
     const height = intOption(values.height, 'height', 8, 1024);
     const straighten = (values.straighten ?? 'dewarp') as 'dewarp' | 'none';
     if (straighten !== 'dewarp' && straighten !== 'none') throw new UsageError('--straighten must be dewarp or none');
+    const clash = CUT_OPTIONS.find((k) => values[k] !== undefined);
+    if (values['cut-as'] !== undefined && clash) throw new UsageError(`--${clash} does not go with --cut-as: the model decides how lines are cut`);
+    let cutAs;
+    try {
+      cutAs = values['cut-as'] === undefined ? undefined : pickRecognizer(listModels().models, values['cut-as']);
+    } catch (e) {
+      throw new UsageError(`--cut-as: ${(e as Error).message}`);
+    }
+    const cutInput = cutAs?.manifest.input;
+    if (cutAs && (!cutAs.dir || !cutInput)) throw new UsageError(`--cut-as: ${cutAs.manifest.id} is a Tesseract language; it reads whole lines itself, so there is no cut to copy`);
+    const excluded = (values['exclude-type'] ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
     const outDir = values.output;
     await fs.mkdir(outDir, { recursive: true });
     const used = new Set<string>();
-    const index: string[] = ['name\tpage\tline_id\ttext'];
+    const index: string[] = ['name\tpage\tline_id\ttext\ttype'];
     const skipped = new Map<string, number>();
     const skip = (reason: string): void => void skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
     let written = 0;
@@ -96,6 +120,12 @@ export const exportCmd: Command = {
             skip('no transcription');
             continue;
           }
+          const type = structureOf(l.custom)?.type.trim() ?? '';
+          const hit = excluded.find((w) => type.toLowerCase().includes(w));
+          if (hit) {
+            skip(`of type ${hit}`);
+            continue;
+          }
           const poly = linePolygon(l);
           if (!poly) {
             skip('no polygon or baseline');
@@ -103,7 +133,9 @@ export const exportCmd: Command = {
           }
           let img;
           try {
-            img = await cutLine(page, poly, l.baseline?.points, { straighten, contrast: !values['no-contrast'], ...(height && { height }) });
+            img = cutInput
+              ? await cutForInput(page, l, cutInput)
+              : await cutLine(page, poly, l.baseline?.points, { straighten, contrast: !values['no-contrast'], ...(height && { height }) });
           } catch (e) {
             skip((e as Error).message.replace(/\d+×\d+/, 'page'));
             continue;
@@ -117,7 +149,7 @@ export const exportCmd: Command = {
           used.add(name);
           await fs.writeFile(path.join(outDir, `${name}.png`), await encodePng(img));
           await fs.writeFile(path.join(outDir, `${name}.gt.txt`), text + '\n');
-          index.push(`${name}\t${path.basename(input)}\t${l.id}\t${text.replace(/\t/g, ' ')}`);
+          index.push(`${name}\t${path.basename(input)}\t${l.id}\t${text.replace(/\t/g, ' ')}\t${type.replace(/\t/g, ' ')}`);
           written++;
         }
       } catch (e) {

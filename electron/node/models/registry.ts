@@ -65,6 +65,22 @@ function scan(root: string, origin: 'shipped' | 'user', models: InstalledModel[]
   }
 }
 
+/**
+ * A model given by its folder (a fine-tune's output, a model not installed yet):
+ * undefined when `ref` is not a folder holding a model.json; an error when it holds a broken one.
+ */
+export function modelFromDir(ref: string): InstalledModel | undefined {
+  const file = path.join(ref, 'model.json');
+  if (!fs.existsSync(file)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  return { manifest: validateManifest(raw, file), dir: path.resolve(ref), origin: 'user' };
+}
+
 export function listModels(): { models: InstalledModel[]; broken: BrokenModel[] } {
   const models: InstalledModel[] = [];
   const broken: BrokenModel[] = [];
@@ -80,7 +96,7 @@ export const DEFAULT_RECOGNIZER_ORDER = ['htr-default'];
 export function pickRecognizer(models: readonly InstalledModel[], id?: string): InstalledModel {
   const rec = models.filter((m) => m.manifest.task === 'recognition');
   if (id) {
-    const m = rec.find((x) => x.manifest.id === id);
+    const m = rec.find((x) => x.manifest.id === id) ?? recognitionDir(id);
     if (!m) throw new Error(`no recognition model "${id}"; installed: ${rec.map((x) => x.manifest.id).join(', ') || 'none'}`);
     return m;
   }
@@ -91,4 +107,11 @@ export function pickRecognizer(models: readonly InstalledModel[], id?: string): 
   const any = rec.find((x) => x.origin !== 'tesseract') ?? rec.find((x) => x.manifest.id === 'tesseract-eng') ?? rec[0];
   if (!any) throw new Error('no recognition model is installed');
   return any;
+}
+
+/** `--model DIR`: a folder works wherever a model id does. */
+function recognitionDir(ref: string): InstalledModel | undefined {
+  const m = modelFromDir(ref);
+  if (m && m.manifest.task !== 'recognition') throw new Error(`${ref} holds a ${m.manifest.task} model, not a recognition model`);
+  return m;
 }

@@ -34,16 +34,24 @@ export function linePolygon(l: TextLine): readonly Point[] | undefined {
   return undefined;
 }
 
-export async function cutForModel(page: GreyImage, l: TextLine, rec: LineRecognizer): Promise<LineImage> {
+/**
+ * The one line cutter for a model: recognition feeds the network exactly this, and
+ * `export --format lines --cut-as MODEL` writes exactly this for training, so a
+ * model never sees lines cut differently from the ones it learnt on.
+ */
+export async function cutForInput(page: GreyImage, l: TextLine, inp: RecognitionInput): Promise<LineImage> {
   const poly = linePolygon(l);
   if (!poly) throw new Error('no polygon or baseline');
-  const inp = rec.input;
   return cutLine(page, poly, l.baseline?.points, {
     straighten: inp.straighten ?? 'dewarp',
     contrast: inp.contrast ?? true,
     ...(inp.height > 0 && { height: inp.height }),
     ...(inp.padding && { padding: inp.padding }),
   });
+}
+
+export async function cutForModel(page: GreyImage, l: TextLine, rec: LineRecognizer): Promise<LineImage> {
+  return cutForInput(page, l, rec.input);
 }
 
 /**

@@ -30,6 +30,7 @@ from PIL import Image
 
 from data import PACK_EXT, find_lines, read_pack, write_pack
 from lineimg import load_line
+from paths import shared
 
 DEFAULT_FONTS = [  # Debian: fonts-ecolier-court, fonts-dkg-handwriting, fonts-joscelyn, fonts-dancingscript
     "/usr/share/fonts/truetype/ecolier-court/*.ttf",
@@ -70,7 +71,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", default="work/lines/train")
     ap.add_argument("--val", default="work/lines/val")
-    ap.add_argument("--regression", default="/work/shared/corpus/htr-lines",
+    ap.add_argument("--regression", default=shared("corpus", "htr-lines"),
                     help="cut, unstretched lines (stretched here); '' to leave out")
     ap.add_argument("--out", default="work/pack")
     ap.add_argument("--height", type=int, default=48)

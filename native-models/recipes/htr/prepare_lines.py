@@ -1,102 +1,52 @@
-"""Cut training lines from ALTO 4 / PAGE 2019 pages into NAME.png + NAME.gt.txt.
+"""Training lines from the ALTO / PAGE training pages, cut by the app itself.
 
-  /usr/bin/python3 prepare_lines.py [--src /work/shared/corpus-train]
-      [--regression /work/shared/corpus/htr-lines/lines.tsv] [--out work]
+  /usr/bin/python3 prepare_lines.py [--src DIR ...] [--model DIR|ID]
+      [--regression LINES.tsv] [--out work]
 
-Writes work/lines/train/, work/lines/val/ (same layout as the app's
-`htr-studio export --format lines`), work/lines/index.tsv (one row per line
-with its provenance) and work/split.json.
+The cutting is the app's: `htr-studio export --format lines --cut-as MODEL`
+writes every line exactly as `recognize` feeds that model (its manifest's
+height, straightening and contrast stretch), so training reads the pixels
+recognition will give the model — there is no second cutter here. This script
+decides which page goes where and which line is kept:
+
+* sources: ../shared/corpus-train and ../shared/corpus-train-more (found beside
+  the repository; --src to change), one manifest.tsv each;
+* the regression set's documents (../shared/corpus/htr-lines) are left out;
+* validation by document, per dataset (see choose_val); each source is split on
+  its own with the same seed, so corpus-train's split is the one earlier models
+  were validated on — a warm start never sees its validation lines;
+* lines left out: printed / typewritten lines (line type), empty ones, lines
+  with "XXX" (the LECTAUREP convention for a word not read: the text does not
+  say what the image shows; only in lectaurep-* datasets, since elsewhere XXX is
+  a Roman numeral), and lines too narrow for CTC (width/4 < chars + 2).
+
+Writes work/lines/{train,val}/<dataset>/NAME.png + NAME.gt.txt (the group of a
+line is its dataset folder), work/lines/index.tsv and work/split.json.
 """
 import argparse
 import csv
 import json
 import os
 import random
-import re
+import shutil
+import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 
-import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image
 
-from lineimg import stretch, to_height
-from normalize import normalize
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "common"))
+from paths import CLI, REPO, shared  # noqa: E402
+
+from normalize import normalize  # noqa: E402
 
 VAL_FRACTION = 0.09
 SEED = 20261128
+EXCLUDED_TYPES = "print,typewrit"
+UNREAD = "XXX"  # LECTAUREP's "word not read" (their README); a Roman thirty in iforal's charters
+UNREAD_DATASETS = ("lectaurep",)
 
 
-# ---------------------------------------------------------------- XML reading
-def _ns(root):
-    return root.tag.split("}")[0] + "}" if root.tag.startswith("{") else ""
-
-
-def _points(s):
-    """ALTO 'x y x y', 'x,y x,y' or PAGE 'x,y x,y' -> [(x, y), ...]."""
-    nums = [float(v) for v in re.split(r"[\s,]+", s.strip()) if v]
-    return list(zip(nums[0::2], nums[1::2]))
-
-
-def read_alto(path):
-    root = ET.parse(path).getroot()
-    ns = _ns(root)
-    labels = {t.get("ID"): t.get("LABEL", "") for t in root.iter(ns + "OtherTag")}
-    for line in root.iter(ns + "TextLine"):
-        poly = line.find(f"{ns}Shape/{ns}Polygon")
-        text = " ".join(s.get("CONTENT", "") for s in line.iter(ns + "String"))
-        kind = ",".join(labels.get(r, r) for r in (line.get("TAGREFS") or "").split())
-        yield line.get("ID"), _points(poly.get("POINTS")) if poly is not None else [], text, kind
-
-
-def read_page(path):
-    root = ET.parse(path).getroot()
-    ns = _ns(root)
-    for line in root.iter(ns + "TextLine"):
-        coords = line.find(ns + "Coords")
-        # the line's own TextEquiv (a direct child), not its Words'
-        uni = line.find(f"{ns}TextEquiv/{ns}Unicode")
-        text = uni.text if uni is not None and uni.text else ""
-        m = re.search(r"structure\s*\{[^}]*type:([^;}]+)", line.get("custom") or "")
-        yield (line.get("id"), _points(coords.get("points")) if coords is not None else [],
-               text, m.group(1).strip() if m else "")
-
-
-def skip_reason(kind):
-    """Printed or typewritten lines are not handwriting: leave them out.
-
-    In this corpus that is lectaurep's pre-printed form headers (type
-    "printed") and stanford's letterheads ("DefaultLine:Print"). HeadingLine
-    is KEPT: in the CREMMA manuscripts it marks handwritten rubrics/titles.
-    """
-    k = kind.lower()
-    if "print" in k or "typewrit" in k:
-        return "printed"
-    return None
-
-
-# ---------------------------------------------------------------- cutting
-def cut_line(page, pts, height):
-    """Crop along the polygon (outside white), stretch, resize."""
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    x0, y0 = max(0, int(min(xs))), max(0, int(min(ys)))
-    x1, y1 = min(page.width, int(max(xs)) + 1), min(page.height, int(max(ys)) + 1)
-    if x1 - x0 < 4 or y1 - y0 < 4:
-        return None
-    crop = np.asarray(page.crop((x0, y0, x1, y1)))
-    mask = Image.new("1", (x1 - x0, y1 - y0), 0)
-    ImageDraw.Draw(mask).polygon([(x - x0, y - y0) for x, y in pts], fill=1)
-    inside = np.asarray(mask, dtype=bool)
-    if inside.sum() < 16:
-        return None
-    return to_height(Image.fromarray(stretch(crop, inside)), height)
-
-
-def safe(s):
-    return re.sub(r"[^A-Za-z0-9.-]+", "-", s).strip("-")
-
-
-# ---------------------------------------------------------------- split
 def choose_val(units, fraction, rng):
     """units: {unit: n_lines} of one dataset -> set of validation units.
 
@@ -121,69 +71,93 @@ def choose_val(units, fraction, rng):
     return val
 
 
+def split_source(pages, rng):
+    """-> set of (dataset, unit) for validation. The unit is the document; for a
+    dataset that is ONE document (one register) it is the page, else it could
+    not be validated at all."""
+    by_ds = defaultdict(Counter)
+    for p in pages:
+        single = len({q["document"] for q in pages if q["dataset"] == p["dataset"]}) == 1
+        p["unit"] = p["xml"] if single else p["document"]
+        by_ds[p["dataset"]][p["unit"]] += int(p["lines"])
+    val = set()
+    for ds in sorted(by_ds):
+        val |= {(ds, u) for u in choose_val(by_ds[ds], VAL_FRACTION, rng)}
+    return val
+
+
+def export(xmls, out_dir, model):
+    """The app's cutter: -> rows of its lines.tsv."""
+    os.makedirs(out_dir, exist_ok=True)
+    cmd = ["node", CLI, "export", *xmls, "--format", "lines", "--cut-as", model,
+           "--exclude-type", EXCLUDED_TYPES, "-o", out_dir, "--quiet"]
+    r = subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"htr-studio export failed ({r.returncode}):\n{r.stderr}")
+    print(r.stderr.strip(), file=sys.stderr)
+    with open(os.path.join(out_dir, "lines.tsv"), encoding="utf-8") as f:
+        return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--src", default="/work/shared/corpus-train")
-    ap.add_argument("--regression", default="/work/shared/corpus/htr-lines/lines.tsv",
+    ap.add_argument("--src", action="append",
+                    help="a folder with manifest.tsv (repeatable; default: ../shared/corpus-train and corpus-train-more)")
+    ap.add_argument("--regression", default=shared("corpus", "htr-lines", "lines.tsv"),
                     help="lines.tsv of the regression set: its documents are left out")
+    ap.add_argument("--model", default=os.path.join(REPO, "native-models", "htr-default"),
+                    help="model (folder or id) whose cut the lines get: its manifest's input block")
     ap.add_argument("--out", default="work")
-    ap.add_argument("--height", type=int, default=48)
-    ap.add_argument("--limit-pages", type=int, default=0, help="smoke test: first N pages")
+    ap.add_argument("--limit-pages", type=int, default=0, help="smoke test: first N pages of each source")
     args = ap.parse_args()
+    srcs = args.src or [shared("corpus-train"), shared("corpus-train-more")]
 
-    with open(os.path.join(args.src, "manifest.tsv"), encoding="utf-8") as f:
-        pages = list(csv.DictReader(f, delimiter="\t"))
     with open(args.regression, encoding="utf-8") as f:
         reg_docs = {r["document"] for r in csv.DictReader(f, delimiter="\t")}
 
     def in_regression(doc):  # e.g. "TestamentsDePoilus_will_AN_0207" <-> "AN_0207"
         return any(d == doc or d.endswith("_" + doc) for d in reg_docs)
 
-    excluded = sorted({p["document"] for p in pages if in_regression(p["document"])})
-    pages = [p for p in pages if not in_regression(p["document"])]
-    if args.limit_pages:
-        pages = pages[: args.limit_pages]
-
-    # Validation units: documents; for datasets that are ONE document (one
-    # register) the page is the unit, else they could not be validated at all.
-    rng = random.Random(SEED)
-    by_ds = defaultdict(Counter)
-    for p in pages:
-        single = len({q["document"] for q in pages if q["dataset"] == p["dataset"]}) == 1
-        p["unit"] = p["xml"] if single else p["document"]
-        by_ds[p["dataset"]][p["unit"]] += int(p["lines"])
-    val_units = set()
-    for ds in sorted(by_ds):
-        val_units |= {(ds, u) for u in choose_val(by_ds[ds], VAL_FRACTION, rng)}
-
-    lines_dir = os.path.join(args.out, "lines")
-    for sub in ("train", "val"):
-        os.makedirs(os.path.join(lines_dir, sub), exist_ok=True)
-    index, skipped = [], Counter()
-    for i, p in enumerate(pages):
-        split = "val" if (p["dataset"], p["unit"]) in val_units else "train"
-        reader = read_alto if p["format"] == "alto" else read_page
-        page_img = Image.open(os.path.join(args.src, p["image"])).convert("L")
-        stem = safe(os.path.splitext(os.path.basename(p["xml"]))[0].replace(".chocomufin", ""))
-        for n, (lid, pts, text, kind) in enumerate(reader(os.path.join(args.src, p["xml"]))):
-            text = normalize(text)
-            why = "empty" if not text else skip_reason(kind) or ("no polygon" if len(pts) < 3 else None)
-            img = None if why else cut_line(page_img, pts, args.height)
-            if not why and img is None:
-                why = "degenerate polygon"
-            # CTC needs at least one frame per character (width / 4 >= len)
-            if not why and img.width / 4 < len(text) + 2:
-                why = "too narrow for its text"
-            if why:
-                skipped[why] += 1
-                continue
-            name = f"{safe(p['dataset'])}__{safe(p['document'])}__{stem}__{n:03d}"
-            img.save(os.path.join(lines_dir, split, name + ".png"))
-            with open(os.path.join(lines_dir, split, name + ".gt.txt"), "w", encoding="utf-8") as f:
-                f.write(text + "\n")
-            index.append(dict(name=name, split=split, dataset=p["dataset"], document=p["document"],
-                              xml=p["xml"], line_id=lid, line_type=kind, width=img.width, text=text))
-        print(f"[{i + 1}/{len(pages)}] {p['xml']}: {split}", file=sys.stderr)
+    lines_dir = os.path.join(os.path.abspath(args.out), "lines")
+    shutil.rmtree(lines_dir, ignore_errors=True)  # names follow the cut: never mix two runs
+    excluded, index, skipped = set(), [], Counter()
+    for src in srcs:
+        with open(os.path.join(src, "manifest.tsv"), encoding="utf-8") as f:
+            pages = list(csv.DictReader(f, delimiter="\t"))
+        excluded |= {p["document"] for p in pages if in_regression(p["document"])}
+        pages = [p for p in pages if not in_regression(p["document"])]
+        if args.limit_pages:
+            pages = pages[: args.limit_pages]
+        # One RNG per source, seeded alike: adding a source never moves another's split.
+        val_units = split_source(pages, random.Random(SEED))
+        groups = defaultdict(list)
+        for p in pages:
+            split = "val" if (p["dataset"], p["unit"]) in val_units else "train"
+            groups[(split, p["dataset"])].append(p)
+        for (split, ds), group in sorted(groups.items()):
+            out_dir = os.path.join(lines_dir, split, ds)
+            rows = export([os.path.join(src, p["xml"]) for p in group], out_dir, args.model)
+            page_of = {os.path.basename(p["xml"]): p for p in group}
+            for r in rows:
+                base = os.path.join(out_dir, r["name"])
+                text = normalize(r["text"])
+                unread = UNREAD in text and ds.startswith(UNREAD_DATASETS)
+                why = "empty" if not text else "unread word (XXX)" if unread else None
+                if not why:
+                    with Image.open(base + ".png") as im:
+                        width = im.width
+                    if width / 4 < len(text) + 2:  # CTC needs a frame per character
+                        why = "too narrow for its text"
+                if why:
+                    skipped[why] += 1
+                    os.remove(base + ".png")
+                    os.remove(base + ".gt.txt")
+                    continue
+                p = page_of[r["page"]]
+                index.append(dict(name=r["name"], split=split, dataset=ds, document=p["document"],
+                                  source=os.path.basename(os.path.normpath(src)), xml=p["xml"],
+                                  line_id=r["line_id"], line_type=r.get("type", ""), width=width, text=text))
+            os.remove(os.path.join(out_dir, "lines.tsv"))
 
     with open(os.path.join(lines_dir, "index.tsv"), "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(index[0]), delimiter="\t")
@@ -192,14 +166,17 @@ def main():
     per_ds = defaultdict(Counter)
     for r in index:
         per_ds[r["dataset"]][r["split"]] += 1
+    cut = {}  # the cut written down with the split (a model id: see its manifest)
+    if os.path.isfile(os.path.join(args.model, "model.json")):
+        with open(os.path.join(args.model, "model.json"), encoding="utf-8") as f:
+            cut = json.load(f)["input"]
     split = dict(
-        seed=SEED, val_fraction=VAL_FRACTION, height=args.height,
-        excluded_regression_documents=excluded, skipped=dict(skipped),
+        seed=SEED, val_fraction=VAL_FRACTION, sources=[os.path.basename(os.path.normpath(s)) for s in srcs],
+        cut_as=dict(model=os.path.basename(os.path.normpath(args.model)), input=cut),
+        excluded_regression_documents=sorted(excluded), skipped=dict(skipped),
         lines={s: sum(1 for r in index if r["split"] == s) for s in ("train", "val")},
         per_dataset={k: dict(v) for k, v in sorted(per_ds.items())},
-        val_units=sorted(f"{d}:{u}" for d, u in val_units),
-        train=[r["name"] for r in index if r["split"] == "train"],
-        val=[r["name"] for r in index if r["split"] == "val"],
+        val_documents=sorted({f"{r['dataset']}:{r['document']}" for r in index if r["split"] == "val"}),
     )
     with open(os.path.join(args.out, "split.json"), "w", encoding="utf-8") as f:
         json.dump(split, f, ensure_ascii=False, indent=1)

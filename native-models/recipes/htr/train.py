@@ -36,6 +36,7 @@ from evaluate import predict
 from lineimg import HI_PCT, LO_PCT, MIN_RANGE, MIN_WIDTH, to_input
 from metrics import score
 from model import Codec, build
+from paths import shared
 from torchkit import grad_scaler, load_state, optimizer_step, pick_device, to_cpu
 
 
@@ -43,7 +44,7 @@ def parse_args():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--train", default="work/lines/train")
     ap.add_argument("--val", default="work/lines/val")
-    ap.add_argument("--regression", default="/work/shared/corpus/htr-lines",
+    ap.add_argument("--regression", default=shared("corpus", "htr-lines"),
                     help="cut, unstretched lines (stretched on load); '' to skip")
     ap.add_argument("--out", default="work")
     ap.add_argument("--resume", action="store_true", help="continue from <out>/ckpt/last.pt")

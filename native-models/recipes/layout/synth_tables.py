@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "htr"))
-from prepare_lines import read_alto, read_page  # noqa: E402  (the recogniser's readers of the ground truth)
+from gt_readers import read_lines  # noqa: E402  (the recogniser's readers of the ground truth)
 from synth_lines import default_fonts, drawable  # noqa: E402  (the same handwriting fonts as its synthetic lines)
 
 DITTO = ["\u3003", '"', "\u201d", "d\u00b0", "id.", "-"]
@@ -42,10 +42,7 @@ def words_from_corpus(pages_tsv):
     paths = [r[3] for r in rows if len(r) > 3 and r[1] == "train"]
     words = set()
     for path in paths:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            head = f.read(4096)
-        reader = read_page if "PcGts" in head else read_alto
-        for _, _, text, _ in reader(path):
+        for _, _, text, _ in read_lines(path):
             for w in text.split():
                 if 2 <= len(w) <= 14:
                     words.add(w)
