@@ -16,8 +16,9 @@ import { segment } from './commands/segment.js';
 import { processCmd } from './commands/process.js';
 import { serve } from './commands/serve.js';
 import { trainLm } from './commands/train-lm.js';
+import { trainCmd } from './commands/train.js';
 
-export const COMMANDS: readonly Command[] = [convert, validate, info, segment, recognize, processCmd, exportCmd, evalCmd, trainLm, models, serve];
+export const COMMANDS: readonly Command[] = [convert, validate, info, segment, recognize, processCmd, exportCmd, evalCmd, trainLm, trainCmd, models, serve];
 
 const VERSION = '0.1.0';
 

@@ -1,0 +1,53 @@
+/**
+ * What a fine-tune reports while it runs: the recipe's JSON lines
+ * (native-models/recipes/htr/finetune.py), as the CLI relays them with --json and
+ * as the editor's progress panel draws them (the validation CER curve).
+ */
+export type FinetuneEvent =
+  | {
+      readonly event: 'start';
+      readonly lines: number;
+      readonly val_lines: number;
+      readonly pages: number;
+      readonly new_characters: string;
+      readonly before_val_cer: number | null;
+      readonly minutes: number;
+      readonly resumed_at: number | null;
+      readonly base: string;
+      readonly device: string;
+    }
+  | { readonly event: 'step'; readonly step: number; readonly loss: number; readonly lines_per_s: number; readonly minutes_left: number }
+  | {
+      readonly event: 'eval';
+      readonly step: number;
+      readonly loss: number;
+      readonly val_cer: number | null;
+      readonly best_val_cer: number | null;
+      readonly minutes_left: number;
+    }
+  | {
+      readonly event: 'done';
+      readonly reason: 'time' | 'early' | 'cancelled' | 'steps';
+      readonly cancelled: boolean;
+      readonly step: number;
+      readonly best_step: number;
+      readonly before_val_cer: number | null;
+      readonly after_val_cer: number | null;
+      readonly out: string;
+      readonly id: string;
+      readonly lines: number;
+      readonly val_lines: number;
+      readonly pages: number;
+    };
+
+/** One line of the recipe's stdout as an event; undefined for anything else (a stray print). */
+export function parseFinetuneLine(line: string): FinetuneEvent | undefined {
+  const t = line.trim();
+  if (!t.startsWith('{')) return undefined;
+  try {
+    const e = JSON.parse(t) as { event?: unknown };
+    return e && typeof e === 'object' && ['start', 'step', 'eval', 'done'].includes(e.event as string) ? (e as FinetuneEvent) : undefined;
+  } catch {
+    return undefined;
+  }
+}
