@@ -6,7 +6,8 @@
 // Prints JSON.
 // Usage: node bench/charlm-decoding.mjs --lm FILE [--lm FILE…] --val DIR [--beam 8] [--tune-lines 300]
 //          [--weights 0.3,0.6,1 --bonuses 0,1,2] [--no-baselines]
-//   --val: folder of NAME.png + NAME.gt.txt (the recipe's work/lines/val)
+//   --val: folder of NAME.png + NAME.gt.txt cut for the model, searched recursively (the recipe's work/lines/val)
+//   --model: the model measured (id or folder; default htr-default)
 //   --weights/--bonuses: the grid searched on the tuning lines (one value each: no search)
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,12 +36,11 @@ const api = await importTs('charlm-bench', {
 const LINES = path.resolve(root, '../shared/corpus/htr-lines');
 const regression = fs.readFileSync(path.join(LINES, 'lines.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'))
   .map((r) => ({ image: path.join(LINES, '..', r[0]), text: fs.readFileSync(path.join(LINES, '..', r[1]), 'utf8').trim() }));
-const val = fs.readdirSync(valDir).filter((f) => f.endsWith('.gt.txt')).sort()
-  .map((f) => ({ image: path.join(valDir, f.replace(/\.gt\.txt$/, '.png')), text: fs.readFileSync(path.join(valDir, f), 'utf8').trim() }))
-  .filter((l) => fs.existsSync(l.image));
+// The recipe's validation lines are cut for the model already (export --cut-as): fed as they are.
+const measure = await import('../native-models/recipes/htr/measure-lines.mjs');
+const val = measure.findLines(valDir).map((l) => ({ image: l.file, text: l.text }));
 
-const m = api.listModels().models.find((x) => x.manifest.id === 'htr-default');
-if (!m) throw new Error('htr-default is not installed');
+const m = measure.api.pickRecognizer(api.listModels().models, arg('--model', 'htr-default'));
 const rec = await api.loadRecognizer(m);
 const cutAll = async (lines) => Promise.all(lines.map(async (l) => api.cutWholeLine(await api.loadGrey(l.image), rec.input)));
 const cer = (lines, texts) => {
@@ -55,7 +55,7 @@ async function run(lines, cut, opts) {
 }
 
 const report = { machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version }, model: m.manifest.id, beam: BEAM, valLines: val.length, regressionLines: regression.length, lms: [] };
-const valCut = await cutAll(val);
+const valCut = await measure.loadCut(val.map((l) => ({ file: l.image })));
 const regCut = await cutAll(regression);
 // Tuning on every k-th validation line (spread over all datasets).
 const step = Math.max(1, Math.floor(val.length / TUNE_LINES));

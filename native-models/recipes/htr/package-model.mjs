@@ -26,6 +26,8 @@ const target = path.resolve(arg('--target', path.join(root, 'native-models/htr-d
 const id = arg('--id', 'htr-default');
 const measure = !process.argv.includes('--no-measure');
 const priorMinutes = Number(arg('--prior-minutes', '0'));
+// Validation lines cut for the model (prepare_lines.py's work/lines/val): measured through the app.
+const valDir = path.resolve(arg('--val', path.join(here, 'work/lines/val')));
 
 const src = JSON.parse(fs.readFileSync(path.join(exportDir, 'model.json'), 'utf8'));
 const pre = src.input.preprocess?.contrast_stretch;
@@ -117,12 +119,29 @@ out.forEach((o, i) => {
 await rec.dispose();
 const meanWidth = cut.reduce((s, c) => s + c.width, 0) / cut.length;
 
-// Validation figures come from the training log's best evaluation.
+// Training figures (step, epoch, minutes) come from the training log's best evaluation;
+// validation CER is measured here, through the app, greedy and careful reading.
 let val = {};
 if (fs.existsSync(trainLog)) {
   const evals = fs.readFileSync(trainLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => typeof e.val_cer === 'number');
   const best = evals.reduce((a, b) => (b.val_cer < a.val_cer ? b : a), evals[0]);
   if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: typeof best.trained_minutes === 'number' ? Math.round(best.trained_minutes) : priorMinutes + Math.round((Date.parse(best.time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.total_steps ?? best.step, epoch: best.epoch };
+}
+if (fs.existsSync(valDir)) {
+  const m = await import(pathToFileURL(path.join(here, 'measure-lines.mjs')).href);
+  const lines = m.findLines(valDir);
+  const cutVal = await m.loadCut(lines);
+  const recVal = await m.api.loadRecognizer({ manifest: valid, dir: target, origin: 'shipped' });
+  const greedy = await m.score(recVal, lines, cutVal, { beam: 0, lm: null });
+  const careful = manifest.decoder ? await m.score(recVal, lines, cutVal, { beam: 8 }) : undefined;
+  await recVal.dispose();
+  Object.assign(val, {
+    valLines: lines.length,
+    valCer: greedy.cer,
+    valWer: greedy.wer,
+    valCerByDataset: greedy.byGroup,
+    ...(careful && { valCerCareful: careful.cer, valWerCareful: careful.wer, valCerCarefulByDataset: careful.byGroup, carefulLinesPerSecond: careful.linesPerSecond }),
+  });
 }
 const r4 = (x) => Math.round(x * 10000) / 10000;
 manifest.metrics = {
@@ -145,8 +164,9 @@ const table = [
   `| CER on the regression set (corpus/htr-lines, 298 lines, normalised ground truth) | ${pct(m.regressionCer)} |`,
   `| WER on the regression set | ${pct(m.regressionWer)} |`,
   ...Object.entries(m.regressionCerByDataset).map(([g, v]) => `| CER regression set, ${g} | ${pct(v)} |`),
-  ...(m.valCer !== undefined ? [`| CER on the validation split (${m.step} steps, ${src.training?.steps_before_init ? `the last ${m.step - src.training.steps_before_init} a fine-tune, its epoch` : 'epoch'} ${m.epoch.toFixed(1)}) | ${pct(m.valCer)} |`] : []),
-  ...Object.entries(m.valCerByDataset ?? {}).map(([g, v]) => `| CER validation, ${g} | ${pct(v)} |`),
+  ...(m.valCer !== undefined ? [`| CER on the validation split (${m.valLines ?? ''} lines; ${m.step} steps, ${src.training?.steps_before_init ? `the last ${m.step - src.training.steps_before_init} a fine-tune, its epoch` : 'epoch'} ${m.epoch?.toFixed(1)}), greedy | ${pct(m.valCer)} |`] : []),
+  ...(m.valCerCareful !== undefined ? [`| CER on the validation split, careful reading (beam 8 + character LM) | ${pct(m.valCerCareful)} |`, `| WER on the validation split, careful reading | ${pct(m.valWerCareful)} |`] : []),
+  ...Object.entries(m.valCerByDataset ?? {}).map(([g, v]) => `| CER validation, ${g}: greedy${m.valCerCarefulByDataset ? ' / careful reading' : ''} | ${pct(v)}${m.valCerCarefulByDataset?.[g] !== undefined ? ` / ${pct(m.valCerCarefulByDataset[g])}` : ''} |`),
   `| speed, lines per second (${m.measuredOn}; mean line ${m.meanLineWidthPx} px wide at height ${manifest.input.height}) | ${m.linesPerSecond} |`,
   `| parameters / ONNX size | ${(fs.statSync(path.join(target, 'model.onnx')).size / 1e6).toFixed(1)} MB fp32 |`,
 ].join('\n');

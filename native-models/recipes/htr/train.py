@@ -203,7 +203,17 @@ def main():
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
     step, epoch, order, pos, best = 0, 0, None, 0, float("inf")
-    if resumed:
+    if resumed and "optimizer" not in resumed:
+        # A shipped, weights-only checkpoint (strip_checkpoint.py): the step, epoch and
+        # schedule go on from where it stopped; AdamW's moments start afresh.
+        model.load_state_dict(resumed["model"])
+        step, epoch = resumed["step"], resumed.get("epoch", 0)
+        best = resumed.get("best_val_cer", float("inf"))
+        sched.last_epoch = step
+        for group in opt.param_groups:
+            group["lr"] = args.lr * lr_factor(step)
+        print(f"resumed at step {step}, epoch {epoch} (weights only: fresh optimizer state)", flush=True)
+    elif resumed:
         model.load_state_dict(resumed["model"])
         opt.load_state_dict(resumed["optimizer"])
         for group in opt.param_groups:  # keys a newer/older torch's AdamW expects
