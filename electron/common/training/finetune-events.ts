@@ -34,6 +34,8 @@ export type FinetuneEvent =
       readonly before_val_cer: number | null;
       readonly after_val_cer: number | null;
       readonly out: string;
+      /** The recipe process's peak resident memory. */
+      readonly peak_rss_mb?: number;
       readonly id: string;
       readonly lines: number;
       readonly val_lines: number;

@@ -35,6 +35,7 @@ import json
 import math
 import os
 import random
+import resource
 import shutil
 import signal
 import sys
@@ -315,7 +316,8 @@ def main(argv=None):
         if not check(model, os.path.join(args.out, "model.onnx"), os.path.join(work, "check-lines"), height):
             raise SystemExit("the exported ONNX does not match torch")
     emit("done", reason=reason, cancelled=reason == "cancelled", step=step, before_val_cer=before,
-         after_val_cer=after, best_step=best_state["step"], out=os.path.abspath(args.out), **info)
+         after_val_cer=after, best_step=best_state["step"], out=os.path.abspath(args.out),
+         peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **info)
 
 
 def write_model(args, model, codec, base, new_chars, train, val, n_pages, before, after, best_state, reason):
