@@ -88,5 +88,25 @@ export function orderLines(items: readonly OrderItem[], dir: Direction = 'ltr'):
     if (row && row.some((r) => verticalOverlap(r.box, it.box) > 0.5 * Math.min(h, r.box.maxY - r.box.minY))) row.push(it);
     else rows.push([it]);
   }
-  return rows.flatMap((row) => row.sort((a, b) => (dir === 'rtl' ? b.box.maxX - a.box.maxX : a.box.minX - b.box.minX)).map((i) => i.id));
+  return rows.flatMap((row) => stacks(row, dir).flatMap((st) => st.map((i) => i.id)));
+}
+
+/**
+ * A row's items by x; items stacked one above the other within the row (cells of
+ * a register row chained into one row by their neighbours) top to bottom, so a
+ * line is never read after the line under it.
+ */
+function stacks(row: readonly OrderItem[], dir: Direction): OrderItem[][] {
+  const byX = [...row].sort((a, b) => (dir === 'rtl' ? b.box.maxX - a.box.maxX : a.box.minX - b.box.minX));
+  const out: { items: OrderItem[]; minX: number; maxX: number }[] = [];
+  for (const it of byX) {
+    const w = it.box.maxX - it.box.minX;
+    const st = out.find((s) => Math.min(s.maxX, it.box.maxX) - Math.max(s.minX, it.box.minX) > 0.5 * Math.min(w, s.maxX - s.minX));
+    if (st) {
+      st.items.push(it);
+      st.minX = Math.min(st.minX, it.box.minX);
+      st.maxX = Math.max(st.maxX, it.box.maxX);
+    } else out.push({ items: [it], minX: it.box.minX, maxX: it.box.maxX });
+  }
+  return out.map((s) => s.items.sort((a, b) => a.box.minY + a.box.maxY - b.box.minY - b.box.maxY));
 }

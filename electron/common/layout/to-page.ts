@@ -10,6 +10,7 @@ import { withStructureType } from '../model/custom-attr.js';
 import { SEGMONTO_ZONES } from '../model/segmonto.js';
 import type { Detection, LayoutResult } from './types.js';
 import { orderLines, orderRegions, type Direction } from './reading-order.js';
+import { settleRegions, type RegionDraft } from './settle-regions.js';
 
 export interface ClassRule {
   readonly kind: 'region' | 'line' | 'ignore';
@@ -120,32 +121,37 @@ export function layoutToPage(result: LayoutResult, opts: ToPageOptions): PageDoc
     } else clusters.push({ lines: [o], box: o.box });
   }
 
+  const drafts: RegionDraft[] = zones.map((z) => ({
+    id: z.id,
+    kind: z.rule.page ?? 'TextRegion',
+    polygon: z.d.polygon,
+    box: z.box,
+    conf: z.d.conf,
+    ...(z.rule.segmonto && { segmonto: z.rule.segmonto }),
+    ...(MARGIN_ZONES.has(z.rule.segmonto ?? '') && { margin: true }),
+    lines: z.lines,
+  }));
+  for (const c of clusters) {
+    const box = { minX: Math.max(0, c.box.minX - 5), minY: Math.max(0, c.box.minY - 5), maxX: Math.min(result.width, c.box.maxX + 5), maxY: Math.min(result.height, c.box.maxY + 5) };
+    drafts.push({ id: `r${++n}`, kind: 'TextRegion', polygon: boxPolygon(box), box, lines: c.lines });
+  }
   const regions = new Map<string, Region>();
   const items: { id: string; box: Box; margin?: boolean }[] = [];
-  const makeRegion = (id: string, kind: RegionKind, points: Points, conf: number | undefined, segmonto: string | undefined, lines: { line: TextLine; box: Box }[]): void => {
-    const lineOrder = orderLines(lines.map((l) => ({ id: l.line.id, box: l.box })), dir);
-    const byId = new Map(lines.map((l) => [l.line.id, l.line]));
-    regions.set(id, {
-      kind,
-      id,
-      ...(segmonto && { custom: withStructureType(undefined, segmonto)! }),
-      coords: { points, ...(conf !== undefined && { conf }) },
+  for (const r of settleRegions(drafts, result.width, result.height)) {
+    const lineOrder = orderLines(r.lines.map((l) => ({ id: l.line.id, box: l.box })), dir);
+    const byId = new Map(r.lines.map((l) => [l.line.id, l.line]));
+    regions.set(r.id, {
+      kind: r.kind,
+      id: r.id,
+      ...(r.segmonto && { custom: withStructureType(undefined, r.segmonto)! }),
+      coords: { points: r.polygon, ...(r.conf !== undefined && { conf: r.conf }) },
       alternativeImages: [],
       labels: [],
       regions: [],
       lines: lineOrder.map((l) => byId.get(l)!),
       textEquivs: [],
     });
-  };
-  for (const z of zones) {
-    makeRegion(z.id, z.rule.page ?? 'TextRegion', z.d.polygon, z.d.conf, z.rule.segmonto, z.lines);
-    items.push({ id: z.id, box: z.box, margin: MARGIN_ZONES.has(z.rule.segmonto ?? '') });
-  }
-  for (const c of clusters) {
-    const id = `r${++n}`;
-    const box = { minX: Math.max(0, c.box.minX - 5), minY: Math.max(0, c.box.minY - 5), maxX: Math.min(result.width, c.box.maxX + 5), maxY: Math.min(result.height, c.box.maxY + 5) };
-    makeRegion(id, 'TextRegion', boxPolygon(box), undefined, undefined, c.lines);
-    items.push({ id, box });
+    items.push({ id: r.id, box: r.box, ...(r.margin && { margin: true }) });
   }
   const order = orderRegions(items, dir);
   return {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readDocument } from '../../common/formats/document-io.js';
+import type { PageDocument } from '../../common/model/types.js';
 import { detectionScore, scoreLines } from '../../common/layout/score.js';
 import type { DetectionScore } from '../../common/layout/types.js';
 import { addCounts, countByClass, pageObjects, type ClassCounts } from '../../common/layout/score-classes.js';
@@ -52,8 +53,14 @@ export const HANDWRITTEN_REGRESSION_PAGES = [
   'transkribus-du-abp/M_Aicha_vorm_Wald_017_0130.pxml',
 ];
 
-/** `split: false` scores the detector's own lines, before table-aware splitting. */
-export async function scoreDetector(detector: LayoutDetector, truthPages: readonly TruthPage[], opts: { readonly split?: boolean } = {}): Promise<LayoutScore> {
+export interface ScoreOptions {
+  /** false scores the detector's own lines, before table-aware splitting. */
+  readonly split?: boolean;
+  /** Called with each page's segmentation and its ground truth (the regression test checks their geometry). */
+  readonly inspect?: (page: { readonly xml: string; readonly truth: PageDocument; readonly segmented: PageDocument }) => void;
+}
+
+export async function scoreDetector(detector: LayoutDetector, truthPages: readonly TruthPage[], opts: ScoreOptions = {}): Promise<LayoutScore> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-eval-'));
   const pages: PageScore[] = [];
   let zones: ClassCounts = {};
@@ -68,6 +75,7 @@ export async function scoreDetector(detector: LayoutDetector, truthPages: readon
       const t0 = performance.now();
       const doc = await segmentImage(image, detector, { outDir, ...(opts.split === false && { split: false }) });
       const ms = performance.now() - t0;
+      opts.inspect?.({ xml, truth, segmented: doc });
       const predicted = pageObjects(doc.page.regions, (l) => l.coords?.points);
       const s = scoreLines(predicted.lines.map((o) => o.points), expected.lines.map((o) => o.points));
       const zonesAnnotated = expected.zones.length > 0;

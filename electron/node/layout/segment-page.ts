@@ -9,6 +9,8 @@ import { layoutToPage } from '../../common/layout/to-page.js';
 import type { Direction } from '../../common/layout/reading-order.js';
 import { loadGrey, type GreyImage } from '../images/page-image.js';
 import { inkMask, splitLines, type SplitOptions } from '../../common/layout/table-split.js';
+import { lineBands } from '../../common/layout/line-bands.js';
+import { bbox } from '../../common/model/points.js';
 import { estimateBaseline } from './baseline.js';
 import type { LayoutDetector } from './detector.js';
 
@@ -38,7 +40,9 @@ export async function segmentImage(image: string, detector: LayoutDetector, opts
     opts.split === false || grey.width !== detected.width || grey.height !== detected.height
       ? detected
       : { ...detected, lines: splitLines(detected.lines, inkMask(grey), typeof opts.split === 'object' ? opts.split : {}) };
-  const baselines = result.lines.map((l) => l.baseline ?? estimateBaseline(grey, l.polygon));
+  // Each line's baseline is searched in its own band of rows, so it cannot stray into a neighbour's writing.
+  const bands = lineBands(result.lines.map((l) => bbox(l.polygon) ?? { minX: 0, minY: 0, maxX: 0, maxY: 0 }));
+  const baselines = result.lines.map((l, i) => l.baseline ?? estimateBaseline(grey, l.polygon, bands[i]));
   const rel = path.relative(path.resolve(opts.outDir), path.resolve(image)).split(path.sep).join('/');
   const rules = (detector.manifest.layout as { classes?: Record<string, ClassRule> } | undefined)?.classes;
   return layoutToPage(result, {
