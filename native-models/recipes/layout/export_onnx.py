@@ -35,7 +35,7 @@ from evaluate import load_checkpoint
 from model import REG_CLAMP, STRIDES, grid
 
 OPSET = 17
-ATTRIBUTION = [  # /work/shared/corpus-train/SOURCES.md; all CC BY 4.0
+ATTRIBUTION = [  # ../shared/corpus-train/SOURCES.md; all CC BY 4.0
     ("HTR-United/CREMMA-AN-TestamentsDePoilus", "CREMMA / projet Testaments de Poilus (Archives nationales), doi:10.5281/zenodo.10177106"),
     ("HTR-United/lectaurep-mariages-et-divorces", "LECTAUREP, Archives nationales (Minutier central) / Inria ALMAnaCH"),
     ("HTR-United/CREMMA-MSS-17", "CREMMA, images Gallica (BnF)"),
