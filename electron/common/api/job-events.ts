@@ -5,7 +5,8 @@
  */
 import type { JobEvent, JobEventListener, JobEventSource } from './service.js';
 
-const TYPES = new Set(['progress', 'page-result', 'page-saved', 'finished']);
+const TYPES = new Set(['progress', 'page-result', 'page-saved', 'training', 'finished']);
+const TRAINING_EVENTS = new Set(['start', 'step', 'eval', 'done']);
 
 export function isJobEvent(v: unknown): v is JobEvent {
   if (!v || typeof v !== 'object') return false;
@@ -18,6 +19,10 @@ export function isJobEvent(v: unknown): v is JobEvent {
       return typeof e.pageId === 'string' && typeof e.xml === 'string' && (e.kind === 'recognize' || e.kind === 'detect');
     case 'page-saved':
       return typeof e.pageId === 'string';
+    case 'training': {
+      const t = e.event as Record<string, unknown> | null;
+      return !!t && typeof t === 'object' && TRAINING_EVENTS.has(t.event as string);
+    }
     default:
       return (e.status === 'done' || e.status === 'cancelled' || e.status === 'failed') && typeof e.message === 'string';
   }

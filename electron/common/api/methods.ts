@@ -51,6 +51,13 @@ export const jobRequest = record({
   beam: nullable(int(0, 100)),
 });
 
+export const trainingRequest = record({
+  pageIds: list(pageId, 100_000),
+  baseModelId: nullable(modelId),
+  minutes: num(0.1, 24 * 60),
+  name: str({ max: 80, min: 1, pattern: /^\w[\w.-]*$/ }),
+});
+
 export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {
   getProject: tuple(),
   listPages: tuple(),
@@ -62,6 +69,8 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   listDetectors: tuple(),
   startJob: tuple(jobRequest),
   cancelJob: tuple(jobId),
+  trainingSetup: tuple(),
+  startTraining: tuple(trainingRequest),
   getLineImage: tuple(pageId, flatPoints(3), flatPoints(0)),
   chooseProject: tuple(),
   exportPage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), oneOf(['page-2019', 'page-2013', 'alto-4'] as const)),

@@ -4,6 +4,7 @@
  * HTTP in browser mode (electron/node/server). Every value is plain data, so it
  * crosses both transports unchanged.
  */
+import type { FinetuneEvent } from '../training/finetune-events.js';
 
 export interface ProjectInfo {
   /** Folder name, for the window title. */
@@ -97,6 +98,25 @@ export interface JobRequest {
   readonly beam: number | null;
 }
 
+/** Fine-tuning a recogniser on the project's corrected pages (a long job: progress, cancel). */
+export interface TrainingRequest {
+  /** Pages to train on; empty: every page with transcribed lines. */
+  readonly pageIds: readonly string[];
+  /** The model to start from; null: the default recogniser. */
+  readonly baseModelId: string | null;
+  readonly minutes: number;
+  /** The new model's id (and folder in the user models folder). */
+  readonly name: string;
+}
+
+/** What the editor's "Train a model" dialog offers. */
+export interface TrainingSetup {
+  /** null when training can run here; else one line saying what to install. */
+  readonly unavailable: string | null;
+  /** Pages with transcribed lines (candidates for training). */
+  readonly pages: readonly { readonly id: string; readonly name: string; readonly lines: number }[];
+}
+
 export interface JobStarted {
   readonly jobId: string;
 }
@@ -110,6 +130,8 @@ export type JobEvent =
   | { readonly type: 'page-result'; readonly jobId: string; readonly kind: JobKind; readonly pageId: string; readonly xml: string; readonly lineIds: readonly string[] | null }
   /** Another page of the project was processed and written to disk. */
   | { readonly type: 'page-saved'; readonly jobId: string; readonly pageId: string }
+  /** A training job's progress: the recipe's events (steps, held-back CER after each evaluation, the result). */
+  | { readonly type: 'training'; readonly jobId: string; readonly event: FinetuneEvent }
   | { readonly type: 'finished'; readonly jobId: string; readonly status: JobStatus; readonly message: string };
 
 export type JobEventListener = (event: JobEvent) => void;
@@ -138,6 +160,13 @@ export interface StudioService {
   listDetectors(): Promise<ModelInfo[]>;
   /** Starts a long job; progress and results arrive as JobEvents. One job runs at a time (else "conflict"). */
   startJob(request: JobRequest): Promise<JobStarted>;
+  /** Whether training can run here (Python with torch), and the pages it could train on. */
+  trainingSetup(): Promise<TrainingSetup>;
+  /**
+   * Starts fine-tuning (one job at a time, as startJob); "training" events carry its
+   * progress; the model is installed under request.name, also when cancelled (the best so far).
+   */
+  startTraining(request: TrainingRequest): Promise<JobStarted>;
   /** Asks a running job to stop; false when it is not running (any more). */
   cancelJob(jobId: string): Promise<boolean>;
   /**

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService } from '../../common/api/service.js';
+import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
@@ -15,6 +15,9 @@ import { JobRunner } from '../jobs/job-runner.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { jobWork, type JobProject } from '../jobs/project-job.js';
 import { LineImageCache } from './line-images.js';
+import { trainingWork } from '../jobs/train-job.js';
+import { findTorchPython } from '../training/find-python.js';
+import { transcribedLines } from '../training/cut-training-lines.js';
 import { readXmlFile, writeFileAtomic } from '../io/files.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { newXmlFileFor, relativeId, scanProject, type ScannedPage } from './scan.js';
@@ -58,10 +61,12 @@ export class LocalProjectService implements StudioService {
   private readonly lineImages = new LineImageCache();
 
   private readonly prefetchOn: boolean;
+  private readonly cacheDir: string;
 
   constructor(root: string, opts: LocalServiceOptions) {
     this.root = path.resolve(root);
     this.prefetchOn = opts.prefetchNext ?? false;
+    this.cacheDir = opts.cacheDir;
     this.tiles = new TileCache(opts.cacheDir);
     this.models = opts.models ?? new ModelCatalog();
     this.events = opts.events ?? new JobEventHub();
@@ -181,6 +186,25 @@ export class LocalProjectService implements StudioService {
     const known = request.kind === 'recognize' ? this.models.recognizers() : this.models.detectors();
     if (request.modelId !== null && !known.some((m) => m.id === request.modelId)) throw new ApiError('not-found', `no model "${request.modelId}"`);
     return { jobId: this.jobs.start(jobWork(request, this.jobProject(), this.models)) };
+  }
+
+  async trainingSetup(): Promise<TrainingSetup> {
+    const py = findTorchPython();
+    const project = this.jobProject();
+    const pages = [];
+    for (const p of await this.scan()) {
+      if (!p.xmlFile || !p.imageFile) continue;
+      const lines = await project.read(p.id).then(transcribedLines, () => 0);
+      if (lines) pages.push({ id: p.id, name: p.name, lines });
+    }
+    return { unavailable: py.python === null ? py.message : null, pages };
+  }
+
+  async startTraining(request: TrainingRequest): Promise<JobStarted> {
+    for (const id of request.pageIds) await this.find(id);
+    if (request.baseModelId !== null && !this.models.recognizers().some((m) => m.id === request.baseModelId)) throw new ApiError('not-found', `no model "${request.baseModelId}"`);
+    const project = this.jobProject();
+    return { jobId: this.jobs.start(trainingWork(request, { pages: project.pages, read: project.read, workDir: path.join(this.cacheDir, 'training') })) };
   }
 
   async cancelJob(jobId: string): Promise<boolean> {

@@ -46,6 +46,8 @@ export function runFinetune(o: FinetuneOptions): Promise<FinetuneDone> {
     '--lines', o.linesDir,
     '--out', o.outDir,
     '--minutes', String(o.minutes),
+    // An engine that dies (the window closed, serve stopped) must not leave training running.
+    '--stop-with-parent',
     ...(o.resume ? ['--resume'] : []),
     ...(o.lr !== undefined ? ['--lr', String(o.lr)] : []),
     ...(o.threads !== undefined ? ['--threads', String(o.threads)] : []),

@@ -78,6 +78,8 @@ def parse_args(argv=None):
     ap.add_argument("--resume", action="store_true", help="continue from OUT/.training/last.pt")
     ap.add_argument("--id", help="model id (default: the output folder's name)")
     ap.add_argument("--name", help="display name")
+    ap.add_argument("--stop-with-parent", action="store_true",
+                    help="stop (as on SIGTERM) when the process that started this one ends (the app uses it)")
     ap.add_argument("--no-check", action="store_true", help="skip the torch vs onnxruntime-node check of the export")
     return ap.parse_args(argv)
 
@@ -187,6 +189,7 @@ def main(argv=None):
     stop = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.append(1))  # finish the step, evaluate, keep the best, export
+    parent = os.getppid()
     t_start = time.time()
     deadline = t_start + 60 * args.minutes
 
@@ -270,6 +273,8 @@ def main(argv=None):
     while True:
         order = bucket_batches(widths, args.batch, args.max_pixels, rng)
         for batch in order:
+            if args.stop_with_parent and os.getppid() != parent:  # the app that started us is gone
+                stop.append(1)
             if stop:
                 reason = "cancelled"
                 break

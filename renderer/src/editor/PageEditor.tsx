@@ -25,6 +25,7 @@ import { TranscriptionPanel } from '../panels/TranscriptionPanel.js';
 import { StatusBar } from '../panels/StatusBar.js';
 import { ShortcutsDialog } from '../panels/ShortcutsDialog.js';
 import { JobsPanel } from '../panels/JobsPanel.js';
+import { TrainPanel } from '../panels/TrainPanel.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
 import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
@@ -537,6 +538,15 @@ export function PageEditor(props: PageEditorProps) {
         <section className="panel panel-jobs" aria-label={t.models}>
           <h2 className="panel-title">{t.models}</h2>
           <JobsPanel jobs={jobs} selectedLines={state.selection.filter((id) => findLine(doc, id)).length} onRun={runJob} />
+          <TrainPanel
+            service={service}
+            events={props.events}
+            recognizers={jobs.recognizers}
+            busy={jobs.running !== null}
+            onTrained={jobs.reloadModels}
+            onRecognizePage={() => runJob('recognize', 'page')}
+            onNotice={(kind, text) => dispatch({ type: 'notice', kind, text })}
+          />
         </section>
         <section className="panel panel-properties" aria-label={t.properties}>
           <h2 className="panel-title">{t.properties}</h2>

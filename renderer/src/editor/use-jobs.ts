@@ -30,6 +30,8 @@ export interface JobsState {
   readonly setCareful: (on: boolean) => void;
   readonly start: (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[]) => void;
   readonly cancel: () => void;
+  /** Lists the models again (a model was trained or installed); `select` becomes the chosen recogniser. */
+  readonly reloadModels: (select?: string) => void;
 }
 
 export interface JobCallbacks {
@@ -64,23 +66,31 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
   const cb = useRef(callbacks);
   cb.current = callbacks;
 
+  const live = useRef(true);
+  const reloadModels = useCallback(
+    (select?: string) => {
+      if (select) chosen.recognizer = select;
+      void Promise.all([service.listModels(), service.listDetectors()]).then(
+        ([recs, dets]) => {
+          if (!live.current) return;
+          setRecognizers(recs);
+          setDetectors(dets);
+          const pick = (list: readonly ModelInfo[], want: string | null): string | null => (want && list.some((m) => m.id === want) ? want : (list.find((m) => m.isDefault) ?? list[0])?.id ?? null);
+          setRecognizerState(pick(recs, chosen.recognizer));
+          setDetectorState(pick(dets, chosen.detector));
+        },
+        () => undefined,
+      );
+    },
+    [service],
+  );
   useEffect(() => {
-    let live = true;
-    void Promise.all([service.listModels(), service.listDetectors()]).then(
-      ([recs, dets]) => {
-        if (!live) return;
-        setRecognizers(recs);
-        setDetectors(dets);
-        const pick = (list: readonly ModelInfo[], want: string | null): string | null => (want && list.some((m) => m.id === want) ? want : (list.find((m) => m.isDefault) ?? list[0])?.id ?? null);
-        setRecognizerState(pick(recs, chosen.recognizer));
-        setDetectorState(pick(dets, chosen.detector));
-      },
-      () => undefined,
-    );
+    live.current = true;
+    reloadModels();
     return () => {
-      live = false;
+      live.current = false;
     };
-  }, [service]);
+  }, [reloadModels]);
 
   // Events of jobs started elsewhere (another tab) are ignored: only ours have our id.
   useEffect(
@@ -140,5 +150,6 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
     setCareful,
     start,
     cancel,
+    reloadModels,
   };
 }

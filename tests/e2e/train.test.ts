@@ -1,0 +1,64 @@
+/**
+ * Training from the editor, in a real browser against `htr-studio serve`: the
+ * "Train a model on corrected pages" form lists the transcribed pages, a short
+ * training run shows progress and the held-back CER curve, the new model is
+ * installed (into a temporary user models folder), listed and chosen, and the
+ * page is recognised with it as one undoable edit. Needs Python with PyTorch
+ * (skipped with a message where there is none).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { findTorchPython } from '../../electron/node/training/find-python.js';
+import { openEditor, shot, type EditorSession } from './harness.js';
+
+const py = findTorchPython();
+if (py.python === null) console.warn(`editor training test skipped: ${py.message}`);
+
+let session: EditorSession;
+let page: Page;
+const models = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-models-'));
+const savedModelsEnv = process.env.HTR_STUDIO_MODELS;
+
+describe.skipIf(py.python === null)('training a model from the editor', () => {
+  beforeAll(async () => {
+    // The server inherits this: the trained model must not land in the real user models folder.
+    process.env.HTR_STUDIO_MODELS = models;
+    session = await openEditor();
+    page = session.page;
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    if (savedModelsEnv === undefined) delete process.env.HTR_STUDIO_MODELS;
+    else process.env.HTR_STUDIO_MODELS = savedModelsEnv;
+    fs.rmSync(models, { recursive: true, force: true });
+  });
+
+  it('trains on the transcribed page with progress and a CER curve, then recognises with the new model (undoable)', async () => {
+    await page.getByRole('button', { name: 'Train a model on corrected pages…' }).click();
+    const form = page.getByRole('form', { name: 'Train a model on corrected pages' });
+    await form.getByText(/PH 1858-535 \(48 lines\)/).waitFor({ timeout: 60_000 });
+    await form.getByRole('spinbutton', { name: 'Minutes of training' }).fill('0.8');
+    await form.getByRole('textbox', { name: 'New model name' }).fill('e2e-clerk');
+    await form.getByRole('button', { name: 'Start training' }).click();
+
+    const progress = page.getByRole('group', { name: 'Training in progress' });
+    await progress.waitFor();
+    await page.locator('.train-curve-dot').first().waitFor({ timeout: 120_000 });
+    await shot(page, '40-training-progress');
+    await progress.waitFor({ state: 'detached', timeout: 180_000 });
+    await page.locator('.status-notice', { hasText: /^Trained: model "e2e-clerk"/ }).waitFor();
+    expect(fs.existsSync(path.join(models, 'e2e-clerk', 'model.json'))).toBe(true);
+
+    const recognizer = page.getByRole('combobox', { name: 'Recognition model' });
+    await expect.poll(() => recognizer.inputValue()).toBe('e2e-clerk');
+    await page.getByRole('button', { name: 'Recognise this page with it' }).click();
+    await page.locator('.status-notice', { hasText: /^Done: 48 lines recognised/ }).waitFor({ timeout: 120_000 });
+    expect(await page.getByRole('button', { name: 'Undo Recognise page (Ctrl+Z)' }).isEnabled()).toBe(true);
+    await shot(page, '41-recognised-with-trained-model');
+    expect(session.pageErrors).toEqual([]);
+  }, 400_000);
+});
