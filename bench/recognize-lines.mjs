@@ -1,6 +1,7 @@
 // Benchmark: line recognition on ../shared/corpus/htr-lines (298 cut handwritten
 // lines) with every installed model, next to Debian's tesseract CLI (--psm 7) on
-// the same lines in the same run; plus one 30-line page end to end and peak RSS of
+// the same lines in the same run (greedy, and careful reading for models with a
+// character LM); plus one 30-line page end to end and peak RSS of
 // a 500-line batch. Prints JSON. Usage: node bench/recognize-lines.mjs [--limit N] [--models a,b]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -50,7 +51,15 @@ for (const m of models.filter((x) => x.manifest.task === 'recognition' && (only.
   const t0 = performance.now();
   const res = await rec.recognize(cut);
   const s = (performance.now() - t0) / 1000;
-  results.push({ model: m.manifest.id, lines: cut.length, linesPerS: +(cut.length / s).toFixed(1), cer: score(res.map((r) => r.text)), note: 'inference + decoding on pre-cut lines' });
+  results.push({ model: m.manifest.id, lines: cut.length, linesPerS: +(cut.length / s).toFixed(1), cer: score(res.map((r) => r.text)), note: 'greedy: inference + decoding on pre-cut lines' });
+  // Careful reading: the model's own beam search with its character LM (the editor's checkbox).
+  if (m.manifest.decoder) {
+    const beam = m.manifest.decoder.beam || 8;
+    const t1 = performance.now();
+    const careful = await rec.recognize(cut, { beam });
+    const s1 = (performance.now() - t1) / 1000;
+    results.push({ model: `${m.manifest.id} careful reading`, lines: cut.length, linesPerS: +(cut.length / s1).toFixed(1), cer: score(careful.map((r) => r.text)), note: `beam ${beam} + ${m.manifest.decoder.lm} (weight ${m.manifest.decoder.weight}, bonus ${m.manifest.decoder.bonus})` });
+  }
   await rec.dispose();
 }
 

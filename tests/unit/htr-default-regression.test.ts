@@ -7,7 +7,14 @@ import { loadGrey } from '../../electron/node/images/page-image.js';
 import { cutLine } from '../../electron/node/images/line-cut.js';
 import { addCounts, compareTexts, emptyTotals, rate } from '../../electron/common/eval/cer.js';
 import { normalizeTranscription } from '../../electron/common/recognition/normalize-text.js';
-import { CORPUS, REPO } from '../helpers/corpus.js';
+import { CORPUS, REPO, SHARED } from '../helpers/corpus.js';
+import { readDocument } from '../../electron/common/formats/document-io.js';
+import { allLines, lineText } from '../../electron/common/model/stats.js';
+import { structureOf } from '../../electron/common/formats/alto-tags.js';
+import { readXmlFile } from '../../electron/node/io/files.js';
+import { findPageImage } from '../../electron/node/images/find-image.js';
+import { cutForInput } from '../../electron/node/recognition/recognize-page.js';
+import type { LineImage } from '../../electron/node/images/line-cut.js';
 
 /**
  * A regression test of the shipped artefact: htr-default on the 298 cut lines of
@@ -43,5 +50,48 @@ describe('htr-default on the regression set (corpus/htr-lines)', () => {
     const cer = rate(totals.charErrors, totals.chars);
     expect(Math.abs(cer - stated)).toBeLessThanOrEqual(0.02);
   }, 300_000);
-});
 
+  // The validation pages the model card's figures come from (validation-pages.tsv, written by
+  // prepare_lines.py): cut by the app as recognition cuts them, the lines chosen by the recipe's
+  // rules, read with careful reading (beam + the model's character LM).
+  const pagesFile = path.join(REPO, 'native-models/htr-default/validation-pages.tsv');
+  it.skipIf(!fs.existsSync(pagesFile))('reads its validation pages with careful reading within 2 CER points of its model card, overall and on the wills', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'native-models/htr-default/model.json'), 'utf8'));
+    const stated = manifest.metrics.valCerCareful as number;
+    const statedWills = manifest.metrics.valCerCarefulByDataset['testaments-de-poilus'] as number;
+    expect(typeof stated).toBe('number');
+    const model = listModels().models.find((m) => m.manifest.id === 'htr-default')!;
+    const rec = await loadRecognizer(model);
+    const pages = fs.readFileSync(pagesFile, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const cut: LineImage[] = [];
+    const truth: string[] = [];
+    const wills: boolean[] = [];
+    for (const [xml, dataset] of pages) {
+      const file = path.join(SHARED, xml!);
+      const { doc } = readDocument(await readXmlFile(file));
+      const page = await loadGrey(findPageImage(file, doc.page.imageFilename)!, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight });
+      for (const l of allLines(doc.page.regions)) {
+        const text = normalizeTranscription(lineText(l));
+        // prepare_lines.py's rules: no printed lines, no LECTAUREP "XXX" (unread), a CTC frame per character.
+        if (!text || /print|typewrit/i.test(structureOf(l.custom)?.type ?? '') || (dataset!.startsWith('lectaurep') && text.includes('XXX'))) continue;
+        const img = await cutForInput(page, l, rec.input).catch(() => undefined); // uncuttable: the export skips it too
+        if (!img || img.width / 4 < [...text].length + 2) continue;
+        cut.push(img);
+        truth.push(text);
+        wills.push(dataset === 'testaments-de-poilus');
+      }
+    }
+    expect(cut.length).toBe(manifest.metrics.valLines);
+    const out = await rec.recognize(cut, { beam: 8 });
+    await rec.dispose();
+    const all = emptyTotals();
+    const will = emptyTotals();
+    out.forEach((o, i) => {
+      const c = compareTexts(truth[i]!, normalizeTranscription(o.text));
+      addCounts(all, c);
+      if (wills[i]) addCounts(will, c);
+    });
+    expect(Math.abs(rate(all.charErrors, all.chars) - stated)).toBeLessThanOrEqual(0.02);
+    expect(Math.abs(rate(will.charErrors, will.chars) - statedWills)).toBeLessThanOrEqual(0.02);
+  }, 600_000);
+});

@@ -41,7 +41,7 @@ export const exportCmd: Command = {
   train on these and the model learns the pixels it will be given.
   --exclude-type print,typewrit leaves out lines whose type (SegmOnto / ALTO tag /
   PAGE custom structure) contains one of the words, e.g. pre-printed headers.
-  lines.tsv's last column is each line's type.
+  lines.tsv's last columns are each line's type and its input file as given.
 
   --format yolo writes an Ultralytics detection dataset: OUTDIR/images/{train,val},
   OUTDIR/labels/{train,val} ("class cx cy w h" per object, 0–1 of the page; boxes
@@ -101,7 +101,7 @@ export const exportCmd: Command = {
     const outDir = values.output;
     await fs.mkdir(outDir, { recursive: true });
     const used = new Set<string>();
-    const index: string[] = ['name\tpage\tline_id\ttext\ttype'];
+    const index: string[] = ['name\tpage\tline_id\ttext\ttype\tsource'];
     const skipped = new Map<string, number>();
     const skip = (reason: string): void => void skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
     let written = 0;
@@ -149,7 +149,7 @@ export const exportCmd: Command = {
           used.add(name);
           await fs.writeFile(path.join(outDir, `${name}.png`), await encodePng(img));
           await fs.writeFile(path.join(outDir, `${name}.gt.txt`), text + '\n');
-          index.push(`${name}\t${path.basename(input)}\t${l.id}\t${text.replace(/\t/g, ' ')}\t${type.replace(/\t/g, ' ')}`);
+          index.push(`${name}\t${path.basename(input)}\t${l.id}\t${text.replace(/\t/g, ' ')}\t${type.replace(/\t/g, ' ')}\t${input}`);
           written++;
         }
       } catch (e) {

@@ -128,6 +128,9 @@ if (fs.existsSync(trainLog)) {
   if (best) val = { valCer: best.val_cer, valWer: best.val_wer, valCerByDataset: best.val_cer_by_group, trainedMinutes: typeof best.trained_minutes === 'number' ? Math.round(best.trained_minutes) : priorMinutes + Math.round((Date.parse(best.time) - Date.parse(evals[0].time)) / 60000) + 10, step: best.total_steps ?? best.step, epoch: best.epoch };
 }
 if (fs.existsSync(valDir)) {
+  // The pages those lines come from, beside the model: CI re-measures it on them.
+  const pages = path.join(valDir, '../../val-pages.tsv');
+  if (fs.existsSync(pages)) fs.copyFileSync(pages, path.join(target, 'validation-pages.tsv'));
   const m = await import(pathToFileURL(path.join(here, 'measure-lines.mjs')).href);
   const lines = m.findLines(valDir);
   const cutVal = await m.loadCut(lines);

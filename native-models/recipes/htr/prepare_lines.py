@@ -21,7 +21,9 @@ decides which page goes where and which line is kept:
   a Roman numeral), and lines too narrow for CTC (width/4 < chars + 2).
 
 Writes work/lines/{train,val}/<dataset>/NAME.png + NAME.gt.txt (the group of a
-line is its dataset folder), work/lines/index.tsv and work/split.json.
+line is its dataset folder), work/lines/index.tsv, work/split.json and
+work/val-pages.tsv (the validation pages, relative to ../shared; packaging copies
+it beside the model, where CI re-measures the model on those pages).
 """
 import argparse
 import csv
@@ -137,7 +139,7 @@ def main():
         for (split, ds), group in sorted(groups.items()):
             out_dir = os.path.join(lines_dir, split, ds)
             rows = export([os.path.join(src, p["xml"]) for p in group], out_dir, args.model)
-            page_of = {os.path.basename(p["xml"]): p for p in group}
+            page_of = {os.path.join(src, p["xml"]): p for p in group}  # basenames repeat (iforal's 1.xml, 2.xml)
             for r in rows:
                 base = os.path.join(out_dir, r["name"])
                 text = normalize(r["text"])
@@ -153,7 +155,7 @@ def main():
                     os.remove(base + ".png")
                     os.remove(base + ".gt.txt")
                     continue
-                p = page_of[r["page"]]
+                p = page_of[r["source"]]
                 index.append(dict(name=r["name"], split=split, dataset=ds, document=p["document"],
                                   source=os.path.basename(os.path.normpath(src)), xml=p["xml"],
                                   line_id=r["line_id"], line_type=r.get("type", ""), width=width, text=text))
@@ -178,6 +180,11 @@ def main():
         per_dataset={k: dict(v) for k, v in sorted(per_ds.items())},
         val_documents=sorted({f"{r['dataset']}:{r['document']}" for r in index if r["split"] == "val"}),
     )
+    # The validation pages, relative to ../shared: CI re-measures the shipped model on them through the app.
+    val_pages = sorted({(r["source"], r["xml"], r["dataset"], r["document"]) for r in index if r["split"] == "val"})
+    with open(os.path.join(args.out, "val-pages.tsv"), "w", encoding="utf-8") as f:
+        f.write("xml\tdataset\tdocument\n")
+        f.writelines(f"{src}/{xml}\t{ds}\t{doc}\n" for src, xml, ds, doc in val_pages)
     with open(os.path.join(args.out, "split.json"), "w", encoding="utf-8") as f:
         json.dump(split, f, ensure_ascii=False, indent=1)
     print(json.dumps({k: split[k] for k in ("lines", "skipped", "per_dataset", "excluded_regression_documents")},
