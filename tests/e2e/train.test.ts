@@ -62,3 +62,30 @@ describe.skipIf(py.python === null)('training a model from the editor', () => {
     expect(session.pageErrors).toEqual([]);
   }, 400_000);
 });
+
+describe('training from the editor without Python/torch', () => {
+  it('says what to install in the form, and the editor goes on working', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-nopy-'));
+    const fake = path.join(dir, 'python3');
+    fs.writeFileSync(fake, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const saved = process.env.HTR_STUDIO_PYTHON;
+    process.env.HTR_STUDIO_PYTHON = fake;
+    const s = await openEditor();
+    try {
+      await s.page.getByRole('button', { name: 'Train a model on corrected pages…' }).click();
+      const alert = s.page.getByRole('alert').filter({ hasText: /PyTorch/ });
+      await alert.waitFor({ timeout: 60_000 });
+      expect(await alert.textContent()).toMatch(/install/);
+      expect(await s.page.getByRole('button', { name: 'Start training' }).isDisabled()).toBe(true);
+      await s.page.getByRole('button', { name: 'Cancel' }).click();
+      // the rest of the editor is untouched: the recogniser list is there
+      expect(await s.page.getByRole('combobox', { name: 'Recognition model' }).inputValue()).not.toBe('');
+      expect(s.pageErrors).toEqual([]);
+    } finally {
+      await s.close();
+      if (saved === undefined) delete process.env.HTR_STUDIO_PYTHON;
+      else process.env.HTR_STUDIO_PYTHON = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -156,6 +156,6 @@ describe.skipIf(noTorch || noData)('htr-studio train (needs Python with torch an
     const after = cer(out, test, path.join(dir, 'after'));
     console.log(`fine-tune (2 pages, 3 min): greedy CER on 2 test pages ${(100 * before).toFixed(1)}% → ${(100 * after).toFixed(1)}%`);
     // relative: the shipped base model changes; the gain must stay clear
-    expect(after).toBeLessThan(before * 0.8);
+    expect(after).toBeLessThan(before * 0.85);
   }, 420_000);
 });
