@@ -66,7 +66,7 @@ describe('page checks', () => {
 
 describe('regions settled against their lines', () => {
   const placed = (id: string, b: Box) => ({ line: line(id, b), box: b });
-  const draft = (id: string, b: Box, lines: ReturnType<typeof placed>[], conf = 0.9): RegionDraft => ({ id, kind: 'TextRegion', polygon: boxPolygon(b), box: b, conf, segmonto: 'MainZone', lines });
+  const draft = (id: string, b: Box, lines: ReturnType<typeof placed>[], conf = 0.9): RegionDraft => ({ id, kind: 'TextRegion', polygon: boxPolygon(b), box: b, conf, segmonto: 'MainZone', lines, detected: b });
 
   it('merges two zones over one block of interleaved lines, fitted to the lines', () => {
     const a = draft('r1', box(0, 0, 1000, 700), [placed('a', box(100, 100, 900, 180)), placed('c', box(100, 300, 900, 380))]);
@@ -78,9 +78,9 @@ describe('regions settled against their lines', () => {
   });
 
   it('cuts apart zones whose lines a straight cut separates, and drops an empty duplicate', () => {
-    const top = draft('r1', box(0, 0, 1000, 400), [placed('a', box(100, 100, 900, 180)), placed('b', box(100, 200, 900, 300))]);
+    const top = draft('r1', box(0, 0, 1000, 340), [placed('a', box(100, 100, 900, 180)), placed('b', box(100, 200, 900, 300))]);
     // Its line starts a little above the last line of the block above ends.
-    const bottom = draft('r2', box(0, 250, 1000, 600), [placed('c', box(100, 296, 900, 396))]);
+    const bottom = draft('r2', box(0, 290, 1000, 600), [placed('c', box(100, 296, 900, 396))]);
     const empty = draft('r3', box(100, 100, 900, 300), [], 0.5);
     const out = settleRegions([top, bottom, empty], 2000, 2000);
     expect(out.map((r) => r.id)).toEqual(['r1', 'r2']);
@@ -88,6 +88,13 @@ describe('regions settled against their lines', () => {
     const doc = page(out.map((r) => region(r.id, r.box, r.lines.map((l) => l.line))));
     expect(checkPage(doc).linesOutsideRegion).toEqual([]);
     expect(checkPage(doc).overlappingRegions).toEqual([]);
+  });
+
+  it('merges zones the detector drew over one block, even where their lines separate', () => {
+    const a = draft('r1', box(0, 0, 1000, 700), [placed('a', box(100, 100, 900, 180)), placed('b', box(100, 200, 900, 280))]);
+    const b = draft('r2', box(0, 250, 1000, 900), [placed('c', box(100, 600, 900, 680))]);
+    const out = settleRegions([a, b], 2000, 2000);
+    expect(out.map((r) => [r.id, r.lines.length])).toEqual([['r1', 3]]);
   });
 
   it('layoutToPage: a heading line outside the main zone is read first, and regions do not overlap', () => {

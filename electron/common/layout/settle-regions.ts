@@ -5,8 +5,9 @@
  * text region with lines is fitted to them (its zone's extent is only the
  * detector's guess, and growing zones to their lines made merged zones swallow
  * the margins beside them); two text regions that still overlap by more than a
- * small share are cut apart where a straight cut leaves each its own lines, and
- * merged where their lines interleave; a zone with no line that overlaps another
+ * small share are merged when the detector drew one block twice (SAME_BLOCK) or
+ * their lines interleave, else cut apart where a straight cut leaves each its own
+ * lines; a zone with no line that overlaps another
  * text region is a duplicate and is dropped. Non-text regions (graphics, tables,
  * noise) are left as detected.
  */
@@ -27,7 +28,17 @@ export interface RegionDraft {
   readonly segmonto?: string;
   readonly margin?: boolean;
   readonly lines: readonly PlacedLine[];
+  /** The zone's box as detected (regions made from orphan lines have none). */
+  readonly detected?: Box;
 }
+
+/**
+ * Detected zones overlapping by more than this share of the smaller are one block
+ * of text drawn twice (a Testaments page: two zones sharing 600 px of one main
+ * text), merged even where a cut would separate their lines; less, they are
+ * neighbours (columns with a narrow gutter) and are cut apart where possible.
+ */
+const SAME_BLOCK = 0.25;
 
 /** Share of the smaller box's area that two boxes share (0 when apart). */
 export function boxOverlapShare(a: Box, b: Box): number {
@@ -49,13 +60,13 @@ function fitted(r: RegionDraft, width: number, height: number): RegionDraft {
   return { ...r, box, polygon: boxPolygon(box) };
 }
 
-/** How much of a line's height (or width) one cut may take off it: cut at both ends and across, a line stays ≥ 90 % inside its region. */
-const CLIP = 0.04;
+/** Share of its area a line keeps inside its region after a cut (the page checks ask 0.9; the margin covers their estimate). */
+const MIN_INSIDE = 0.92;
 
 /**
- * A straight cut between two regions that leaves each its own lines (each may
- * lose up to CLIP of its extent across the cut): both regions trimmed to it, or
- * undefined when their lines interleave.
+ * A straight cut between two regions that leaves each its own lines (each line
+ * keeping MIN_INSIDE of its area inside its region, cuts made before included):
+ * both regions trimmed to it, or undefined when their lines interleave.
  */
 function cutApart(a: RegionDraft, b: RegionDraft): [RegionDraft, RegionDraft] | undefined {
   type Side = 'x' | 'y';
@@ -63,10 +74,14 @@ function cutApart(a: RegionDraft, b: RegionDraft): [RegionDraft, RegionDraft] | 
   for (const axis of ['x', 'y'] as Side[]) for (const [first, second] of [[a, b], [b, a]] as const) {
     const lo = (x: Box): number => (axis === 'x' ? x.minX : x.minY);
     const hi = (x: Box): number => (axis === 'x' ? x.maxX : x.maxY);
-    const firstEnd = Math.max(...first.lines.map((l) => hi(l.box) - CLIP * (hi(l.box) - lo(l.box))));
-    const secondStart = Math.min(...second.lines.map((l) => lo(l.box) + CLIP * (hi(l.box) - lo(l.box))));
-    if (firstEnd > secondStart) continue;
-    const at = Math.round((firstEnd + secondStart) / 2);
+    // The line's overlap with its region across the cut, which the cut does not change.
+    const across = (l: Box, r: Box): number => (axis === 'x' ? Math.min(l.maxY, r.maxY) - Math.max(l.minY, r.minY) : Math.min(l.maxX, r.maxX) - Math.max(l.minX, r.minX));
+    const need = (l: Box, r: Box): number => (MIN_INSIDE * (l.maxX - l.minX) * (l.maxY - l.minY)) / Math.max(1e-9, across(l, r));
+    // The first region keeps what lies before the cut, the second what lies after it.
+    const from = Math.max(...first.lines.map((l) => Math.max(lo(l.box), lo(first.box)) + need(l.box, first.box)));
+    const to = Math.min(...second.lines.map((l) => Math.min(hi(l.box), hi(second.box)) - need(l.box, second.box)));
+    if (from > to) continue;
+    const at = Math.round((from + to) / 2);
     const lost = Math.max(0, hi(first.box) - at) + Math.max(0, at - lo(second.box));
     options.push({ first, second, axis, at, lost });
   }
@@ -100,12 +115,25 @@ function merged(a: RegionDraft, b: RegionDraft, width: number, height: number): 
     ...((big.segmonto ?? small.segmonto) !== undefined && { segmonto: (big.segmonto ?? small.segmonto)! }),
     ...(a.margin && b.margin && { margin: true }),
     lines: [...big.lines, ...small.lines],
+    ...((a.detected || b.detected) && { detected: unionBox([a.detected, b.detected])! }),
   }, width, height);
 }
 
 export function settleRegions(drafts: readonly RegionDraft[], width: number, height: number, maxOverlap = 0.02): RegionDraft[] {
   const other = drafts.filter((r) => r.kind !== 'TextRegion');
-  let text = drafts.filter((r) => r.kind === 'TextRegion').map((r) => fitted(r, width, height));
+  let text = drafts.filter((r) => r.kind === 'TextRegion');
+  // Zones the detector drew over one block of text are one region, whether or not their lines still overlap once fitted.
+  for (let merging = true; merging; ) {
+    merging = false;
+    for (let i = 0; i < text.length && !merging; i++) for (let j = i + 1; j < text.length; j++) {
+      const a = text[i]!, b = text[j]!;
+      if (!a.detected || !b.detected || !a.lines.length || !b.lines.length || boxOverlapShare(a.detected, b.detected) <= SAME_BLOCK) continue;
+      text = [...text.filter((_, k) => k !== i && k !== j), merged(a, b, width, height)];
+      merging = true;
+      break;
+    }
+  }
+  text = text.map((r) => fitted(r, width, height));
   for (let guard = 0; guard < 1000; guard++) {
     let pair: [number, number] | undefined;
     for (let i = 0; i < text.length && !pair; i++) for (let j = i + 1; j < text.length; j++) {

@@ -130,6 +130,7 @@ export function layoutToPage(result: LayoutResult, opts: ToPageOptions): PageDoc
     ...(z.rule.segmonto && { segmonto: z.rule.segmonto }),
     ...(MARGIN_ZONES.has(z.rule.segmonto ?? '') && { margin: true }),
     lines: z.lines,
+    detected: z.box,
   }));
   for (const c of clusters) {
     const box = { minX: Math.max(0, c.box.minX - 5), minY: Math.max(0, c.box.minY - 5), maxX: Math.min(result.width, c.box.maxX + 5), maxY: Math.min(result.height, c.box.maxY + 5) };

@@ -35,8 +35,9 @@ function otsu(hist: Uint32Array, total: number): number {
   return best;
 }
 
-/** Slopes tried for the slant (dy/dx): ±0.1, i.e. about ±6°. */
-const SLOPES = Array.from({ length: 21 }, (_, i) => (i - 10) / 100);
+/** Slopes tried for the slant (dy/dx): ±0.1, i.e. about ±6°, then halfway between the best and its neighbours. */
+const SLOPE_STEP = 0.02;
+const SLOPES = Array.from({ length: 11 }, (_, i) => (i - 5) * SLOPE_STEP);
 
 function smooth3(p: Float64Array): Float64Array {
   const out = new Float64Array(p.length);
@@ -63,43 +64,73 @@ export function estimateBaseline(img: GreyImage, polygon: Points, band?: Band): 
   const fy = Math.round(y0 + bTop + (bBot - bTop) * 0.8);
   const fallback: Points = [{ x: x0, y: fy }, { x: x1, y: fy }];
   if (w < 4 || h < 4) return fallback;
-  // Ink inside the polygon (box polygons: every pixel), as a list of pixels.
+  // Pixels inside the polygon (box polygons: every pixel); Otsu over them; then the ink among them.
   const isBox = polygon.length === 4;
+  const inside = isBox ? undefined : new Uint8Array(w * h);
   const hist = new Uint32Array(256);
   let n = 0;
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    if (!isBox && !pointInPolygon({ x: x0 + x + 0.5, y: y0 + y + 0.5 }, polygon)) continue;
+    if (inside) {
+      if (!pointInPolygon({ x: x0 + x + 0.5, y: y0 + y + 0.5 }, polygon)) continue;
+      inside[y * w + x] = 1;
+    }
     const v = img.data[(y0 + y) * img.width + x0 + x]!;
     hist[v] = hist[v]! + 1;
     n++;
   }
   if (!n) return fallback;
   const t = otsu(hist, n);
-  const inkX: number[] = [], inkY: number[] = [];
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    if (img.data[(y0 + y) * img.width + x0 + x]! > t) continue;
-    if (!isBox && !pointInPolygon({ x: x0 + x + 0.5, y: y0 + y + 0.5 }, polygon)) continue;
-    inkX.push(x);
-    inkY.push(y);
+  let inkN = 0;
+  for (let v = 0; v <= t; v++) inkN += hist[v]!;
+  const inkX = new Int32Array(inkN), inkY = new Int32Array(inkN);
+  // Ordered by column (a counting sort of the rows' ink), so each slice along the line is one run of indices.
+  const perCol = new Int32Array(w + 1);
+  for (let y = 0; y < h; y++) {
+    const row = (y0 + y) * img.width + x0;
+    for (let x = 0; x < w; x++) if (img.data[row + x]! <= t && (!inside || inside[y * w + x])) perCol[x + 1]!++;
   }
-  if (inkX.length < 8) return fallback;
+  for (let x = 0; x < w; x++) perCol[x + 1]! += perCol[x]!;
+  inkN = perCol[w]!;
+  for (let y = 0; y < h; y++) {
+    const row = (y0 + y) * img.width + x0;
+    for (let x = 0; x < w; x++) {
+      if (img.data[row + x]! > t || (inside && !inside[y * w + x])) continue;
+      const k = perCol[x]!++;
+      inkX[k] = x;
+      inkY[k] = y;
+    }
+  }
+  if (inkN < 8) return fallback;
   const xc = w / 2;
   // Sheared rows: row r holds ink at y = r + slope·(x − xc); `pad` keeps every shift in range.
   const pad = Math.ceil(0.1 * xc) + 1;
   const rows = h + 2 * pad;
-  const profileAt = (slope: number): Float64Array => {
+  const profileAt = (slope: number, step = 1): Float64Array => {
     const p = new Float64Array(rows);
-    for (let i = 0; i < inkX.length; i++) {
+    for (let i = 0; i < inkN; i += step) {
       const r = Math.round(inkY[i]! - slope * (inkX[i]! - xc)) + pad;
       if (r >= 0 && r < rows) p[r]!++;
     }
     return p;
   };
-  let slope = 0, bestSharp = -1;
-  for (const s of SLOPES) {
-    const p = profileAt(s);
+  const sharpness = (slope: number, step: number): number => {
+    const p = profileAt(slope, step);
     let sharp = 0;
     for (let r = 0; r < rows; r++) sharp += p[r]! * p[r]!;
+    return sharp;
+  };
+  // The slant: coarse over SLOPES on a sample of the ink, then one step finer around the best.
+  const step = Math.max(1, Math.floor(inkN / 3000));
+  let slope = 0, bestSharp = -1;
+  for (const s of SLOPES) {
+    const sharp = sharpness(s, step);
+    if (sharp > bestSharp + 1e-9) {
+      bestSharp = sharp;
+      slope = s;
+    }
+  }
+  for (const s of [slope - SLOPE_STEP / 2, slope + SLOPE_STEP / 2]) {
+    const sharp = sharpness(s, step);
     if (sharp > bestSharp + 1e-9) {
       bestSharp = sharp;
       slope = s;
@@ -123,18 +154,20 @@ export function estimateBaseline(img: GreyImage, polygon: Points, band?: Band): 
   const slices = Math.max(1, Math.min(16, Math.round(w / (2 * h))));
   const win = Math.max(2, Math.round(xHeight * 0.5));
   const perSlice: { x: number; d: number }[] = [];
-  const bySlice: number[][] = Array.from({ length: slices }, () => []);
-  for (let i = 0; i < inkX.length; i++) bySlice[Math.min(slices - 1, Math.floor((inkX[i]! * slices) / w))]!.push(i);
+  let i0 = 0;
   for (let s = 0; s < slices; s++) {
+    let i1 = i0;
+    while (i1 < inkN && Math.min(slices - 1, Math.floor((inkX[i1]! * slices) / w)) === s) i1++;
     const sx = ((s + 0.5) * w) / slices;
     const base = foot + slope * (sx - xc);
     const lo = Math.round(base - xHeight), hi = Math.round(base + win);
     const p = new Float64Array(hi - lo + 1);
-    for (const i of bySlice[s]!) {
+    for (let i = i0; i < i1; i++) {
       // Each pixel measured against the slanted line through the slice, so a slanted slice still has a sharp foot.
       const r = Math.round(inkY[i]! - slope * (inkX[i]! - sx)) - lo;
       if (r >= 0 && r < p.length) p[r]!++;
     }
+    i0 = i1;
     const sp = smooth3(p);
     let pk = 0;
     for (let r = 1; r < sp.length; r++) if (sp[r]! > sp[pk]!) pk = r;
