@@ -1,6 +1,6 @@
 """Builds the training data with the app's own exporter (`htr-studio export --format yolo`).
 
-  /usr/bin/python3 prepare.py [--imgsz 1024] [--out work] [--source DIR ...] [--corpus DIR]
+  /usr/bin/python3 prepare.py [--imgsz 1024] [--out work] [--source DIR ...] [--corpus DIR] [--dry-run]
 
 1. Reads each source's manifest.tsv (default: ../shared/corpus-train, 173 pages; more
    with --source, e.g. --source ../shared/corpus-train --source ../shared/corpus-train-more,
@@ -68,10 +68,11 @@ def main():
     ap.add_argument("--source", action="append", default=None,
                     help="a folder with manifest.tsv and its pages (repeat for several; default ../shared/corpus-train)")
     ap.add_argument("--corpus", default=shared("corpus"), help="the regression corpus whose documents are left out")
+    ap.add_argument("--dry-run", action="store_true", help="print the split (JSON) and stop: no export, nothing written")
     args = ap.parse_args()
     sources = [os.path.abspath(s) for s in (args.source or [shared("corpus-train")])]
     corpus = os.path.abspath(args.corpus)
-    if not os.path.exists(os.path.join(REPO, "dist", "cli.cjs")):
+    if not args.dry_run and not os.path.exists(os.path.join(REPO, "dist", "cli.cjs")):
         subprocess.run(["node", os.path.join(REPO, "build", "build.mjs"), "cli"], check=True, cwd=REPO)
 
     rows = []
@@ -82,7 +83,8 @@ def main():
     seen = corpus_images(corpus)
     excluded = sorted({(r["dataset"], r["document"]) for r in rows if os.path.basename(r["image"]) in seen})
     rows_in = [r for r in rows if (r["dataset"], r["document"]) not in set(excluded)]
-    print(f"{len(rows)} pages from {len(sources)} source(s); leaving out {len(rows) - len(rows_in)} pages of documents with a page in {corpus}: {excluded}")
+    if not args.dry_run:
+        print(f"{len(rows)} pages from {len(sources)} source(s); leaving out {len(rows) - len(rows_in)} pages of documents with a page in {corpus}: {excluded}")
 
     rng = random.Random(args.seed)
     val_docs = []
@@ -102,6 +104,19 @@ def main():
             val_docs.append((ds, d))
             taken += n
     val_rows = [r for r in rows_in if (r["dataset"], r["document"]) in set(val_docs)]
+    per_ds = {}
+    for r in rows_in:
+        d = per_ds.setdefault(r["dataset"], {"train": 0, "val": 0})
+        d["val" if (r["dataset"], r["document"]) in set(val_docs) else "train"] += 1
+    split = {"seed": args.seed, "val_fraction": args.val_fraction, "imgsz": args.imgsz,
+             "sources": [os.path.relpath(s, os.path.abspath(shared())) if s.startswith(os.path.abspath(shared())) else s for s in sources],
+             "excluded_documents": [f"{a}:{b}" for a, b in excluded],
+             "pages": {"train": len(rows_in) - len(val_rows), "val": len(val_rows), "excluded": len(rows) - len(rows_in)},
+             "val_documents": [f"{a}:{b}" for a, b in val_docs], "pages_per_dataset": per_ds}
+    if args.dry_run:
+        split["train_documents"] = sorted({f"{r['dataset']}:{r['document']}" for r in rows_in} - set(split["val_documents"]))
+        print(json.dumps(split, ensure_ascii=False, indent=1))
+        return 0
     os.makedirs(args.out, exist_ok=True)
     val_list = os.path.join(args.out, "val-list.txt")
     with open(val_list, "w", encoding="utf-8") as f:
@@ -115,16 +130,7 @@ def main():
         f.writelines(p + "\n" for p in reg_xml)
     export(args.cli, reg_xml, os.path.join(args.out, "regression"), args.imgsz, reg_list)
 
-    per_ds = {}
-    for r in rows_in:
-        d = per_ds.setdefault(r["dataset"], {"train": 0, "val": 0})
-        d["val" if (r["dataset"], r["document"]) in set(val_docs) else "train"] += 1
-    split = {"seed": args.seed, "val_fraction": args.val_fraction, "imgsz": args.imgsz,
-             "sources": [os.path.relpath(s, os.path.abspath(shared())) if s.startswith(os.path.abspath(shared())) else s for s in sources],
-             "excluded_documents": [f"{a}:{b}" for a, b in excluded],
-             "pages": {"train": len(rows_in) - len(val_rows), "val": len(val_rows), "excluded": len(rows) - len(rows_in)},
-             "val_documents": [f"{a}:{b}" for a, b in val_docs], "pages_per_dataset": per_ds,
-             "regression": [os.path.relpath(p, corpus) for p in reg_xml]}
+    split["regression"] = [os.path.relpath(p, corpus) for p in reg_xml]
     with open(os.path.join(args.out, "split.json"), "w", encoding="utf-8") as f:
         json.dump(split, f, ensure_ascii=False, indent=1)
     print(json.dumps(split["pages"]), json.dumps(per_ds))
