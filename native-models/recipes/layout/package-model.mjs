@@ -4,7 +4,7 @@
 // to the PP-OCR DB line finder in the same run. Figures go into model.json
 // `metrics` and between the markers of MODEL_CARD.md: lines per page, and zones and
 // line types per SegmOnto class (box IoU ≥ 0.5, one-to-one within the class).
-//   node native-models/recipes/layout/package-model.mjs work/export [--target DIR] [--data work/data] [--no-measure]
+//   node native-models/recipes/layout/package-model.mjs work/export [--target DIR] [--data work/data] [--corpus DIR] [--no-measure]
 // With the recipe's data (prepare.py) present, the validation pages are measured the same way.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +32,8 @@ const api = await importTs('package-layout', {
   'electron/node/layout/evaluate-layout.ts': ['scoreDetector', 'HANDWRITTEN_REGRESSION_PAGES'],
   'electron/common/layout/score-classes.ts': ['classScores'],
 });
-const corpus = path.resolve(root, '../shared/corpus');
+// ../shared beside the checkout, or $HTR_STUDIO_SHARED (as the Python recipes: ../common/paths.py); --corpus overrides.
+const corpus = path.resolve(arg('--corpus', path.join(process.env.HTR_STUDIO_SHARED || path.resolve(root, '../shared'), 'corpus')));
 const pages = api.HANDWRITTEN_REGRESSION_PAGES.map((p) => path.join(corpus, p));
 
 const yolo = await api.YoloDetector.load(manifest, target);
