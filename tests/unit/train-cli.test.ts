@@ -158,4 +158,21 @@ describe.skipIf(noTorch || noData)('htr-studio train (needs Python with torch an
     // relative: the shipped base model changes; the gain must stay clear
     expect(after).toBeLessThan(before * 0.85);
   }, 420_000);
+
+  it('--task layout fine-tunes layout-default on the pages (one held back) and segment --model DIR runs the result', async () => {
+    const dir = tmp();
+    const out = path.join(dir, 'layout');
+    const run = await train(['--task', 'layout', ...TUNE.slice(0, 2), '-o', out, '--minutes', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    const res = run.events.find((e) => e.event === 'result')!;
+    expect(res.val_pages).toBe(1);
+    expect(typeof res.before_val_f1).toBe('number');
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
+    expect(manifest.task).toBe('layout');
+    expect(manifest.lineage.base.id).toBe('layout-default');
+    const seg = runCli(['segment', TEST[0]!.replace(/\.xml$/, '.jpg'), '-o', path.join(dir, 'seg'), '--model', out]);
+    expect(seg.code, seg.stderr).toBe(0);
+    const xml = fs.readFileSync(path.join(dir, 'seg', path.basename(TEST[0]!)), 'utf8');
+    expect((xml.match(/<TextLine\b/g) ?? []).length).toBeGreaterThan(20);
+  }, 300_000);
 });

@@ -8,9 +8,12 @@ import { runFinetune } from '../../node/training/finetune-process.js';
 import { addCollectionLm, installModel } from '../../node/training/finish-model.js';
 import type { FinetuneEvent } from '../../common/training/finetune-events.js';
 import { exportCmd } from './export.js';
+import { exportYolo } from '../../node/export/yolo-export.js';
+import { listDetectors, pickDetector } from '../../node/layout/load.js';
 import { UsageError, type Command, type Io } from '../command.js';
 
 const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
+const f1 = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x.toFixed(3));
 
 /** A folder stands for its page files (and those in its page/ folder); files stand for themselves. */
 function pageFiles(inputs: readonly string[]): string[] {
@@ -35,9 +38,11 @@ function pageFiles(inputs: readonly string[]): string[] {
 function describe(e: FinetuneEvent): string | undefined {
   switch (e.event) {
     case 'start':
+      if (e.before_val_f1 !== undefined) return `training the layout model on ${e.pages} page(s), ${e.val_pages ?? 0} held back; ${e.base}'s line F1 on them: ${f1(e.before_val_f1)}`;
       return `training on ${e.lines} lines of ${e.pages} page(s), ${e.val_lines} held back; ${e.resumed_at ? `resumed at step ${e.resumed_at}; ` : ''}` +
         `new characters: ${e.new_characters || 'none'}; ${e.base} reads the held-back lines at ${pct(e.before_val_cer)} CER`;
     case 'eval':
+      if (e.val_f1 !== undefined) return `step ${e.step}: held-back line F1 ${f1(e.val_f1)}, loss ${e.loss}, ${e.minutes_left} min left`;
       return `step ${e.step}: held-back CER ${pct(e.val_cer)} (best ${pct(e.best_val_cer)}), loss ${e.loss}, ${e.minutes_left} min left`;
     default:
       return undefined;
@@ -46,7 +51,7 @@ function describe(e: FinetuneEvent): string | undefined {
 
 export const trainCmd: Command = {
   name: 'train',
-  summary: 'fine-tune a recognition model on corrected pages (needs Python with PyTorch)',
+  summary: 'fine-tune a recognition (or layout) model on corrected pages (needs Python with PyTorch)',
   usage: `htr-studio train INPUT... --base MODEL -o DIR [--minutes N] [--task recognition|layout] [--json]
                          [--name NAME] [--resume] [--lr X] [--threads N]
 
@@ -63,6 +68,11 @@ export const trainCmd: Command = {
   (recognize --model DIR). --name NAME also installs it as NAME in the user
   models folder. Ctrl-C / SIGTERM stops early and keeps the best model so far;
   --resume continues from DIR/.training (INPUT optional: the lines cut before).
+  --task layout fine-tunes a layout model (default layout-default) instead: the
+  pages are exported as for \`export --format yolo\` (one page held back when two
+  or more are given, to measure line F1 and keep the best checkpoint), then
+  native-models/recipes/layout/finetune.py; DIR gets model.onnx, model.json with
+  its lineage and MODEL_CARD.md, and works as \`segment --model DIR\`.
   --json: the recipe's progress events, one JSON object a line, then the result.
   Python: $HTR_STUDIO_PYTHON, else python3, else /usr/bin/python3, with torch,
   onnx, Pillow and numpy; none: exit 2 saying what to install.`,
@@ -85,8 +95,7 @@ export const trainCmd: Command = {
       allowPositionals: true,
     });
     const task = values.task ?? 'recognition';
-    if (task === 'layout') throw new UsageError('--task layout is not available yet: only recognition models can be fine-tuned for now');
-    if (task !== 'recognition') throw new UsageError('--task must be recognition or layout');
+    if (task !== 'recognition' && task !== 'layout') throw new UsageError('--task must be recognition or layout');
     if (!values.output) throw new UsageError('train needs -o DIR');
     if (!positionals.length && !values.resume) throw new UsageError('train needs at least one INPUT (or --resume)');
     const minutes = Number(values.minutes ?? 10);
@@ -110,15 +119,28 @@ export const trainCmd: Command = {
     }
     let base;
     try {
-      base = pickRecognizer(listModels().models, values.base ?? 'htr-default');
+      base = task === 'layout'
+        ? pickDetector(listDetectors(), values.base ?? 'layout-default').model
+        : pickRecognizer(listModels().models, values.base ?? 'htr-default');
     } catch (e) {
       throw new UsageError(`--base: ${(e as Error).message}`);
     }
-    if (!base.dir || base.manifest.family !== 'crnn-ctc') {
-      throw new UsageError(`--base: ${base.manifest.id} is a ${base.manifest.family} model; only CRNN-CTC models (htr-default, or a model trained from it) can be fine-tuned`);
+    if (!base?.dir || !['crnn-ctc', 'yolo'].includes(base.manifest.family)) {
+      throw new UsageError(`--base: ${values.base} cannot be fine-tuned: only HTR Studio's own models (htr-default, layout-default) and models trained from them can`);
     }
+    const dataYaml = path.join(outDir, '.training', 'data', 'data.yaml');
 
-    if (positionals.length) {
+    if (task === 'layout' && positionals.length) {
+      const pages = pageFiles(positionals);
+      if (!pages.length) throw new UsageError('no PAGE/ALTO files in the inputs');
+      await fs.rm(path.dirname(dataYaml), { recursive: true, force: true });
+      // One page of the user's own held back (two or more pages given): the best checkpoint and the F1 figures.
+      const layout = base.manifest.layout as { imgsz?: number } | undefined;
+      const r = await exportYolo(pages, { outDir: path.dirname(dataYaml), classes: 'both', ...(layout?.imgsz && { imgsz: layout.imgsz }), valFraction: pages.length > 1 ? 1 / pages.length : 0, splitBy: 'page', seed: 0, warn: (l) => io.err(l) });
+      if (r.pages.train < 1) throw new UsageError('no page with lines to train on');
+    } else if (task === 'layout' && !existsSync(dataYaml)) {
+      throw new UsageError(`--resume without INPUT: no training data in ${path.dirname(dataYaml)}`);
+    } else if (positionals.length) {
       const pages = pageFiles(positionals);
       if (!pages.length) throw new UsageError('no PAGE/ALTO files in the inputs');
       await fs.rm(linesDir, { recursive: true, force: true });
@@ -129,7 +151,7 @@ export const trainCmd: Command = {
     } else if (!existsSync(linesDir)) {
       throw new UsageError(`--resume without INPUT: no lines in ${linesDir}`);
     }
-    const nLines = (await fs.readdir(linesDir)).filter((f) => f.endsWith('.gt.txt')).length;
+    const nLines = task === 'layout' ? Infinity : (await fs.readdir(linesDir)).filter((f) => f.endsWith('.gt.txt')).length;
     if (nLines < 2) throw new UsageError(`only ${nLines} transcribed line(s) in the inputs: training needs corrected pages`);
 
     const controller = new AbortController();
@@ -143,8 +165,9 @@ export const trainCmd: Command = {
     try {
       done = await runFinetune({
         python: py.python,
+        task,
         baseDir: base.dir,
-        linesDir,
+        linesDir: task === 'layout' ? dataYaml : linesDir,
         outDir,
         minutes,
         ...(values.resume && { resume: true }),
@@ -166,12 +189,13 @@ export const trainCmd: Command = {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     }
-    const lmLines = await addCollectionLm(outDir, linesDir);
+    const lmLines = task === 'layout' ? 0 : await addCollectionLm(outDir, linesDir);
     const installed = values.name ? await installModel(outDir, values.name) : undefined;
     const result = { ...done, event: 'result', lm_lines: lmLines, installed: installed ?? null };
     if (values.json) io.out(JSON.stringify(result));
     else {
-      io.out(`${outDir}: ${done.cancelled ? 'stopped early; ' : ''}held-back CER ${pct(done.before_val_cer)} → ${pct(done.after_val_cer)} ` +
+      if (task === 'layout') io.out(`${outDir}: ${done.cancelled ? 'stopped early; ' : ''}held-back line F1 ${f1(done.before_val_f1)} → ${f1(done.after_val_f1)} (${done.pages} page(s))${installed ? `; installed as ${values.name}` : ''}`);
+      else io.out(`${outDir}: ${done.cancelled ? 'stopped early; ' : ''}held-back CER ${pct(done.before_val_cer)} → ${pct(done.after_val_cer)} ` +
         `(${done.lines} lines, ${done.pages} page(s), best at step ${done.best_step})${installed ? `; installed as ${values.name}` : ''}`);
     }
     return 0;

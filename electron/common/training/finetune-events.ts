@@ -15,6 +15,9 @@ export type FinetuneEvent =
       readonly resumed_at: number | null;
       readonly base: string;
       readonly device: string;
+      /** Layout: the held-back pages' line F1 before training. */
+      readonly before_val_f1?: number | null;
+      readonly val_pages?: number;
     }
   | { readonly event: 'step'; readonly step: number; readonly loss: number; readonly lines_per_s: number; readonly minutes_left: number }
   | {
@@ -24,6 +27,8 @@ export type FinetuneEvent =
       readonly val_cer: number | null;
       readonly best_val_cer: number | null;
       readonly minutes_left: number;
+      /** Layout: line F1 on the held-back pages. */
+      readonly val_f1?: number | null;
     }
   | {
       readonly event: 'done';
@@ -40,6 +45,10 @@ export type FinetuneEvent =
       readonly lines: number;
       readonly val_lines: number;
       readonly pages: number;
+      /** Layout: line F1 on the held-back pages, before and after. */
+      readonly before_val_f1?: number | null;
+      readonly after_val_f1?: number | null;
+      readonly val_pages?: number;
     };
 
 /** One line of the recipe's stdout as an event; undefined for anything else (a stray print). */

@@ -4,7 +4,7 @@
  * analysis — the order in which they measure best on handwritten pages (see
  * docs/benchmarks.md, "Layout detectors").
  */
-import { listModels, type InstalledModel } from '../models/registry.js';
+import { listModels, modelFromDir, type InstalledModel } from '../models/registry.js';
 import type { ModelManifest } from '../../common/models/manifest.js';
 import type { LayoutDetector } from './detector.js';
 import { YoloDetector } from './yolo.js';
@@ -27,7 +27,7 @@ export function listDetectors(models: readonly InstalledModel[] = listModels().m
 
 export function pickDetector(available: readonly AvailableDetector[], id?: string): AvailableDetector {
   if (id) {
-    const d = available.find((a) => a.manifest.id === id);
+    const d = available.find((a) => a.manifest.id === id) ?? detectorDir(id);
     if (!d) throw new Error(`no layout model "${id}"; available: ${available.map((a) => a.manifest.id).join(', ')}`);
     return d;
   }
@@ -45,4 +45,11 @@ export async function loadDetector(d: AvailableDetector): Promise<LayoutDetector
   }
   if (d.manifest.id === 'ppocr-db') return DbDetector.load();
   return TesseractLayout.load();
+}
+
+/** `--model DIR`: a layout model's folder (a fine-tune not installed yet) works wherever its id does. */
+function detectorDir(ref: string): AvailableDetector | undefined {
+  const m = modelFromDir(ref);
+  if (m && m.manifest.task !== 'layout') throw new Error(`${ref} holds a ${m.manifest.task} model, not a layout model`);
+  return m && { manifest: m.manifest, model: m };
 }

@@ -14,9 +14,11 @@ export type FinetuneDone = Extract<FinetuneEvent, { event: 'done' }>;
 
 export interface FinetuneOptions {
   readonly python: string;
+  /** Which recipe: the recogniser's (default) or the layout detector's. */
+  readonly task?: 'recognition' | 'layout';
   /** The base model's folder (model.json + model.onnx). */
   readonly baseDir: string;
-  /** Lines cut with the base's own cutter (export --format lines --cut-as BASE). */
+  /** Recognition: lines cut with the base's own cutter (export --format lines --cut-as BASE); layout: the data.yaml of an export --format yolo. */
   readonly linesDir: string;
   readonly outDir: string;
   readonly minutes: number;
@@ -35,15 +37,16 @@ export interface FinetuneOptions {
 /** After SIGTERM the recipe evaluates and exports (seconds); past this it is killed. */
 const CANCEL_GRACE_MS = 120_000;
 
-export function recipeDir(): string {
-  return path.join(shippedModelsDir(), 'recipes', 'htr');
+export function recipeDir(task: 'recognition' | 'layout' = 'recognition'): string {
+  return path.join(shippedModelsDir(), 'recipes', task === 'layout' ? 'layout' : 'htr');
 }
 
 export function runFinetune(o: FinetuneOptions): Promise<FinetuneDone> {
+  const task = o.task ?? 'recognition';
   const args = [
-    path.join(recipeDir(), 'finetune.py'),
+    path.join(recipeDir(task), 'finetune.py'),
     '--base', o.baseDir,
-    '--lines', o.linesDir,
+    task === 'layout' ? '--data' : '--lines', o.linesDir,
     '--out', o.outDir,
     '--minutes', String(o.minutes),
     // An engine that dies (the window closed, serve stopped) must not leave training running.
@@ -57,7 +60,7 @@ export function runFinetune(o: FinetuneOptions): Promise<FinetuneDone> {
   ];
   return new Promise((resolve, reject) => {
     const child = spawn(o.python, args, {
-      cwd: recipeDir(),
+      cwd: recipeDir(task),
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
