@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { baselinesCross, checkPage, strayBaselines } from '../../electron/common/layout/page-checks.js';
 import { settleRegions, type RegionDraft } from '../../electron/common/layout/settle-regions.js';
 import { lineBands } from '../../electron/common/layout/line-bands.js';
+import { dropContainedLines } from '../../electron/common/layout/dedupe-lines.js';
 import { orderLines } from '../../electron/common/layout/reading-order.js';
 import { layoutToPage } from '../../electron/common/layout/to-page.js';
 import type { Detection } from '../../electron/common/layout/types.js';
@@ -156,5 +157,18 @@ describe('baselines within their band', () => {
     for (let x = 20; x < 780; x++) if ((x >> 3) % 2 === 0) for (let d = 0; d < 20; d++) data[Math.round(80 + 0.05 * x - d) * w + x] = 20;
     const bl = estimateBaseline({ width: w, height: h, data }, boxPolygon(box(0, 30, 799, 170)));
     for (const p of bl) expect(Math.abs(p.y - (80 + 0.05 * p.x))).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('duplicate line detections', () => {
+  const det = (b: Box): Detection => ({ label: 'DefaultLine', conf: 0.9, polygon: boxPolygon(b) });
+
+  it('drops a box inside a larger line on the same row, never a line above or below', () => {
+    const whole = det(box(138, 1006, 729, 1089));
+    const fragment = det(box(146, 1021, 385, 1079));
+    const below = det(box(140, 1040, 700, 1130)); // overlaps the whole line, but is the next row
+    expect(dropContainedLines([fragment, whole, below])).toEqual([whole, below]);
+    // Side by side (a line cut at a ruling): both kept.
+    expect(dropContainedLines([det(box(0, 0, 500, 80)), det(box(490, 0, 900, 80))])).toHaveLength(2);
   });
 });
