@@ -146,8 +146,18 @@ describe('baselines within their band', () => {
     for (const [top, bottom] of [[40, 60], [100, 120]] as const) for (let y = top; y <= bottom; y++) for (let x = 20; x < 580; x++) if ((x >> 3) % 2 === 0) data[y * w + x] = 20;
     const img = { width: w, height: h, data };
     const poly = boxPolygon(box(0, 10, 599, 130));
-    const bands = lineBands([box(0, 10, 599, 130), box(0, 70, 599, 150)]);
+    const bands = lineBands([box(0, 10, 599, 130), box(0, 80, 599, 150)]);
+    expect(bands[0]!.maxY).toBeLessThan(100);
     for (const p of estimateBaseline(img, poly, bands[0])) expect(Math.abs(p.y - 60)).toBeLessThanOrEqual(2);
+  });
+
+  it("takes a register cell's writing, not the horizontal rule across its box", () => {
+    // A rule at y 14..16 across the whole box; writing's x-height band y 40..60.
+    const w = 400, h = 100;
+    const data = new Uint8Array(w * h).fill(240);
+    for (let y = 14; y <= 16; y++) for (let x = 0; x < w; x++) data[y * w + x] = 10;
+    for (let y = 40; y <= 60; y++) for (let x = 30; x < 370; x++) if ((x >> 3) % 2 === 0) data[y * w + x] = 20;
+    for (const p of estimateBaseline({ width: w, height: h, data }, boxPolygon(box(0, 10, 399, 80)))) expect(Math.abs(p.y - 60)).toBeLessThanOrEqual(2);
   });
 
   it('follows a slanted line', () => {

@@ -45,6 +45,17 @@ function smooth3(p: Float64Array): Float64Array {
   return out;
 }
 
+/**
+ * A ruled register's horizontal rules cross many line boxes: a row inked over
+ * most of the line's length is a rule, not writing (handwriting's densest rows
+ * stay well under it), and would otherwise be taken for the x-height band.
+ */
+function withoutRulings(profile: Float64Array, width: number): Float64Array {
+  for (let r = 0; r < profile.length; r++) if (profile[r]! > RULING_SHARE * width) profile[r] = 0;
+  return profile;
+}
+const RULING_SHARE = 0.7;
+
 /** From the peak, down to where density stays below a quarter of it. */
 function footOfBand(profile: Float64Array, peak: number, end: number): number {
   let y = peak;
@@ -105,38 +116,40 @@ export function estimateBaseline(img: GreyImage, polygon: Points, band?: Band): 
   // Sheared rows: row r holds ink at y = r + slope·(x − xc); `pad` keeps every shift in range.
   const pad = Math.ceil(0.1 * xc) + 1;
   const rows = h + 2 * pad;
-  const profileAt = (slope: number, step = 1): Float64Array => {
+  const profileAt = (slope: number, sample?: Int32Array): Float64Array => {
     const p = new Float64Array(rows);
-    for (let i = 0; i < inkN; i += step) {
+    const n = sample ? sample.length : inkN;
+    for (let k = 0; k < n; k++) {
+      const i = sample ? sample[k]! : k;
       const r = Math.round(inkY[i]! - slope * (inkX[i]! - xc)) + pad;
       if (r >= 0 && r < rows) p[r]!++;
     }
     return p;
   };
-  const sharpness = (slope: number, step: number): number => {
-    const p = profileAt(slope, step);
+  // The slant: coarse over SLOPES on a sample of the ink, then one step finer around the best.
+  // The sample takes evenly spaced fractional positions, so it does not lock onto every other row of a column.
+  const m = Math.min(inkN, 3000);
+  const sample = Int32Array.from({ length: m }, (_, k) => Math.floor((k * inkN) / m));
+  const sharpness = (slope: number): number => {
+    // Rules left in would pull every slant towards the horizontal.
+    const p = withoutRulings(profileAt(slope, sample), (w * m) / inkN);
     let sharp = 0;
     for (let r = 0; r < rows; r++) sharp += p[r]! * p[r]!;
     return sharp;
   };
-  // The slant: coarse over SLOPES on a sample of the ink, then one step finer around the best.
-  const step = Math.max(1, Math.floor(inkN / 3000));
   let slope = 0, bestSharp = -1;
-  for (const s of SLOPES) {
-    const sharp = sharpness(s, step);
+  const trySlope = (c: number): void => {
+    const sharp = sharpness(c);
     if (sharp > bestSharp + 1e-9) {
       bestSharp = sharp;
-      slope = s;
+      slope = c;
     }
-  }
-  for (const s of [slope - SLOPE_STEP / 2, slope + SLOPE_STEP / 2]) {
-    const sharp = sharpness(s, step);
-    if (sharp > bestSharp + 1e-9) {
-      bestSharp = sharp;
-      slope = s;
-    }
-  }
-  const profile = smooth3(profileAt(slope));
+  };
+  for (const c of SLOPES) trySlope(c);
+  const coarse = slope;
+  trySlope(coarse - SLOPE_STEP / 2);
+  trySlope(coarse + SLOPE_STEP / 2);
+  const profile = smooth3(withoutRulings(profileAt(slope), w));
   // The x-height band: the densest row, weighted towards the middle of the line's own band.
   const mid = (bTop + bBot) / 2 + pad, half = Math.max(2, (bBot - bTop) / 2);
   let peak = -1, peakScore = 0;
@@ -168,7 +181,7 @@ export function estimateBaseline(img: GreyImage, polygon: Points, band?: Band): 
       if (r >= 0 && r < p.length) p[r]!++;
     }
     i0 = i1;
-    const sp = smooth3(p);
+    const sp = smooth3(withoutRulings(p, w / slices));
     let pk = 0;
     for (let r = 1; r < sp.length; r++) if (sp[r]! > sp[pk]!) pk = r;
     if (sp[pk]! < 2) continue;
