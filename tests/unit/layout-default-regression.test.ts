@@ -77,7 +77,7 @@ describe('segment output is geometrically sound (regression pages and the regist
     for (const s of segmented) expect(checkPage(s.doc).crossingBaselines, s.page).toEqual([]);
   });
 
-  it('baselines follow one line of writing: at most 3 % of a page stray to a neighbouring truth line', () => {
+  it('baselines follow one line of writing: at most 1 % of a page (or one) stray to a neighbouring truth line', () => {
     for (const s of segmented.filter((x) => x.truth)) {
       const truth = allLines(s.truth!.page.regions).map((l) => l.baseline?.points).filter((b): b is NonNullable<typeof b> => !!b && b.length >= 2);
       expect(truth.length, s.page).toBeGreaterThan(10);
@@ -86,9 +86,9 @@ describe('segment output is geometrically sound (regression pages and the regist
         const b = bbox(l.coords!.points)!;
         return { id: l.id, baseline: l.baseline!.points, height: b.maxY - b.minY };
       });
-      // Straying: a quarter of a baseline's length nearer another truth baseline than its own.
+      // Straying: over a quarter of the stretch where its own truth baseline is drawn, nearer another one.
       const stray = strayBaselines(predicted, truth, { maxStray: 0.25 });
-      expect(stray.length, `${s.page}: ${JSON.stringify(stray)}`).toBeLessThanOrEqual(Math.max(1, Math.floor(0.03 * lines.length)));
+      expect(stray.length, `${s.page}: ${JSON.stringify(stray)}`).toBeLessThanOrEqual(Math.max(1, Math.floor(0.01 * lines.length)));
     }
   });
 

@@ -179,9 +179,11 @@ export function checkPage(doc: PageDocument, opts: CheckOptions = {}): PageCheck
  * Baselines that stray from one line of writing to another, judged against the
  * ground truth's baselines: along each predicted baseline, the nearest truth
  * baseline at each x (within `reach` × the predicted line's height) should be
- * one and the same; a baseline whose samples go to another truth line more than
- * `maxStray` of the time zigzags across its neighbours. Baselines with no truth
- * line within reach (writing the truth leaves out) are not judged.
+ * one and the same — its own, the one most samples go to. A baseline that goes
+ * to another truth line on more than `maxStray` of the stretch where its own is
+ * drawn zigzags across its neighbours. (Where its own truth line is not drawn —
+ * a detected line running on past a short insertion — nothing is judged; nor are
+ * baselines with no truth line within reach, writing the truth leaves out.)
  */
 export function strayBaselines(predicted: readonly { readonly id: string; readonly baseline: Points; readonly height: number }[], truth: readonly Points[], opts: { readonly maxStray?: number; readonly reach?: number } = {}): { id: string; stray: number }[] {
   const maxStray = opts.maxStray ?? 0.1;
@@ -189,8 +191,7 @@ export function strayBaselines(predicted: readonly { readonly id: string; readon
   const out: { id: string; stray: number }[] = [];
   for (const p of predicted) {
     if (p.baseline.length < 2) continue;
-    const votes = new Map<number, number>();
-    let n = 0;
+    const nearest: { x: number; j: number }[] = [];
     for (const s of samplesAlong(p.baseline)) {
       let best = -1, bestD = reach * p.height;
       truth.forEach((t, j) => {
@@ -200,12 +201,14 @@ export function strayBaselines(predicted: readonly { readonly id: string; readon
           best = j;
         }
       });
-      if (best < 0) continue;
-      votes.set(best, (votes.get(best) ?? 0) + 1);
-      n++;
+      if (best >= 0) nearest.push({ x: s.x, j: best });
     }
-    if (n < 5) continue;
-    const stray = 1 - Math.max(...votes.values()) / n;
+    if (nearest.length < 5) continue;
+    const votes = new Map<number, number>();
+    for (const v of nearest) votes.set(v.j, (votes.get(v.j) ?? 0) + 1);
+    const own = [...votes.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+    const judged = nearest.filter((v) => yAt(truth[own]!, v.x) !== undefined);
+    const stray = judged.filter((v) => v.j !== own).length / judged.length;
     if (stray > maxStray) out.push({ id: p.id, stray: Math.round(stray * 1000) / 1000 });
   }
   return out;
