@@ -7,9 +7,8 @@
  * the margins beside them); two text regions that still overlap by more than a
  * small share are merged when the detector drew one block twice (SAME_BLOCK) or
  * their lines interleave, else cut apart where a straight cut leaves each its own
- * lines; a zone with no line that overlaps another
- * text region is a duplicate and is dropped. Non-text regions (graphics, tables,
- * noise) are left as detected.
+ * lines; a zone with no line that overlaps another text region is a duplicate and
+ * is dropped. Non-text regions (graphics, tables, noise) are left as detected.
  */
 import type { Points, RegionKind, TextLine } from '../model/types.js';
 import { boxPolygon, unionBox, type Box } from '../model/points.js';
