@@ -3,7 +3,7 @@
  * its utility process (EngineClient), except choosing the project folder,
  * which needs the native dialog of the window's main process.
  */
-import type { ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, TrainingRequest, TrainingSetup } from '../common/api/service.js';
+import type { ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
 import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
 
@@ -72,6 +72,10 @@ export class DesktopService implements StudioService {
 
   startJob(request: JobRequest): Promise<JobStarted> {
     return this.remote.startJob(request);
+  }
+
+  recognizePages(request: RecognizePagesRequest): Promise<JobStarted> {
+    return this.remote.recognizePages(request);
   }
 
   trainingSetup(): Promise<TrainingSetup> {

@@ -26,7 +26,7 @@ describe.skipIf(py.python === null)('training a model from the editor', () => {
   beforeAll(async () => {
     // The server inherits this: the trained model must not land in the real user models folder.
     process.env.HTR_STUDIO_MODELS = models;
-    session = await openEditor();
+    session = await openEditor({ copies: 1 });
     page = session.page;
   });
 
@@ -37,10 +37,12 @@ describe.skipIf(py.python === null)('training a model from the editor', () => {
     fs.rmSync(models, { recursive: true, force: true });
   });
 
-  it('trains on the transcribed page with progress and a CER curve, then recognises with the new model (undoable)', async () => {
+  it('trains on a transcribed page with progress and a CER curve, then recognises with the new model (undoable), this page and the other', async () => {
     await page.getByRole('button', { name: 'Train a model on corrected pages…' }).click();
     const form = page.getByRole('form', { name: 'Train a model on corrected pages' });
     await form.getByText(/PH 1858-535 \(48 lines\)/).waitFor({ timeout: 60_000 });
+    // the copy stands for a page not corrected yet: not trained on
+    await form.getByRole('checkbox', { name: 'PH 1858-535 copy 1 (48 lines)' }).uncheck();
     await form.getByRole('spinbutton', { name: 'Minutes of training' }).fill('0.8');
     await form.getByRole('textbox', { name: 'New model name' }).fill('e2e-clerk');
     await form.getByRole('button', { name: 'Start training' }).click();
@@ -59,6 +61,13 @@ describe.skipIf(py.python === null)('training a model from the editor', () => {
     await page.locator('.status-notice', { hasText: /^Done: 48 lines recognised/ }).waitFor({ timeout: 120_000 });
     expect(await page.getByRole('button', { name: 'Undo Recognise page (Ctrl+Z)' }).isEnabled()).toBe(true);
     await shot(page, '41-recognised-with-trained-model');
+
+    // the page not used for training: recognised now, applied (undoably) when it opens
+    await page.getByRole('button', { name: 'Recognise the page not used for training' }).click();
+    await page.locator('.status-notice', { hasText: /^Done: 48 lines recognised on 1 page/ }).waitFor({ timeout: 120_000 });
+    await page.locator('.page-item', { hasText: 'copy 1' }).click();
+    await page.locator('.status-notice', { hasText: /^Recognised with the new model while this page was closed/ }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: 'Undo Recognise page (Ctrl+Z)' }).isEnabled()).toBe(true);
     expect(session.pageErrors).toEqual([]);
   }, 400_000);
 });

@@ -58,6 +58,12 @@ export const trainingRequest = record({
   name: str({ max: 80, min: 1, pattern: /^\w[\w.-]*$/ }),
 });
 
+export const recognizePagesRequest = record({
+  pageIds: list(pageId, 100_000),
+  modelId: nullable(modelId),
+  beam: nullable(int(0, 100)),
+});
+
 export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {
   getProject: tuple(),
   listPages: tuple(),
@@ -71,6 +77,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   cancelJob: tuple(jobId),
   trainingSetup: tuple(),
   startTraining: tuple(trainingRequest),
+  recognizePages: tuple(recognizePagesRequest),
   getLineImage: tuple(pageId, flatPoints(3), flatPoints(0)),
   chooseProject: tuple(),
   exportPage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), oneOf(['page-2019', 'page-2013', 'alto-4'] as const)),

@@ -109,6 +109,18 @@ export interface TrainingRequest {
   readonly name: string;
 }
 
+/**
+ * Recognising pages the editor will open later (after training a model: the pages
+ * not yet corrected). Nothing is written: each result comes back as a
+ * "page-result" event, and the editor applies it as one undoable edit when that
+ * page is (or already is) open.
+ */
+export interface RecognizePagesRequest {
+  readonly pageIds: readonly string[];
+  readonly modelId: string | null;
+  readonly beam: number | null;
+}
+
 /** What the editor's "Train a model" dialog offers. */
 export interface TrainingSetup {
   /** null when training can run here; else one line saying what to install. */
@@ -167,6 +179,8 @@ export interface StudioService {
    * progress; the model is installed under request.name, also when cancelled (the best so far).
    */
   startTraining(request: TrainingRequest): Promise<JobStarted>;
+  /** Starts recognising pages without writing them (results as "page-result" events; one job at a time). */
+  recognizePages(request: RecognizePagesRequest): Promise<JobStarted>;
   /** Asks a running job to stop; false when it is not running (any more). */
   cancelJob(jobId: string): Promise<boolean>;
   /**

@@ -4,7 +4,7 @@
  * the project (the others read from and written back to disk, one after another).
  */
 import path from 'node:path';
-import type { JobRequest } from '../../common/api/service.js';
+import type { JobRequest, RecognizePagesRequest } from '../../common/api/service.js';
 import type { PageDocument } from '../../common/model/types.js';
 import { readDocument, writeDocument } from '../../common/formats/document-io.js';
 import type { JobContext, JobWork } from './job-runner.js';
@@ -70,5 +70,32 @@ export function jobWork(req: JobRequest, project: JobProject, models: ModelProvi
     }
     const what = req.kind === 'recognize' ? `${lines} line${lines === 1 ? '' : 's'} recognised` : `${lines} line${lines === 1 ? '' : 's'} found`;
     return targets.length > 1 ? `${what} on ${targets.length} pages (${written} saved)` : what;
+  };
+}
+
+/**
+ * Pages recognised for the editor to apply when it opens them (see
+ * RecognizePagesRequest): read from disk, never written; one "page-result" each.
+ */
+export function recognizePagesWork(req: RecognizePagesRequest, project: JobProject, models: ModelProvider): JobWork {
+  return async (ctx: JobContext) => {
+    const wanted = new Set(req.pageIds);
+    const targets = (await project.pages()).filter((p) => wanted.has(p.id) && p.imageFile);
+    ctx.progress(0, targets.length * STEPS_PER_PAGE, null, 'loading model');
+    const rec = await models.recognizer(req.modelId);
+    let lines = 0;
+    for (const [i, page] of targets.entries()) {
+      ctx.signal.throwIfAborted();
+      const label = `${page.name} (${i + 1}/${targets.length})`;
+      const opts = {
+        signal: ctx.signal,
+        onProgress: (done: number, total: number) => ctx.progress(i * STEPS_PER_PAGE + Math.round((STEPS_PER_PAGE * done) / Math.max(1, total)), targets.length * STEPS_PER_PAGE, page.id, label),
+        ...(req.beam !== null && { beam: req.beam }),
+      };
+      const r = await recognizeDocument(await project.read(page.id), page.imageFile!, rec, null, opts);
+      lines += r.lines;
+      ctx.emit({ type: 'page-result', kind: 'recognize', pageId: page.id, xml: writeDocument(r.doc).xml, lineIds: null });
+    }
+    return `${lines} line${lines === 1 ? '' : 's'} recognised on ${targets.length} page${targets.length === 1 ? '' : 's'}; each is applied when its page is opened (undo restores it)`;
   };
 }

@@ -6,14 +6,14 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
 import { readDocument, writeDocument } from '../../common/formats/document-io.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
-import { jobWork, type JobProject } from '../jobs/project-job.js';
+import { jobWork, recognizePagesWork, type JobProject } from '../jobs/project-job.js';
 import { LineImageCache } from './line-images.js';
 import { trainingWork } from '../jobs/train-job.js';
 import { findTorchPython } from '../training/find-python.js';
@@ -186,6 +186,12 @@ export class LocalProjectService implements StudioService {
     const known = request.kind === 'recognize' ? this.models.recognizers() : this.models.detectors();
     if (request.modelId !== null && !known.some((m) => m.id === request.modelId)) throw new ApiError('not-found', `no model "${request.modelId}"`);
     return { jobId: this.jobs.start(jobWork(request, this.jobProject(), this.models)) };
+  }
+
+  async recognizePages(request: RecognizePagesRequest): Promise<JobStarted> {
+    for (const id of request.pageIds) await this.find(id);
+    if (request.modelId !== null && !this.models.recognizers().some((m) => m.id === request.modelId)) throw new ApiError('not-found', `no model "${request.modelId}"`);
+    return { jobId: this.jobs.start(recognizePagesWork(request, this.jobProject(), this.models)) };
   }
 
   async trainingSetup(): Promise<TrainingSetup> {

@@ -4,7 +4,7 @@
  * kept across switches. Runs in Electron's utility process (see
  * server/engine-port.ts), so recognition never blocks the window's main process.
  */
-import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
@@ -74,6 +74,10 @@ export class ProjectHost implements StudioService {
 
   startJob(request: JobRequest): Promise<JobStarted> {
     return this.current.startJob(request);
+  }
+
+  recognizePages(request: RecognizePagesRequest): Promise<JobStarted> {
+    return this.current.recognizePages(request);
   }
 
   trainingSetup(): Promise<TrainingSetup> {

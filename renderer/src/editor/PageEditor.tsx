@@ -26,6 +26,7 @@ import { StatusBar } from '../panels/StatusBar.js';
 import { ShortcutsDialog } from '../panels/ShortcutsDialog.js';
 import { JobsPanel } from '../panels/JobsPanel.js';
 import { TrainPanel } from '../panels/TrainPanel.js';
+import { takeResult } from './pending-results.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
 import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
@@ -133,6 +134,18 @@ export function PageEditor(props: PageEditorProps) {
   const page = useMemo(() => ({ width: doc.page.imageWidth || image?.width || 1, height: doc.page.imageHeight || image?.height || 1 }), [doc.page.imageWidth, doc.page.imageHeight, image]);
 
   useEffect(() => props.onDirty(dirty), [dirty]);
+  // A result recognised while this page was closed (RecognizePagesRequest): one undoable edit now.
+  useEffect(() => {
+    const xml = takeResult(pageId);
+    if (!xml) return;
+    try {
+      cmd.applyResult('recognize', readDocument(xml).doc, null);
+      dispatch({ type: 'notice', kind: 'info', text: t.pendingApplied });
+    } catch (e) {
+      dispatch({ type: 'notice', kind: 'error', text: t.jobFailed((e as Error).message) });
+    }
+    // once, when the page opens (cmd is stable enough: applyResult only dispatches)
+  }, [pageId]);
   useEffect(() => {
     if (props.initialNotice) dispatch({ type: 'notice', kind: 'info', text: props.initialNotice });
   }, [props.initialNotice]);
@@ -544,7 +557,11 @@ export function PageEditor(props: PageEditorProps) {
             recognizers={jobs.recognizers}
             busy={jobs.running !== null}
             onTrained={jobs.reloadModels}
+            pageId={pageId}
+            careful={jobs.careful}
+            recognizer={jobs.recognizer}
             onRecognizePage={() => runJob('recognize', 'page')}
+            onApplyResult={(xml) => cmd.applyResult('recognize', readDocument(xml).doc, null)}
             onNotice={(kind, text) => dispatch({ type: 'notice', kind, text })}
           />
         </section>

@@ -220,6 +220,11 @@ export const strings = {
   trainOffer: (name: string) => `${name} is now the recognition model.`,
   trainRecognizePage: 'Recognise this page with it',
   dismiss: 'Dismiss',
+  trainRecognizeOthers: (n: number) => `Recognise the ${n === 1 ? 'page' : `${n} pages`} not used for training`,
+  trainRecognizeOthersHint: 'Nothing is written now: each page gets its reading when you open it, as one edit that Undo takes back.',
+  pagesRunning: 'Recognising pages',
+  pagesRecognizing: 'Recognising the pages not used for training',
+  pendingApplied: 'Recognised with the new model while this page was closed (Ctrl+Z undoes it).',
 } as const;
 
 export const t = strings;

@@ -9,6 +9,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { JobEventSource, ModelInfo, StudioService, TrainingSetup } from '../../../electron/common/api/service.js';
 import { strings as t } from '../i18n/strings.js';
+import { deferResult } from '../editor/pending-results.js';
+import { CAREFUL_BEAM } from '../editor/use-jobs.js';
 
 interface Props {
   readonly service: StudioService;
@@ -17,7 +19,12 @@ interface Props {
   readonly busy: boolean;
   /** The model is installed: list it and choose it. */
   readonly onTrained: (modelId: string) => void;
+  readonly pageId: string;
+  readonly recognizer: string | null;
+  readonly careful: boolean;
   readonly onRecognizePage: () => void;
+  /** A result for the open page from "recognise the other pages": apply it as one undoable edit. */
+  readonly onApplyResult: (xml: string) => void;
   readonly onNotice: (kind: 'info' | 'error', text: string) => void;
 }
 
@@ -29,11 +36,22 @@ interface Run {
   readonly curve: readonly { readonly step: number; readonly cer: number }[];
   readonly minutesLeft: number | null;
   readonly cancelling: boolean;
+  /** The pages it trains on (all transcribed pages when the request named none). */
+  readonly pageIds: readonly string[];
+}
+
+/** "Recognise the pages not used for training": its job and progress. */
+interface PagesJob {
+  readonly jobId: string | null;
+  readonly done: number;
+  readonly total: number;
+  readonly cancelling: boolean;
 }
 
 /** Survives page changes (the editor is mounted per page; the job runs on in the engine). */
 let current: Run | null = null;
-let lastTrained: string | null = null;
+let lastTrained: { readonly name: string; readonly pageIds: readonly string[] } | null = null;
+let pagesJob: PagesJob | null = null;
 
 
 function defaultName(): string {
@@ -64,7 +82,7 @@ function CerCurve({ run }: { readonly run: Run }) {
   );
 }
 
-export function TrainPanel({ service, events, recognizers, busy, onTrained, onRecognizePage, onNotice }: Props) {
+export function TrainPanel({ service, events, recognizers, busy, pageId, recognizer, careful, onTrained, onRecognizePage, onApplyResult, onNotice }: Props) {
   const [open, setOpen] = useState(false);
   const [setup, setSetup] = useState<TrainingSetup | null>(null);
   const [pages, setPages] = useState<ReadonlySet<string>>(new Set());
@@ -72,10 +90,55 @@ export function TrainPanel({ service, events, recognizers, busy, onTrained, onRe
   const [minutes, setMinutes] = useState('10');
   const [name, setName] = useState(defaultName);
   const [run, setRunState] = useState<Run | null>(current);
-  const [trained, setTrained] = useState<string | null>(lastTrained);
+  const [trained, setTrained] = useState(lastTrained);
+  const [others, setOthers] = useState<readonly string[]>([]);
+  const [pages2, setPagesJobState] = useState<PagesJob | null>(pagesJob);
   const setRun = useCallback((r: Run | null) => setRunState((current = r)), []);
-  const cb = useRef({ onTrained, onNotice });
-  cb.current = { onTrained, onNotice };
+  const setPagesJob = useCallback((j: PagesJob | null) => setPagesJobState((pagesJob = j)), []);
+  const cb = useRef({ onTrained, onNotice, onApplyResult, pageId });
+  cb.current = { onTrained, onNotice, onApplyResult, pageId };
+
+  // The pages a new model could read next: every page not used for its training.
+  useEffect(() => {
+    if (!trained) return setOthers([]);
+    let live = true;
+    void service.listPages().then((all) => live && setOthers(all.filter((p) => p.imagePath && !trained.pageIds.includes(p.id)).map((p) => p.id)), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, [service, trained]);
+
+  useEffect(
+    () =>
+      events.subscribe((e) => {
+        const j = pagesJob;
+        if (!j || (j.jobId !== null && j.jobId !== e.jobId)) return;
+        if (e.type === 'progress') setPagesJob({ ...j, jobId: e.jobId, done: e.done, total: e.total });
+        else if (e.type === 'page-result') {
+          if (e.pageId === cb.current.pageId) cb.current.onApplyResult(e.xml);
+          else deferResult(e.pageId, e.xml);
+        } else if (e.type === 'finished') {
+          setPagesJob(null);
+          cb.current.onNotice(e.status === 'failed' ? 'error' : 'info', e.status === 'done' ? t.jobDone(e.message) : e.status === 'cancelled' ? t.jobCancelled : t.jobFailed(e.message));
+        }
+      }),
+    [events, setPagesJob],
+  );
+
+  const recognizeOthers = (): void => {
+    if (pagesJob || !others.length) return;
+    setPagesJob({ jobId: null, done: 0, total: 0, cancelling: false });
+    service.recognizePages({ pageIds: [...others], modelId: recognizer, beam: careful ? CAREFUL_BEAM : null }).then(
+      ({ jobId }) => {
+        if (pagesJob && pagesJob.jobId === null) setPagesJob({ ...pagesJob, jobId });
+        if (pagesJob?.cancelling) void service.cancelJob(jobId);
+      },
+      (e: Error) => {
+        setPagesJob(null);
+        onNotice('error', t.jobFailed(e.message));
+      },
+    );
+  };
 
   useEffect(
     () =>
@@ -91,7 +154,7 @@ export function TrainPanel({ service, events, recognizers, busy, onTrained, onRe
           setRun(null);
           // Cancelled keeps the best model so far: it is installed too.
           if (e.status !== 'failed') {
-            setTrained((lastTrained = r.name));
+            setTrained((lastTrained = { name: r.name, pageIds: r.pageIds }));
             cb.current.onTrained(r.name);
           }
           cb.current.onNotice(e.status === 'failed' ? 'error' : 'info', e.status === 'done' ? t.trainDone(e.message) : e.status === 'cancelled' ? t.trainCancelled(r.name) : t.trainFailed(e.message));
@@ -115,7 +178,7 @@ export function TrainPanel({ service, events, recognizers, busy, onTrained, onRe
   const start = (): void => {
     const mins = Number(minutes);
     if (!(mins > 0)) return onNotice('error', t.trainMinutesInvalid);
-    const r: Run = { jobId: null, name, minutes: mins, before: null, curve: [], minutesLeft: mins, cancelling: false };
+    const r: Run = { jobId: null, name, minutes: mins, before: null, curve: [], minutesLeft: mins, cancelling: false, pageIds: [...pages] };
     setRun(r);
     setOpen(false);
     service.startTraining({ pageIds: [...pages], baseModelId: base || null, minutes: mins, name }).then(
@@ -220,13 +283,38 @@ export function TrainPanel({ service, events, recognizers, busy, onTrained, onRe
           </button>
         </div>
       )}
-      {trained && !run && !open && (
+      {pages2 && (
+        <div className="job-progress" role="group" aria-label={t.pagesRunning}>
+          <div className="job-progress-head">
+            <span className="job-label">{pages2.cancelling ? t.cancelling : t.pagesRecognizing}</span>
+            <span className="job-pct">{pages2.total ? `${Math.round((100 * pages2.done) / pages2.total)}%` : ''}</span>
+          </div>
+          <progress className="job-bar" max={Math.max(1, pages2.total)} value={pages2.done} aria-label={t.jobProgress} />
+          <button
+            type="button"
+            className="ghost-button small job-cancel"
+            disabled={pages2.cancelling}
+            onClick={() => {
+              setPagesJob({ ...pages2, cancelling: true });
+              if (pages2.jobId) void service.cancelJob(pages2.jobId);
+            }}
+          >
+            {t.cancel}
+          </button>
+        </div>
+      )}
+      {trained && !run && !open && !pages2 && (
         <div className="train-offer">
-          <span>{t.trainOffer(trained)}</span>
+          <span>{t.trainOffer(trained.name)}</span>
           <button type="button" className="primary-button small" disabled={busy} onClick={onRecognizePage}>
             {t.trainRecognizePage}
           </button>
-          <button type="button" className="ghost-button small" onClick={() => setTrained((lastTrained = null))}>
+          {others.length > 0 && (
+            <button type="button" className="ghost-button small" disabled={busy} onClick={recognizeOthers} title={t.trainRecognizeOthersHint}>
+              {t.trainRecognizeOthers(others.length)}
+            </button>
+          )}
+          <button type="button" className="ghost-button small" onClick={() => setTrained((lastTrained = null))} aria-label={t.dismiss}>
             {t.dismiss}
           </button>
         </div>
