@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { CharLm } from '../../electron/common/recognition/char-lm.js';
 import { mergeLmFiles } from '../../electron/common/recognition/char-lm-merge.js';
 import { findTorchPython } from '../../electron/node/training/find-python.js';
+import { parseFinetuneLine } from '../../electron/common/training/finetune-events.js';
+import { isJobEvent } from '../../electron/common/api/job-events.js';
 import { REPO, SHARED } from '../helpers/corpus.js';
 import { ensureCliBuilt, runCli } from '../helpers/cli-process.js';
 
@@ -78,6 +80,19 @@ describe('htr-studio train without Python/torch', () => {
     expect(lines[0]).toMatch(/PyTorch/);
     expect(lines[0]).toMatch(/apt-get install python3-torch python3-onnx python3-pil python3-numpy|pip install torch/);
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+});
+
+describe('training progress events', () => {
+  it('reads the recipe\'s JSON lines and nothing else; training job events cross the transports checked', () => {
+    expect(parseFinetuneLine('{"event": "eval", "step": 40, "loss": 1.2, "val_cer": 0.5, "best_val_cer": 0.5, "minutes_left": 3}')).toMatchObject({ event: 'eval', step: 40 });
+    expect(parseFinetuneLine('loaded 94 train lines')).toBeUndefined();
+    expect(parseFinetuneLine('{"cases": 7, "ok": true}')).toBeUndefined();
+    expect(parseFinetuneLine('{not json')).toBeUndefined();
+    const e = { type: 'training', jobId: 'job-1', event: { event: 'step', step: 10, loss: 2, lines_per_s: 40, minutes_left: 1 } };
+    expect(isJobEvent(e)).toBe(true);
+    expect(isJobEvent({ ...e, event: { event: 'bogus' } })).toBe(false);
+    expect(isJobEvent({ ...e, event: null })).toBe(false);
   });
 });
 
