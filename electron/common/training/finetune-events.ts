@@ -23,7 +23,8 @@ export type FinetuneEvent =
   | {
       readonly event: 'eval';
       readonly step: number;
-      readonly loss: number;
+      /** null for the evaluation at step 0 (the base's weights, before any training). */
+      readonly loss: number | null;
       readonly val_cer: number | null;
       readonly best_val_cer: number | null;
       readonly minutes_left: number;

@@ -134,7 +134,7 @@ def split_lines(args, height, held_names=None):
         held = set()
         for idx in by_page.values():
             idx = sorted(idx, key=lambda i: order.get(names[i], i))
-            held.update(idx[(args.val_every // 2) % len(idx)::args.val_every] if len(idx) > 1 else [])
+            held.update(idx[min(args.val_every // 2, len(idx) - 1)::args.val_every] if len(idx) > 1 else [])
     train = Lines([every.images[i] for i in range(len(names)) if i not in held],
                   [every.texts[i] for i in range(len(names)) if i not in held],
                   [names[i] for i in range(len(names)) if i not in held])
@@ -256,7 +256,8 @@ def main(argv=None):
     def evaluate(loss_avg):
         nonlocal best, since_best
         cer = cer_of(model, codec, val)
-        entry = dict(step=step, loss=round(loss_avg, 4), val_cer=cer, minutes_left=minutes_left())
+        entry = dict(step=step, loss=None if math.isnan(loss_avg) else round(loss_avg, 4), val_cer=cer,
+                     minutes_left=minutes_left())
         history.append(entry)
         if cer is None or cer < best:
             best, since_best = (cer if cer is not None else best), 0
@@ -266,6 +267,9 @@ def main(argv=None):
         save(os.path.join(work, "last.pt"), state())
         emit("eval", **entry, best_val_cer=None if best == float("inf") else best)
 
+    if not resumed and len(val):
+        # Step 0 is a candidate too: a run that never beats the base keeps the base's weights.
+        evaluate(float("nan"))
     freeze_batchnorm(model)
     loss_sum = loss_n = lines_done = 0
     t_eval, steps_at_eval, t_train = time.time(), step, 0.0
@@ -309,12 +313,12 @@ def main(argv=None):
         else:
             continue
         break
-    if loss_n or not history:
+    if loss_n or len(history) <= (0 if resumed else 1):
         evaluate(loss_sum / max(loss_n, 1))
     best_state = load_state(os.path.join(work, "best.pt"))
     model.load_state_dict(best_state["model"])
     model.to("cpu").eval()
-    after = best_state["best_val_cer"]
+    after = best_state["best_val_cer"] if best_state["best_val_cer"] != float("inf") else None
     info = write_model(args, model, codec, base_manifest, new_chars, train, val, n_pages, before, after,
                        best_state, reason)
     if not args.no_check and len(val) and node_runtime_available():
@@ -381,6 +385,9 @@ def pct(x):
 
 def model_card(manifest, lineage, before, after):
     b = lineage["base"]
+    no_gain = ("\n\n**No evaluation beat the base model on the held-back lines: this model has the base's "
+               "weights** (with output classes for any new characters). More corrected pages, or more time, may help."
+               if lineage["steps"] == 0 else "")
     return f"""# {manifest['name']}
 
 `{manifest['id']}` — fine-tuned from `{b['id']}` ({b.get('version') or 'no version'}) on {lineage['date']}
@@ -402,7 +409,7 @@ with `native-models/recipes/htr/finetune.py`.
 | `{b['id']}` before fine-tuning | {pct(before)} |
 | this model | {pct(after)} |
 
-The held-back lines are few: the figure is a guide, not a benchmark.
+The held-back lines are few: the figure is a guide, not a benchmark.{no_gain}
 
 ## Use
 
