@@ -148,7 +148,7 @@ describe.skipIf(noTorch || noData)('htr-studio train (needs Python with torch an
     for (const f of ['model.onnx', 'charlm.json']) expect(fs.existsSync(path.join(out, f))).toBe(true);
 
     // --resume: no INPUT needed, goes on from the step it stopped at
-    const second = await train(['--base', 'htr-default', '-o', out, '--minutes', '0.75', '--resume', '--name', 'my-clerk'], undefined, { HTR_STUDIO_MODELS: models });
+    const second = await train(['-o', out, '--minutes', '0.75', '--resume', '--name', 'my-clerk'], undefined, { HTR_STUDIO_MODELS: models });
     expect(second.code, second.stderr).toBe(0);
     const start = second.events.find((e) => e.event === 'start')!;
     expect(start.resumed_at).toBe(done.step);

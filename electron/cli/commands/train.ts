@@ -67,7 +67,8 @@ export const trainCmd: Command = {
   (held-back CER before/after); DIR works wherever a model id does
   (recognize --model DIR). --name NAME also installs it as NAME in the user
   models folder. Ctrl-C / SIGTERM stops early and keeps the best model so far;
-  --resume continues from DIR/.training (INPUT optional: the lines cut before).
+  --resume continues from DIR/.training (INPUT, --task and --base optional: those
+  of the run it continues).
   --task layout fine-tunes a layout model (default layout-default) instead: the
   pages are exported as for \`export --format yolo\` (one page held back when two
   or more are given, to measure line F1 and keep the best checkpoint), then
@@ -94,9 +95,12 @@ export const trainCmd: Command = {
       },
       allowPositionals: true,
     });
-    const task = values.task ?? 'recognition';
-    if (task !== 'recognition' && task !== 'layout') throw new UsageError('--task must be recognition or layout');
     if (!values.output) throw new UsageError('train needs -o DIR');
+    // --resume without --task/--base: what the run started with (recorded when it started).
+    const runFile = path.join(path.resolve(values.output), '.training', 'run.json');
+    const started = values.resume && existsSync(runFile) ? (JSON.parse(await fs.readFile(runFile, 'utf8')) as { task?: string; base?: string }) : {};
+    const task = values.task ?? started.task ?? 'recognition';
+    if (task !== 'recognition' && task !== 'layout') throw new UsageError('--task must be recognition or layout');
     if (!positionals.length && !values.resume) throw new UsageError('train needs at least one INPUT (or --resume)');
     const minutes = Number(values.minutes ?? 10);
     if (!(minutes > 0 && minutes <= 24 * 60)) throw new UsageError('--minutes must be a number of minutes above 0');
@@ -117,11 +121,10 @@ export const trainCmd: Command = {
       io.err(py.message);
       return 2;
     }
+    const baseRef = values.base ?? started.base ?? (task === 'layout' ? 'layout-default' : 'htr-default');
     let base;
     try {
-      base = task === 'layout'
-        ? pickDetector(listDetectors(), values.base ?? 'layout-default').model
-        : pickRecognizer(listModels().models, values.base ?? 'htr-default');
+      base = task === 'layout' ? pickDetector(listDetectors(), baseRef).model : pickRecognizer(listModels().models, baseRef);
     } catch (e) {
       throw new UsageError(`--base: ${(e as Error).message}`);
     }
@@ -154,6 +157,8 @@ export const trainCmd: Command = {
     const nLines = task === 'layout' ? Infinity : (await fs.readdir(linesDir)).filter((f) => f.endsWith('.gt.txt')).length;
     if (nLines < 2) throw new UsageError(`only ${nLines} transcribed line(s) in the inputs: training needs corrected pages`);
 
+    await fs.mkdir(path.dirname(runFile), { recursive: true });
+    await fs.writeFile(runFile, JSON.stringify({ task, base: base.dir }) + '\n');
     const controller = new AbortController();
     const stop = (): void => {
       if (!controller.signal.aborted) io.err('stopping: keeping the best model so far…');
