@@ -30,8 +30,10 @@ describe('htr-studio export --format lines', () => {
       expect(meta.channels).toBe(1);
     }
     const index = fs.readFileSync(path.join(out, 'lines.tsv'), 'utf8').trim().split('\n');
-    expect(index[0]).toBe('name\tpage\tline_id\ttext');
+    // The first four columns are the public interface archives script; type and source were added after them.
+    expect(index[0]).toBe('name\tpage\tline_id\ttext\ttype\tsource');
     expect(index).toHaveLength(lines.length + 1);
+    for (const row of index.slice(1)) expect(row.split('\t')[5]).toBe(page);
     expect(r.stderr).toMatch(new RegExp(`exported ${lines.length} line\\(s\\).*skipped 0`));
   });
 
