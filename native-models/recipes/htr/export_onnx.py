@@ -30,7 +30,7 @@ from lineimg import to_input
 from model import WIDTH_STRIDE
 
 OPSET = 17
-ATTRIBUTION = [  # shared/corpus-train/SOURCES.md; all CC BY 4.0
+ATTRIBUTION = [  # shared/corpus-train/SOURCES.md; all CC BY 4.0 (Testaments: also corpus-train-more's 94 wills)
     ("HTR-United/CREMMA-AN-TestamentsDePoilus", "CREMMA / projet Testaments de Poilus (Archives nationales), doi:10.5281/zenodo.10177106"),
     ("HTR-United/timeuscorpus", "TIME US project, Conseil des prud'hommes de Paris registers"),
     ("HTR-United/lectaurep-mariages-et-divorces", "LECTAUREP, Archives nationales (Minutier central) / Inria ALMAnaCH"),
@@ -42,6 +42,11 @@ ATTRIBUTION = [  # shared/corpus-train/SOURCES.md; all CC BY 4.0
     ("Arch-W/iForal-Dataset", "iForal project"),
     ("HTR-United/CREMMA-Medieval-LAT", "CREMMA Medieval Latin (transcriptions partly based on SCTA)"),
     ("HTRomance-Project/medieval-italian", "HTRomance; images Gallica (BnF)"),
+    # shared/corpus-train-more/SOURCES.md (from session 6 on); all CC BY 4.0
+    ("HTR-United/lectaurep-repertoires", "LECTAUREP, Archives nationales (Minutier central des notaires de Paris) / Inria ALMAnaCH / EPHE"),
+    ("HTR-United/CREMMA-MSS-20", "CREMMA"),
+    ("alix-tz/dataset-celestine-doniau-danest", "Journal de Célestine Doniau-Danest, Archives départementales de la Somme 134J94; Université de Montréal HNU2000"),
+    ("PSL-Chartes-HTR-Students/TNAH-2021-Projet-Correspondance-Berlioz", "PSL / École des chartes students; images Gallica (BnF)"),
 ]
 
 
