@@ -2,14 +2,13 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readDocument } from '../../common/formats/document-io.js';
-import { allLines, lineText } from '../../common/model/stats.js';
-import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
+import { readXmlFile } from '../../node/io/files.js';
 import { findPageImage } from '../../node/images/find-image.js';
 import { loadGrey } from '../../node/images/page-image.js';
-import { cutLine, encodePng } from '../../node/images/line-cut.js';
+import { cutLine } from '../../node/images/line-cut.js';
+import { LinePairWriter, type LineCutter } from '../../node/export/line-pairs.js';
 import { cutForInput, linePolygon } from '../../node/recognition/recognize-page.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
-import { structureOf } from '../../common/formats/alto-tags.js';
 import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command, type Io } from '../command.js';
 import { exportYolo } from '../../node/export/yolo-export.js';
@@ -100,11 +99,10 @@ export const exportCmd: Command = {
     const excluded = (values['exclude-type'] ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
     const outDir = values.output;
     await fs.mkdir(outDir, { recursive: true });
-    const used = new Set<string>();
-    const index: string[] = ['name\tpage\tline_id\ttext\ttype\tsource'];
-    const skipped = new Map<string, number>();
-    const skip = (reason: string): void => void skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
-    let written = 0;
+    const cut: LineCutter = cutInput
+      ? (page, l) => cutForInput(page, l, cutInput)
+      : (page, l) => cutLine(page, linePolygon(l)!, l.baseline?.points, { straighten, contrast: !values['no-contrast'], ...(height && { height }) });
+    const writer = new LinePairWriter(outDir, cut, excluded);
     let failed = 0;
     const progress = new Progress('export lines', values.quiet);
     for (const [n, input] of positionals.entries()) {
@@ -113,54 +111,16 @@ export const exportCmd: Command = {
         const image = findPageImage(input, doc.page.imageFilename);
         if (!image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${input} or in its parent folder`);
         const page = await loadGrey(image, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight });
-        const stem = path.basename(input).replace(/\.[^.]+$/, '');
-        for (const l of allLines(doc.page.regions)) {
-          const text = lineText(l).replace(/\s+/g, ' ').trim();
-          if (!text) {
-            skip('no transcription');
-            continue;
-          }
-          const type = structureOf(l.custom)?.type.trim() ?? '';
-          const hit = excluded.find((w) => type.toLowerCase().includes(w));
-          if (hit) {
-            skip(`of type ${hit}`);
-            continue;
-          }
-          const poly = linePolygon(l);
-          if (!poly) {
-            skip('no polygon or baseline');
-            continue;
-          }
-          let img;
-          try {
-            img = cutInput
-              ? await cutForInput(page, l, cutInput)
-              : await cutLine(page, poly, l.baseline?.points, { straighten, contrast: !values['no-contrast'], ...(height && { height }) });
-          } catch (e) {
-            skip((e as Error).message.replace(/\d+×\d+/, 'page'));
-            continue;
-          }
-          let name = `${stem}_${l.id || 'line'}`.replace(/[^\p{L}\p{N}._-]+/gu, '_');
-          if (used.has(name)) {
-            let k = 2;
-            while (used.has(`${name}_${k}`)) k++;
-            name = `${name}_${k}`;
-          }
-          used.add(name);
-          await fs.writeFile(path.join(outDir, `${name}.png`), await encodePng(img));
-          await fs.writeFile(path.join(outDir, `${name}.gt.txt`), text + '\n');
-          index.push(`${name}\t${path.basename(input)}\t${l.id}\t${text.replace(/\t/g, ' ')}\t${type.replace(/\t/g, ' ')}\t${input}`);
-          written++;
-        }
+        await writer.addPage(doc, page, path.basename(input).replace(/\.[^.]+$/, ''), path.basename(input), input);
       } catch (e) {
         failed++;
         io.err(`error: ${input}: ${(e as Error).message}`);
       }
       progress.update(n + 1, positionals.length);
     }
-    await writeFileAtomic(path.join(outDir, 'lines.tsv'), index.join('\n') + '\n');
-    const skippedTotal = [...skipped.values()].reduce((a, b) => a + b, 0);
-    io.err(`exported ${written} line(s) to ${outDir}; skipped ${skippedTotal}${skippedTotal ? `: ${[...skipped].map(([r, k]) => `${k} ${r}`).join(', ')}` : ''}`);
+    await writer.finish();
+    const skippedTotal = writer.skippedTotal;
+    io.err(`exported ${writer.written} line(s) to ${outDir}; skipped ${skippedTotal}${skippedTotal ? `: ${[...writer.skipped].map(([r, k]) => `${k} ${r}`).join(', ')}` : ''}`);
     return failed ? 1 : 0;
   },
 };

@@ -1,0 +1,87 @@
+/**
+ * Line image + text pairs for training, as `export --format lines` writes them:
+ * NAME.png, NAME.gt.txt and an index lines.tsv (name, page, line id, text, type,
+ * source). One writer serves the command line's export and the editor's training
+ * job, so both choose, name and skip lines alike; how a line is cut is the
+ * caller's (`cutForInput` for a model, or the export's own options).
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { PageDocument, TextLine } from '../../common/model/types.js';
+import { allLines, lineText } from '../../common/model/stats.js';
+import { structureOf } from '../../common/formats/alto-tags.js';
+import type { GreyImage } from '../images/page-image.js';
+import { encodePng, type LineImage } from '../images/line-cut.js';
+import { linePolygon } from '../recognition/recognize-page.js';
+import { writeFileAtomic } from '../io/files.js';
+
+export type LineCutter = (page: GreyImage, line: TextLine) => Promise<LineImage>;
+
+export class LinePairWriter {
+  private readonly index = ['name\tpage\tline_id\ttext\ttype\tsource'];
+  private readonly used = new Set<string>();
+  readonly skipped = new Map<string, number>();
+  written = 0;
+
+  /** `excludeTypes`: lines whose type contains one of these words (lower case) are left out. */
+  constructor(
+    private readonly outDir: string,
+    private readonly cut: LineCutter,
+    private readonly excludeTypes: readonly string[] = [],
+  ) {}
+
+  /** Writes the page's transcribed, cuttable lines; `stem` names them, `page` and `source` go into the index. */
+  async addPage(doc: PageDocument, grey: GreyImage, stem: string, page: string, source: string, signal?: AbortSignal): Promise<void> {
+    await fs.mkdir(this.outDir, { recursive: true });
+    for (const l of allLines(doc.page.regions)) {
+      signal?.throwIfAborted();
+      const text = lineText(l).replace(/\s+/g, ' ').trim();
+      if (!text) {
+        this.skip('no transcription');
+        continue;
+      }
+      const type = structureOf(l.custom)?.type.trim() ?? '';
+      const hit = this.excludeTypes.find((w) => type.toLowerCase().includes(w));
+      if (hit) {
+        this.skip(`of type ${hit}`);
+        continue;
+      }
+      if (!linePolygon(l)) {
+        this.skip('no polygon or baseline');
+        continue;
+      }
+      let img;
+      try {
+        img = await this.cut(grey, l);
+      } catch (e) {
+        this.skip((e as Error).message.replace(/\d+×\d+/, 'page'));
+        continue;
+      }
+      let name = `${stem}_${l.id || 'line'}`.replace(/[^\p{L}\p{N}._-]+/gu, '_');
+      if (this.used.has(name)) {
+        let k = 2;
+        while (this.used.has(`${name}_${k}`)) k++;
+        name = `${name}_${k}`;
+      }
+      this.used.add(name);
+      await fs.writeFile(path.join(this.outDir, `${name}.png`), await encodePng(img));
+      await fs.writeFile(path.join(this.outDir, `${name}.gt.txt`), text + '\n');
+      this.index.push([name, page, l.id, text, type, source].map((v) => v.replace(/\t/g, ' ')).join('\t'));
+      this.written++;
+    }
+  }
+
+  /** lines.tsv, written last and atomically: a folder with an index is a finished export. */
+  async finish(): Promise<void> {
+    await fs.mkdir(this.outDir, { recursive: true });
+    await writeFileAtomic(path.join(this.outDir, 'lines.tsv'), this.index.join('\n') + '\n');
+  }
+
+  get skippedTotal(): number {
+    return [...this.skipped.values()].reduce((a, b) => a + b, 0);
+  }
+
+  private skip(reason: string): void {
+    this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1);
+  }
+}
