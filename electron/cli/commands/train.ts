@@ -6,13 +6,13 @@ import { listModels, pickRecognizer } from '../../node/models/registry.js';
 import { findTorchPython } from '../../node/training/find-python.js';
 import { runFinetune } from '../../node/training/finetune-process.js';
 import { addCollectionLm, installModel } from '../../node/training/finish-model.js';
-import type { FinetuneEvent } from '../../common/training/finetune-events.js';
+import { percent as pct, type FinetuneEvent } from '../../common/training/finetune-events.js';
+import { NOT_HANDWRITING } from '../../node/training/cut-training-lines.js';
 import { exportCmd } from './export.js';
 import { exportYolo } from '../../node/export/yolo-export.js';
 import { listDetectors, pickDetector } from '../../node/layout/load.js';
 import { UsageError, type Command, type Io } from '../command.js';
 
-const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
 const f1 = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : x.toFixed(3));
 
 /** A folder stands for its page files (and those in its page/ folder); files stand for themselves. */
@@ -129,7 +129,7 @@ export const trainCmd: Command = {
       throw new UsageError(`--base: ${(e as Error).message}`);
     }
     if (!base?.dir || !['crnn-ctc', 'yolo'].includes(base.manifest.family)) {
-      throw new UsageError(`--base: ${values.base} cannot be fine-tuned: only HTR Studio's own models (htr-default, layout-default) and models trained from them can`);
+      throw new UsageError(`--base: ${baseRef} cannot be fine-tuned: only HTR Studio's own models (htr-default, layout-default) and models trained from them can`);
     }
     const dataYaml = path.join(outDir, '.training', 'data', 'data.yaml');
 
@@ -149,7 +149,7 @@ export const trainCmd: Command = {
       await fs.rm(linesDir, { recursive: true, force: true });
       const quietIo: Io = { out: () => {}, err: (l) => (values.quiet ? undefined : io.err(l)) };
       // The app's one line cutter, as `export --format lines --cut-as BASE` runs it.
-      const code = await exportCmd.run([...pages, '--format', 'lines', '--cut-as', base.dir, '--exclude-type', 'print,typewrit', '-o', linesDir, '-q'], quietIo);
+      const code = await exportCmd.run([...pages, '--format', 'lines', '--cut-as', base.dir, '--exclude-type', NOT_HANDWRITING.join(','), '-o', linesDir, '-q'], quietIo);
       if (code !== 0) io.err('some pages could not be read (see above); training on the others');
     } else if (!existsSync(linesDir)) {
       throw new UsageError(`--resume without INPUT: no lines in ${linesDir}`);

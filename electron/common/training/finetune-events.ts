@@ -52,6 +52,9 @@ export type FinetuneEvent =
       readonly val_pages?: number;
     };
 
+/** A CER (0–1) as the CLI and the editor print it; – where there is none (no held-back lines). */
+export const percent = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
+
 /** One line of the recipe's stdout as an event; undefined for anything else (a stray print). */
 export function parseFinetuneLine(line: string): FinetuneEvent | undefined {
   const t = line.trim();

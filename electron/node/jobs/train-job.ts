@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { TrainingRequest } from '../../common/api/service.js';
+import { percent as pct } from '../../common/training/finetune-events.js';
 import type { PageDocument } from '../../common/model/types.js';
 import { listModels, pickRecognizer } from '../models/registry.js';
 import { findTorchPython } from '../training/find-python.js';
@@ -23,7 +24,6 @@ export interface TrainingProject {
   readonly workDir: string;
 }
 
-const pct = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${(100 * x).toFixed(1)}%`);
 
 export function trainingWork(req: TrainingRequest, project: TrainingProject): JobWork {
   return async (ctx: JobContext) => {

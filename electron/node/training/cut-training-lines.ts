@@ -14,7 +14,7 @@ import { cutForInput } from '../recognition/recognize-page.js';
 import { LinePairWriter } from '../export/line-pairs.js';
 
 /** Line types that are not handwriting (pre-printed form headers): left out, as `train` does with --exclude-type. */
-const NOT_HANDWRITING = ['print', 'typewrit'];
+export const NOT_HANDWRITING = ['print', 'typewrit'];
 
 export interface TrainingPage {
   readonly name: string;

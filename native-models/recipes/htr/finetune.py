@@ -48,7 +48,7 @@ from evaluate import predict
 from export_onnx import check, export, node_runtime_available
 from lineimg import to_input
 from metrics import score
-from model import Codec, build
+from model import Codec, build, extend_classes
 from onnx_weights import load_model_dir
 from torchkit import load_state, optimizer_step, pick_device, to_cpu
 
@@ -145,19 +145,6 @@ def split_lines(args, height, held_names=None):
         val = Lines([every.images[i] for i in sorted(held)], [every.texts[i] for i in sorted(held)],
                     [names[i] for i in sorted(held)])
     return train, val, len(by_page)
-
-
-def extend_classes(model, base_sd, base_charset, codec):
-    """Load base weights into a model with more output classes: the base's rows first,
-    in order; new characters keep the fresh model's initial rows (as train.py --init)."""
-    weights = dict(base_sd)
-    old = {ch: i + 1 for i, ch in enumerate(base_charset)}
-    rows = [0] + [old[ch] for ch in codec.charset if ch in old]
-    for name in ("out.weight", "out.bias"):
-        fresh = model.state_dict()[name].clone()
-        fresh[: len(rows)] = weights[name][rows]
-        weights[name] = fresh
-    model.load_state_dict(weights)
 
 
 def freeze_batchnorm(model):
