@@ -1,8 +1,9 @@
-"""CRNN-CTC line recogniser: conv blocks -> 2 BiLSTM -> per-frame classes.
+"""CRNN-CTC line recogniser: conv blocks -> BiLSTM layers -> per-frame classes.
 
 Input  [B, 1, H, W] float, ink = 1, background = 0 (see lineimg.py).
 Output [T, B, C] log-probabilities, T = W // 4, class 0 = CTC blank.
 """
+import math
 import os
 import sys
 import unicodedata
@@ -23,22 +24,46 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 BLOCKS = ((16, (2, 2)), (32, (2, 2)), (64, (2, 1)), (96, (2, 1)), (128, None))
 WIDTH_STRIDE = 4
 
+# The networks compared at equal training time on 2 cores (train.py --arch; the
+# table is in the model card). A checkpoint's model_config carries its blocks and
+# layers, so each builds and exports without this table; configs without them
+# (the checkpoints before the comparison) are "crnn-s".
+ARCHS = {
+    # the shipped network: 1.16 M parameters
+    "crnn-s": dict(height=48, hidden=128, layers=2, blocks=BLOCKS),
+    # wider convolutions, a third recurrent layer, 192 units
+    "crnn-m3": dict(height=48, hidden=192, layers=3,
+                    blocks=((32, (2, 2)), (64, (2, 2)), (96, (2, 1)), (128, (2, 1)), (160, None))),
+    # taller input (64 px: finer strokes), the same shrink to 4 rows of features
+    "crnn-h64": dict(height=64, hidden=128, layers=2,
+                     blocks=((16, (2, 2)), (32, (2, 2)), (64, (2, 1)), (96, (2, 1)), (128, None))),
+    # convolution-heavy: two convs per stage, one recurrent layer of 256
+    "crnn-c2": dict(height=48, hidden=256, layers=1,
+                    blocks=((16, None), (16, (2, 2)), (32, None), (32, (2, 2)), (64, None), (64, (2, 1)),
+                            (96, None), (96, (2, 1)), (128, None))),
+}
+
 
 class CRNN(nn.Module):
-    def __init__(self, n_classes, height=48, hidden=128, dropout=0.2):
+    def __init__(self, n_classes, height=48, hidden=128, dropout=0.2, layers=2, blocks=BLOCKS):
         super().__init__()
-        layers, c_in, h = [], 1, height
-        for c_out, pool in BLOCKS:
-            layers += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
-                       nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
+        blocks = tuple((int(c), tuple(p) if p else None) for c, p in blocks)
+        if math.prod(p[1] for _, p in blocks if p) != WIDTH_STRIDE:
+            raise ValueError(f"the width must shrink by exactly {WIDTH_STRIDE}: the app maps frames to x by it")
+        layers_, c_in, h = [], 1, height
+        for c_out, pool in blocks:
+            layers_ += [nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+                        nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
             if pool:
-                layers.append(nn.MaxPool2d(pool, pool))
+                layers_.append(nn.MaxPool2d(pool, pool))
                 h //= pool[0]
             c_in = c_out
-        self.cnn = nn.Sequential(*layers)
-        self.config = dict(n_classes=n_classes, height=height, hidden=hidden, dropout=dropout)
+        self.cnn = nn.Sequential(*layers_)
+        self.config = dict(n_classes=n_classes, height=height, hidden=hidden, dropout=dropout,
+                           layers=layers, blocks=[[c, list(p) if p else None] for c, p in blocks])
         self.drop = nn.Dropout(dropout)
-        self.rnn = nn.LSTM(c_in * h, hidden, num_layers=2, bidirectional=True, dropout=dropout)
+        self.rnn = nn.LSTM(c_in * h, hidden, num_layers=layers, bidirectional=True,
+                           dropout=dropout if layers > 1 else 0.0)
         self.out = nn.Linear(2 * hidden, n_classes)
 
     def forward(self, x):
@@ -82,5 +107,19 @@ class Codec:
 
 def build(config):
     return CRNN(**config)
+
+
+def extend_classes(model, base_sd, base_charset, codec):
+    """Load base weights into a model with more output classes: the base's rows first,
+    in order; new characters keep the fresh model's initial rows (train.py --init,
+    finetune.py); the codec must list the base's classes first, in order."""
+    weights = dict(base_sd)
+    old = {ch: i + 1 for i, ch in enumerate(base_charset)}
+    rows = [0] + [old[ch] for ch in codec.charset if ch in old]
+    for name in ("out.weight", "out.bias"):
+        fresh = model.state_dict()[name].clone()
+        fresh[: len(rows)] = weights[name][rows]
+        weights[name] = fresh
+    model.load_state_dict(weights)
 
 

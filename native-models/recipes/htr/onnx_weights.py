@@ -11,12 +11,13 @@ the ONNX graph does *as long as the BatchNorms stay in eval mode* — which is w
 a fine-tune on a few hundred lines wants anyway (finetune.py freezes them).
 """
 import json
+import math
 import os
 
 import numpy as np
 import torch
 
-from model import BLOCKS, build
+from model import WIDTH_STRIDE, build
 
 # ONNX LSTM gate blocks are i, o, f, c; torch's are i, f, g(=c), o.
 ONNX_TO_TORCH_GATES = (0, 2, 3, 1)
@@ -32,6 +33,21 @@ def _gates(a, hidden):
     return np.concatenate([a[g * hidden:(g + 1) * hidden] for g in ONNX_TO_TORCH_GATES], axis=0)
 
 
+def _blocks(graph, arr):
+    """(out_channels, pool) per conv, as model.CRNN takes them: the graph's nodes are in
+    order, so a conv's pool is the MaxPool met before the next conv."""
+    blocks = []
+    for node in graph.node:
+        if node.op_type == "Conv":
+            blocks.append([int(arr[node.input[1]].shape[0]), None])
+        elif node.op_type == "MaxPool" and blocks and blocks[-1][1] is None:
+            kernel = next(a.ints for a in node.attribute if a.name == "kernel_shape")
+            blocks[-1][1] = (int(kernel[0]), int(kernel[1]))
+    if math.prod(p[1] for _, p in blocks if p) != WIDTH_STRIDE:
+        raise ValueError(f"a CRNN whose width does not shrink by {WIDTH_STRIDE}")
+    return tuple((c, p) for c, p in blocks)
+
+
 def state_dict_from_onnx(onnx_path):
     """(state_dict for model.build(config), config) from a model.onnx this recipe exported."""
     import onnx
@@ -41,16 +57,15 @@ def state_dict_from_onnx(onnx_path):
     lstms = [n for n in graph.node if n.op_type == "LSTM"]
     matmul = next(n for n in graph.node if n.op_type == "MatMul")
     add = next(n for n in graph.node if n.op_type == "Add" and matmul.output[0] in n.input)
-    if len(convs) != len(BLOCKS) or len(lstms) != 2:
+    if not convs or not lstms:
         raise ValueError(f"{onnx_path}: not this recipe's CRNN ({len(convs)} convs, {len(lstms)} LSTMs)")
+    blocks = _blocks(graph, arr)
     sd = {}
     # Sequential indices of the conv and BN in each block: conv, bn, relu[, pool]
     idx = 0
-    for (c_out, pool), node in zip(BLOCKS, convs):
+    for (c_out, pool), node in zip(blocks, convs):
         w = arr[node.input[1]]
         b = arr[node.input[2]] if len(node.input) > 2 and node.input[2] else np.zeros(w.shape[0], np.float32)
-        if w.shape[0] != c_out:
-            raise ValueError(f"{onnx_path}: conv with {w.shape[0]} channels where the recipe has {c_out}")
         bn = torch.nn.BatchNorm2d(c_out)
         sd[f"cnn.{idx}.weight"] = torch.from_numpy(w.copy())
         sd[f"cnn.{idx + 1}.weight"] = torch.ones(c_out)
@@ -73,8 +88,10 @@ def state_dict_from_onnx(onnx_path):
     sd["out.weight"] = torch.from_numpy(out_w.T.copy())
     sd["out.bias"] = torch.from_numpy(out_b.copy())
     first_lstm_in = arr[lstms[0].input[1]].shape[2]
-    height = first_lstm_in // BLOCKS[-1][0] * 16  # features = channels x (height / 16)
-    config = dict(n_classes=out_w.shape[1], height=height, hidden=hidden, dropout=0.2)
+    shrink = math.prod(p[0] for _, p in blocks if p)
+    height = first_lstm_in // blocks[-1][0] * shrink  # features = channels x (height / shrink)
+    config = dict(n_classes=out_w.shape[1], height=height, hidden=hidden, dropout=0.2, layers=len(lstms),
+                  blocks=[[c, list(p) if p else None] for c, p in blocks])
     return sd, config
 
 

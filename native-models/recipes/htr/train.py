@@ -35,7 +35,7 @@ from data import LineSet, augment, bucket_batches, collate, contrast, line_texts
 from evaluate import predict
 from lineimg import HI_PCT, LO_PCT, MIN_RANGE, MIN_WIDTH, to_input
 from metrics import score
-from model import Codec, build
+from model import ARCHS, Codec, build, extend_classes
 from paths import shared
 from torchkit import grad_scaler, load_state, optimizer_step, pick_device, to_cpu
 
@@ -50,8 +50,10 @@ def parse_args():
     ap.add_argument("--resume", action="store_true", help="continue from <out>/ckpt/last.pt")
     ap.add_argument("--init", help="start from this checkpoint's weights (and charset, shape), fresh optimizer/schedule")
     ap.add_argument("--charset-from", help="lines (folder or .lines) whose texts make the charset (default: --train's)")
-    ap.add_argument("--height", type=int, default=48)
-    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--arch", default="crnn-s", choices=sorted(ARCHS),
+                    help="network of a fresh run (model.ARCHS; --resume/--init keep their checkpoint's)")
+    ap.add_argument("--height", type=int, help="input height (default: the arch's)")
+    ap.add_argument("--hidden", type=int, help="LSTM units (default: the arch's)")
     ap.add_argument("--batch", type=int, help="lines per batch (16; on --resume: the checkpoint's)")
     ap.add_argument("--max-pixels", type=int,
                     help="batch count x padded width cap (16 x 900; on --resume: the checkpoint's)")
@@ -66,6 +68,9 @@ def parse_args():
     ap.add_argument("--limit", type=int, default=0, help="smoke test: use N lines per set")
     ap.add_argument("--max-steps", type=int, default=0, help="smoke test: stop after N steps")
     ap.add_argument("--minutes", type=float, default=0, help="stop training after N minutes (0: no limit)")
+    ap.add_argument("--cpu-minutes", type=float, default=0,
+                    help="stop after N minutes of this process's CPU time, all threads (0: no limit): "
+                         "equal budgets for compared networks whatever else runs on the machine")
     ap.add_argument("--prior-minutes", type=float, default=0,
                     help="training time before the resumed checkpoint, for checkpoints that do not record it "
                          "(those written before trained_minutes existed)")
@@ -77,8 +82,8 @@ def parse_args():
     ap.add_argument("--amp", default="auto", choices=("auto", "bf16", "fp16", "off"),
                     help="autocast on cuda (auto: bf16); never on cpu")
     args = ap.parse_args()
-    if args.time_schedule and not args.minutes:
-        ap.error("--time-schedule needs --minutes")
+    if args.time_schedule and not (args.minutes or args.cpu_minutes):
+        ap.error("--time-schedule needs --minutes or --cpu-minutes")
     if args.resume and args.init:
         ap.error("--resume or --init, not both")
     return args
@@ -143,7 +148,8 @@ def main():
     prev = (resumed or {}).get("args") or {}
     args.batch = args.batch or prev.get("batch") or 16
     args.max_pixels = args.max_pixels or prev.get("max_pixels") or 16 * 900
-    height = resumed["model_config"]["height"] if resumed else init["model_config"]["height"] if init else args.height
+    arch = dict(ARCHS[args.arch], **{k: v for k, v in (("height", args.height), ("hidden", args.hidden)) if v})
+    height = resumed["model_config"]["height"] if resumed else init["model_config"]["height"] if init else arch["height"]
 
     t0 = time.time()
     train = LineSet(args.train, height)
@@ -166,17 +172,11 @@ def main():
           + (f"; NOT in the checkpoint's charset: {''.join(lost)}" if lost else ""), flush=True)
 
     config = resumed["model_config"] if resumed else dict(init["model_config"], n_classes=len(codec.charset) + 1) \
-        if init else dict(n_classes=len(codec.charset) + 1, height=height, hidden=args.hidden, dropout=0.2)
+        if init else dict(arch, n_classes=len(codec.charset) + 1, dropout=0.2)
     model = build(config)
+    config = model.config  # with its blocks and layers: the checkpoint builds without ARCHS
     if init:
-        weights = dict(init["model"])
-        old = {ch: i + 1 for i, ch in enumerate(init["charset"])}
-        rows = [0] + [old[ch] for ch in codec.charset if ch in old]  # blank + known characters
-        for name in ("out.weight", "out.bias"):
-            fresh = model.state_dict()[name].clone()
-            fresh[: len(rows)] = weights[name][rows]  # codec lists the init's classes first, in order
-            weights[name] = fresh
-        model.load_state_dict(weights)
+        extend_classes(model, init["model"], init["charset"], codec)
         print(f"initialised from {args.init} (step {init.get('step')}; "
               f"{len(codec.charset) - len(init['charset'])} new classes)", flush=True)
     model.to(device)
@@ -189,6 +189,8 @@ def main():
     total = args.epochs * steps_per_epoch
 
     t_start = time.time()
+    # CPU seconds of this run's training steps (evaluations not counted): --cpu-minutes
+    cpu_used = [(resumed or {}).get("cpu_seconds", 0.0)]
     # The model's whole training, across --resume and --init (a fine-tune goes on from
     # its init's minutes and steps); --prior-minutes for checkpoints that predate it.
     base = resumed or init
@@ -198,7 +200,8 @@ def main():
 
     def lr_factor(step):  # linear warm-up, cosine to 5 % (over the epochs, or over --minutes)
         warm = min(1.0, (step + 1) / args.warmup)
-        progress = (time.time() - t_start) / (60 * args.minutes) if args.time_schedule else step / total
+        progress = (cpu_used[0] / (60 * args.cpu_minutes) if args.cpu_minutes else
+                    (time.time() - t_start) / (60 * args.minutes)) if args.time_schedule else step / total
         return warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
@@ -240,6 +243,7 @@ def main():
                     scheduler=sched.state_dict(),
                     model_config=config, charset=codec.charset, step=step, epoch=epoch, order=order,
                     pos=pos, best_val_cer=best, rng=rng.getstate(), args=vars(args), trained_minutes=trained_minutes(), base_steps=base_steps,
+                    cpu_seconds=cpu_used[0],
                     preprocess=dict(lo_pct=LO_PCT, hi_pct=HI_PCT, min_range=MIN_RANGE,
                                     min_width=MIN_WIDTH, invert=True, scale=1 / 255, mean=0.0, std=1.0))
 
@@ -254,7 +258,8 @@ def main():
         nonlocal best
         entry = dict(time=time.strftime("%Y-%m-%dT%H:%M:%S"), step=step, epoch=round(epoch + pos / max(len(order or [1]), 1), 3),
                      loss=round(loss_avg, 4), lr=round(sched.get_last_lr()[0], 6), lines_per_s=round(lines_per_s, 2),
-                     trained_minutes=trained_minutes(), total_steps=base_steps + step)
+                     trained_minutes=trained_minutes(), total_steps=base_steps + step,
+                     cpu_minutes=round(cpu_used[0] / 60, 2))
         for name, s in (("val", val), ("regression", reg)):
             if s:
                 hyps = predict(model, codec, s.images)
@@ -289,7 +294,7 @@ def main():
             batches = iter(torch.utils.data.DataLoader(source, batch_size=None, shuffle=False, num_workers=workers,
                                                        pin_memory=device.type == "cuda", prefetch_factor=4))
         while pos < len(order) and not stop:
-            t_step = time.time()
+            t_step, cpu_step = time.time(), time.process_time()
             batch = order[pos]
             if batches is not None:
                 x, frames = next(batches)
@@ -308,6 +313,7 @@ def main():
             sched.step()
             step, pos = step + 1, pos + 1
             train_time += time.time() - t_step
+            cpu_used[0] += time.process_time() - cpu_step
             lines_done += len(batch)
             # on a GPU no .item() per step (it waits for the GPU): summed there, read at the prints
             loss_sum, loss_n = loss_sum + (loss.item() if device.type == "cpu" else loss.detach()), loss_n + 1
@@ -327,12 +333,16 @@ def main():
             if args.minutes and now - t_start >= 60 * args.minutes:
                 timed_out = True
                 break
+            if args.cpu_minutes and cpu_used[0] >= 60 * args.cpu_minutes:
+                print(f"--cpu-minutes {args.cpu_minutes:g} reached", flush=True)
+                timed_out = True
+                break
         if pos >= len(order):
             epoch, order, pos = epoch + 1, None, 0
             if not pending:
                 batches = None  # all its epochs consumed: ends the workers
         if timed_out:
-            print(f"--minutes {args.minutes:g} reached at step {step}", flush=True)
+            print(f"time budget reached at step {step}", flush=True)
             break
     batches = None  # ends the workers
     if loss_n and not stop:  # finished all epochs or the time budget: a last evaluation
