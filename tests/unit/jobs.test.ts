@@ -113,7 +113,7 @@ function collect(hub: JobEventHub): { events: JobEvent[]; finished: (jobId: stri
 }
 
 function request(service: LocalProjectService, over: Partial<JobRequest> = {}): JobRequest {
-  return { kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml: fs.readFileSync(path.join(service.root, 'page', 'a.xml'), 'utf8'), lineIds: [], beam: null, ...over };
+  return { kind: 'recognize', scope: 'page', modelId: null, pageId: 'a.jpg', xml: fs.readFileSync(path.join(service.root, 'page', 'a.xml'), 'utf8'), lineIds: [], beam: null, replaceCorrected: true, ...over };
 }
 
 beforeAll(() => {
@@ -170,7 +170,7 @@ describe('recognition and layout jobs on a project', () => {
     const { jobId } = await service.startJob(request(service));
     expect((await finished(jobId)).status).toBe('done');
     const result = got.find((e) => e.type === 'page-result');
-    expect(result).toMatchObject({ type: 'page-result', kind: 'recognize', pageId: 'page/a.xml', lineIds: null });
+    expect(result).toMatchObject({ type: 'page-result', kind: 'recognize', pageId: 'a.jpg', lineIds: null });
     const out = readDocument((result as { xml: string }).xml).doc;
     const lines = allLines(out.page.regions);
     expect(lines).toHaveLength(48);
@@ -217,7 +217,7 @@ describe('recognition and layout jobs on a project', () => {
     const before = fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8');
     const { jobId } = await service.startJob(request(service, { scope: 'project' }));
     expect(await finished(jobId)).toMatchObject({ status: 'done', message: '144 lines recognised on 3 pages (2 saved)' });
-    expect(got.filter((e) => e.type === 'page-saved').map((e) => (e as { pageId: string }).pageId).sort()).toEqual(['page/b.xml', 'page/c.xml']);
+    expect(got.filter((e) => e.type === 'page-saved').map((e) => (e as { pageId: string }).pageId).sort()).toEqual(['b.jpg', 'c.jpg']);
     expect(got.filter((e) => e.type === 'page-result')).toHaveLength(1);
     expect(fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8')).toBe(before);
     const b = readDocument(fs.readFileSync(path.join(dir, 'page', 'b.xml'), 'utf8')).doc;
@@ -256,14 +256,14 @@ describe('recognition and layout jobs on a project', () => {
     const service = new LocalProjectService(dir, { cacheDir, models: fakeModels(fakeRecognizer()) });
     const xml = fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8');
     const call = (req: unknown) => dispatch(service, 'startJob', [req]);
-    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: '../etc/passwd', xml, lineIds: [], beam: null })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await call({ kind: 'transcribe', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [], beam: null })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await call({ kind: 'recognize', scope: 'page', modelId: 'nope', pageId: 'page/a.xml', xml, lineIds: [], beam: null })).toMatchObject({ ok: false, error: { code: 'not-found' } });
-    expect(await call({ kind: 'detect', scope: 'lines', modelId: null, pageId: 'page/a.xml', xml, lineIds: ['x'], beam: null })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [], beam: null, extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: '../etc/passwd', xml, lineIds: [], beam: null, replaceCorrected: false })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'transcribe', scope: 'page', modelId: null, pageId: 'a.jpg', xml, lineIds: [], beam: null, replaceCorrected: false })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'recognize', scope: 'page', modelId: 'nope', pageId: 'a.jpg', xml, lineIds: [], beam: null, replaceCorrected: false })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await call({ kind: 'detect', scope: 'lines', modelId: null, pageId: 'a.jpg', xml, lineIds: ['x'], beam: null, replaceCorrected: false })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'a.jpg', xml, lineIds: [], beam: null, replaceCorrected: false, extra: 1 })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     // The beam width is a whole number from 0 to 100, or null (the model's default); it must be said.
     for (const beam of [101, -1, 2.5, 'wide', undefined]) {
-      expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'page/a.xml', xml, lineIds: [], beam })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+      expect(await call({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'a.jpg', xml, lineIds: [], beam, replaceCorrected: false })).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     }
     expect(await dispatch(service, 'cancelJob', ['job/../x'])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await dispatch(service, 'listModels', [])).toMatchObject({ ok: true, value: [{ id: 'fake-rec', isDefault: true }, { id: 'other-rec' }] });
@@ -272,20 +272,20 @@ describe('recognition and layout jobs on a project', () => {
   it('cuts a line image as a PNG data URL, and refuses odd point lists', async () => {
     const dir = makeProject();
     const service = new LocalProjectService(dir, { cacheDir, models: fakeModels(fakeRecognizer()) });
-    const opened = await service.openPage('page/a.xml');
+    const opened = await service.openPage('a.jpg');
     const line = allLines(readDocument(opened.xml).doc.page.regions)[5]!;
     const poly = line.coords!.points.flatMap((p) => [p.x, p.y]);
     const base = line.baseline!.points.flatMap((p) => [p.x, p.y]);
-    const env = await dispatch(service, 'getLineImage', ['page/a.xml', poly, base]);
+    const env = await dispatch(service, 'getLineImage', ['a.jpg', poly, base]);
     expect(env.ok).toBe(true);
     const url = (env as { value: string }).value;
     expect(url).toMatch(/^data:image\/png;base64,/);
     const png = Buffer.from(url.split(',')[1]!, 'base64');
     expect(png.readUInt32BE(20)).toBe(72); // IHDR height: lines are cut at one display height
     // Cached: the same line again is the same string, fast.
-    expect((await dispatch(service, 'getLineImage', ['page/a.xml', poly, base])) as { value: string }).toMatchObject({ value: url });
-    expect(await dispatch(service, 'getLineImage', ['page/a.xml', [1, 2, 3], []])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
-    expect(await dispatch(service, 'getLineImage', ['page/a.xml', [1, 2, 3, 4, 5, 'x'], []])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect((await dispatch(service, 'getLineImage', ['a.jpg', poly, base])) as { value: string }).toMatchObject({ value: url });
+    expect(await dispatch(service, 'getLineImage', ['a.jpg', [1, 2, 3], []])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await dispatch(service, 'getLineImage', ['a.jpg', [1, 2, 3, 4, 5, 'x'], []])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
 });
 
@@ -301,7 +301,7 @@ describe('real Tesseract through the service', () => {
       const xml = fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8');
       const lines = allLines(readDocument(xml).doc.page.regions);
       const pick = [lines[0]!.id, lines[1]!.id];
-      const { jobId } = await service.startJob({ kind: 'recognize', scope: 'lines', modelId: 'tesseract-fra', pageId: 'page/a.xml', xml, lineIds: pick, beam: null });
+      const { jobId } = await service.startJob({ kind: 'recognize', scope: 'lines', modelId: 'tesseract-fra', pageId: 'a.jpg', xml, lineIds: pick, beam: null, replaceCorrected: true });
       expect((await finished(jobId)).status).toBe('done');
       const out = readDocument((got.find((e) => e.type === 'page-result') as { xml: string }).xml).doc;
       for (const id of pick) {

@@ -97,7 +97,7 @@ describe('the engine over a message port (the desktop app\'s utility process)', 
       const info = await client.open(path.join(root, 'project'));
       expect(info.pageCount).toBe(1);
       const pages = await client.service.listPages();
-      expect(pages.map((p) => p.id)).toEqual([`page/${NAME}.xml`]);
+      expect(pages.map((p) => p.id)).toEqual([`${NAME}.jpg`]);
       const opened = await client.service.openPage(pages[0]!.id);
       expect(opened.image?.width).toBeGreaterThan(1000);
       const tile = await client.service.getTile(pages[0]!.id, 0, 0, 0);

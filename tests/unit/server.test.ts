@@ -10,12 +10,12 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { guardRequest, hostAllowed, originAllowed, tokenMatches } from '../../electron/node/server/request-guard.js';
+import { guardRequest, hostAllowed, originAllowed, requestTarget, tokenMatches } from '../../electron/node/server/request-guard.js';
 import { resolveStatic } from '../../electron/node/server/static-files.js';
 import { startStudioServer, type RunningServer } from '../../electron/node/server/http-server.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { scanProject } from '../../electron/node/project/scan.js';
-import { dispatch } from '../../electron/common/api/methods.js';
+import { API_METHODS, dispatch } from '../../electron/common/api/methods.js';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
@@ -26,40 +26,63 @@ import type { ExportResult, StudioService } from '../../electron/common/api/serv
 const TOKEN = 'test-token-0123456789abcdefXYZ';
 const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
 const NAME = 'PH 1858-535';
-const PAGE_ID = `page/${NAME}.xml`;
+/** A page goes by its image for life (its XML is `page/NAME.xml`). */
+const PAGE_ID = `${NAME}.jpg`;
+const XML_PATH = `page/${NAME}.xml`;
 
 describe('request guard (pure)', () => {
   const cfg = { port: 4321, token: TOKEN };
-  const req = (url: string, headers: http.IncomingHttpHeaders) => ({ url, headers });
+  // As the server does it: the target parsed once, the guard run on that parse.
+  const guard = (url: string, headers: http.IncomingHttpHeaders) => {
+    const target = requestTarget(url, cfg.port);
+    return target instanceof URL ? guardRequest({ headers }, target, cfg) : target;
+  };
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   it('lets the app itself through', () => {
-    expect(guardRequest(req('/api/call/listPages', { host: '127.0.0.1:4321', ...auth }), cfg)).toBeUndefined();
-    expect(guardRequest(req('/api/call/listPages', { host: 'localhost:4321', origin: 'http://localhost:4321', ...auth }), cfg)).toBeUndefined();
+    expect(guard('/api/call/listPages', { host: '127.0.0.1:4321', ...auth })).toBeUndefined();
+    expect(guard('/api/call/listPages', { host: 'localhost:4321', origin: 'http://localhost:4321', ...auth })).toBeUndefined();
     // The renderer's files need no token (they are no secret); the API does.
-    expect(guardRequest(req('/', { host: '127.0.0.1:4321' }), cfg)).toBeUndefined();
+    expect(guard('/', { host: '127.0.0.1:4321' })).toBeUndefined();
   });
 
   it('answers 401 to API requests without the right token', () => {
-    expect(guardRequest(req('/api/call/listPages', { host: '127.0.0.1:4321' }), cfg)?.status).toBe(401);
-    expect(guardRequest(req('/api/tile?page=x', { host: '127.0.0.1:4321', authorization: 'Bearer wrong-token-000000000000000' }), cfg)?.status).toBe(401);
-    expect(guardRequest(req('/api', { host: '127.0.0.1:4321', authorization: TOKEN }), cfg)?.status).toBe(401);
+    expect(guard('/api/call/listPages', { host: '127.0.0.1:4321' })?.status).toBe(401);
+    expect(guard('/api/tile?page=x', { host: '127.0.0.1:4321', authorization: 'Bearer wrong-token-000000000000000' })?.status).toBe(401);
+    expect(guard('/api', { host: '127.0.0.1:4321', authorization: TOKEN })?.status).toBe(401);
     expect(tokenMatches(`Bearer ${TOKEN}x`, TOKEN)).toBe(false);
     expect(tokenMatches(undefined, TOKEN)).toBe(false);
   });
 
   it('answers 403 to a foreign Host (DNS rebinding) or Origin, before the token is even looked at', () => {
-    expect(guardRequest(req('/api/call/listPages', { host: 'evil.example:4321', ...auth }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/', { host: 'evil.example:4321' }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/api/call/listPages', { host: '127.0.0.1:9999', ...auth }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/api/call/listPages', { ...auth }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/api/call/listPages', { host: '127.0.0.1:4321', origin: 'http://evil.example', ...auth }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/api/call/listPages', { host: '127.0.0.1:4321', origin: 'null', ...auth }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/api/call/listPages', { host: '127.0.0.1:4321', origin: 'http://127.0.0.1:4322', ...auth }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/api/call/listPages', { host: '127.0.0.1:4321', 'sec-fetch-site': 'cross-site', ...auth }), cfg)?.status).toBe(403);
-    expect(guardRequest(req('/api/call/listPages', { host: 'evil.example:4321' }), cfg)?.status).toBe(403);
+    expect(guard('/api/call/listPages', { host: 'evil.example:4321', ...auth })?.status).toBe(403);
+    expect(guard('/', { host: 'evil.example:4321' })?.status).toBe(403);
+    expect(guard('/api/call/listPages', { host: '127.0.0.1:9999', ...auth })?.status).toBe(403);
+    expect(guard('/api/call/listPages', { ...auth })?.status).toBe(403);
+    expect(guard('/api/call/listPages', { host: '127.0.0.1:4321', origin: 'http://evil.example', ...auth })?.status).toBe(403);
+    expect(guard('/api/call/listPages', { host: '127.0.0.1:4321', origin: 'null', ...auth })?.status).toBe(403);
+    expect(guard('/api/call/listPages', { host: '127.0.0.1:4321', origin: 'http://127.0.0.1:4322', ...auth })?.status).toBe(403);
+    expect(guard('/api/call/listPages', { host: '127.0.0.1:4321', 'sec-fetch-site': 'cross-site', ...auth })?.status).toBe(403);
+    expect(guard('/api/call/listPages', { host: 'evil.example:4321' })?.status).toBe(403);
     expect(hostAllowed('LOCALHOST:4321', 4321)).toBe(true);
     expect(originAllowed(undefined, 4321)).toBe(true);
+  });
+
+  it('refuses every other spelling of an API path (400), so the token check cannot be walked around', () => {
+    const host = { host: '127.0.0.1:4321' };
+    for (const spelling of ['/./api/call/savePage', '/x/../api/call/savePage', '/%2e/api/call/savePage', '/%2E%2E/api/call/savePage',
+      '/api/./call/savePage', '/api/call/x/../savePage', '/api/%2e/call/savePage', '\\api\\call\\listPages', '/api\\call/listPages',
+      'http://127.0.0.1:4321/api/call/savePage', 'HTTP://localhost:4321/api/tile', '//127.0.0.1:4321/api/events', '*', '', 'api/call/listPages']) {
+      expect(guard(spelling, host)?.status, spelling).toBe(400);
+      expect(guard(spelling, { ...host, ...auth })?.status, spelling).toBe(400);
+    }
+    // Encoded characters that are no dot segment stay as they are (the router then finds no route).
+    expect(guard('/api/call/save%50age', host)?.status).toBe(401);
+    expect(guard('/assets/a%20b.js', host)).toBeUndefined();
+    expect(guard('/api/call/listPages?x=/../y', { ...host, ...auth })).toBeUndefined();
+    // An encoded slash makes no dot segment: not an API path, and the static files refuse it.
+    expect(guard('/static/..%2f../api/call/listPages', host)).toBeUndefined();
+    expect(resolveStatic('/srv/r', '/static/..%2f../api/call/listPages')).toBeUndefined();
   });
 
   it('never resolves a static path outside the renderer folder', () => {
@@ -195,14 +218,47 @@ describe('HTTP server on a real corpus page', () => {
     expect((await call('listPages', [], { origin: `http://localhost:${server.port}` })).status).toBe(200);
   });
 
+  /** A request written byte for byte: http.request would not send every spelling. */
+  function rawRequest(target: string, headers: string[], body = ''): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port: server.port }, () => {
+        // write, not end: a half-closed socket would be dropped before an async answer.
+        s.write([`POST ${target} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`, 'Connection: close', ...headers, '', body].join('\r\n'));
+      });
+      let head = '';
+      s.on('data', (c: Buffer) => (head += c.toString('latin1')));
+      s.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0)));
+      s.on('error', reject);
+    });
+  }
+
+  it('answers no API route under another spelling of its path, with or without the token', async () => {
+    const before = fs.readFileSync(xmlFile);
+    const saveBody = JSON.stringify({ args: [PAGE_ID, '<PcGts/>', null] });
+    const routes = [...API_METHODS.map((m) => `api/call/${m}`), `api/tile?page=${encodeURIComponent(PAGE_ID)}&level=0&col=0&row=0`, 'api/events'];
+    for (const route of routes) {
+      const spellings = [`/./${route}`, `/x/../${route}`, `/%2e/${route}`, `/${route.replace('/', '/./')}`, `/${route.replace('/', '/%2E/')}`,
+        `http://127.0.0.1:${server.port}/${route}`, `//127.0.0.1:${server.port}/${route}`, `/${route.replace(/\//g, '\\')}`];
+      for (const target of spellings) {
+        expect(await rawRequest(target, [], saveBody), target).toBe(400);
+        expect(await rawRequest(target, [`Authorization: Bearer ${TOKEN}`], saveBody), target).toBe(400);
+      }
+    }
+    expect(await rawRequest('/api/call/listPages', [], '{"args":[]}')).toBe(401);
+    expect(await rawRequest('/api/call/listPages', [`Authorization: Bearer ${TOKEN}`], '{"args":[]}')).toBe(200);
+    expect(fs.readFileSync(xmlFile).equals(before)).toBe(true);
+  });
+
   it('serves the renderer with a strict CSP and nothing outside it', async () => {
     const index = await request('GET', '/');
     expect(index.status).toBe(200);
     expect(index.headers['content-security-policy']).toContain("default-src 'none'");
     expect(index.headers['x-content-type-options']).toBe('nosniff');
     expect(index.headers['x-frame-options']).toBe('DENY');
-    expect((await request('GET', '/../secret.txt')).status).toBe(404);
-    expect((await request('GET', '/%2e%2e/secret.txt')).status).toBe(404);
+    // Dot segments are no plain path (400); an encoded slash is one segment the static files refuse (404).
+    expect((await request('GET', '/../secret.txt')).status).toBe(400);
+    expect((await request('GET', '/%2e%2e/secret.txt')).status).toBe(400);
+    expect((await request('GET', '/..%2fsecret.txt')).status).toBe(404);
     expect((await request('POST', '/')).status).toBe(405);
   });
 
@@ -210,7 +266,7 @@ describe('HTTP server on a real corpus page', () => {
     const r = json(await call('listPages', []));
     expect(r.value).toEqual([
       { id: 'blank.jpg', name: 'blank', xmlPath: null, imagePath: 'blank.jpg' },
-      { id: PAGE_ID, name: NAME, xmlPath: PAGE_ID, imagePath: `${NAME}.jpg` },
+      { id: PAGE_ID, name: NAME, xmlPath: XML_PATH, imagePath: `${NAME}.jpg` },
     ]);
   });
 
@@ -292,7 +348,16 @@ describe('HTTP server on a real corpus page', () => {
     const saved = json(await call('savePage', ['blank.jpg', opened.xml, null]));
     expect(saved.value).toMatchObject({ xmlPath: 'page/blank.xml' });
     const pages = await scanProject(path.dirname(path.dirname(xmlFile)));
-    expect(pages.map((p) => p.xmlPath)).toEqual(['page/blank.xml', PAGE_ID]);
+    expect(pages.map((p) => p.xmlPath)).toEqual(['page/blank.xml', XML_PATH]);
+    // The page keeps its id now that it has a file: the next save, a line image, a tile, an export all find it.
+    expect(pages.map((p) => p.id)).toEqual(['blank.jpg', PAGE_ID]);
+    const first = saved.value as { revision: string };
+    const edited = opened.xml.replace('<Page ', '<Page custom="readingOrder {index:0;}" ');
+    const again = json(await call('savePage', ['blank.jpg', edited, first.revision]));
+    expect(again).toMatchObject({ ok: true, value: { xmlPath: 'page/blank.xml' } });
+    expect(json(await call('exportPage', ['blank.jpg', edited, 'alto-4']))).toMatchObject({ ok: true, value: { fileName: 'blank.alto.xml' } });
+    expect(json(await call('openPage', ['blank.jpg']))).toMatchObject({ ok: true, value: { id: 'blank.jpg', xml: edited, revision: (again.value as { revision: string }).revision } });
+    expect((await request('GET', '/api/tile?page=blank.jpg&level=0&col=0&row=0', { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
   });
 });
 

@@ -6,20 +6,28 @@
 export const ERROR_CODES = ['bad-request', 'not-found', 'conflict', 'unsupported', 'internal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** What a caller may act on besides the message: a conflict's current revision of the file. */
+export interface ErrorDetails {
+  readonly revision?: string | null;
+}
+
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
   }
 }
 
-export type Envelope<T = unknown> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
+export type Envelope<T = unknown> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string; readonly details?: ErrorDetails } };
 
 export function failure(e: unknown): Envelope<never> {
-  if (e instanceof ApiError) return { ok: false, error: { code: e.code, message: e.message } };
+  if (e instanceof ApiError) return { ok: false, error: { code: e.code, message: e.message, ...(Object.keys(e.details).length && { details: e.details }) } };
   // Engine errors (XML, format, file) carry user-facing messages; anything else is a bug.
   const message = e instanceof Error ? e.message : String(e);
   return { ok: false, error: { code: 'internal', message } };
@@ -30,7 +38,9 @@ export function unwrap<T>(env: unknown): T {
     const e = env as Envelope<T>;
     if (e.ok) return e.value;
     const code = (ERROR_CODES as readonly string[]).includes(e.error?.code) ? e.error.code : 'internal';
-    throw new ApiError(code, String(e.error?.message ?? 'unknown error'));
+    const d = e.error?.details;
+    const details: ErrorDetails = d && typeof d === 'object' && (typeof d.revision === 'string' || d.revision === null) ? { revision: d.revision } : {};
+    throw new ApiError(code, String(e.error?.message ?? 'unknown error'), details);
   }
   throw new ApiError('internal', 'malformed response from the engine');
 }

@@ -5,7 +5,7 @@
  */
 import type { ApiMethod, StudioService } from './service.js';
 import { ApiError, failure, type Envelope } from './errors.js';
-import { int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
+import { bool, int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
 
 /** PAGE files larger than this are refused (a 2,000-line page is ~5 MB). */
 export const MAX_PAGE_XML_CHARS = 100 * 1024 * 1024;
@@ -49,6 +49,7 @@ export const jobRequest = record({
   xml: str({ max: MAX_PAGE_XML_CHARS, min: 1 }),
   lineIds: list(elementId, 100_000),
   beam: nullable(int(0, 100)),
+  replaceCorrected: bool(),
 });
 
 export const trainingRequest = record({
@@ -62,6 +63,7 @@ export const recognizePagesRequest = record({
   pageIds: list(pageId, 100_000),
   modelId: nullable(modelId),
   beam: nullable(int(0, 100)),
+  replaceCorrected: bool(),
 });
 
 export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {

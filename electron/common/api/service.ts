@@ -96,6 +96,11 @@ export interface JobRequest {
   readonly lineIds: readonly string[];
   /** Recognition: CTC beam width (with the model's language model, if it has one); null: the model's own default. */
   readonly beam: number | null;
+  /**
+   * Also replace a person's text (lines written or confirmed by someone, isPersonText):
+   * false leaves those lines' text alone, and layout detection leaves pages that have them.
+   */
+  readonly replaceCorrected: boolean;
 }
 
 /** Fine-tuning a recogniser on the project's corrected pages (a long job: progress, cancel). */
@@ -119,6 +124,8 @@ export interface RecognizePagesRequest {
   readonly pageIds: readonly string[];
   readonly modelId: string | null;
   readonly beam: number | null;
+  /** As in JobRequest: false leaves lines people wrote or confirmed as they are. */
+  readonly replaceCorrected: boolean;
 }
 
 /** What the editor's "Train a model" dialog offers. */

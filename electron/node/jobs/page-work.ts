@@ -1,11 +1,13 @@
 /**
  * What a job does to one page: recognise its lines (all, or some: then only
- * their text changes) or detect its layout (its regions and reading order are
- * replaced; the page's own attributes and metadata stay).
+ * their text changes; a person's text stays unless the user asked to replace it)
+ * or detect its layout (its regions and reading order are replaced; the page's own
+ * attributes and metadata stay).
  */
 import type { PageDocument, Region, TextLine } from '../../common/model/types.js';
 import { mapAllLines } from '../../common/model/ops.js';
 import { allLines } from '../../common/model/stats.js';
+import { isPersonText } from '../../common/model/merge.js';
 import { recognizePage } from '../recognition/recognize-page.js';
 import type { LineRecognizer } from '../recognition/recognizer.js';
 import { segmentImage } from '../layout/segment-page.js';
@@ -18,14 +20,27 @@ export interface PageWorkOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** What recognition may replace: every line asked for, or only those without a person's text. */
+export interface RecognizeScope {
+  readonly lineIds: readonly string[] | null;
+  /** Lines a person wrote or confirmed (isPersonText) keep their text unless this is set. */
+  readonly replaceCorrected: boolean;
+}
+
 /** The document with only the named lines left in it (regions kept, so geometry and ids are unchanged). */
 function onlyLines(doc: PageDocument, keep: ReadonlySet<string>): PageDocument {
   const prune = (rs: readonly Region[]): Region[] => rs.map((r) => ({ ...r, lines: r.lines.filter((l) => keep.has(l.id)), regions: prune(r.regions) }));
   return { ...doc, page: { ...doc.page, regions: prune(doc.page.regions) } };
 }
 
-export async function recognizeDocument(doc: PageDocument, imageFile: string, rec: LineRecognizer, lineIds: readonly string[] | null, opts: PageWorkOptions): Promise<{ doc: PageDocument; lines: number }> {
-  const keep = lineIds ? new Set(lineIds) : null;
+export async function recognizeDocument(doc: PageDocument, imageFile: string, rec: LineRecognizer, scope: RecognizeScope, opts: PageWorkOptions): Promise<{ doc: PageDocument; lines: number; keptCorrected: number }> {
+  const lines = allLines(doc.page.regions);
+  const asked = scope.lineIds ? new Set(scope.lineIds) : null;
+  const chosen = asked ? lines.filter((l) => asked.has(l.id)) : lines;
+  const kept = scope.replaceCorrected ? [] : chosen.filter(isPersonText);
+  const toRead = kept.length ? chosen.filter((l) => !kept.includes(l)) : chosen;
+  const keep = toRead.length === lines.length ? null : new Set(toRead.map((l) => l.id));
+  if (keep && !keep.size) return { doc, lines: 0, keptCorrected: kept.length };
   const input = keep ? onlyLines(doc, keep) : doc;
   const r = await recognizePage(input, imageFile, rec, { signal: opts.signal, ...(opts.onProgress && { onProgress: opts.onProgress }), ...(opts.beam !== undefined && { beam: opts.beam }) });
   opts.signal.throwIfAborted();
@@ -35,7 +50,7 @@ export async function recognizeDocument(doc: PageDocument, imageFile: string, re
     const te = (!keep || keep.has(l.id)) && texts.get(l.id);
     return te && te !== l.textEquivs ? { ...l, textEquivs: te } : l;
   });
-  return { doc: out, lines: r.lines };
+  return { doc: out, lines: r.lines, keptCorrected: kept.length };
 }
 
 export async function detectDocument(doc: PageDocument, imageFile: string, detector: LayoutDetector, outDir: string, opts: PageWorkOptions): Promise<{ doc: PageDocument; lines: number }> {

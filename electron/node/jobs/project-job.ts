@@ -10,6 +10,7 @@ import { readDocument, writeDocument } from '../../common/formats/document-io.js
 import type { JobContext, JobWork } from './job-runner.js';
 import type { ModelProvider } from './model-catalog.js';
 import { detectDocument, recognizeDocument, type PageWorkOptions } from './page-work.js';
+import { mergeLineTexts, personLineCount } from '../../common/model/merge.js';
 
 export interface JobPage {
   readonly id: string;
@@ -23,10 +24,16 @@ export interface JobProject {
   pages(): Promise<JobPage[]>;
   /** The page as saved (a blank document for an image without a transcription file). */
   read(pageId: string): Promise<PageDocument>;
-  write(pageId: string, doc: PageDocument): Promise<void>;
+  /** The page as saved and its revision (null: no file yet), as savePage checks it. */
+  readVersion(pageId: string): Promise<{ doc: PageDocument; revision: string | null }>;
+  /**
+   * Writes the page if it is still at `revision`. If someone saved it meanwhile, `rebase`
+   * gets the page as it is now and returns what to write instead, or undefined to leave it.
+   */
+  write(pageId: string, doc: PageDocument, revision: string | null, rebase: (current: PageDocument) => PageDocument | undefined): Promise<'written' | 'merged' | 'skipped'>;
 }
 
-type PageStep = (doc: PageDocument, imageFile: string, opts: PageWorkOptions) => Promise<{ doc: PageDocument; lines: number }>;
+type PageStep = (doc: PageDocument, imageFile: string, opts: PageWorkOptions) => Promise<{ doc: PageDocument; lines: number; keptCorrected: number }>;
 
 /** Progress of a multi-page job in these steps per page, so a bar moves within a page too. */
 const STEPS_PER_PAGE = 100;
@@ -40,17 +47,25 @@ export function jobWork(req: JobRequest, project: JobProject, models: ModelProvi
     if (!open.imageFile && req.scope !== 'project') throw new Error(`page "${open.name}" has no image to work on`);
     ctx.progress(0, targets.length * STEPS_PER_PAGE, null, 'loading model');
     const lineIds = req.scope === 'lines' ? req.lineIds : null;
+    const scope = { lineIds, replaceCorrected: req.replaceCorrected };
     const processPage: PageStep = req.kind === 'recognize'
-      ? await models.recognizer(req.modelId).then((rec) => (doc, image, opts) => recognizeDocument(doc, image, rec, lineIds, req.beam === null ? opts : { ...opts, beam: req.beam }))
-      : await models.detector(req.modelId).then((det) => (doc, image, opts) => detectDocument(doc, image, det, path.dirname(image), opts));
+      ? await models.recognizer(req.modelId).then((rec) => (doc, image, opts) => recognizeDocument(doc, image, rec, scope, req.beam === null ? opts : { ...opts, beam: req.beam }))
+      : await models.detector(req.modelId).then((det) => async (doc, image, opts) => {
+          // Layout detection replaces every line: a page with a person's text is left as it is unless asked.
+          const corrected = personLineCount(doc);
+          if (corrected && !req.replaceCorrected) return { doc, lines: 0, keptCorrected: corrected };
+          return { ...(await detectDocument(doc, image, det, path.dirname(image), opts)), keptCorrected: 0 };
+        });
     ctx.signal.throwIfAborted();
 
     let lines = 0;
     let written = 0;
+    let kept = 0;
+    let skipped = 0;
     for (const [i, page] of targets.entries()) {
       ctx.signal.throwIfAborted();
       const isOpen = page.id === req.pageId;
-      const doc = isOpen ? readDocument(req.xml).doc : await project.read(page.id);
+      const { doc, revision } = isOpen ? { doc: readDocument(req.xml).doc, revision: null } : await project.readVersion(page.id);
       const label = targets.length > 1 ? `${page.name} (${i + 1}/${targets.length})` : page.name;
       const opts = {
         signal: ctx.signal,
@@ -59,17 +74,30 @@ export function jobWork(req: JobRequest, project: JobProject, models: ModelProvi
       ctx.progress(i * STEPS_PER_PAGE, targets.length * STEPS_PER_PAGE, page.id, label);
       const r = await processPage(doc, page.imageFile!, opts);
       lines += r.lines;
+      kept += r.keptCorrected;
       if (isOpen) {
         ctx.emit({ type: 'page-result', kind: req.kind, pageId: page.id, xml: writeDocument(r.doc).xml, lineIds: lineIds && [...lineIds] });
       } else if (r.doc !== doc) {
         ctx.signal.throwIfAborted();
-        await project.write(page.id, r.doc);
-        written++;
-        ctx.emit({ type: 'page-saved', pageId: page.id });
+        // Saved by someone while we worked: our text goes only into lines they left as they were;
+        // a new layout cannot be merged, so that page is left alone.
+        const rebase = (current: PageDocument) => (req.kind === 'recognize' ? mergeLineTexts(doc, r.doc, current).doc : undefined);
+        const outcome = await project.write(page.id, r.doc, revision, rebase);
+        if (outcome === 'skipped') skipped++;
+        else {
+          written++;
+          ctx.emit({ type: 'page-saved', pageId: page.id });
+        }
       }
     }
-    const what = req.kind === 'recognize' ? `${lines} line${lines === 1 ? '' : 's'} recognised` : `${lines} line${lines === 1 ? '' : 's'} found`;
-    return targets.length > 1 ? `${what} on ${targets.length} pages (${written} saved)` : what;
+    const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+    const what = req.kind === 'recognize' ? `${n(lines, 'line')} recognised` : `${n(lines, 'line')} found`;
+    const notes = [
+      ...(kept ? [req.kind === 'recognize' ? `${n(kept, 'corrected line')} left as people wrote them` : `pages with ${n(kept, 'corrected line')} left as they were`] : []),
+      ...(skipped ? [`${n(skipped, 'page')} changed meanwhile and left alone`] : []),
+    ];
+    const tail = notes.length ? `; ${notes.join('; ')}` : '';
+    return targets.length > 1 ? `${what} on ${targets.length} pages (${written} saved)${tail}` : `${what}${tail}`;
   };
 }
 
@@ -84,6 +112,7 @@ export function recognizePagesWork(req: RecognizePagesRequest, project: JobProje
     ctx.progress(0, targets.length * STEPS_PER_PAGE, null, 'loading model');
     const rec = await models.recognizer(req.modelId);
     let lines = 0;
+    let kept = 0;
     for (const [i, page] of targets.entries()) {
       ctx.signal.throwIfAborted();
       const label = `${page.name} (${i + 1}/${targets.length})`;
@@ -92,10 +121,12 @@ export function recognizePagesWork(req: RecognizePagesRequest, project: JobProje
         onProgress: (done: number, total: number) => ctx.progress(i * STEPS_PER_PAGE + Math.round((STEPS_PER_PAGE * done) / Math.max(1, total)), targets.length * STEPS_PER_PAGE, page.id, label),
         ...(req.beam !== null && { beam: req.beam }),
       };
-      const r = await recognizeDocument(await project.read(page.id), page.imageFile!, rec, null, opts);
+      const r = await recognizeDocument(await project.read(page.id), page.imageFile!, rec, { lineIds: null, replaceCorrected: req.replaceCorrected }, opts);
       lines += r.lines;
+      kept += r.keptCorrected;
       ctx.emit({ type: 'page-result', kind: 'recognize', pageId: page.id, xml: writeDocument(r.doc).xml, lineIds: null });
     }
-    return `${lines} line${lines === 1 ? '' : 's'} recognised on ${targets.length} page${targets.length === 1 ? '' : 's'}; each is applied when its page is opened (undo restores it)`;
+    const keptNote = kept ? `; ${kept} corrected line${kept === 1 ? '' : 's'} left as people wrote them` : '';
+    return `${lines} line${lines === 1 ? '' : 's'} recognised on ${targets.length} page${targets.length === 1 ? '' : 's'}${keptNote}; each is applied when its page is opened (undo restores it)`;
   };
 }

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
@@ -19,6 +20,7 @@ import { trainingWork } from '../jobs/train-job.js';
 import { findTorchPython } from '../training/find-python.js';
 import { transcribedLines } from '../training/cut-training-lines.js';
 import { readXmlFile, writeFileAtomic } from '../io/files.js';
+import { withFileLock } from '../io/file-lock.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { newXmlFileFor, relativeId, scanProject, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
@@ -33,10 +35,28 @@ export interface LocalServiceOptions {
   readonly prefetchNext?: boolean;
 }
 
-/** A file version: changes whenever the file is rewritten (by us or anyone else). */
+/**
+ * A file version: a hash of its bytes, so any change is seen — also one that keeps
+ * the size and modification time (`cp -p`, `rsync -t`, a restore from backup).
+ */
 async function revisionOf(file: string): Promise<string | null> {
-  const st = await fs.stat(file).catch(() => undefined);
-  return st ? `${Math.round(st.mtimeMs)}-${st.size}` : null;
+  const bytes = await fs.readFile(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  return bytes && revisionOfBytes(bytes);
+}
+
+function revisionOfBytes(bytes: Buffer): string {
+  return `sha256-${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
+}
+
+/** The text and the revision of the same bytes, read under the file's lock (never a save in between). */
+function readWithRevision(file: string): Promise<{ xml: string; revision: string }> {
+  return withFileLock(file, async () => {
+    const xml = await readXmlFile(file);
+    return { xml, revision: revisionOfBytes(await fs.readFile(file)) };
+  });
 }
 
 function declaredSize(xml: string): { width: number; height: number } | undefined {
@@ -94,8 +114,7 @@ export class LocalProjectService implements StudioService {
     // Read once: for a blank page's size, the EXIF rule and the pyramid's levels.
     const header = page.imageFile ? await imageHeader(page.imageFile) : undefined;
     if (page.xmlFile) {
-      xml = await readXmlFile(page.xmlFile);
-      revision = await revisionOf(page.xmlFile);
+      ({ xml, revision } = await readWithRevision(page.xmlFile));
     } else {
       xml = blankPageXml(path.basename(page.imageFile!), header!.width, header!.height);
     }
@@ -141,15 +160,17 @@ export class LocalProjectService implements StudioService {
       throw new ApiError('bad-request', `not saved: the page does not read back (${(e as Error).message})`);
     }
     const file = page.xmlFile ?? (await newXmlFileFor(this.root, page.imageFile!));
-    const current = await revisionOf(file);
-    if (current !== baseRevision) {
-      throw new ApiError('conflict', current === null
-        ? `not saved: ${relativeId(this.root, file)} was removed since it was opened`
-        : `not saved: ${relativeId(this.root, file)} was changed by another program since it was opened`);
-    }
-    await writeFileAtomic(file, xml);
-    if (!page.xmlFile) this.pages = undefined; // the image-only page now has a file: rescan next time
-    return { revision: (await revisionOf(file))!, xmlPath: relativeId(this.root, file) };
+    return withFileLock(file, async () => {
+      const current = await revisionOf(file);
+      if (current !== baseRevision) {
+        throw new ApiError('conflict', current === null
+          ? `not saved: ${relativeId(this.root, file)} was removed since it was opened`
+          : `not saved: ${relativeId(this.root, file)} was changed since it was opened (by another window, a job or another program)`, { revision: current });
+      }
+      await writeFileAtomic(file, xml);
+      if (!page.xmlFile) this.pages = undefined; // the image-only page now has a file: rescan next time
+      return { revision: (await revisionOf(file))!, xmlPath: relativeId(this.root, file) };
+    });
   }
 
   async getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array> {
@@ -227,19 +248,39 @@ export class LocalProjectService implements StudioService {
   private jobProject(): JobProject {
     return {
       pages: async () => (await this.scan()).map((p) => ({ id: p.id, name: p.name, imageFile: p.imageFile })),
-      read: async (pageId) => {
-        const page = await this.find(pageId);
-        if (page.xmlFile) return readDocument(await readXmlFile(page.xmlFile)).doc;
-        const h = await imageHeader(page.imageFile!);
-        return readDocument(blankPageXml(path.basename(page.imageFile!), h.width, h.height)).doc;
-      },
-      write: async (pageId, doc: PageDocument) => {
+      read: async (pageId) => (await this.readVersion(pageId)).doc,
+      readVersion: (pageId) => this.readVersion(pageId),
+      write: async (pageId, doc, revision, rebase) => {
         const page = await this.find(pageId);
         const file = page.xmlFile ?? (await newXmlFileFor(this.root, page.imageFile!));
-        await writeFileAtomic(file, writeDocument(doc).xml);
+        // The check and the write in one critical section with savePage's.
+        const outcome = await withFileLock(file, async () => {
+          let out: PageDocument | undefined = doc;
+          let how: 'written' | 'merged' = 'written';
+          const current = await revisionOf(file);
+          if (current !== revision) {
+            out = current === null ? undefined : rebase(readDocument(await readXmlFile(file)).doc);
+            how = 'merged';
+          }
+          if (!out) return 'skipped' as const;
+          await writeFileAtomic(file, writeDocument(out).xml);
+          return how;
+        });
         if (!page.xmlFile) this.pages = undefined;
+        return outcome;
       },
     };
+  }
+
+  /** The page as saved and the revision savePage will check (null: an image without its file yet). */
+  private async readVersion(pageId: string): Promise<{ doc: PageDocument; revision: string | null }> {
+    const page = await this.find(pageId);
+    if (page.xmlFile) {
+      const { xml, revision } = await readWithRevision(page.xmlFile);
+      return { doc: readDocument(xml).doc, revision };
+    }
+    const h = await imageHeader(page.imageFile!);
+    return { doc: readDocument(blankPageXml(path.basename(page.imageFile!), h.width, h.height)).doc, revision: null };
   }
 
   async chooseProject(): Promise<ProjectInfo | null> {

@@ -3,6 +3,10 @@
  * beside them or in a `page/` subfolder. A transcription file is matched to its
  * image by the file name it declares, then by a shared base name; images with no
  * file are pages too (the editor starts them empty).
+ *
+ * A page's id is its image's path whenever it has one, so it stays the same
+ * when the first save gives a bare image its XML file; a page without an image,
+ * or a second transcription of an already claimed image, goes by its XML path.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -79,19 +83,19 @@ export async function scanProject(root: string): Promise<ScannedPage[]> {
     const declared = head.imageName ? path.basename(head.imageName.replace(/\\/g, '/')).toLowerCase() : undefined;
     const image = (declared && imageByName.get(declared)) || imageByStem.get(stem(file).toLowerCase()) || null;
     if (image && used.has(image) && !head.isPage) continue; // an ALTO twin of a PAGE file already listed
+    const claimed = image !== null && used.has(image);
     if (image) used.add(image);
-    pages.push(page(root, file, image));
+    pages.push(page(root, file, image, claimed ? file : (image ?? file)));
   }
-  for (const image of images) if (!used.has(image)) pages.push(page(root, null, image));
+  for (const image of images) if (!used.has(image)) pages.push(page(root, null, image, image));
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
   return pages.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id));
 }
 
-function page(root: string, xmlFile: string | null, imageFile: string | null): ScannedPage {
-  const main = (xmlFile ?? imageFile)!;
+function page(root: string, xmlFile: string | null, imageFile: string | null, idFile: string): ScannedPage {
   return {
-    id: relativeId(root, main),
-    name: stem(imageFile ?? main),
+    id: relativeId(root, idFile),
+    name: stem(imageFile ?? idFile),
     xmlPath: xmlFile ? relativeId(root, xmlFile) : null,
     imagePath: imageFile ? relativeId(root, imageFile) : null,
     xmlFile,

@@ -4,7 +4,7 @@
  *   POST /api/call/<method>  {"args": [...]} → {"ok": true, "value": …} | {"ok": false, "error": {code, message}}
  *   GET  /api/tile?page=&level=&col=&row=   one JPEG tile
  *   GET  /api/events         job progress and results as Server-Sent Events (read with fetch, which can send the token header)
- * Every request passes request-guard first (token, Host, Origin).
+ * Every request passes request-guard first (one parsed target; token, Host, Origin).
  */
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import type { JobEventSource, StudioService } from '../../common/api/service.js'
 import { dispatch } from '../../common/api/methods.js';
 import { httpStatus, type Envelope } from '../../common/api/errors.js';
 import { CONTENT_SECURITY_POLICY } from '../../common/api/content-security-policy.js';
-import { guardRequest, LOOPBACK_HOST } from './request-guard.js';
+import { guardRequest, LOOPBACK_HOST, requestTarget } from './request-guard.js';
 import { readStatic } from './static-files.js';
 
 /** Larger bodies are refused before parsing (the schema then limits the page text itself). */
@@ -124,9 +124,13 @@ export function startStudioServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   let port = opts.port;
   const server = http.createServer((req, res) => {
-    const rejection = guardRequest(req, { port, token });
-    if (rejection) return send(res, rejection.status, 'text/plain; charset=utf-8', rejection.message + '\n');
-    const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}:${port}`);
+    // Parsed once: the guard checks the very path the router routes.
+    const url = requestTarget(req.url, port);
+    const rejection = url instanceof URL ? guardRequest(req, url, { port, token }) : url;
+    if (rejection || !(url instanceof URL)) {
+      const r = rejection ?? { status: 400, message: 'bad request' };
+      return send(res, r.status, 'text/plain; charset=utf-8', r.message + '\n');
+    }
     const work = url.pathname.startsWith('/api/') || url.pathname === '/api'
       ? handleApi(req, res, url, opts.service, opts.events)
       : serveStatic(req, res, url, opts.rendererDir);

@@ -3,7 +3,10 @@
  * any web page the user visits can still send requests to localhost, so:
  *  - every API request needs the per-run token (Authorization: Bearer …) → else 401;
  *  - the Host header must name this server (a DNS-rebinding page carries its own
- *    host name) and an Origin, when sent, must be this server's → else 403.
+ *    host name) and an Origin, when sent, must be this server's → else 403;
+ *  - the request target is parsed once (requestTarget) and must already be in the
+ *    form a browser sends: `/./api/…`, `/x/../api/…`, `/%2e/api/…`, an absolute
+ *    URL or `//host/…` would otherwise name an API route the guard did not see → 400.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -16,7 +19,7 @@ export interface GuardConfig {
 }
 
 export interface Rejection {
-  readonly status: 401 | 403;
+  readonly status: 400 | 401 | 403;
   readonly message: string;
 }
 
@@ -45,16 +48,38 @@ export function tokenMatches(authorization: string | undefined, token: string): 
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
-export function isApiPath(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+export function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/');
 }
 
-/** Checks a request before routing; undefined means it may proceed. */
-export function guardRequest(req: { readonly url?: string; readonly headers: IncomingHttpHeaders }, cfg: GuardConfig): Rejection | undefined {
+/**
+ * The one parsed form of a request target, which the guard checks and the router
+ * routes; a Rejection when the raw target is not already that form. Browsers
+ * normalise dot segments and send origin-form targets, so nothing the app sends is refused.
+ */
+export function requestTarget(rawUrl: string | undefined, port: number): URL | Rejection {
+  const raw = rawUrl ?? '/';
+  const bad: Rejection = { status: 400, message: 'bad request: the request target is not a plain path' };
+  // Origin-form only: "http://…" (absolute-form) and "//host/…" name another authority.
+  if (!raw.startsWith('/') || raw.startsWith('//')) return bad;
+  let url: URL;
+  try {
+    url = new URL(raw, `http://${LOOPBACK_HOST}:${port}`);
+  } catch {
+    return bad;
+  }
+  const rawPath = raw.split(/[?#]/, 1)[0]!;
+  // Dot segments (also as %2e), backslashes, or anything else the parser rewrites.
+  if (url.pathname !== rawPath || url.host !== `${LOOPBACK_HOST}:${port}`) return bad;
+  return url;
+}
+
+/** Checks a request before routing, on the target the router will use; undefined means it may proceed. */
+export function guardRequest(req: { readonly headers: IncomingHttpHeaders }, target: URL, cfg: GuardConfig): Rejection | undefined {
   const origin = Array.isArray(req.headers.origin) ? req.headers.origin[0] : req.headers.origin;
   if (!hostAllowed(req.headers.host, cfg.port)) return { status: 403, message: 'forbidden: unexpected Host header' };
   if (!originAllowed(origin, cfg.port)) return { status: 403, message: 'forbidden: cross-origin request' };
-  if (isApiPath(req.url ?? '/')) {
+  if (isApiPath(target.pathname)) {
     if (req.headers['sec-fetch-site'] === 'cross-site') return { status: 403, message: 'forbidden: cross-site request' };
     if (!tokenMatches(req.headers.authorization, cfg.token)) return { status: 401, message: 'unauthorized: missing or wrong token' };
   }

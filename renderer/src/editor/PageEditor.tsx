@@ -8,6 +8,7 @@ import { downloadText } from './download.js';
 import type { MenuCommand, StudioBridge } from '../../../electron/common/api/bridge.js';
 import type { PageDocument } from '../../../electron/common/model/types.js';
 import { findLine, findRegion } from '../../../electron/common/model/ops.js';
+import { personLineCount } from '../../../electron/common/model/merge.js';
 import { redoLabel, undoLabel } from '../../../electron/common/model/history.js';
 import { bbox } from '../../../electron/common/model/points.js';
 import { readDocument, writeDocument } from '../../../electron/common/formats/document-io.js';
@@ -98,10 +99,18 @@ export function PageEditor(props: PageEditorProps) {
   });
   const runJob = useCallback(
     (kind: 'recognize' | 'detect', scope: JobScope) => {
-      if (scope === 'project' && !window.confirm(t.projectJobConfirm)) return;
+      // A person's text is replaced only when asked for in this run: the option, lines picked
+      // one by one, or a layout detection of this page confirmed (it is undoable here).
+      let replace = jobs.replaceCorrected || scope === 'lines';
+      if (scope === 'project' && !window.confirm(t.projectJobConfirm(replace))) return;
+      if (kind === 'detect' && scope === 'page' && !replace) {
+        const corrected = personLineCount(state.doc);
+        if (corrected && !window.confirm(t.detectReplacesCorrected(corrected))) return;
+        replace = true;
+      }
       const lineIds = scope === 'lines' ? state.selection.filter((id) => findLine(state.doc, id)) : [];
       // The page as it is now, unsaved edits included: the job works on what the user sees.
-      jobs.start(kind, scope, writeDocument(state.doc).xml, lineIds);
+      jobs.start(kind, scope, writeDocument(state.doc).xml, lineIds, replace);
     },
     [jobs, state.doc, state.selection],
   );

@@ -28,7 +28,11 @@ export interface JobsState {
   /** "Careful reading": recognise with a beam search (and the model's language model, where it has one). */
   readonly careful: boolean;
   readonly setCareful: (on: boolean) => void;
-  readonly start: (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[]) => void;
+  /** "Also replace corrected text", for the next run only: by default lines people wrote keep their text. */
+  readonly replaceCorrected: boolean;
+  readonly setReplaceCorrected: (on: boolean) => void;
+  /** `replaceCorrected`: this run may replace a person's text (the caller decides: the option, or an explicit selection). */
+  readonly start: (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[], replaceCorrected: boolean) => void;
   readonly cancel: () => void;
   /** Lists the models again (a model was trained or installed); `select` becomes the chosen recogniser. */
   readonly reloadModels: (select?: string) => void;
@@ -61,6 +65,8 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
     localStorage.setItem(CAREFUL_KEY, on ? 'on' : 'off');
     setCarefulState(on);
   }, []);
+  // Never remembered: replacing people's text is asked for run by run.
+  const [replaceCorrected, setReplaceCorrected] = useState(false);
   const runningRef = useRef(running);
   runningRef.current = running;
   const cb = useRef(callbacks);
@@ -110,13 +116,14 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
   );
 
   const start = useCallback(
-    (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[]) => {
+    (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[], replace: boolean) => {
       if (runningRef.current) return;
+      setReplaceCorrected(false);
       const modelId = kind === 'recognize' ? recognizer : detector;
       const job: RunningJob = { jobId: null, kind, scope, done: 0, total: 0, label: '', cancelling: false };
       runningRef.current = job;
       setRunning(job);
-      service.startJob({ kind, scope, modelId, pageId, xml, lineIds, beam: kind === 'recognize' && careful ? CAREFUL_BEAM : null }).then(
+      service.startJob({ kind, scope, modelId, pageId, xml, lineIds, beam: kind === 'recognize' && careful ? CAREFUL_BEAM : null, replaceCorrected: replace }).then(
         ({ jobId }) => {
           const now = runningRef.current;
           if (now && now.jobId === null) setRunning((runningRef.current = { ...now, jobId }));
@@ -148,6 +155,8 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
     setDetector: (id) => setDetectorState((chosen.detector = id)),
     careful,
     setCareful,
+    replaceCorrected,
+    setReplaceCorrected,
     start,
     cancel,
     reloadModels,

@@ -53,7 +53,9 @@ export const strings = {
   jobDone: (msg: string) => `Done: ${msg}`,
   jobCancelled: 'Cancelled; nothing was changed on this page.',
   jobFailed: (msg: string) => `The job failed: ${msg}`,
-  projectJobConfirm: 'Run on every page of the project? Pages other than this one are written to disk as they are done.',
+  projectJobConfirm: (replace: boolean) =>
+    `Run on every page of the project? Pages other than this one are written to disk as they are done. ${replace ? 'Lines people wrote or corrected are replaced too (on other pages this cannot be undone).' : 'Lines people wrote or corrected keep their text; layout detection leaves pages that have them.'}`,
+  detectReplacesCorrected: (n: number) => `Detecting the layout replaces this page\u2019s ${n} line${n === 1 ? '' : 's'} written or corrected by people (Undo restores them). Go on?`,
 
   properties: 'Selection',
   regionKind: 'Region type (PAGE)',
@@ -116,6 +118,8 @@ export const strings = {
   savedAs: (file: string) => `Saved ${file}`,
   imageFailed: (msg: string) => `The page image cannot be shown (${msg}); the transcription can still be edited and saved.`,
   careful: 'Careful reading (slower)',
+  replaceCorrected: 'Also replace corrected text (this run)',
+  replaceCorrectedHint: 'Lines people wrote or corrected (text without a model\u2019s confidence) normally keep their text. Tick to let this run replace them too.',
   carefulHint: 'Recognise with a beam search, weighed by the model\u2019s language model where it has one: fewer errors, about a third of the speed.',
   exportAs: 'Export page as',
   exportFormats: { 'page-2019': 'PAGE-XML 2019', 'page-2013': 'PAGE-XML 2013', 'alto-4': 'ALTO 4' } as const,

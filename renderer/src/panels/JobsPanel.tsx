@@ -51,6 +51,10 @@ export function JobsPanel({ jobs, selectedLines, onRun }: Props) {
         <input type="checkbox" name="careful-reading" checked={jobs.careful} onChange={(e) => jobs.setCareful(e.target.checked)} disabled={busy} />
         <span>{t.careful}</span>
       </label>
+      <label className="check-field" title={t.replaceCorrectedHint}>
+        <input type="checkbox" name="replace-corrected" checked={jobs.replaceCorrected} onChange={(e) => jobs.setReplaceCorrected(e.target.checked)} disabled={busy} />
+        <span>{t.replaceCorrected}</span>
+      </label>
       <div className="jobs-buttons">
         <button type="button" className="primary-button small" disabled={busy || !jobs.recognizer} onClick={() => onRun('recognize', effective)}>
           {t.runRecognize}

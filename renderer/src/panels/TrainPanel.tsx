@@ -128,7 +128,7 @@ export function TrainPanel({ service, events, recognizers, busy, pageId, recogni
   const recognizeOthers = (): void => {
     if (pagesJob || !others.length) return;
     setPagesJob({ jobId: null, done: 0, total: 0, cancelling: false });
-    service.recognizePages({ pageIds: [...others], modelId: recognizer, beam: careful ? CAREFUL_BEAM : null }).then(
+    service.recognizePages({ pageIds: [...others], modelId: recognizer, beam: careful ? CAREFUL_BEAM : null, replaceCorrected: false }).then(
       ({ jobId }) => {
         if (pagesJob && pagesJob.jobId === null) setPagesJob({ ...pagesJob, jobId });
         if (pagesJob?.cancelling) void service.cancelJob(jobId);
