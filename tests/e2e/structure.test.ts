@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
-import { findLine, regionsInReadingOrder } from '../../electron/common/model/ops.js';
+import { findLine, regionsInReadingOrder, setLineText } from '../../electron/common/model/ops.js';
 import type { PageDocument, Point } from '../../electron/common/model/types.js';
 import { bbox } from '../../electron/common/model/points.js';
 import { drag, openEditor, save, savedDoc, shot, toScreen, viewOf, type EditorSession, type Project } from './harness.js';
@@ -195,6 +195,57 @@ describe('structure edits (timeuscorpus PH 1858-535)', () => {
     await save(page);
     expect(findLine(savedDoc(project), 'r2l9')!.line.textEquivs[0]?.unicode).toBe('not yet saved');
     await expect.poll(() => status.textContent()).toBe('Saved');
+    expect(session.pageErrors).toEqual([]);
+  });
+});
+
+describe('a page saved elsewhere meanwhile', () => {
+  /** Writes the page file as another window or program would: one line's text changed. */
+  function saveElsewhere(lineId: string, text: string): void {
+    fs.writeFileSync(project.xmlFile, writeDocument(setLineText(savedDoc(project), lineId, text)).xml);
+  }
+
+  it('refuses to overwrite it, then merges the person\'s line edits into it when asked: both edits are kept', async () => {
+    await expect.poll(() => page.locator('.save-status').textContent()).toBe('Saved');
+    saveElsewhere('r2l11', 'written in another window');
+    await page.locator('.line-item[data-line="r2l10"]').click();
+    const input = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await input.fill('written here');
+    await input.press('Enter');
+    await page.keyboard.press('Control+s');
+    const bar = page.getByRole('alertdialog');
+    await bar.waitFor();
+    expect(await bar.textContent()).toContain('Your 1 line edit can go into the saved version');
+    await shot(page, '44-save-conflict');
+    // Nothing was overwritten; autosave waits for the choice.
+    expect(findLine(savedDoc(project), 'r2l10')!.line.textEquivs[0]?.unicode).not.toBe('written here');
+    await bar.getByRole('button', { name: 'Merge into the saved version' }).click();
+    await expect.poll(() => findLine(savedDoc(project), 'r2l10')!.line.textEquivs[0]?.unicode, { timeout: 20_000 }).toBe('written here');
+    expect(findLine(savedDoc(project), 'r2l11')!.line.textEquivs[0]?.unicode).toBe('written in another window');
+    expect(await page.locator('.line-item[data-line="r2l11"]').textContent()).toContain('written in another window');
+    await expect.poll(() => page.locator('.save-status').textContent()).toBe('Saved');
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it('takes the saved version when asked, and Undo gives the person\'s own back', async () => {
+    saveElsewhere('r2l12', 'their version');
+    await page.locator('.line-item[data-line="r2l12"]').click();
+    const input = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await input.fill('my version');
+    await input.press('Enter');
+    await page.keyboard.press('Control+s');
+    const bar = page.getByRole('alertdialog');
+    await bar.waitFor();
+    // Both changed r2l12: nothing of ours merges, so the choice is between the two versions.
+    expect(await bar.getByRole('button', { name: 'Merge into the saved version' }).count()).toBe(0);
+    await bar.getByRole('button', { name: 'Use the saved version' }).click();
+    await expect.poll(() => page.locator('.line-item[data-line="r2l12"]').textContent()).toContain('their version');
+    await expect.poll(() => page.locator('.save-status').textContent()).toBe('Saved');
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l12"]').textContent()).toContain('my version');
+    await save(page);
+    expect(findLine(savedDoc(project), 'r2l12')!.line.textEquivs[0]?.unicode).toBe('my version');
     expect(session.pageErrors).toEqual([]);
   });
 });

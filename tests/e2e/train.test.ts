@@ -57,12 +57,16 @@ describe.skipIf(py.python === null)('training a model from the editor', () => {
 
     const recognizer = page.getByRole('combobox', { name: 'Recognition model' });
     await expect.poll(() => recognizer.inputValue()).toBe('e2e-clerk');
+    // These pages were transcribed by people: re-reading them is asked for, run by run.
+    const replace = page.getByRole('checkbox', { name: 'Also replace corrected text (this run)' });
+    await replace.check();
     await page.getByRole('button', { name: 'Recognise this page with it' }).click();
     await page.locator('.status-notice', { hasText: /^Done: 48 lines recognised/ }).waitFor({ timeout: 120_000 });
     expect(await page.getByRole('button', { name: 'Undo Recognise page (Ctrl+Z)' }).isEnabled()).toBe(true);
     await shot(page, '41-recognised-with-trained-model');
 
     // the page not used for training: recognised now, applied (undoably) when it opens
+    await replace.check();
     await page.getByRole('button', { name: 'Recognise the page not used for training' }).click();
     await page.locator('.status-notice', { hasText: /^Done: 48 lines recognised on 1 page/ }).waitFor({ timeout: 120_000 });
     await page.locator('.page-item', { hasText: 'copy 1' }).click();

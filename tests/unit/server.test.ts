@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { guardRequest, hostAllowed, originAllowed, requestTarget, tokenMatches } from '../../electron/node/server/request-guard.js';
 import { resolveStatic } from '../../electron/node/server/static-files.js';
+import { bodyLimit, LARGE_BODIES_AT_ONCE, Slots } from '../../electron/node/server/body-limits.js';
 import { startStudioServer, type RunningServer } from '../../electron/node/server/http-server.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { scanProject } from '../../electron/node/project/scan.js';
@@ -92,6 +93,25 @@ describe('request guard (pure)', () => {
     expect(resolveStatic('/srv/r', '/..%2f..%2fetc/passwd')).toBeUndefined();
     expect(resolveStatic('/srv/r', '/%00')).toBeUndefined();
     expect(resolveStatic('/srv/r', '/%E0%A4%A')).toBeUndefined();
+  });
+});
+
+describe('large request bodies', () => {
+  it('are read a few at a time: the others wait their turn', async () => {
+    const slots = new Slots(LARGE_BODIES_AT_ONCE);
+    let holding = 0;
+    let most = 0;
+    await Promise.all(Array.from({ length: 7 }, async () => {
+      const release = await slots.acquire();
+      most = Math.max(most, ++holding);
+      await new Promise((r) => setTimeout(r, 5));
+      holding--;
+      release();
+      release(); // twice is harmless
+    }));
+    expect(most).toBe(LARGE_BODIES_AT_ONCE);
+    expect(bodyLimit('savePage')).toBeGreaterThan(100 * 1024 * 1024);
+    expect(bodyLimit('listPages')).toBe(1024 * 1024);
   });
 });
 
@@ -247,6 +267,38 @@ describe('HTTP server on a real corpus page', () => {
     expect(await rawRequest('/api/call/listPages', [], '{"args":[]}')).toBe(401);
     expect(await rawRequest('/api/call/listPages', [`Authorization: Bearer ${TOKEN}`], '{"args":[]}')).toBe(200);
     expect(fs.readFileSync(xmlFile).equals(before)).toBe(true);
+  });
+
+  /** Sends the head and `body` as they are (no Content-Length of our own), and reads the status line. */
+  function rawHead(head: string[], body: Buffer | string = ''): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ host: '127.0.0.1', port: server.port }, () => {
+        s.write([...head, `Host: 127.0.0.1:${server.port}`, `Authorization: Bearer ${TOKEN}`, 'Content-Type: application/json', '', ''].join('\r\n'));
+        s.write(body, () => undefined);
+      });
+      let text = '';
+      s.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      const done = () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text });
+      s.on('close', done);
+      s.on('error', (e: NodeJS.ErrnoException) => (text ? done() : reject(e)));
+    });
+  }
+
+  it('answers 413 to a body over the call\'s limit before reading it, and closes the connection', async () => {
+    const t0 = Date.now();
+    // 300 MB announced, a few bytes sent: refused at once, not after a 300 MB upload.
+    const huge = await rawHead(['POST /api/call/savePage HTTP/1.1', `Content-Length: ${300 * 1024 * 1024}`], '{"args":[');
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain('request body too large');
+    expect(Date.now() - t0).toBeLessThan(5000);
+    // A small call's limit is small: 2 MB for listPages is refused.
+    expect((await rawHead(['POST /api/call/listPages HTTP/1.1', `Content-Length: ${2 * 1024 * 1024}`], '{')).status).toBe(413);
+    // A chunked body does not say its size: cut off with 413 (not a reset) once it passes the limit.
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    const chunked = Buffer.concat([...Array.from({ length: 6 }, () => Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])), Buffer.from('0\r\n\r\n')]);
+    expect((await rawHead(['POST /api/call/listPages HTTP/1.1', 'Transfer-Encoding: chunked'], chunked)).status).toBe(413);
+    // Within limits all is as before.
+    expect((await call('listPages', [])).status).toBe(200);
   });
 
   it('serves the renderer with a strict CSP and nothing outside it', async () => {

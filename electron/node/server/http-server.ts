@@ -15,9 +15,8 @@ import { httpStatus, type Envelope } from '../../common/api/errors.js';
 import { CONTENT_SECURITY_POLICY } from '../../common/api/content-security-policy.js';
 import { guardRequest, LOOPBACK_HOST, requestTarget } from './request-guard.js';
 import { readStatic } from './static-files.js';
+import { bodyLimit, LARGE_BODIES_AT_ONCE, Slots, SMALL_BODY_BYTES } from './body-limits.js';
 
-/** Larger bodies are refused before parsing (the schema then limits the page text itself). */
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export interface ServerOptions {
   readonly service: StudioService;
@@ -60,21 +59,35 @@ function sendJson(res: http.ServerResponse, env: Envelope): void {
   send(res, env.ok ? 200 : httpStatus(env.error.code), 'application/json; charset=utf-8', JSON.stringify(env), { 'Cache-Control': 'no-store' });
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+class BodyTooLarge extends Error {}
+
+/** The body, up to `limit` bytes; BodyTooLarge as soon as it passes the limit (the rest is not read). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer): void => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('request body too large'));
-        req.destroy();
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(new BodyTooLarge());
       } else chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
+
+/** 413, and the connection closed after it: the rest of the body is never read. */
+function tooLarge(res: http.ServerResponse, limit: number): void {
+  res.shouldKeepAlive = false;
+  send(res, 413, 'application/json; charset=utf-8', JSON.stringify({ ok: false, error: { code: 'bad-request', message: `request body too large (limit ${Math.round(limit / 1048576)} MB for this call)` } }), { Connection: 'close' });
+  res.on('finish', () => res.socket?.destroy());
+}
+
+const largeBodies = new Slots(LARGE_BODIES_AT_ONCE);
 
 /** Keeps idle event streams open through proxies and lets a dead client be noticed. */
 const EVENT_HEARTBEAT_MS = 15_000;
@@ -108,14 +121,25 @@ async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, ur
     if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
       return sendJson(res, { ok: false, error: { code: 'bad-request', message: 'expected Content-Type: application/json' } });
     }
-    let args: unknown;
+    const limit = bodyLimit(m[1]!);
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > limit) return tooLarge(res, limit);
+    // A body that may be large (or does not say) waits for one of the few large-body slots.
+    const release = Number.isFinite(declared) && declared <= SMALL_BODY_BYTES ? () => undefined : await largeBodies.acquire();
     try {
-      const body = JSON.parse(await readBody(req)) as unknown;
-      args = body && typeof body === 'object' && !Array.isArray(body) ? (body as { args?: unknown }).args : undefined;
-    } catch (e) {
-      return sendJson(res, { ok: false, error: { code: 'bad-request', message: `unreadable request: ${(e as Error).message}` } });
+      let args: unknown;
+      try {
+        const body = JSON.parse(await readBody(req, limit)) as unknown;
+        args = body && typeof body === 'object' && !Array.isArray(body) ? (body as { args?: unknown }).args : undefined;
+      } catch (e) {
+        if (e instanceof BodyTooLarge) return tooLarge(res, limit);
+        return sendJson(res, { ok: false, error: { code: 'bad-request', message: `unreadable request: ${(e as Error).message}` } });
+      }
+      // The slot is held until the call is answered: the parsed text lives that long.
+      return sendJson(res, await dispatch(service, m[1], args));
+    } finally {
+      release();
     }
-    return sendJson(res, await dispatch(service, m[1], args));
   }
   sendJson(res, { ok: false, error: { code: 'not-found', message: `no API route ${req.method} ${url.pathname}` } });
 }

@@ -31,6 +31,9 @@ import { takeResult } from './pending-results.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
 import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
+import { useSaveConflict } from './use-save-conflict.js';
+import { SaveConflictBar } from '../panels/SaveConflictBar.js';
+import { ApiError } from '../../../electron/common/api/errors.js';
 import type { Clip } from './drawing.js';
 
 export interface PageEditorProps {
@@ -202,10 +205,16 @@ export function PageEditor(props: PageEditorProps) {
   const inflight = useRef<Promise<boolean> | null>(null);
   const propsRef = useRef(props);
   propsRef.current = props;
+  // A refused save (saved elsewhere meanwhile) waits for the person's choice; autosave stops till then.
+  const [saveSoon, setSaveSoon] = useState(0);
+  const conflict = useSaveConflict(service, pageId, dispatch, revision, useCallback(() => setSaveSoon((n) => n + 1), []));
+  const conflictOpen = useRef(false);
+  conflictOpen.current = conflict.conflict !== null;
   const save = useCallback(
     async (how: 'manual' | 'auto'): Promise<boolean> => {
       while (inflight.current) await inflight.current;
       const { doc: docToSave, saved, gestureStart } = stateRef.current;
+      if (conflictOpen.current) return false;
       // Autosave writes only unsaved edits, and never a drag (or an "order by clicking") in progress.
       if (how === 'auto' && (docToSave === saved || gestureStart)) return docToSave === saved;
       const run = (async (): Promise<boolean> => {
@@ -224,6 +233,7 @@ export function PageEditor(props: PageEditorProps) {
           const message = (e as Error).message;
           setSaveError(message);
           dispatch({ type: 'notice', kind: 'error', text: t.saveFailed(message) });
+          if (e instanceof ApiError && e.code === 'conflict') await conflict.refused(saved, docToSave);
           return false;
         } finally {
           setSaving(false);
@@ -236,8 +246,12 @@ export function PageEditor(props: PageEditorProps) {
         inflight.current = null;
       }
     },
-    [service, pageId],
+    [service, pageId, conflict.refused],
   );
+  // After a conflict is resolved: saved once the chosen document is in the state.
+  useEffect(() => {
+    if (saveSoon) void save('manual');
+  }, [saveSoon]);
 
   useEffect(() => {
     if (!dirty || state.gestureStart || AUTOSAVE_MS <= 0) return;
@@ -554,6 +568,7 @@ export function PageEditor(props: PageEditorProps) {
           onIntent={onIntent}
           onKeyDown={onCanvasKey}
         />
+        {conflict.conflict && <SaveConflictBar conflict={conflict.conflict} onChoose={conflict.choose} />}
         <StatusBar pageName={props.pageName} width={page.width} height={page.height} regions={regionCount} lines={lines.length} selected={state.selection.length} notice={state.notice} save={{ state: saving ? 'saving' : saveError && dirty ? 'error' : dirty ? 'dirty' : 'saved', error: saveError }} />
       </main>
       <aside className="sidebar sidebar-right">
@@ -568,6 +583,7 @@ export function PageEditor(props: PageEditorProps) {
             onTrained={jobs.reloadModels}
             pageId={pageId}
             careful={jobs.careful}
+            takeReplaceCorrected={jobs.takeReplaceCorrected}
             recognizer={jobs.recognizer}
             onRecognizePage={() => runJob('recognize', 'page')}
             onApplyResult={(xml) => cmd.applyResult('recognize', readDocument(xml).doc, null)}

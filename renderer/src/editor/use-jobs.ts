@@ -31,6 +31,8 @@ export interface JobsState {
   /** "Also replace corrected text", for the next run only: by default lines people wrote keep their text. */
   readonly replaceCorrected: boolean;
   readonly setReplaceCorrected: (on: boolean) => void;
+  /** The option's value for a run started elsewhere (the training panel's), which uses it up. */
+  readonly takeReplaceCorrected: () => boolean;
   /** `replaceCorrected`: this run may replace a person's text (the caller decides: the option, or an explicit selection). */
   readonly start: (kind: JobKind, scope: JobScope, xml: string, lineIds: readonly string[], replaceCorrected: boolean) => void;
   readonly cancel: () => void;
@@ -67,6 +69,13 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
   }, []);
   // Never remembered: replacing people's text is asked for run by run.
   const [replaceCorrected, setReplaceCorrected] = useState(false);
+  const replaceRef = useRef(replaceCorrected);
+  replaceRef.current = replaceCorrected;
+  const takeReplaceCorrected = useCallback(() => {
+    const on = replaceRef.current;
+    setReplaceCorrected(false);
+    return on;
+  }, []);
   const runningRef = useRef(running);
   runningRef.current = running;
   const cb = useRef(callbacks);
@@ -157,6 +166,7 @@ export function useJobs(service: StudioService, events: JobEventSource, pageId: 
     setCareful,
     replaceCorrected,
     setReplaceCorrected,
+    takeReplaceCorrected,
     start,
     cancel,
     reloadModels,

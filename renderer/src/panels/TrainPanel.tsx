@@ -22,6 +22,8 @@ interface Props {
   readonly pageId: string;
   readonly recognizer: string | null;
   readonly careful: boolean;
+  /** Whether this run may replace lines people wrote (the jobs panel's per-run option; reading it uses it up). */
+  readonly takeReplaceCorrected: () => boolean;
   readonly onRecognizePage: () => void;
   /** A result for the open page from "recognise the other pages": apply it as one undoable edit. */
   readonly onApplyResult: (xml: string) => void;
@@ -82,7 +84,7 @@ function CerCurve({ run }: { readonly run: Run }) {
   );
 }
 
-export function TrainPanel({ service, events, recognizers, busy, pageId, recognizer, careful, onTrained, onRecognizePage, onApplyResult, onNotice }: Props) {
+export function TrainPanel({ service, events, recognizers, busy, pageId, recognizer, careful, takeReplaceCorrected, onTrained, onRecognizePage, onApplyResult, onNotice }: Props) {
   const [open, setOpen] = useState(false);
   const [setup, setSetup] = useState<TrainingSetup | null>(null);
   const [pages, setPages] = useState<ReadonlySet<string>>(new Set());
@@ -128,7 +130,7 @@ export function TrainPanel({ service, events, recognizers, busy, pageId, recogni
   const recognizeOthers = (): void => {
     if (pagesJob || !others.length) return;
     setPagesJob({ jobId: null, done: 0, total: 0, cancelling: false });
-    service.recognizePages({ pageIds: [...others], modelId: recognizer, beam: careful ? CAREFUL_BEAM : null, replaceCorrected: false }).then(
+    service.recognizePages({ pageIds: [...others], modelId: recognizer, beam: careful ? CAREFUL_BEAM : null, replaceCorrected: takeReplaceCorrected() }).then(
       ({ jobId }) => {
         if (pagesJob && pagesJob.jobId === null) setPagesJob({ ...pagesJob, jobId });
         if (pagesJob?.cancelling) void service.cancelJob(jobId);
