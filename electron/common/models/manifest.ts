@@ -123,6 +123,10 @@ export function validateManifest(raw: Json, where = 'model.json'): ModelManifest
   if (typeof raw.id === 'string' && !/^[a-z0-9][a-z0-9._-]*$/i.test(raw.id)) errs.push('id must be letters, digits, ".", "_" or "-"');
   if (raw.task !== undefined && raw.task !== 'recognition' && raw.task !== 'layout') errs.push('task must be "recognition" or "layout"');
   opt(raw, 'file', 'string', '');
+  // Files a manifest names stay in its folder: a plain file name, never a path.
+  const plainName = /^[\w][\w.-]*$/;
+  if (typeof raw.file === 'string' && (!plainName.test(raw.file) || raw.file.includes('..'))) errs.push('file must be a file name in the model folder (no path)');
+  if (typeof raw.charsetFile === 'string' && (!plainName.test(raw.charsetFile) || raw.charsetFile.includes('..'))) errs.push('charsetFile must be a file name in the model folder (no path)');
   if (raw.task === 'recognition') {
     req(raw, 'input', 'object', '');
     req(raw, 'output', 'object', '');
@@ -136,13 +140,22 @@ export function validateManifest(raw: Json, where = 'model.json'): ModelManifest
       req(i, 'normalize', 'object', 'input.');
       if (isObj(i.normalize)) {
         req(i.normalize, 'scale', 'number', 'input.normalize.');
+        if (typeof i.normalize.scale === 'number' && !(Number.isFinite(i.normalize.scale) && i.normalize.scale > 0)) errs.push('input.normalize.scale must be above 0');
         for (const k of ['mean', 'std']) {
           const v = i.normalize[k];
-          if (typeof v !== 'number' && !(Array.isArray(v) && v.every((x) => typeof x === 'number'))) errs.push(`input.normalize.${k} must be a number or an array of numbers`);
+          const xs = typeof v === 'number' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : null;
+          if (!xs || !xs.length) errs.push(`input.normalize.${k} must be a number or an array of numbers`);
+          // std divides every pixel: 0 (or less) reads garbage.
+          else if (!xs.every((x) => Number.isFinite(x) && (k === 'mean' || x > 0))) errs.push(k === 'std' ? 'input.normalize.std must be above 0' : 'input.normalize.mean must be finite');
         }
       }
       req(i, 'padValue', 'number', 'input.');
       for (const k of ['padding', 'minWidth', 'widthMultiple', 'fixedWidth']) opt(i, k, 'number', 'input.');
+      for (const [k, min] of [['padding', 0], ['minWidth', 1], ['widthMultiple', 1], ['fixedWidth', 1]] as const) {
+        const v = i[k];
+        if (typeof v === 'number' && !(Number.isInteger(v) && v >= min && v <= 100_000)) errs.push(`input.${k} must be a whole number from ${min}`);
+      }
+      if (typeof i.padValue === 'number' && !(i.padValue >= 0 && i.padValue <= 255)) errs.push('input.padValue must be from 0 to 255');
       opt(i, 'bgr', 'boolean', 'input.');
       if (i.contrast !== undefined && typeof i.contrast !== 'boolean') {
         const c = i.contrast;
@@ -161,6 +174,7 @@ export function validateManifest(raw: Json, where = 'model.json'): ModelManifest
     if (raw.charset !== undefined && !(Array.isArray(raw.charset) && raw.charset.every((c) => typeof c === 'string'))) errs.push('charset must be an array of strings');
     opt(raw, 'charsetFile', 'string', '');
     req(raw, 'blank', 'number', '');
+    if (typeof raw.blank === 'number' && !(Number.isInteger(raw.blank) && raw.blank >= 0)) errs.push('blank must be a whole number from 0');
     if (raw.decoder !== undefined) {
       const d = raw.decoder;
       if (!isObj(d)) errs.push('decoder must be an object');

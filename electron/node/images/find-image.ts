@@ -8,9 +8,17 @@ import path from 'node:path';
  */
 export function findPageImage(xmlFile: string, imageFilename: string): string | undefined {
   if (!imageFilename) return undefined;
-  const name = imageFilename.replace(/^file:\/\//, '');
+  const name = imageFilename.replace(/^file:\/\//, '').replace(/\\/g, '/');
   const dirs = [path.dirname(xmlFile), path.dirname(path.dirname(xmlFile)), path.dirname(path.dirname(path.dirname(xmlFile)))];
-  const candidates = path.isAbsolute(name) ? [name] : dirs.flatMap((d) => [path.join(d, name), path.join(d, path.basename(name))]);
+  // Only files below the XML's parent folder, or right in the one above: a page file naming
+  // "/etc/passwd" or "../../x" finds nothing elsewhere; an absolute path (from another machine) is looked for by name.
+  const parent = path.resolve(dirs[1]!);
+  const inside = (f: string): boolean => {
+    const r = path.resolve(f);
+    return r.startsWith(parent + path.sep) || path.dirname(r) === path.resolve(dirs[2]!);
+  };
+  const relative = path.isAbsolute(name) ? [] : dirs.map((d) => path.join(d, name));
+  const candidates = [...relative, ...(path.isAbsolute(name) ? [name] : []), ...dirs.map((d) => path.join(d, path.basename(name)))].filter(inside);
   for (const c of candidates) if (fs.existsSync(c) && fs.statSync(c).isFile()) return c;
   for (const c of candidates) {
     const dir = path.dirname(c);

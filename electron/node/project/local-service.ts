@@ -22,7 +22,7 @@ import { transcribedLines } from '../training/cut-training-lines.js';
 import { readXmlFile, writeFileAtomic } from '../io/files.js';
 import { withFileLock } from '../io/file-lock.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
-import { newXmlFileFor, relativeId, scanProject, type ScannedPage } from './scan.js';
+import { insideProject, newXmlFileFor, relativeId, scanProject, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
 
 export interface LocalServiceOptions {
@@ -160,6 +160,7 @@ export class LocalProjectService implements StudioService {
       throw new ApiError('bad-request', `not saved: the page does not read back (${(e as Error).message})`);
     }
     const file = page.xmlFile ?? (await newXmlFileFor(this.root, page.imageFile!));
+    await this.mustBeInside(file);
     return withFileLock(file, async () => {
       const current = await revisionOf(file);
       if (current !== baseRevision) {
@@ -253,6 +254,7 @@ export class LocalProjectService implements StudioService {
       write: async (pageId, doc, revision, rebase) => {
         const page = await this.find(pageId);
         const file = page.xmlFile ?? (await newXmlFileFor(this.root, page.imageFile!));
+        await this.mustBeInside(file);
         // The check and the write in one critical section with savePage's.
         const outcome = await withFileLock(file, async () => {
           let out: PageDocument | undefined = doc;
@@ -290,6 +292,11 @@ export class LocalProjectService implements StudioService {
   private async scan(): Promise<ScannedPage[]> {
     this.pages = await scanProject(this.root);
     return this.pages;
+  }
+
+  /** Checked again at write time: a folder may have been replaced by a link since the scan. */
+  private async mustBeInside(file: string): Promise<void> {
+    if (!(await insideProject(this.root, file))) throw new ApiError('bad-request', `not saved: ${relativeId(this.root, file)} leads outside the project folder (a link?)`);
   }
 
   /** Only ids the scan produced resolve to files: an id is never turned into a path directly. */

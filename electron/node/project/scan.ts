@@ -66,10 +66,22 @@ export function relativeId(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join('/');
 }
 
+/** Whether `file` (a file or a folder), links followed, lies inside the project folder. */
+export async function insideProject(root: string, file: string): Promise<boolean> {
+  const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
+  // A file not written yet: its folder decides.
+  const real = await fs.realpath(file).catch(() => fs.realpath(path.dirname(file)).then((d) => path.join(d, path.basename(file)), () => null));
+  return real !== null && (real === realRoot || real.startsWith(realRoot + path.sep));
+}
+
 export async function scanProject(root: string): Promise<ScannedPage[]> {
-  const top = await listFiles(root);
+  // Files reached through a link to elsewhere (a page/ folder linked out, a linked image) are no pages:
+  // the engine never reads or writes outside the project.
+  const keepInside = async (files: string[]): Promise<string[]> => (await Promise.all(files.map(async (f) => ((await insideProject(root, f)) ? f : null)))).filter((f): f is string => f !== null);
+  const top = await keepInside(await listFiles(root));
   const images = top.filter((f) => hasExt(f, IMAGE_EXTENSIONS));
-  const xmlFiles = [...top, ...(await Promise.all(XML_SUBFOLDERS.map((d) => listFiles(path.join(root, d))))).flat()].filter((f) => hasExt(f, XML_EXTENSIONS));
+  const sub = await keepInside((await Promise.all(XML_SUBFOLDERS.map((d) => listFiles(path.join(root, d))))).flat());
+  const xmlFiles = [...top, ...sub].filter((f) => hasExt(f, XML_EXTENSIONS));
 
   const imageByName = new Map(images.map((f) => [path.basename(f).toLowerCase(), f]));
   const imageByStem = new Map(images.map((f) => [stem(f).toLowerCase(), f]));
@@ -103,9 +115,10 @@ function page(root: string, xmlFile: string | null, imageFile: string | null, id
   };
 }
 
-/** Where a new transcription file for an image goes: `page/` when that folder exists, else beside the image. */
+/** Where a new transcription file for an image goes: `page/` when that folder exists (inside the project), else beside the image. */
 export async function newXmlFileFor(root: string, imageFile: string): Promise<string> {
   const pageDir = path.join(root, 'page');
   const st = await fs.stat(pageDir).catch(() => undefined);
-  return path.join(st?.isDirectory() ? pageDir : path.dirname(imageFile), `${stem(imageFile)}.xml`);
+  const usePageDir = st?.isDirectory() && (await insideProject(root, pageDir));
+  return path.join(usePageDir ? pageDir : path.dirname(imageFile), `${stem(imageFile)}.xml`);
 }
