@@ -168,4 +168,33 @@ describe('htr-studio segment on real pages', () => {
     expect(r.stderr).toMatch(/error: .*not-an-image\.jpg: .*not an image/);
     expect(fs.existsSync(path.join(out, '0_4a125_default.xml'))).toBe(true);
   }, 120_000);
+
+  it('refuses inputs that would write the same output file before any work, or mirrors their folders with --keep-paths', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-seg-clash-'));
+    const src = path.join(CORPUS, 'escriptorium-tapuscorpus-page/0_4a125_default.jpg');
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.mkdirSync(path.join(dir, 'b'));
+    fs.copyFileSync(src, path.join(dir, 'a', 'page.jpg'));
+    await sharp(src).png().toFile(path.join(dir, 'b', 'Page.png'));
+    const inputs = [path.join(dir, 'a', 'page.jpg'), path.join(dir, 'b', 'Page.png')];
+    for (const cmd of ['segment', 'process', 'recognize']) {
+      const out = path.join(dir, `out-${cmd}`);
+      const r = runCli([cmd, ...inputs, '-o', out, '-q']);
+      expect(r.code, cmd).toBe(2);
+      expect(r.stderr).toContain('would write the same output file');
+      expect(r.stderr).toContain(inputs[0]);
+      expect(r.stderr).toContain(inputs[1]);
+      expect(r.stderr).toContain('--keep-paths');
+      expect(fs.existsSync(out) && fs.readdirSync(out).length).toBeFalsy();
+    }
+    const out = path.join(dir, 'out');
+    const r = runCli(['segment', ...inputs, '-o', out, '--keep-paths', '--json', '-q']);
+    expect(r.code).toBe(0);
+    const written = JSON.parse(r.stdout).results.map((x: { output: string }) => path.relative(out, x.output));
+    expect(written).toEqual([path.join('a', 'page.xml'), path.join('b', 'Page.xml')]);
+    for (const [i, rel] of written.entries()) {
+      const doc = readDocument(fs.readFileSync(path.join(out, rel), 'utf8')).doc;
+      expect(path.resolve(path.dirname(path.join(out, rel)), doc.page.imageFilename)).toBe(inputs[i]);
+    }
+  }, 180_000);
 });

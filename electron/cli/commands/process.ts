@@ -13,16 +13,19 @@ import { loadRecognizer } from '../../node/recognition/load.js';
 import { recognizePage } from '../../node/recognition/recognize-page.js';
 import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command } from '../command.js';
+import { outputPaths } from '../output-names.js';
 
 export const processCmd: Command = {
   name: 'process',
   summary: 'segment and recognise page images in one go → PAGE-XML with text',
-  usage: `htr-studio process IMAGE... -o OUTDIR [--layout-model ID] [--model ID] [--beam N] [--jobs N] [--force] [--rtl] [--json]
+  usage: `htr-studio process IMAGE... -o OUTDIR [--layout-model ID] [--model ID] [--beam N] [--jobs N] [--force] [--rtl] [--keep-paths] [--json]
 
   For each image: layout detection, baselines, reading order, then recognition of
   every line; writes OUTDIR/<stem>.xml (PAGE 2019). Models are loaded once; pages
   run --jobs at a time (default: up to 2). Resumable: pages whose output exists are
-  skipped unless --force. A failing page is reported and the others go on (exit 1).`,
+  skipped unless --force. A failing page is reported and the others go on (exit 1).
+  Images that would write the same file (a/page.jpg, b/page.png) stop the run
+  before it starts (exit 2); --keep-paths mirrors their folders under OUTDIR.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -33,6 +36,7 @@ export const processCmd: Command = {
         beam: { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         force: { type: 'boolean', short: 'f' },
+        'keep-paths': { type: 'boolean' },
         rtl: { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -46,7 +50,8 @@ export const processCmd: Command = {
     const jobs = intOption(values.jobs, 'jobs', 1, 64) ?? Math.max(1, Math.min(2, os.availableParallelism()));
     const outDir = values.output;
     await fs.mkdir(outDir, { recursive: true });
-    const outputOf = (image: string): string => path.join(outDir, `${path.basename(image).replace(/\.[^.]+$/, '')}.xml`);
+    const outputs = outputPaths(positionals, outDir, () => '.xml', Boolean(values['keep-paths']));
+    const outputOf = (image: string): string => outputs.get(image)!;
     const todo = positionals.filter((image) => values.force || !existsSync(outputOf(image)));
     const skipped = positionals.length - todo.length;
     if (skipped) io.err(`${skipped} page(s) already processed in ${outDir}: skipped (use --force to redo them)`);
@@ -66,7 +71,7 @@ export const processCmd: Command = {
           // One grey decode serves the line splitting, the baselines and the line cuts
           // (segmentImage guards it against going unhandled when detection fails first).
           const grey = loadGrey(image);
-          const segmented = await segmentImage(image, detector, { outDir, grey, ...(values.rtl && { direction: 'rtl' as const }) });
+          const segmented = await segmentImage(image, detector, { outDir: path.dirname(outputOf(image)), grey, ...(values.rtl && { direction: 'rtl' as const }) });
           const rec = await recognizePage(segmented, image, recognizer, { beam, page: await grey });
           const written = writeDocument(rec.doc, 'page-2019');
           for (const w of written.warnings) io.err(`warning: ${image}: ${w}`);

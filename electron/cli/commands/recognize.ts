@@ -11,13 +11,14 @@ import { cutWholeLine, recognizePage } from '../../node/recognition/recognize-pa
 import type { LineRecognizer } from '../../node/recognition/recognizer.js';
 import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command } from '../command.js';
+import { outputPaths } from '../output-names.js';
 
 const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|bmp|gif|jp2)$/i;
 
 export const recognize: Command = {
   name: 'recognize',
   summary: 'recognise the text of every line of PAGE/ALTO pages, or of line images',
-  usage: `htr-studio recognize INPUT... -o OUTDIR [--model ID] [--beam N] [--glyphs] [--json]
+  usage: `htr-studio recognize INPUT... -o OUTDIR [--model ID] [--beam N] [--glyphs] [--keep-paths] [--json]
 
   INPUT is a PAGE/ALTO file (its image is found via imageFilename, relative to the
   XML file, then to its parent folder) → OUTDIR/<stem>.xml, PAGE 2019 with text and
@@ -28,7 +29,9 @@ export const recognize: Command = {
            own setting; greedy for models without one; --beam 0: greedy).
   --glyphs also writes one Glyph per character. Progress goes to stderr; --json
   prints the results on stdout. A failing input is reported and the others go on;
-  the exit code is then 1.`,
+  the exit code is then 1.
+  Inputs that would write the same file stop the run before it starts (exit 2);
+  --keep-paths mirrors their folders under OUTDIR.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -37,6 +40,7 @@ export const recognize: Command = {
         model: { type: 'string', short: 'm' },
         beam: { type: 'string' },
         glyphs: { type: 'boolean' },
+        'keep-paths': { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
       },
@@ -46,6 +50,7 @@ export const recognize: Command = {
     if (!values.output) throw new UsageError('recognize needs -o OUTDIR');
     // Not given: the model's own default (its manifest's decoder.beam; greedy for models without one).
     const beam = intOption(values.beam, 'beam', 0, 100);
+    const outputs = outputPaths(positionals, values.output, (input) => (IMAGE_EXT.test(input) ? '.txt' : '.xml'), Boolean(values['keep-paths']));
     const { models } = listModels();
     const chosen = pickRecognizer(models, values.model);
     const rec: LineRecognizer = await loadRecognizer(chosen);
@@ -55,14 +60,13 @@ export const recognize: Command = {
     const progress = new Progress(`recognize (${chosen.manifest.id})`, values.quiet);
     try {
       for (const [n, input] of positionals.entries()) {
-        const stem = path.basename(input).replace(/\.[^.]+$/, '');
+        const out = outputs.get(input)!;
         const t0 = performance.now();
         try {
           if (IMAGE_EXT.test(input)) {
             const img = await loadGrey(input);
             const line = await cutWholeLine(img, rec.input);
             const [res] = await rec.recognize([line], { beam });
-            const out = path.join(values.output, `${stem}.txt`);
             await writeFileAtomic(out, res!.text + '\n');
             results.push({ input, output: out, text: res!.text, conf: res!.conf, ms: Math.round(performance.now() - t0) });
           } else {
@@ -73,7 +77,6 @@ export const recognize: Command = {
             const written = writeDocument(r.doc, 'page-2019');
             for (const w of [...warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
             for (const s of r.skipped) io.err(`warning: ${input}: line ${s.id} skipped: ${s.reason}`);
-            const out = path.join(values.output, `${stem}.xml`);
             await writeFileAtomic(out, written.xml);
             results.push({ input, output: out, image, lines: r.lines, skipped: r.skipped.length, ms: Math.round(performance.now() - t0) });
           }

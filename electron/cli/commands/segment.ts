@@ -7,25 +7,29 @@ import { listDetectors, loadDetector, pickDetector } from '../../node/layout/loa
 import { segmentImage } from '../../node/layout/segment-page.js';
 import { Progress } from '../progress.js';
 import { UsageError, type Command } from '../command.js';
+import { outputPaths } from '../output-names.js';
 
 export const segment: Command = {
   name: 'segment',
   summary: 'find regions, lines and baselines on page images → PAGE-XML',
-  usage: `htr-studio segment IMAGE... -o OUTDIR [--model ID] [--rtl] [--json]
+  usage: `htr-studio segment IMAGE... -o OUTDIR [--model ID] [--rtl] [--keep-paths] [--json]
 
   Writes OUTDIR/<stem>.xml (PAGE 2019, schema-valid) for each image, with
   imageFilename pointing at the image (relative to OUTDIR), every line with a
   polygon and a baseline, regions in reading order. --model picks a layout model
   from \`htr-studio models\` (default: the best-measuring one installed).
-  --rtl orders columns right to left.`,
+  --rtl orders columns right to left. Images that would write the same file
+  (a/page.jpg, b/page.png) stop the run before it starts (exit 2);
+  --keep-paths mirrors the images' folders under OUTDIR instead.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { output: { type: 'string', short: 'o' }, model: { type: 'string', short: 'm' }, rtl: { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
+      options: { output: { type: 'string', short: 'o' }, model: { type: 'string', short: 'm' }, rtl: { type: 'boolean' }, 'keep-paths': { type: 'boolean' }, json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } },
       allowPositionals: true,
     });
     if (!positionals.length) throw new UsageError('segment needs at least one image');
     if (!values.output) throw new UsageError('segment needs -o OUTDIR');
+    const outputs = outputPaths(positionals, values.output, () => '.xml', Boolean(values['keep-paths']));
     const chosen = pickDetector(listDetectors(), values.model);
     const detector = await loadDetector(chosen);
     await fs.mkdir(values.output, { recursive: true });
@@ -36,8 +40,8 @@ export const segment: Command = {
       for (const [i, image] of positionals.entries()) {
         const t0 = performance.now();
         try {
-          const doc = await segmentImage(image, detector, { outDir: values.output, ...(values.rtl && { direction: 'rtl' as const }) });
-          const out = path.join(values.output, `${path.basename(image).replace(/\.[^.]+$/, '')}.xml`);
+          const out = outputs.get(image)!;
+          const doc = await segmentImage(image, detector, { outDir: path.dirname(out), ...(values.rtl && { direction: 'rtl' as const }) });
           const written = writeDocument(doc, 'page-2019');
           for (const w of written.warnings) io.err(`warning: ${image}: ${w}`);
           await writeFileAtomic(out, written.xml);
