@@ -18,9 +18,13 @@ export async function readXmlFile(file: string): Promise<string> {
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
+/** The temporary file of a write in progress: `.NAME.<12 hex>.tmp` beside NAME. */
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
 /**
  * Writes a file so that an interruption never leaves it half-written: the text
- * goes to a temporary file beside it, is flushed to disk, then renamed over.
+ * goes to a temporary file beside it, is flushed to disk, then renamed over, and
+ * the folder is flushed too, so that the rename itself survives a power cut.
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
@@ -38,4 +42,39 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     await fs.rm(tmp, { force: true });
     throw e;
   }
+  await syncFolder(path.dirname(path.resolve(file)));
+}
+
+/** fsync of a folder: where the platform allows it (not on Windows, where a folder cannot be opened so). */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // EISDIR/EPERM/EINVAL: this platform or file system does not sync folders; the data itself was synced.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Removes the temporary files of writes that were interrupted (a kill, a crash)
+ * from these folders: what they hold was never acknowledged as saved. Files
+ * younger than `minAgeMs` are left: another window may be writing them now.
+ * Returns the names removed.
+ */
+export async function removeInterruptedWrites(dirs: readonly string[], minAgeMs = 60_000, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const dir of dirs) {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => TEMP_NAME.test(n))) {
+      const file = path.join(dir, name);
+      const st = await fs.lstat(file).catch(() => undefined);
+      if (!st?.isFile() || now - st.mtimeMs < minAgeMs) continue;
+      await fs.rm(file, { force: true });
+      removed.push(file);
+    }
+  }
+  return removed;
 }

@@ -19,10 +19,10 @@ import { LineImageCache } from './line-images.js';
 import { trainingWork } from '../jobs/train-job.js';
 import { findTorchPython } from '../training/find-python.js';
 import { transcribedLines } from '../training/cut-training-lines.js';
-import { readXmlFile, writeFileAtomic } from '../io/files.js';
+import { readXmlFile, removeInterruptedWrites, writeFileAtomic } from '../io/files.js';
 import { withFileLock } from '../io/file-lock.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
-import { insideProject, newXmlFileFor, relativeId, scanProject, type ScannedPage } from './scan.js';
+import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
 
 export interface LocalServiceOptions {
@@ -80,6 +80,7 @@ export class LocalProjectService implements StudioService {
   readonly jobs: JobRunner;
   private readonly lineImages = new LineImageCache();
 
+  private cleaned: Promise<string[]> | undefined;
   private readonly prefetchOn: boolean;
   private readonly cacheDir: string;
 
@@ -290,6 +291,13 @@ export class LocalProjectService implements StudioService {
   }
 
   private async scan(): Promise<ScannedPage[]> {
+    // Once per opening: leftovers of saves that were killed half-way are removed.
+    this.cleaned ??= (async () => {
+      const dirs = ['', ...XML_SUBFOLDERS].map((d) => path.join(this.root, d));
+      const inside = await Promise.all(dirs.map((d) => insideProject(this.root, d)));
+      return removeInterruptedWrites(dirs.filter((_, i) => inside[i])).catch(() => []);
+    })();
+    await this.cleaned;
     this.pages = await scanProject(this.root);
     return this.pages;
   }

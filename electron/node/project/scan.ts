@@ -15,7 +15,7 @@ import type { PageSummary } from '../../common/api/service.js';
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp'];
 const XML_EXTENSIONS = ['.xml', '.pxml'];
 /** Subfolders searched for transcription files, besides the project folder itself. */
-const XML_SUBFOLDERS = ['page', 'alto'];
+export const XML_SUBFOLDERS = ['page', 'alto'];
 
 export interface ScannedPage extends PageSummary {
   /** Absolute paths; never leave the engine. */
