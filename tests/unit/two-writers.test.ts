@@ -141,6 +141,33 @@ describe('saves of one page', () => {
   });
 });
 
+describe('a page that starts as a bare image', () => {
+  it('keeps its id through its first save: edited, autosaved, edited and saved again, recognised, exported', async () => {
+    const dir = fs.mkdtempSync(path.join(root, 'bare-'));
+    fs.mkdirSync(path.join(dir, 'page'));
+    fs.copyFileSync(path.join(PAGE_DIR, `${NAME}.jpg`), path.join(dir, 'scan.jpg'));
+    const hub = new JobEventHub();
+    const { events, finished } = finishedOf(hub);
+    const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache'), models: models(slowRecognizer()), events: hub });
+    const opened = await service.openPage('scan.jpg');
+    expect(opened.revision).toBeNull();
+    // The person draws the page's lines (here: those of the real page), autosave writes the first file.
+    const drawn = readDocument(PAGE_XML.replace(/imageFilename="[^"]*"/, 'imageFilename="scan.jpg"')).doc;
+    const first = await service.savePage('scan.jpg', writeDocument(drawn).xml, opened.revision);
+    expect(first.xmlPath).toBe('page/scan.xml');
+    expect((await service.listPages()).map((p) => p.id)).toEqual(['scan.jpg']);
+    const lineId = allLines(drawn.page.regions)[0]!.id;
+    const second = await service.savePage('scan.jpg', writeDocument(setLineText(drawn, lineId, 'typed')).xml, first.revision);
+    const again = await service.openPage('scan.jpg');
+    expect(again.revision).toBe(second.revision);
+    const { jobId } = await service.startJob({ kind: 'recognize', scope: 'page', modelId: null, pageId: 'scan.jpg', xml: again.xml, lineIds: [], beam: null, replaceCorrected: true });
+    expect((await finished(jobId)).status).toBe('done');
+    expect(events.some((e) => e.type === 'page-result' && e.pageId === 'scan.jpg')).toBe(true);
+    expect((await service.exportPage('scan.jpg', again.xml, 'alto-4')).fileName).toBe('scan.alto.xml');
+    expect(await service.getLineImage('scan.jpg', [10, 10, 400, 10, 400, 60, 10, 60], [10, 50, 400, 50])).toMatch(/^data:image\/png;base64,/);
+  });
+});
+
 describe('project-wide jobs and a person editing', () => {
   it('merges the job\'s text into the lines the person did not touch while it worked on their page', async () => {
     const dir = makeProject();
