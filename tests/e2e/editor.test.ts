@@ -208,6 +208,49 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     expect(textOf(savedDoc(project), 'r2l5')).toBe(corrected);
   });
 
+  it('keeps shortcut keys out of the text: Esc leaves the field, list + Enter edits, letters typed on the list edit the line, Ctrl+Z in the field reaches earlier lines', async () => {
+    const input = page.getByRole('textbox', { name: 'Text of the selected line' });
+    // Esc: typing undone and out of the field; "0" is then fit-page, not a character in the line.
+    await selectLineFromList('r2l7');
+    await input.click();
+    const before = await input.inputValue();
+    await input.press('End');
+    await input.type(' typo');
+    await input.press('Escape');
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(false);
+    await expect.poll(() => input.inputValue()).toBe(before);
+    await page.keyboard.press('+');
+    await page.keyboard.press('0');
+    expect(await input.inputValue()).toBe(before);
+    expect(await page.locator('.line-item[data-line="r2l7"]').textContent()).not.toContain('0');
+    // A click in the list, then Enter: editing that line, the caret at the end.
+    await page.locator('.line-item[data-line="r2l8"]').click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => page.locator('.line-editor-head .line-id').textContent()).toBe('r2l8');
+    await input.press('Escape');
+    // A letter typed on the list starts editing with it; tool keys (r: region tool) do not fire.
+    await page.locator('.line-item[data-line="r2l9"]').click();
+    const r9 = await input.inputValue();
+    await page.keyboard.press('r');
+    await expect.poll(() => input.inputValue()).toBe(`${r9}r`);
+    expect(await page.locator('button[data-tool="region"]').getAttribute('aria-checked')).toBe('false');
+    expect(await page.locator('button[data-tool="select"]').getAttribute('aria-checked')).toBe('true');
+    await input.press('Enter');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l9"]').textContent()).toContain(`${r9}r`.trim());
+    // Ctrl+Z in the field with nothing typed: the edit of the previous line is undone, the field keeps the focus.
+    await expect.poll(() => page.locator('.line-editor-head .line-id').textContent()).not.toBe('r2l9');
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await input.press('Control+z');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l9"]').textContent()).not.toContain(`${r9}r`.trim());
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await input.press('Control+Shift+z');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l9"]').textContent()).toContain(`${r9}r`.trim());
+    await input.press('Control+z');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l9"]').textContent()).not.toContain(`${r9}r`.trim());
+    expect(session.pageErrors).toEqual([]);
+  });
+
   it('undoes a whole vertex drag in one step', async () => {
     const before = savedDoc(project);
     await page.keyboard.press('0');

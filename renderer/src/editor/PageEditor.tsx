@@ -15,7 +15,7 @@ import { readDocument, writeDocument } from '../../../electron/common/formats/do
 import { strings as t } from '../i18n/strings.js';
 import { editorReducer, initialEditorState } from './editor-state.js';
 import { useEditorCommands } from './use-editor-commands.js';
-import { linesInReadingOrder, topRegionOf, topRegionsInOrder } from './reading.js';
+import { lineText, linesInReadingOrder, topRegionOf, topRegionsInOrder } from './reading.js';
 import { PageCanvas, type Tool } from '../canvas/PageCanvas.js';
 import { PALETTES, type Theme } from '../canvas/palette.js';
 import { ensureVisible, fitView, minScale, panBy, zoomAt, type Size, type View } from '../canvas/view.js';
@@ -315,6 +315,14 @@ export function PageEditor(props: PageEditorProps) {
   );
 
   // Commands shared by toolbar, keys and the desktop menu.
+  /** Whether the focus is in the line's text field with nothing typed since the line was opened. */
+  const lineFieldIdle = (): boolean => {
+    const el = document.activeElement;
+    if (!(el instanceof HTMLTextAreaElement) || !el.classList.contains('line-input')) return false;
+    const { doc: now, selection } = stateRef.current;
+    const line = selection.length === 1 ? findLine(now, selection[0]!)?.line : undefined;
+    return line !== undefined && el.value === lineText(line);
+  };
   const run = useCallback(
     (c: Parameters<ToolbarProps['onCommand']>[0] | MenuCommand) => {
       switch (c) {
@@ -322,10 +330,12 @@ export function PageEditor(props: PageEditorProps) {
           return cmd.mergeSelected();
         case 'delete':
           return cmd.deleteSelection();
+        // In a text field with typing pending, the field's own undo; otherwise the page's
+        // (the line field with nothing typed reaches earlier edits, earlier lines included).
         case 'undo':
-          return isTextField(document.activeElement) ? void document.execCommand('undo') : cmd.undo();
+          return isTextField(document.activeElement) && !lineFieldIdle() ? void document.execCommand('undo') : cmd.undo();
         case 'redo':
-          return isTextField(document.activeElement) ? void document.execCommand('redo') : cmd.redo();
+          return isTextField(document.activeElement) && !lineFieldIdle() ? void document.execCommand('redo') : cmd.redo();
         case 'save':
           return void save('manual');
         case 'zoom-in':
@@ -486,6 +496,9 @@ export function PageEditor(props: PageEditorProps) {
     };
   }, [cmd]);
 
+  const onTextHistory = useCallback((kind: 'undo' | 'redo') => (kind === 'undo' ? cmd.undo() : cmd.redo()), [cmd]);
+  const leaveText = useCallback(() => document.querySelector<HTMLElement>('.page-canvas')?.focus(), []);
+
   // Keys for the focused canvas: panning, nudging the selected point, moving between lines.
   const onCanvasKey = (e: ReactKeyboardEvent<HTMLDivElement>): void => {
     const step = e.shiftKey ? 10 : 1;
@@ -596,7 +609,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
-          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} />
+          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onHistory={onTextHistory} onLeave={leaveText} />
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

@@ -29,7 +29,7 @@ export const strings = {
   lineOf: (n: number, total: number) => `Line ${n} of ${total}`,
   noLineSelected: 'Select a line on the page, or press Enter to start with the first one.',
   noLines: 'This page has no text lines.',
-  transcriptionHint: 'Enter: next line · Shift+Enter: previous line · Esc: undo typing',
+  transcriptionHint: 'Enter: next line · Shift+Enter: previous line · Esc: undo typing and back to the page · Ctrl+Z: earlier edits',
   allLines: 'Lines in reading order',
 
   models: 'Models',

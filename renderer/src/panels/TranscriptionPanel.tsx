@@ -22,9 +22,23 @@ interface Props {
   readonly onSelect: (id: string, additive: boolean) => void;
   /** Keeps `text` for line `id` and selects the line `move` steps away in reading order (0: stay). */
   readonly onCommit: (id: string, text: string, move: -1 | 0 | 1) => void;
+  /** The page's undo/redo, for Ctrl+Z in a field with nothing typed since the line was opened. */
+  readonly onHistory: (kind: 'undo' | 'redo') => void;
+  /** Esc: the text field is left for the page (so the next key is a shortcut again). */
+  readonly onLeave: () => void;
 }
 
-function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id: string; readonly text: string; readonly onCommit: Props['onCommit']; readonly autoFocus: boolean; readonly onNavigate: () => void }) {
+interface LineEditorProps {
+  readonly id: string;
+  readonly text: string;
+  readonly onCommit: Props['onCommit'];
+  readonly onHistory: Props['onHistory'];
+  readonly onLeave: () => void;
+  readonly autoFocus: boolean;
+  readonly onNavigate: () => void;
+}
+
+function LineEditor({ id, text, onCommit, onHistory, onLeave, autoFocus, onNavigate }: LineEditorProps) {
   const [draft, setDraft] = useState(text);
   const input = useRef<HTMLTextAreaElement>(null);
   const latest = useRef({ draft, text, onCommit });
@@ -51,7 +65,8 @@ function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id
       aria-label={t.lineField}
       value={draft}
       onChange={(e) => setDraft(e.target.value.replace(/[\r\n]+/g, ' '))}
-      onBlur={() => draft !== text && onCommit(id, draft, 0)}
+      // latest, not this render's draft: Esc resets the draft and blurs in the same event.
+      onBlur={() => latest.current.draft !== text && onCommit(id, latest.current.draft, 0)}
       onKeyDown={(e) => {
         // Up/Down move between lines only from the field's first/last row, so wrapped text stays navigable.
         const el = e.currentTarget;
@@ -63,8 +78,17 @@ function LineEditor({ id, text, onCommit, autoFocus, onNavigate }: { readonly id
           latest.current.text = draft; // committed now: the unmount must not commit it again
           onCommit(id, draft, e.key === 'ArrowUp' || (e.key === 'Enter' && e.shiftKey) ? -1 : 1);
         } else if (e.key === 'Escape') {
+          // Typing undone, and out of the field: a shortcut key pressed next must not land in the text.
           e.preventDefault();
+          latest.current.draft = text;
           setDraft(text);
+          onLeave();
+        } else if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y') && draft === text) {
+          // Nothing typed here since the line opened: Ctrl+Z reaches the page's earlier edits
+          // (earlier lines included); with typing pending, the field's own undo works first.
+          e.preventDefault();
+          onNavigate(); // the field stays focused when the line's text changes under it
+          onHistory(e.key.toLowerCase() === 'y' || e.shiftKey ? 'redo' : 'undo');
         }
       }}
     />
@@ -105,7 +129,7 @@ function useRowWindow(box: RefObject<HTMLElement | null>, count: number, enabled
 }
 
 // Memoised: the editor re-renders on every pan and zoom frame, and a page may list thousands of lines.
-export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit }: Props) {
+export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit, onHistory, onLeave }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
@@ -139,6 +163,8 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
               id={current.line.id}
               text={lineText(current.line)}
               onCommit={onCommit}
+              onHistory={onHistory}
+              onLeave={onLeave}
               autoFocus={focusNow}
               onNavigate={() => {
                 keepFocus.current = true;
@@ -157,7 +183,35 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
           const i = first + k;
           return (
           <li key={line.id} aria-posinset={windowed ? i + 1 : undefined} aria-setsize={windowed ? lines.length : undefined}>
-            <button type="button" className={`line-item ${line.id === selectedLine ? 'is-current' : ''} ${selection.includes(line.id) ? 'is-selected' : ''}`} aria-current={line.id === selectedLine ? 'true' : undefined} data-line={line.id} onClick={(e) => onSelect(line.id, e.shiftKey || e.ctrlKey || e.metaKey)}>
+            <button
+              type="button"
+              className={`line-item ${line.id === selectedLine ? 'is-current' : ''} ${selection.includes(line.id) ? 'is-selected' : ''}`}
+              aria-current={line.id === selectedLine ? 'true' : undefined}
+              data-line={line.id}
+              onClick={(e) => onSelect(line.id, e.shiftKey || e.ctrlKey || e.metaKey)}
+              onKeyDown={(e) => {
+                // Enter edits the line; a letter typed on the one selected line starts editing with it,
+                // instead of firing a tool (with several lines selected, keys stay shortcuts: M merges them).
+                const alone = selection.length === 1 && selection[0] === line.id;
+                const typed = alone && e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && e.key !== ' ';
+                if (e.key !== 'Enter' && !typed) return;
+                e.preventDefault();
+                e.stopPropagation();
+                if (line.id !== selectedLine) {
+                  keepFocus.current = true;
+                  onSelect(line.id, false);
+                }
+                // After the field for this line exists (a discrete event renders at once).
+                setTimeout(() => {
+                  const field = document.querySelector<HTMLTextAreaElement>('.line-input');
+                  if (!field) return;
+                  field.focus();
+                  field.setSelectionRange(field.value.length, field.value.length);
+                  // As if typed: the field's own undo and onChange see it.
+                  if (typed) document.execCommand('insertText', false, e.key);
+                }, 0);
+              }}
+            >
               <span className="line-num">{i + 1}</span>
               <span className="line-text" dir="auto" title={windowed ? lineText(line) : undefined}>
                 {lineText(line) || '\u2014'}
