@@ -14,18 +14,23 @@ import { recognizePage } from '../../node/recognition/recognize-page.js';
 import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { outputPaths } from '../output-names.js';
+import { parseShard, readInputList, shardOf } from '../shard.js';
 
 export const processCmd: Command = {
   name: 'process',
   summary: 'segment and recognise page images in one go → PAGE-XML with text',
-  usage: `htr-studio process IMAGE... -o OUTDIR [--layout-model ID] [--model ID] [--beam N] [--jobs N] [--force] [--rtl] [--keep-paths] [--json]
+  usage: `htr-studio process IMAGE... [--list FILE] -o OUTDIR [--layout-model ID] [--model ID] [--beam N] [--jobs N] [--force] [--rtl] [--keep-paths] [--shard I/N] [--json]
 
   For each image: layout detection, baselines, reading order, then recognition of
   every line; writes OUTDIR/<stem>.xml (PAGE 2019). Models are loaded once; pages
   run --jobs at a time (default: up to 2). Resumable: pages whose output exists are
   skipped unless --force. A failing page is reported and the others go on (exit 1).
   Images that would write the same file (a/page.jpg, b/page.png) stop the run
-  before it starts (exit 2); --keep-paths mirrors their folders under OUTDIR.`,
+  before it starts (exit 2); --keep-paths mirrors their folders under OUTDIR.
+  --list FILE adds the images named in FILE (one per line). --shard I/N works on
+  the I-th of N slices of the sorted inputs (0 ≤ I < N): give every task of an
+  array job the same inputs and its own I ($SLURM_ARRAY_TASK_ID,
+  $JOB_COMPLETION_INDEX); the slices never overlap and together cover every input.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -37,23 +42,30 @@ export const processCmd: Command = {
         jobs: { type: 'string', short: 'j' },
         force: { type: 'boolean', short: 'f' },
         'keep-paths': { type: 'boolean' },
+        list: { type: 'string' },
+        shard: { type: 'string' },
         rtl: { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
       },
       allowPositionals: true,
     });
-    if (!positionals.length) throw new UsageError('process needs at least one image');
+    const all = [...positionals, ...(values.list ? await readInputList(values.list) : [])];
+    if (!all.length) throw new UsageError('process needs at least one image');
     if (!values.output) throw new UsageError('process needs -o OUTDIR');
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     // Not given: the model's own default (its manifest's decoder.beam; greedy for models without one).
     const beam = intOption(values.beam, 'beam', 0, 100);
     const jobs = intOption(values.jobs, 'jobs', 1, 64) ?? Math.max(1, Math.min(2, os.availableParallelism()));
     const outDir = values.output;
     await fs.mkdir(outDir, { recursive: true });
-    const outputs = outputPaths(positionals, outDir, () => '.xml', Boolean(values['keep-paths']));
+    // Clashes are looked for among all inputs, so that every shard agrees on them.
+    const outputs = outputPaths(all, outDir, () => '.xml', Boolean(values['keep-paths']));
     const outputOf = (image: string): string => outputs.get(image)!;
-    const todo = positionals.filter((image) => values.force || !existsSync(outputOf(image)));
-    const skipped = positionals.length - todo.length;
+    const mine = shard ? shardOf(all, shard) : all;
+    if (shard) io.err(`shard ${shard.index}/${shard.count}: ${mine.length} of ${new Set(all).size} image(s)`);
+    const todo = mine.filter((image) => values.force || !existsSync(outputOf(image)));
+    const skipped = mine.length - todo.length;
     if (skipped) io.err(`${skipped} page(s) already processed in ${outDir}: skipped (use --force to redo them)`);
 
     const layout = pickDetector(listDetectors(), values['layout-model']);
