@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines } from '../../electron/common/model/stats.js';
-import { save, savedDoc, shot, TIMEUS_PAGE, type Project, openEditor, type EditorSession } from './harness.js';
+import sharp from 'sharp';
+import { save, savedDoc, serveFolder, shot, TIMEUS_PAGE, type Project, openEditor, type EditorSession } from './harness.js';
 
 let project: Project;
 let page: Page;
@@ -184,5 +185,29 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
     expect(await page.getByRole('button', { name: 'Recognise', exact: true }).isEnabled()).toBe(true);
     await page.getByRole('combobox', { name: 'Run on' }).selectOption('page');
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('a page with no lines yet', () => {
+  it('leads with Detect layout; Recognise waits for lines and says why', async () => {
+    const image = await sharp({ create: { width: 1200, height: 1600, channels: 3, background: '#efe6d2' } }).jpeg().toBuffer();
+    const folder = await serveFolder({ 'bare.jpg': image });
+    try {
+      const page = await folder.browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await page.goto(folder.server.url);
+      await page.locator('.page-canvas').waitFor({ timeout: 60_000 });
+      const buttons = page.locator('.jobs-buttons button');
+      await expect.poll(() => buttons.first().textContent()).toBe('Detect layout');
+      expect(await buttons.first().getAttribute('class')).toContain('primary-button');
+      const recognise = page.getByRole('button', { name: 'Recognise', exact: true });
+      expect(await recognise.isDisabled()).toBe(true);
+      expect(await recognise.getAttribute('title')).toContain('detect the layout first');
+      // The whole project may still be recognised from here (other pages may have lines).
+      await page.getByRole('combobox', { name: 'Run on' }).selectOption('project');
+      expect(await recognise.isEnabled()).toBe(true);
+      expect(await buttons.first().textContent()).toBe('Recognise');
+    } finally {
+      await folder.close();
+    }
   });
 });

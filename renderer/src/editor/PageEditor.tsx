@@ -587,7 +587,7 @@ export function PageEditor(props: PageEditorProps) {
       <aside className="sidebar sidebar-right">
         <section className="panel panel-jobs" aria-label={t.models}>
           <h2 className="panel-title">{t.models}</h2>
-          <JobsPanel jobs={jobs} selectedLines={state.selection.filter((id) => findLine(doc, id)).length} onRun={runJob} />
+          <JobsPanel jobs={jobs} selectedLines={state.selection.filter((id) => findLine(doc, id)).length} pageLines={lines.length} onRun={runJob} />
           <TrainPanel
             service={service}
             events={props.events}

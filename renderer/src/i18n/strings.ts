@@ -43,6 +43,7 @@ export const strings = {
   scopeProject: 'Every page of the project',
   runRecognize: 'Recognise',
   runDetect: 'Detect layout',
+  recognizeNeedsLines: 'This page has no lines yet: detect the layout first (or draw lines).',
   detectNeedsPage: 'Layout detection works on whole pages',
   jobRunning: 'Job in progress',
   jobProgress: 'Progress',
@@ -136,7 +137,8 @@ export const strings = {
   exportFormats: { 'page-2019': 'PAGE-XML 2019', 'page-2013': 'PAGE-XML 2013', 'alto-4': 'ALTO 4' } as const,
   exported: (where: string, repairs: number) => `Exported ${where}${repairs ? ` (${repairs} ${repairs === 1 ? 'repair' : 'repairs'} for the schema, listed in the console)` : ''}`,
   exportFailed: (msg: string) => `Not exported: ${msg}`,
-  saveFailed: (msg: string) => `Not saved: ${msg}`,
+  // Engine messages may already begin with "not saved:"; say it once.
+  saveFailed: (msg: string) => `Not saved: ${msg.replace(/^not saved:\s*/i, '')}`,
   openFailed: (msg: string) => `Cannot open the page: ${msg}`,
   readWarnings: (n: number) => `Opened with ${n} warning${n === 1 ? '' : 's'} (details in the developer console).`,
   editFailed: (msg: string) => `Not possible: ${msg}`,

@@ -10,6 +10,8 @@ import type { JobsState } from '../editor/use-jobs.js';
 interface Props {
   readonly jobs: JobsState;
   readonly selectedLines: number;
+  /** Lines on the open page: none yet, and detecting the layout is the first step. */
+  readonly pageLines: number;
   readonly onRun: (kind: 'recognize' | 'detect', scope: JobScope) => void;
 }
 
@@ -29,7 +31,7 @@ function ModelSelect({ label, models, value, onChange, disabled }: { readonly la
   );
 }
 
-export function JobsPanel({ jobs, selectedLines, onRun }: Props) {
+export function JobsPanel({ jobs, selectedLines, pageLines, onRun }: Props) {
   const [scope, setScope] = useState<JobScope>('page');
   const busy = jobs.running !== null;
   const effective: JobScope = scope === 'lines' && selectedLines === 0 ? 'page' : scope;
@@ -56,12 +58,21 @@ export function JobsPanel({ jobs, selectedLines, onRun }: Props) {
         <span>{t.replaceCorrected}</span>
       </label>
       <div className="jobs-buttons">
-        <button type="button" className="primary-button small" disabled={busy || !jobs.recognizer} onClick={() => onRun('recognize', effective)}>
-          {t.runRecognize}
-        </button>
-        <button type="button" className="ghost-button small" disabled={busy || !jobs.detector || effective === 'lines'} onClick={() => onRun('detect', effective)} title={effective === 'lines' ? t.detectNeedsPage : undefined}>
-          {t.runDetect}
-        </button>
+        {(() => {
+          // A page without lines has nothing to recognise yet: Detect layout leads there.
+          const detectFirst = pageLines === 0 && effective === 'page';
+          const recognize = (
+            <button key="recognize" type="button" className={`${detectFirst ? 'ghost-button' : 'primary-button'} small`} disabled={busy || !jobs.recognizer || detectFirst} onClick={() => onRun('recognize', effective)} title={detectFirst ? t.recognizeNeedsLines : undefined}>
+              {t.runRecognize}
+            </button>
+          );
+          const detect = (
+            <button key="detect" type="button" className={`${detectFirst ? 'primary-button' : 'ghost-button'} small`} disabled={busy || !jobs.detector || effective === 'lines'} onClick={() => onRun('detect', effective)} title={effective === 'lines' ? t.detectNeedsPage : undefined}>
+              {t.runDetect}
+            </button>
+          );
+          return detectFirst ? [detect, recognize] : [recognize, detect];
+        })()}
       </div>
       {r && (
         <div className="job-progress" role="group" aria-label={t.jobRunning}>
