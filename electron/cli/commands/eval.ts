@@ -2,18 +2,12 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readDocument } from '../../common/formats/document-io.js';
-import { allLines, lineText } from '../../common/model/stats.js';
+import { pairLines, type LinePair, type Pairing } from '../../common/eval/pair-lines.js';
 import { addCounts, compareTexts, emptyTotals, rate, topConfusions, type Totals } from '../../common/eval/cer.js';
 import { readXmlFile } from '../../node/io/files.js';
 import { UsageError, type Command } from '../command.js';
 
-interface Pair {
-  readonly name: string;
-  readonly gt: string;
-  readonly hyp: string | undefined;
-}
-
-async function folderPairs(gtDir: string, hypDir: string): Promise<Pair[]> {
+async function folderPairs(gtDir: string, hypDir: string): Promise<LinePair[]> {
   const names = (await fs.readdir(gtDir)).filter((f) => f.endsWith('.gt.txt')).sort();
   if (!names.length) throw new Error(`no NAME.gt.txt files in ${gtDir}`);
   return Promise.all(
@@ -30,11 +24,8 @@ async function folderPairs(gtDir: string, hypDir: string): Promise<Pair[]> {
   );
 }
 
-async function pagePairs(gtFile: string, hypFile: string): Promise<Pair[]> {
-  const gt = readDocument(await readXmlFile(gtFile)).doc;
-  const hyp = readDocument(await readXmlFile(hypFile)).doc;
-  const hypById = new Map(allLines(hyp.page.regions).map((l) => [l.id, lineText(l)]));
-  return allLines(gt.page.regions).map((l) => ({ name: l.id, gt: lineText(l), hyp: hypById.get(l.id) }));
+async function pagePairs(gtFile: string, hypFile: string): Promise<Pairing> {
+  return pairLines(readDocument(await readXmlFile(gtFile)).doc, readDocument(await readXmlFile(hypFile)).doc);
 }
 
 export const evalCmd: Command = {
@@ -44,7 +35,10 @@ export const evalCmd: Command = {
        htr-studio eval --gt GT.xml --hyp HYP.xml [--json]
 
   Folders: pairs NAME.gt.txt in --gt with NAME.txt in --hyp. PAGE/ALTO files: pairs
-  lines by id. CER and WER over Unicode NFC text with whitespace folded; a missing
+  lines by id when the files share their line ids, else by geometry (each
+  recognised line with the ground-truth line its box overlaps most; several
+  recognised lines on one ground-truth line are joined left to right; a recognised
+  line on none counts as inserted text). CER and WER over Unicode NFC text with whitespace folded; a missing
   hypothesis counts as empty. Prints totals and the most frequent confusions;
   --json adds one row per line/file.`,
   async run(args, io) {
@@ -53,7 +47,8 @@ export const evalCmd: Command = {
     const isDir = async (p: string): Promise<boolean> => (await fs.stat(p).catch(() => { throw new Error(`no such file or folder: ${p}`); })).isDirectory();
     const [gtDir, hypDir] = [await isDir(values.gt), await isDir(values.hyp)];
     if (gtDir !== hypDir) throw new UsageError('--gt and --hyp must both be folders or both be files');
-    const pairs = gtDir ? await folderPairs(values.gt, values.hyp) : await pagePairs(values.gt, values.hyp);
+    const pairing: Pairing = gtDir ? { by: 'id', pairs: await folderPairs(values.gt, values.hyp) } : await pagePairs(values.gt, values.hyp);
+    const pairs = pairing.pairs;
     const totals: Totals = emptyTotals();
     const rows = pairs.map((p) => {
       const c = compareTexts(p.gt, p.hyp ?? '');
@@ -70,6 +65,7 @@ export const evalCmd: Command = {
       words: totals.words,
       wordErrors: totals.wordErrors,
       pairs: rows.length,
+      pairedBy: gtDir ? 'name' : pairing.by,
       missing,
       confusions: topConfusions(totals, n),
     };
@@ -79,7 +75,7 @@ export const evalCmd: Command = {
     }
     io.out(`CER ${(summary.cer * 100).toFixed(2)}%  (${totals.charErrors} errors / ${totals.chars} characters)`);
     io.out(`WER ${(summary.wer * 100).toFixed(2)}%  (${totals.wordErrors} errors / ${totals.words} words)`);
-    io.out(`${rows.length} pair(s)${missing ? `, ${missing} without a hypothesis (counted as empty)` : ''}`);
+    io.out(`${rows.length} pair(s)${gtDir ? '' : `, lines paired by ${pairing.by}`}${missing ? `, ${missing} without a hypothesis (counted as empty)` : ''}`);
     if (summary.confusions.length) {
       io.out('');
       io.out('count  reference → recognised');
