@@ -19,6 +19,7 @@ class Reading {
   private readonly nodes: PlacedNode[] = [];
   private readonly attrs: Record<string, string> = {};
   private readonly spelling: Record<string, string> = {};
+  private snapshot: Record<string, unknown> | undefined;
   private hasAttrs = false;
   private hasSpelling = false;
   readonly typed: Record<string, string> = {};
@@ -54,6 +55,20 @@ class Reading {
     this.hasAttrs = true;
   }
 
+  /** Source text of a typed attribute whose value could not be read (written back while the field is unchanged). */
+  keepSpelling(name: string, value: string): void {
+    this.spelling[name] = value;
+    this.hasSpelling = true;
+  }
+
+  /**
+   * A typed field as read from a missing or unreadable attribute: the writer leaves the
+   * attribute out (or gives back its spelling) while the field still holds this value.
+   */
+  readAs(name: string, value: unknown): void {
+    (this.snapshot ??= {})[name] = value;
+  }
+
   took(): void {
     this.known++;
   }
@@ -63,11 +78,12 @@ class Reading {
   }
 
   residue(): Residue | undefined {
-    if (!this.hasAttrs && !this.nodes.length && !this.hasSpelling) return undefined;
+    if (!this.hasAttrs && !this.nodes.length && !this.hasSpelling && !this.snapshot) return undefined;
     const r: { -readonly [K in keyof Residue]: Residue[K] } = { format: 'page' };
     if (this.hasAttrs) r.attrs = this.attrs;
     if (this.nodes.length) r.nodes = this.nodes;
     if (this.hasSpelling) r.spelling = this.spelling;
+    if (this.snapshot) r.snapshot = this.snapshot;
     return r;
   }
 }
@@ -102,7 +118,10 @@ function readShape(ctx: Ctx, el: XmlElement): Shape {
     const parsed = parsePoints(text);
     if (parsed) points = parsed;
     else {
-      ctx.warnings.add(`unreadable points "${text.slice(0, 40)}" on <${el.local}> (line ${el.line})`);
+      // Kept verbatim: a same-version write gives it back while the points are not replaced.
+      ctx.warnings.add(`unreadable points "${text.slice(0, 40)}" on <${el.local}> (line ${el.line}): kept as they are`);
+      r.keepSpelling('points', text);
+      r.readAs('points', points);
     }
   }
   const pts: Point[] = [];
@@ -115,7 +134,10 @@ function readShape(ctx: Ctx, el: XmlElement): Shape {
     return true;
   });
   if (pts.length) points = pts;
-  if (text === undefined && !pts.length) ctx.warnings.add(`<${el.local}> without points (line ${el.line})`);
+  if (text === undefined && !pts.length) {
+    ctx.warnings.add(`<${el.local}> without points (line ${el.line})`);
+    r.readAs('points', points);
+  }
   const conf = r.num('conf');
   return { points, ...(conf !== undefined && { conf }), ...withResidue(r) };
 }
@@ -501,7 +523,10 @@ function readPageElement(ctx: Ctx, el: XmlElement): Page {
   if (imageWidth === undefined || imageHeight === undefined || imageWidth <= 0 || imageHeight <= 0) {
     throw new FormatError('<Page> has no valid imageWidth/imageHeight: the image size is required to place regions on the page', el.line);
   }
-  if (r.typed.imageFilename === undefined) ctx.warnings.add('<Page> has no imageFilename');
+  if (r.typed.imageFilename === undefined) {
+    ctx.warnings.add('<Page> has no imageFilename');
+    r.readAs('imageFilename', undefined);
+  }
   return {
     imageFilename: r.typed.imageFilename ?? '',
     imageWidth,

@@ -153,10 +153,21 @@ function writeMetadata(ctx: Ctx, m: Metadata, now: string): void {
   out.close('Metadata', h);
 }
 
+/**
+ * In a same-version write, a typed field that still holds the value read from a missing
+ * or unreadable attribute: the attribute is written as it was, its source text or nothing.
+ */
+function asRead(ctx: Ctx, x: Residue | undefined, name: string, value: unknown): { text: string | undefined } | undefined {
+  const s = x?.format === 'page' ? x.snapshot : undefined;
+  if (!ctx.keep || !s || !(name in s) || s[name] !== value) return undefined;
+  return { text: x!.spelling?.[name] };
+}
+
 function writePageElement(ctx: Ctx, p: Page): void {
   const { out } = ctx;
+  const file = p.imageFilename === '' ? asRead(ctx, p.x, 'imageFilename', undefined) : undefined;
   const h = out.open('Page', [
-    ['imageFilename', p.imageFilename],
+    ['imageFilename', file ? file.text : p.imageFilename],
     ['imageWidth', spelled(p.x, 'imageWidth', p.imageWidth)],
     ['imageHeight', spelled(p.x, 'imageHeight', p.imageHeight)],
     ...residueAttrs(ctx, 'Page', p.x),
@@ -254,7 +265,8 @@ function writeShape(ctx: Ctx, name: 'Coords' | 'Baseline', s: Shape): void {
     out.close(name, h);
     return;
   }
-  const h = out.open(name, [['points', formatPoints(s.points)], ['conf', confAttr(ctx, s.x, s.conf)], ...residueAttrs(ctx, name, s.x)]);
+  const read = asRead(ctx, s.x, 'points', s.points);
+  const h = out.open(name, [['points', read ? read.text : formatPoints(s.points)], ['conf', confAttr(ctx, s.x, s.conf)], ...residueAttrs(ctx, name, s.x)]);
   writeKeptOnly(ctx, name, s.x);
   out.close(name, h);
 }
