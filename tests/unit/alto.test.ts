@@ -392,7 +392,8 @@ describe('conforming ALTO 4.4', () => {
     const { warnings } = writeDocument(readDocument(fs.readFileSync(file, 'utf8')).doc, 'alto-4', { now: NOW });
     const text = warnings.join('\n');
     expect(text).toMatch(/TextStyle of a Word has no ALTO equivalent: dropped \(\d+×\)/);
-    expect(text).toMatch(/Glyphs of a PAGE Word are not written to ALTO: dropped \(\d+×\)/);
+    // Glyphs have a place in ALTO 4 (issue #17): no longer dropped.
+    expect(text).not.toMatch(/Glyphs? .*dropped/);
     expect(warnings.filter((m) => m.startsWith('TextStyle of a Word'))).toHaveLength(1);
   });
 
@@ -444,7 +445,9 @@ describe('ALTO details a real export may carry', () => {
     const w = new Warnings();
     const doc = alto(rich, w);
     expect(doc.format.version).toBe('4.4');
-    expect(w.list()).toContain('ALTO file with 2 pages: only the first is read');
+    // Every page is read (issue #17); the second, without a size, takes the first one's.
+    expect(doc.morePages).toHaveLength(1);
+    expect(w.list().join('\n')).toMatch(/given the size of the page before it/);
     const line = doc.page.regions[0]!.lines[0]!;
     expect(lineText(line)).toBe('Hello wor-');
     // An ellipse is no polygon: the box stands in, and the ellipse goes back as it was.
@@ -465,12 +468,14 @@ describe('ALTO details a real export may carry', () => {
     expect(out).toMatch(/<Illustration ID="b2"[^>]*TYPE="photo"/);
     expect(out).toContain('<processingDateTime>2020-02-02</processingDateTime>');
     expect(out).toMatch(/<fileName>x.png<\/fileName>\s*<fileIdentifier>abc<\/fileIdentifier>/);
-    expect(out).not.toContain('Glyph');
+    // Glyphs and every page are carried (issue #17).
+    expect(out).toContain('<Glyph ID="g1" CONTENT="H" GC="0.5"/>');
+    expect(out).toMatch(/<Page ID="p2" PHYSICAL_IMG_NR="2" WIDTH="400" HEIGHT="300"/);
     expect(out).not.toContain('xlink');
     const text = w.list().join('\n');
-    expect(text).toMatch(/<Glyph> inside <String> is not carried/);
+    expect(text).not.toMatch(/Glyph/);
     expect(text).toMatch(/attribute xlink:href on <TextBlock> is not valid/);
-    expect(text).toMatch(/1 ALTO page\(s\) after the first are not written/);
+    expect(text).not.toMatch(/after the first/);
     expect(lineText(alto(out).page.regions[0]!.lines[0]!)).toBe('Hello wor-');
   });
 

@@ -1,7 +1,19 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readDocument, writeDocument, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
+import { readDocument, writeDocumentPages, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
 import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
 import { UsageError, type Command } from '../command.js';
+
+/**
+ * The files of a multi-page ALTO written as PAGE, one per page: OUT names a folder
+ * (files named after IN) or, ending in .xml, gives the name: NAME_0001.xml, NAME_0002.xml, …
+ */
+export function pageFileNames(input: string, output: string, count: number): string[] {
+  const asFile = /\.xml$/i.test(output);
+  const dir = asFile ? path.dirname(output) : output;
+  const name = asFile ? path.basename(output).replace(/\.xml$/i, '') : path.basename(input).replace(/\.[^.]*$/, '');
+  return Array.from({ length: count }, (_, i) => path.join(dir, `${name}_${String(i + 1).padStart(4, '0')}.xml`));
+}
 
 export const convert: Command = {
   name: 'convert',
@@ -10,7 +22,10 @@ export const convert: Command = {
 
   Without --to, OUT keeps IN's format and version and everything in it.
   With --to, OUT is valid against the target's official schema; every repair
-  and every detail the target cannot hold is reported on stderr.`,
+  and every detail the target cannot hold is reported on stderr.
+  A multi-page ALTO file stays one file as ALTO; as PAGE (one page per file) it
+  becomes OUT/IN_0001.xml, OUT/IN_0002.xml, … (OUT a folder), or
+  NAME_0001.xml, … beside OUT when OUT is NAME.xml.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -23,9 +38,15 @@ export const convert: Command = {
     if (to !== undefined && !TARGET_FORMATS.includes(to)) throw new UsageError(`unknown --to "${to}"; use one of ${TARGET_FORMATS.join(', ')}`);
     const input = positionals[0]!;
     const read = readDocument(await readXmlFile(input));
-    const written = writeDocument(read.doc, to);
+    const written = writeDocumentPages(read.doc, to);
     for (const w of [...read.warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
-    await writeFileAtomic(values.output, written.xml);
+    if (written.xmls.length === 1) {
+      await writeFileAtomic(values.output, written.xmls[0]!);
+      return 0;
+    }
+    const files = pageFileNames(input, values.output, written.xmls.length);
+    for (const [i, file] of files.entries()) await writeFileAtomic(file, written.xmls[i]!);
+    io.err(`wrote ${files.length} PAGE files, one per page of ${input}: ${files[0]} … ${files[files.length - 1]}`);
     return 0;
   },
 };

@@ -1,24 +1,42 @@
 import { parseArgs } from 'node:util';
-import { readDocument, describeFormat } from '../../common/formats/document-io.js';
-import { pageStats } from '../../common/model/stats.js';
+import { readDocument, describeFormat, splitPages } from '../../common/formats/document-io.js';
+import { pageStats, type PageStats } from '../../common/model/stats.js';
 import { readXmlFile } from '../../node/io/files.js';
 import { UsageError, type Command } from '../command.js';
+
+/** The counts of every page together (a multi-page ALTO file counts all its pages). */
+function fileStats(pages: readonly PageStats[]): PageStats {
+  if (pages.length === 1) return pages[0]!;
+  const sum = (key: keyof PageStats): number => pages.reduce((n, s) => n + (s[key] as number), 0);
+  const regionKinds: Record<string, number> = {};
+  for (const s of pages) for (const [k, n] of Object.entries(s.regionKinds)) regionKinds[k] = (regionKinds[k] ?? 0) + n;
+  const lines = sum('lines');
+  const linesWithText = sum('linesWithText');
+  return {
+    regions: sum('regions'), regionKinds, lines, linesWithText, linesWithBaseline: sum('linesWithBaseline'), words: sum('words'),
+    glyphs: sum('glyphs'), characters: sum('characters'), textCoverage: lines ? linesWithText / lines : 0, readingOrder: sum('readingOrder'),
+  };
+}
 
 export const info: Command = {
   name: 'info',
   summary: 'counts of regions, lines and words, and how much text is transcribed',
-  usage: `htr-studio info FILE... [--json]`,
+  usage: `htr-studio info FILE... [--json]
+
+  A multi-page ALTO file is counted over all its pages.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
     if (!positionals.length) throw new UsageError('info needs at least one file');
     const rows = [];
     for (const file of positionals) {
       const { doc, warnings } = readDocument(await readXmlFile(file));
-      const s = pageStats(doc);
-      rows.push({ file, format: describeFormat(doc), image: doc.page.imageFilename, width: doc.page.imageWidth, height: doc.page.imageHeight, ...s, warnings });
+      const pages = splitPages(doc);
+      const s = fileStats(pages.map(pageStats));
+      rows.push({ file, format: describeFormat(doc), pages: pages.length, image: doc.page.imageFilename, width: doc.page.imageWidth, height: doc.page.imageHeight, ...s, warnings });
       if (!values.json) {
         io.out(`${file}`);
         io.out(`  format       ${describeFormat(doc)}`);
+        if (pages.length > 1) io.out(`  pages        ${pages.length} (counts below are over all pages; the size is the first page's)`);
         io.out(`  image        ${doc.page.imageFilename} (${doc.page.imageWidth}×${doc.page.imageHeight})`);
         io.out(`  regions      ${s.regions} (${Object.entries(s.regionKinds).map(([k, n]) => `${n} ${k}`).join(', ')})`);
         io.out(`  lines        ${s.lines} (${s.linesWithText} with text, ${s.linesWithBaseline} with a baseline)`);

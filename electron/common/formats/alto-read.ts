@@ -10,7 +10,7 @@ import type { XmlDocument, XmlElement, XmlNode } from '../xml/xml-node.js';
 import { attr, textOf } from '../xml/xml-node.js';
 import { bbox, boxPolygon, parsePoints, type Box } from '../model/points.js';
 import type {
-  AltoVersion, Metadata, Outline, Page, PageDocument, PlacedNode, Region, RegionKind, Residue, Shape, TextEquiv,
+  AltoVersion, Glyph, Metadata, Outline, Page, PageDocument, PlacedNode, Region, RegionKind, Residue, Shape, TextEquiv,
   TextLine, Word,
 } from '../model/types.js';
 import { FormatError, type Warnings } from './format-error.js';
@@ -151,16 +151,53 @@ function customOf(ctx: Ctx, r: Reading): string | undefined {
   return s && structureCustom(s);
 }
 
+/**
+ * ALTO 4 Glyph: CONTENT (and GC) is the first TextEquiv, each Variant (CONTENT, VC)
+ * one more, ranked after it by index. The Variant elements are kept in the snapshot:
+ * a same-version write gives them back verbatim while the TextEquivs are unchanged.
+ */
+function readGlyph(ctx: Ctx, el: XmlElement): Glyph {
+  const r = new Reading(el, ['ID', ...BOX, 'CONTENT', 'GC']);
+  const variants: XmlElement[] = [];
+  eachChild(ctx, r, (local, c) => {
+    if (local === 'Variant') {
+      variants.push(c);
+      return true;
+    }
+    return takeShape(r, local, c);
+  });
+  const coords = coordsOf(ctx, r);
+  const conf = r.num('GC');
+  const content = r.typed.CONTENT;
+  const ranked = variants.length > 0;
+  const textEquivs: TextEquiv[] = content === undefined && !ranked
+    ? []
+    : [{ unicode: content ?? '', ...(ranked && { index: 1 }), ...(conf !== undefined && { conf }) }];
+  variants.forEach((v, i) => {
+    const vc = Number(attr(v, 'VC')?.trim() || NaN);
+    textEquivs.push({ unicode: attr(v, 'CONTENT') ?? '', index: i + 2, ...(Number.isFinite(vc) && { conf: vc }) });
+  });
+  Object.assign(r.snapshot, { coords, textEquivs, variants });
+  return { kind: 'Glyph', id: r.typed.ID ?? '', ...(coords && { coords }), textEquivs, labels: [], alternativeImages: [], x: r.residue() };
+}
+
 function readString(ctx: Ctx, el: XmlElement): Word {
   const r = new Reading(el, ['ID', ...BOX, 'CONTENT', 'WC']);
-  eachChild(ctx, r, (local, c) => takeShape(r, local, c));
+  const glyphs: Glyph[] = [];
+  eachChild(ctx, r, (local, c) => {
+    if (local === 'Glyph') {
+      glyphs.push(readGlyph(ctx, c));
+      return true;
+    }
+    return takeShape(r, local, c);
+  });
   const coords = coordsOf(ctx, r);
   const conf = r.num('WC');
   const content = r.typed.CONTENT;
   const te: TextEquiv[] = content === undefined ? [] : [{ unicode: content, ...(conf !== undefined && { conf }) }];
-  Object.assign(r.snapshot, { coords, conf });
+  Object.assign(r.snapshot, { coords, conf, glyphs });
   return {
-    kind: 'Word', id: r.typed.ID ?? '', ...(coords && { coords }), textEquivs: te, glyphs: [], labels: [], alternativeImages: [],
+    kind: 'Word', id: r.typed.ID ?? '', ...(coords && { coords }), textEquivs: te, glyphs, labels: [], alternativeImages: [],
     x: r.residue(),
   };
 }
@@ -232,7 +269,8 @@ function readSpace(ctx: Ctx, el: XmlElement, regions: Region[]): Outline {
   return { ...(coords && { coords }), x: r.residue() };
 }
 
-function readPage(ctx: Ctx, el: XmlElement): Page {
+/** `before`: the page before it in the file, whose size a later page without one takes. */
+function readPage(ctx: Ctx, el: XmlElement, before?: Page): Page {
   const r = new Reading(el, ['WIDTH', 'HEIGHT']);
   const regions: Region[] = [];
   const spaces: Partial<Record<AltoSpace, Outline>> = {};
@@ -249,12 +287,18 @@ function readPage(ctx: Ctx, el: XmlElement): Page {
   if (!(width! > 0 && height! > 0)) {
     // No page size: the PrintSpace's extent from the origin is the best estimate.
     const ps = spaces.PrintSpace?.coords && bbox(spaces.PrintSpace.coords.points);
-    if (!ps || !(ps.maxX > 0 && ps.maxY > 0)) {
+    if ((!ps || !(ps.maxX > 0 && ps.maxY > 0)) && before) {
+      // A later page of a multi-page file must not make the whole file unreadable.
+      ctx.warnings.add('ALTO <Page> without WIDTH/HEIGHT or a PrintSpace after the first: given the size of the page before it');
+      width = before.imageWidth;
+      height = before.imageHeight;
+    } else if (!ps || !(ps.maxX > 0 && ps.maxY > 0)) {
       throw new FormatError('ALTO <Page> has no valid WIDTH/HEIGHT and no PrintSpace to take them from: the image size is required to place regions on the page', el.line);
+    } else {
+      ctx.warnings.add('ALTO <Page> without WIDTH/HEIGHT: the image size is taken from its PrintSpace');
+      width = ps!.maxX;
+      height = ps!.maxY;
     }
-    ctx.warnings.add('ALTO <Page> without WIDTH/HEIGHT: the image size is taken from its PrintSpace');
-    width = ps.maxX;
-    height = ps.maxY;
   }
   const { PrintSpace: printSpace, ...margins } = spaces;
   // The model has no margins: they ride in the residue for an ALTO write.
@@ -343,28 +387,32 @@ export function readAlto(xml: XmlDocument, warnings: Warnings): PageDocument {
   const r = new Reading(root, [], true);
   let desc: Description | undefined;
   let page: Page | undefined;
+  let morePages: Page[] = [];
   eachChild(ctx, r, (local, c) => {
     if (local === 'Description' && !desc) {
       desc = readDescription(ctx, c);
       return true;
     }
     if (local !== 'Layout' || page) return false;
-    // Layout is kept whole: its attributes and any further pages go back around the page written from the model.
+    // Layout is kept whole: its attributes and other children go back around the pages written from the model.
     const pages = c.children.filter((p): p is XmlElement => p.type === 'element' && p.uri === ctx.ns && p.local === 'Page');
     if (!pages.length) throw new FormatError('ALTO <Layout> without a <Page>', c.line);
-    if (pages.length > 1) warnings.add(`ALTO file with ${pages.length} pages: only the first is read`);
     r.kept.Layout = c;
-    page = readPage(ctx, pages[0]!);
+    const read: Page[] = [];
+    for (const p of pages) read.push(readPage(ctx, p, read[read.length - 1]));
+    [page, ...morePages] = read;
     return true;
   });
   if (!page) throw new FormatError('ALTO file without <Layout><Page>', root.line);
   const d = desc ?? readDescription(ctx, undefined);
   if (!d.imageFilename) warnings.add('ALTO file without sourceImageInformation/fileName: no image is named');
   r.snapshot.description = desc !== undefined;
+  // ALTO names one image for the whole file (a multi-page TIFF, say): every page carries its name.
   return {
     format: { kind: 'alto', version, namespace: root.uri },
     metadata: d.metadata,
     page: { ...page, imageFilename: d.imageFilename },
+    ...(morePages.length && { morePages: morePages.map((p) => ({ ...p, imageFilename: d.imageFilename })) }),
     ...(xml.prolog.length && { prolog: xml.prolog }),
     rootNs: root.nsDecls,
     x: r.residue(),

@@ -6,7 +6,7 @@
  */
 import type { XmlElement, XmlNode } from '../xml/xml-node.js';
 import { attr, childElements, textOf } from '../xml/xml-node.js';
-import type { AltoVersion, Outline, PageDocument, PlacedNode, Points, Region, Residue, Shape, TextEquiv, TextLine, Word } from '../model/types.js';
+import type { AltoVersion, Glyph, Outline, PageDocument, PlacedNode, Points, Region, Residue, Shape, TextEquiv, TextLine, Word } from '../model/types.js';
 import { bbox, boxPolygon, fmt } from '../model/points.js';
 import type { Warnings } from './format-error.js';
 import { ALTO_SPACES, type AltoSpace } from './alto-read.js';
@@ -168,12 +168,13 @@ function idAttr(ctx: Ctx, rec: { id: string }): string | undefined {
 
 // ---------------------------------------------------------------- layout
 
-export function writePage(ctx: Ctx, doc: PageDocument): void {
+/** Writes `doc.page`; `nr` is its place in the file (1 for the first), the PHYSICAL_IMG_NR a converting write gives a page without one. */
+export function writePage(ctx: Ctx, doc: PageDocument, nr = 1): void {
   const p = doc.page;
   const x = altoX(p.x);
   const attrs: AttrList = ctx.keep
     ? [...residueAttrs(ctx, 'Page', p.x)]
-    : [['ID', ctx.idOf.get(p)], ['PHYSICAL_IMG_NR', x?.attrs?.PHYSICAL_IMG_NR !== undefined && FLOAT(x.attrs.PHYSICAL_IMG_NR) ? x.attrs.PHYSICAL_IMG_NR : '1']];
+    : [['ID', ctx.idOf.get(p)], ['PHYSICAL_IMG_NR', x?.attrs?.PHYSICAL_IMG_NR !== undefined && FLOAT(x.attrs.PHYSICAL_IMG_NR) ? x.attrs.PHYSICAL_IMG_NR : String(nr)]];
   if (!ctx.keep) attrs.push(...residueAttrs(ctx, 'Page', p.x, ['ID', 'PHYSICAL_IMG_NR']));
   // A size taken from the PrintSpace (no WIDTH/HEIGHT in the source) stays unwritten while unchanged.
   const size = (name: string, key: string, value: number): string | undefined =>
@@ -395,7 +396,6 @@ function writeString(ctx: Ctx, w: Word): void {
   if (!ctx.keep) {
     if (wc !== undefined && !UNIT(wc)) wc = undefined;
     if (w.textEquivs.length > 1) ctx.warnings.add('alternative TextEquivs of a Word have no ALTO equivalent: dropped');
-    if (w.glyphs.length) ctx.warnings.add('Glyphs of a PAGE Word are not written to ALTO: dropped');
     dropPageDetails(ctx, 'Word', w);
   }
   const attrs: AttrList = [['ID', idAttr(ctx, w)], ...boxAttrs(ctx, x, w.coords), ['CONTENT', te?.unicode ?? (ctx.keep ? undefined : '')], ['WC', wc]];
@@ -405,8 +405,71 @@ function writeString(ctx: Ctx, w: Word): void {
   if (ctx.keep && x?.kept?.Shape) placer.next();
   if (ctx.v >= '4') writeShape(ctx, w.x, w.coords, false);
   if (!ctx.keep) writeAlternatives(ctx, x);
+  // Glyph exists from ALTO 4.0 on (after Shape and ALTERNATIVE).
+  if (ctx.v >= '4') {
+    for (const g of w.glyphs) {
+      placer.next();
+      writeGlyph(ctx, g);
+    }
+  } else if (w.glyphs.length && !ctx.keep) ctx.warnings.add(`Glyphs have no place in ALTO ${ctx.v} (they came with ALTO 4.0): dropped`);
   placer.end();
   ctx.out.close('String', h);
+}
+
+/** ALTO's CONTENT of a Glyph holds exactly one character, a Variant's at most three. */
+const chars = (s: string): number => [...s].length;
+
+/**
+ * A Glyph: its first-ranked TextEquiv is CONTENT and GC, the others Variants (CONTENT, VC).
+ * A keeping write gives back the source's text and Variant elements while the TextEquivs are unchanged.
+ */
+function writeGlyph(ctx: Ctx, g: Glyph): void {
+  const x = altoX(g.x);
+  const ranked = [...g.textEquivs].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const [te, ...variants] = ranked;
+  const unchanged = ctx.keep && same(x, 'textEquivs', g.textEquivs);
+  let content: string | undefined;
+  let gc: string | undefined;
+  if (unchanged) {
+    content = x!.spelling?.CONTENT;
+    gc = x!.spelling?.GC;
+  } else {
+    content = te?.unicode;
+    gc = te?.conf !== undefined ? spelled(x, 'GC', te.conf) : undefined;
+  }
+  if (!ctx.keep) {
+    // CONTENT is required and one character long: a glyph the schema cannot take is left out.
+    if (content === undefined || chars(content) !== 1) {
+      ctx.warnings.add(`Glyph with text ${JSON.stringify(content ?? '')} (ALTO wants exactly one character): dropped`);
+      return;
+    }
+    if (gc !== undefined && !UNIT(gc)) gc = undefined;
+    dropPageDetails(ctx, 'Glyph', g);
+  }
+  const attrs: AttrList = [['ID', idAttr(ctx, g)], ...boxAttrs(ctx, x, g.coords), ['CONTENT', content], ['GC', gc]];
+  attrs.push(...residueAttrs(ctx, 'Glyph', g.x, written(attrs)));
+  const h = ctx.out.open('Glyph', attrs);
+  const placer = new Placer(ctx.out, residueNodes(ctx, 'Glyph', g.x));
+  if (ctx.keep && x?.kept?.Shape) placer.next();
+  writeShape(ctx, g.x, g.coords, false);
+  if (unchanged) {
+    for (const v of (x!.snapshot!.variants ?? []) as XmlElement[]) {
+      placer.next();
+      ctx.out.node(v);
+    }
+  } else {
+    for (const v of variants) {
+      if (!ctx.keep && chars(v.unicode) > 3) {
+        ctx.warnings.add(`Glyph alternative ${JSON.stringify(v.unicode)} longer than ALTO's three characters for a Variant: dropped`);
+        continue;
+      }
+      const vc = v.conf !== undefined && UNIT(String(v.conf)) ? fmt(v.conf) : undefined;
+      placer.next();
+      ctx.out.empty('Variant', [['CONTENT', v.unicode], ['VC', vc]]);
+    }
+  }
+  placer.end();
+  ctx.out.close('Glyph', h);
 }
 
 /** ALTERNATIVE spellings of a source string survive a conversion; its Glyphs do not. */

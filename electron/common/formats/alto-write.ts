@@ -21,6 +21,7 @@ import {
 import { AltoIds, DATE, PROCESSING_CATEGORY, allowedAttrs } from './alto-schema.js';
 import { Placer, XmlOut, type AttrList } from './xml-out.js';
 import { altoX, attrMap, blockElement, element, isEl, residueAttrs, residueNodes, same, spacesOf, writePage, type Ctx } from './alto-write-layout.js';
+import { allPages } from './pages.js';
 
 export interface AltoWriteOptions {
   readonly version: AltoVersion;
@@ -61,7 +62,7 @@ export function writeAlto(doc: PageDocument, opts: AltoWriteOptions, warnings: W
     out: new XmlOut(ns), v: opts.version, keep, warnings, ids, idOf, srcTags,
     tags: new TagRegistry(outTags, (prefix) => ids.fresh(prefix)), tagrefs: new Map(),
   };
-  planTagrefs(ctx, doc.page.regions);
+  for (const p of allPages(doc)) planTagrefs(ctx, p.regions);
   const now = opts.now ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   ctx.out.parts.push('<?xml version="1.0" encoding="UTF-8"?>');
   if (keep) writeKept(ctx, doc, ns, srcTagsEl);
@@ -89,11 +90,14 @@ function reserveAll(ids: AltoIds, doc: PageDocument): void {
       records(r.regions);
       for (const l of r.lines) {
         if (l.id) ids.reserve(l.id);
-        for (const w of l.words) if (w.id) ids.reserve(w.id);
+        for (const w of l.words) {
+          if (w.id) ids.reserve(w.id);
+          for (const g of w.glyphs) if (g.id) ids.reserve(g.id);
+        }
       }
     }
   };
-  records(doc.page.regions);
+  for (const p of allPages(doc)) records(p.regions);
 }
 
 /** Output IDs, layout first (references point there), then styles and processing steps. */
@@ -101,22 +105,27 @@ function planIds(ids: AltoIds, idOf: Map<object, string>, doc: PageDocument): vo
   const set = (o: object, id: string | undefined): void => {
     if (id !== undefined) idOf.set(o, id);
   };
-  const pageId = altoX(doc.page.x)?.attrs?.ID;
-  set(doc.page, ids.claim(pageId, 'page_', pageId ? 'Page' : undefined));
   const regions = (rs: readonly Region[]): void => {
     for (const r of rs) {
       set(r, ids.claim(r.id, 'block_', r.kind));
       regions(r.regions);
       for (const l of r.lines) {
         set(l, ids.claim(l.id, undefined, 'TextLine'));
-        for (const w of l.words) set(w, ids.claim(w.id, undefined, 'String'));
+        for (const w of l.words) {
+          set(w, ids.claim(w.id, undefined, 'String'));
+          for (const g of w.glyphs) set(g, ids.claim(g.id, undefined, 'Glyph'));
+        }
       }
     }
   };
-  regions(doc.page.regions);
-  for (const [, o] of spacesOf(doc)) {
-    const id = altoX(o?.x)?.attrs?.ID;
-    if (o && id) set(o, ids.claim(id, undefined, 'page space'));
+  for (const page of allPages(doc)) {
+    const pageId = altoX(page.x)?.attrs?.ID;
+    set(page, ids.claim(pageId, 'page_', pageId ? 'Page' : undefined));
+    regions(page.regions);
+    for (const [, o] of spacesOf({ ...doc, page })) {
+      const id = altoX(o?.x)?.attrs?.ID;
+      if (o && id) set(o, ids.claim(id, undefined, 'page space'));
+    }
   }
   for (const el of sourceRoot(doc, 'Styles').slice(0, 1).flatMap((s) => childElements(s))) {
     if (el.local === 'TextStyle' || el.local === 'ParagraphStyle') set(el, ids.claim(attr(el, 'ID'), el.local === 'ParagraphStyle' ? 'style_' : undefined, `<${el.local}>`));
@@ -190,14 +199,16 @@ function writeKept(ctx: Ctx, doc: PageDocument, ns: string, srcTags: XmlElement 
   placer.next();
   const layout = x?.kept?.Layout;
   const lh = out.open('Layout', layout ? [...layout.attrs.map((a): [string, string] => [a.name, a.value]), ...nsAttrs(layout)] : []);
-  let pageDone = false;
+  // The source's pages, in their places among Layout's other children, from the model's pages in order.
+  const pages = allPages(doc);
+  let next = 0;
   for (const c of layout?.children ?? []) {
-    if (!pageDone && isEl(c, 'Page') && c.uri === ns) {
-      writePage(ctx, doc);
-      pageDone = true;
+    if (isEl(c, 'Page') && c.uri === ns) {
+      if (next < pages.length) writePage(ctx, { ...doc, page: pages[next]! }, next + 1);
+      next++;
     } else if (!(c.type === 'text' && /^\s*$/.test(c.text))) out.node(c);
   }
-  if (!pageDone) writePage(ctx, doc);
+  for (; next < pages.length; next++) writePage(ctx, { ...doc, page: pages[next]! }, next + 1);
   out.close('Layout', lh);
   placer.end();
   out.close('alto', h);
@@ -261,15 +272,13 @@ function writeConverted(ctx: Ctx, doc: PageDocument, ns: string, now: string): v
       if (!known && n.node.type === 'element') ctx.warnings.add(`<${n.node.local}> inside <alto> has no place in converted ALTO: dropped`);
     }
   } else residueNodes(ctx, 'alto', doc.x);
-  const pages = altoX(doc.x)?.kept?.Layout?.children.filter((c) => isEl(c, 'Page')).length ?? 0;
-  if (pages > 1) ctx.warnings.add(`${pages - 1} ALTO page(s) after the first are not written`);
   writeDescription(ctx, doc, now);
   const styles = sourceRoot(doc, 'Styles')[0];
   if (styles) writeStyles(ctx, styles);
   writeTags(ctx);
   if (ctx.v >= '4.3') writeReadingOrder(ctx, doc);
   const lh = out.open('Layout', []);
-  writePage(ctx, doc);
+  allPages(doc).forEach((page, i) => writePage(ctx, { ...doc, page }, i + 1));
   out.close('Layout', lh);
   out.close('alto', h);
 }

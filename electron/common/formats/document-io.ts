@@ -7,6 +7,9 @@ import { readAlto } from './alto-read.js';
 import { writeAlto } from './alto-write.js';
 import { ALTO_WRITE_VERSION } from './alto-versions.js';
 import { repairForSchema } from './page-repair.js';
+import { pageCount, splitPages, withPages } from './pages.js';
+
+export { allPages, pageCount, splitPages } from './pages.js';
 
 /** Output formats that `convert --to` names. */
 export const TARGET_FORMATS = ['page-2019', 'page-2013', 'alto-4'] as const;
@@ -43,23 +46,57 @@ export interface WriteOptions {
  * Writes a document. Without a target: its own format and version, keeping
  * everything it was read with. With one: a file the target's schema accepts,
  * every repair and every dropped detail reported as a warning.
+ *
+ * ALTO output holds every page of a multi-page document; PAGE output holds one,
+ * so a PAGE target writes only the first here (with a warning): use
+ * writeDocumentPages for one PAGE file per page.
  */
 export function writeDocument(doc: PageDocument, target?: TargetFormat, opts: WriteOptions = {}): WriteOutcome {
   const warnings = new Warnings();
-  let xml: string;
-  if (!target) {
-    xml = doc.format.kind === 'page'
-      ? writePage(doc, { version: doc.format.version, conform: false, ...(opts.now && { now: opts.now }) }, warnings)
-      : writeAlto(doc, { version: doc.format.version, conform: false, ...(opts.now && { now: opts.now }) }, warnings);
-  } else if (target === 'alto-4') {
-    const fixed = repairForSchema(doc, warnings, { target: 'alto' });
-    xml = writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, ...(opts.now && { now: opts.now }) }, warnings);
-  } else {
-    const version: PageVersion = target === 'page-2013' ? '2013-07-15' : '2019-07-15';
-    const fixed = repairForSchema(doc, warnings);
-    xml = writePage(fixed, { version, conform: true, ...(opts.now && { now: opts.now }) }, warnings);
-  }
+  const xml = writeOne(doc, target, opts, warnings);
   return { xml, warnings: warnings.list() };
+}
+
+function writeOne(doc: PageDocument, target: TargetFormat | undefined, opts: WriteOptions, warnings: Warnings): string {
+  const now = opts.now ? { now: opts.now } : {};
+  const pageTarget = target === 'page-2013' || target === 'page-2019' || (!target && doc.format.kind === 'page');
+  const pages = pageCount(doc);
+  if (pageTarget && pages > 1) {
+    warnings.add(`${pages - 1} page(s) after the first are not written: a PAGE file holds one page (convert writes one file per page)`);
+    return writeOne(splitPages(doc)[0]!, target, opts, warnings);
+  }
+  if (!target) {
+    return doc.format.kind === 'page'
+      ? writePage(doc, { version: doc.format.version, conform: false, ...now }, warnings)
+      : writeAlto(doc, { version: doc.format.version, conform: false, ...now }, warnings);
+  }
+  if (target === 'alto-4') {
+    // Each page is repaired against its own size; IDs are made unique over the whole file by the writer.
+    const fixed = pages > 1
+      ? withPages(doc, splitPages(doc).map((d) => repairForSchema(d, warnings, { target: 'alto' }).page))
+      : repairForSchema(doc, warnings, { target: 'alto' });
+    return writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, ...now }, warnings);
+  }
+  const version: PageVersion = target === 'page-2013' ? '2013-07-15' : '2019-07-15';
+  return writePage(repairForSchema(doc, warnings), { version, conform: true, ...now }, warnings);
+}
+
+export interface WritePagesOutcome {
+  /** One XML text per output file: a single one for ALTO output (all pages), one per page for PAGE output. */
+  readonly xmls: string[];
+  readonly warnings: string[];
+}
+
+/**
+ * Writes a document with all its pages: ALTO output (an ALTO document without a target,
+ * or `alto-4`) as one file holding every page; PAGE output as one file per page.
+ */
+export function writeDocumentPages(doc: PageDocument, target?: TargetFormat, opts: WriteOptions = {}): WritePagesOutcome {
+  const warnings = new Warnings();
+  const pageTarget = target === 'page-2013' || target === 'page-2019' || (!target && doc.format.kind === 'page');
+  const docs = pageTarget ? splitPages(doc) : [doc];
+  const xmls = docs.map((d) => writeOne(d, target, opts, warnings));
+  return { xmls, warnings: warnings.list() };
 }
 
 /** The target naming a document's own format, for messages. */

@@ -127,6 +127,8 @@ function repairOutline(ctx: Ctx, name: string, o: Outline): Outline {
 function repairGlyph(ctx: Ctx, g: Glyph): Glyph | undefined {
   const id = fixId(ctx, g.id, 'Glyph', 'g');
   if (!g.coords || g.coords.points.length === 0) {
+    // ALTO's Glyph may go without a position; PAGE's needs Coords.
+    if (!ctx.idsRequired) return { ...g, id };
     ctx.w.add('Glyph without Coords: dropped (Coords are required)');
     return undefined;
   }
@@ -138,7 +140,7 @@ function repairWord(ctx: Ctx, w: Word): Word | undefined {
   const glyphs = w.glyphs.map((g) => repairGlyph(ctx, g)).filter((g): g is Glyph => g !== undefined);
   let coords = w.coords && w.coords.points.length ? w.coords : undefined;
   if (!coords) {
-    coords = shapeFromBox(unionBox(glyphs.map((g) => bbox(g.coords!.points))));
+    coords = shapeFromBox(unionBox(glyphs.map((g) => g.coords && bbox(g.coords.points))));
     if (!coords) {
       ctx.w.add('Word without Coords or glyphs: dropped');
       return undefined;

@@ -238,6 +238,12 @@ export interface PageDocument extends Residual {
   readonly pcGtsId?: string;
   readonly metadata: Metadata;
   readonly page: Page;
+  /**
+   * The pages after `page`, in file order: only ALTO holds several pages in one file.
+   * ALTO writes carry them all; a PAGE file holds one page, so PAGE writes take one
+   * page at a time (document-io's splitPages). Absent for single-page documents.
+   */
+  readonly morePages?: readonly Page[];
   /** Comments and processing instructions before the root element. */
   readonly prolog?: readonly XmlNode[];
   /** Namespace declarations of the source root (prefix → URI), re-declared on write. */

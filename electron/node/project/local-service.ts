@@ -11,7 +11,7 @@ import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
-import { readDocument, writeDocument } from '../../common/formats/document-io.js';
+import { pageCount, readDocument, writeDocument } from '../../common/formats/document-io.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { jobWork, recognizePagesWork, type JobProject } from '../jobs/project-job.js';
@@ -57,6 +57,17 @@ function readWithRevision(file: string): Promise<{ xml: string; revision: string
     const xml = await readXmlFile(file);
     return { xml, revision: revisionOfBytes(await fs.readFile(file)) };
   });
+}
+
+/** Pages in a saved file: more than one only in an ALTO file (1 when it does not read). */
+async function pagesOnDisk(file: string): Promise<number> {
+  const text = await readXmlFile(file);
+  if (!/<(\w+:)?alto\b/.test(text.slice(0, 4000))) return 1;
+  try {
+    return pageCount(readDocument(text).doc);
+  } catch {
+    return 1;
+  }
 }
 
 function declaredSize(xml: string): { width: number; height: number } | undefined {
@@ -155,8 +166,9 @@ export class LocalProjectService implements StudioService {
   async savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
     const page = await this.find(pageId);
     // Refuse anything that is not a readable PAGE/ALTO document: a save must never leave a broken file.
+    let pages: number;
     try {
-      readDocument(xml);
+      pages = pageCount(readDocument(xml).doc);
     } catch (e) {
       throw new ApiError('bad-request', `not saved: the page does not read back (${(e as Error).message})`);
     }
@@ -168,6 +180,13 @@ export class LocalProjectService implements StudioService {
         throw new ApiError('conflict', current === null
           ? `not saved: ${relativeId(this.root, file)} was removed since it was opened`
           : `not saved: ${relativeId(this.root, file)} was changed since it was opened (by another window, a job or another program)`, { revision: current });
+      }
+      // A multi-page ALTO file opens at its first page, and the document the editor keeps carries the
+      // other pages, so its saves write them all back. Should any save hold fewer pages than the file
+      // (a client that wrote the shown page only), it is refused rather than losing pages.
+      const before = current === null ? 1 : await pagesOnDisk(file);
+      if (pages < before) {
+        throw new ApiError('bad-request', `not saved: ${relativeId(this.root, file)} is an ALTO file of ${before} pages and this save holds ${pages}; saving would lose pages (HTR Studio edits the first page of such a file and keeps the others)`);
       }
       await writeFileAtomic(file, xml);
       if (!page.xmlFile) this.pages = undefined; // the image-only page now has a file: rescan next time
