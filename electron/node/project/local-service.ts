@@ -61,10 +61,19 @@ function readWithRevision(file: string): Promise<{ xml: string; revision: string
 
 /** Pages in a saved file: more than one only in an ALTO file (1 when it does not read). */
 async function pagesOnDisk(file: string): Promise<number> {
-  const text = await readXmlFile(file);
-  if (!/<(\w+:)?alto\b/.test(text.slice(0, 4000))) return 1;
+  // Only an ALTO file is read whole: a PAGE save costs a look at the file's head.
+  const handle = await fs.open(file, 'r');
+  let head: string;
   try {
-    return pageCount(readDocument(text).doc);
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+  if (!/<(\w+:)?alto\b/.test(head)) return 1;
+  try {
+    return pageCount(readDocument(await readXmlFile(file)).doc);
   } catch {
     return 1;
   }
