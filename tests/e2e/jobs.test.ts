@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines } from '../../electron/common/model/stats.js';
+import { linesInReadingOrder, nextUncertainLine } from '../../renderer/src/editor/reading.js';
 import sharp from 'sharp';
 import { save, savedDoc, serveFolder, shot, TIMEUS_PAGE, type Project, openEditor, type EditorSession } from './harness.js';
 
@@ -90,6 +91,30 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
     expect(xml).toMatch(/<TextEquiv conf="[01](\.\d+)?">/);
     // Geometry untouched: only text changed.
     expect(lines.map((l) => l.baseline)).toEqual(allLines(original.page.regions).map((l) => l.baseline));
+  });
+
+  it('jumps to the next and previous line the model was unsure of with F8 / Shift+F8, also while typing', async () => {
+    const ordered = linesInReadingOrder(savedDoc(project));
+    const confs = ordered.map((l) => l.line.textEquivs[0]!.conf!).sort((a, b) => a - b);
+    const threshold = Math.round(confs[Math.floor(confs.length / 2)]! * 100);
+    await page.getByRole('spinbutton', { name: 'Uncertain below this confidence, in percent' }).fill(String(threshold));
+    const first = ordered[0]!.line.id;
+    await page.locator(`.line-item[data-line="${first}"]`).click();
+    const want = nextUncertainLine(ordered, first, threshold / 100, 1)!;
+    expect(want).toBeDefined();
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('F8');
+    const current = () => page.locator('.line-editor-head .line-id').textContent();
+    await expect.poll(current).toBe(want);
+    // From the text field: the next one, and the field keeps the focus.
+    const input = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await input.focus();
+    await input.press('F8');
+    await expect.poll(current).toBe(nextUncertainLine(ordered, want, threshold / 100, 1));
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await input.press('Shift+F8');
+    await expect.poll(current).toBe(want);
+    await page.getByRole('spinbutton', { name: 'Uncertain below this confidence, in percent' }).fill('80');
   });
 
   it('colours lines by confidence when the overlay is on', async () => {
@@ -202,6 +227,10 @@ describe('a page with no lines yet', () => {
       const recognise = page.getByRole('button', { name: 'Recognise', exact: true });
       expect(await recognise.isDisabled()).toBe(true);
       expect(await recognise.getAttribute('title')).toContain('detect the layout first');
+      // Nothing a model was unsure of here: F8 says so.
+      await page.locator('.page-canvas').focus();
+      await page.keyboard.press('F8');
+      await page.locator('.status-notice', { hasText: 'No line on this page was read with a confidence below 80%' }).waitFor();
       // The whole project may still be recognised from here (other pages may have lines).
       await page.getByRole('combobox', { name: 'Run on' }).selectOption('project');
       expect(await recognise.isEnabled()).toBe(true);

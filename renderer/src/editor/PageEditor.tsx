@@ -15,7 +15,7 @@ import { readDocument, writeDocument } from '../../../electron/common/formats/do
 import { strings as t } from '../i18n/strings.js';
 import { editorReducer, initialEditorState } from './editor-state.js';
 import { useEditorCommands } from './use-editor-commands.js';
-import { lineText, linesInReadingOrder, topRegionOf, topRegionsInOrder } from './reading.js';
+import { lineText, linesInReadingOrder, nextUncertainLine, topRegionOf, topRegionsInOrder } from './reading.js';
 import { PageCanvas, type Tool } from '../canvas/PageCanvas.js';
 import { PALETTES, type Theme } from '../canvas/palette.js';
 import { ensureVisible, fitView, minScale, panBy, zoomAt, type Size, type View } from '../canvas/view.js';
@@ -35,6 +35,14 @@ import { useSaveConflict } from './use-save-conflict.js';
 import { SaveConflictBar } from '../panels/SaveConflictBar.js';
 import { ApiError } from '../../../electron/common/api/errors.js';
 import type { Clip } from './drawing.js';
+
+const UNCERTAIN_KEY = 'htr-studio-uncertain-below';
+/** Lines whose text a model gave a confidence below this are "uncertain" (F8); the person may change it. */
+const DEFAULT_UNCERTAIN_BELOW = 0.8;
+function readThreshold(): number {
+  const v = Number(localStorage.getItem(UNCERTAIN_KEY));
+  return v > 0 && v <= 1 ? v : DEFAULT_UNCERTAIN_BELOW;
+}
 
 export interface PageEditorProps {
   readonly service: StudioService;
@@ -424,6 +432,24 @@ export function PageEditor(props: PageEditorProps) {
     };
   }, [dirty, save]);
 
+  // Confidence-driven review: F8 / Shift+F8 go to the next / previous line whose machine text is less sure than this.
+  const [uncertainBelow, setUncertainBelowState] = useState(() => readThreshold());
+  const setUncertainBelow = useCallback((v: number) => {
+    localStorage.setItem(UNCERTAIN_KEY, String(v));
+    setUncertainBelowState(v);
+  }, []);
+  const jumpUncertain = useCallback(
+    (step: 1 | -1) => {
+      const { doc: now, selection } = stateRef.current;
+      const inField = isTextField(document.activeElement);
+      const id = nextUncertainLine(linesInReadingOrder(now), selection[0] ?? null, uncertainBelow, step);
+      if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
+      cmd.select(id, false);
+      // Correcting goes on in the text field when that is where the person was.
+      if (inField) setTimeout(() => document.querySelector<HTMLTextAreaElement>('.line-input')?.focus(), 0);
+    },
+    [cmd, uncertainBelow],
+  );
   // Keys that work anywhere in the window (text fields keep their own editing keys).
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -441,6 +467,11 @@ export function PageEditor(props: PageEditorProps) {
         else return;
         e.preventDefault();
         return;
+      }
+      if (e.key === 'F8') {
+        // Also from the text field: F keys type nothing.
+        e.preventDefault();
+        return jumpUncertain(e.shiftKey ? -1 : 1);
       }
       if (isTextField(e.target) || e.altKey) return;
       if (tool === 'order' && (e.key === 'Enter' || e.key === 'Escape')) chooseTool('select');
@@ -468,7 +499,7 @@ export function PageEditor(props: PageEditorProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [bridge, run, cmd, tool, shortcutsOpen, toggleLayer, chooseTool]);
+  }, [bridge, run, cmd, tool, shortcutsOpen, toggleLayer, chooseTool, jumpUncertain]);
 
   // Copy and paste of regions and lines. DOM clipboard events, so Ctrl+C/V and the
   // desktop menu's Copy/Paste (which fire the same events) both work; text fields keep theirs.
@@ -609,7 +640,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
-          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onHistory={onTextHistory} onLeave={leaveText} />
+          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onHistory={onTextHistory} onLeave={leaveText} uncertainBelow={uncertainBelow} onUncertainBelow={setUncertainBelow} onNextUncertain={jumpUncertain} />
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

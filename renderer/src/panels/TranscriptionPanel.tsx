@@ -26,6 +26,10 @@ interface Props {
   readonly onHistory: (kind: 'undo' | 'redo') => void;
   /** Esc: the text field is left for the page (so the next key is a shortcut again). */
   readonly onLeave: () => void;
+  /** Confidence (0–1) under which a line's machine text counts as uncertain. */
+  readonly uncertainBelow: number;
+  readonly onUncertainBelow: (v: number) => void;
+  readonly onNextUncertain: (step: 1 | -1) => void;
 }
 
 interface LineEditorProps {
@@ -129,7 +133,7 @@ function useRowWindow(box: RefObject<HTMLElement | null>, count: number, enabled
 }
 
 // Memoised: the editor re-renders on every pan and zoom frame, and a page may list thousands of lines.
-export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit, onHistory, onLeave }: Props) {
+export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit, onHistory, onLeave, uncertainBelow, onUncertainBelow, onNextUncertain }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
@@ -175,6 +179,27 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
         ) : (
           <p className="empty-note">{lines.length ? t.noLineSelected : t.noLines}</p>
         )}
+      </div>
+      <div className="uncertain-row">
+        <button type="button" className="ghost-button small" onClick={() => onNextUncertain(1)} title={t.nextUncertainHint}>
+          {t.nextUncertain}
+        </button>
+        <label className="uncertain-threshold">
+          <span>{t.uncertainBelow}</span>
+          <input
+            type="number"
+            min={1}
+            max={100}
+            step={1}
+            value={Math.round(uncertainBelow * 100)}
+            onChange={(e) => {
+              const v = Number(e.target.value);
+              if (v >= 1 && v <= 100) onUncertainBelow(v / 100);
+            }}
+            aria-label={t.uncertainBelowLabel}
+          />
+          <span>%</span>
+        </label>
       </div>
       <h3 className="panel-subtitle">{t.allLines}</h3>
       <ol className={windowed ? 'line-list is-windowed' : 'line-list'} ref={list} aria-label={t.allLines}>
