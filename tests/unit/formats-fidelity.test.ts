@@ -133,6 +133,16 @@ describe('multi-page ALTO (#17)', () => {
     expect(one.out.join('\n')).not.toMatch(/pages/);
   });
 
+  it('validate checks every page, against the ALTO schema too', async () => {
+    const ok = await run('validate', MULTI, '--schemas', SCHEMAS);
+    expect(ok.out[0]).toMatch(/^OK\t.*alto-multipage\.xml\tALTO 4\.4$/);
+    const bad = path.join(tmp, 'multi-bad.xml');
+    fs.writeFileSync(bad, fs.readFileSync(MULTI, 'utf8').replace('ID="p3_l1"', 'ID="3bad"'));
+    const r = await run('validate', bad);
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/^INVALID\t.*first: page 3: TextLine id "3bad" is not a valid xs:ID/);
+  });
+
   it('the API: a PAGE write of a multi-page document says what it leaves out; writeDocumentPages writes them all', () => {
     const doc = read(MULTI);
     const w = writeDocument(doc, 'page-2019', { now: NOW });

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { readDocument, describeFormat } from '../../common/formats/document-io.js';
+import { readDocument, describeFormat, splitPages } from '../../common/formats/document-io.js';
 import { checkDocument } from '../../common/formats/page-checks.js';
 import { readXmlFile } from '../../node/io/files.js';
 import { validateAgainstXsd } from '../../node/xsd/xsd-validate.js';
@@ -31,7 +31,9 @@ export const validate: Command = {
         const text = await readXmlFile(file);
         const { doc } = readDocument(text);
         format = describeFormat(doc);
-        problems = checkDocument(doc).map((p) => p.message);
+        // Every page of a multi-page ALTO file, each problem named by its page.
+        const pages = splitPages(doc);
+        problems = pages.flatMap((d, i) => checkDocument(d).map((p) => (pages.length > 1 ? `page ${i + 1}: ${p.message}` : p.message)));
         if (values.schemas) {
           const xsd = await validateAgainstXsd(text, values.schemas, doc.format);
           problems.push(...xsd.errors.map((e) => `schema: ${e}`));
