@@ -251,6 +251,27 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     expect(session.pageErrors).toEqual([]);
   });
 
+  it('inserts special characters from the panel at the caret and by shortcode; the saved page has them', async () => {
+    await selectLineFromList('r2l20');
+    const input = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await input.click();
+    await input.press('End');
+    await page.getByText('Special characters').click();
+    await page.getByRole('tab', { name: 'Medieval Latin' }).click();
+    // The field keeps the focus: the character lands at its caret.
+    await page.getByRole('button', { name: 'con / com (U+A76F)' }).click();
+    await expect.poll(() => input.inputValue()).toMatch(/ꝯ$/);
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await input.type(' \\per');
+    await expect.poll(() => input.inputValue()).toMatch(/ꝯ ꝑ$/);
+    await input.type('e a\\bar');
+    await expect.poll(() => input.inputValue()).toMatch(/ꝯ ꝑe a\u0304$/);
+    await input.press('Enter');
+    await save(page);
+    expect(textOf(savedDoc(project), 'r2l20')).toMatch(/ꝯ ꝑe a\u0304$/);
+    expect(session.pageErrors).toEqual([]);
+  });
+
   it('undoes a whole vertex drag in one step', async () => {
     const before = savedDoc(project);
     await page.keyboard.press('0');

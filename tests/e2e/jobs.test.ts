@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines } from '../../electron/common/model/stats.js';
-import { linesInReadingOrder, nextUncertainLine } from '../../renderer/src/editor/reading.js';
+import { nextUncertainLine } from '../../electron/common/transcription/review.js';
+import { findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
 import sharp from 'sharp';
 import { save, savedDoc, serveFolder, shot, TIMEUS_PAGE, type Project, openEditor, type EditorSession } from './harness.js';
 
@@ -94,11 +95,12 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
   });
 
   it('jumps to the next and previous line the model was unsure of with F8 / Shift+F8, also while typing', async () => {
-    const ordered = linesInReadingOrder(savedDoc(project));
-    const confs = ordered.map((l) => l.line.textEquivs[0]!.conf!).sort((a, b) => a - b);
+    const doc = savedDoc(project);
+    const ordered = regionsInReadingOrder(doc).flatMap((id) => findRegion(doc, id)?.lines ?? []);
+    const confs = ordered.map((l) => l.textEquivs[0]!.conf!).sort((a, b) => a - b);
     const threshold = Math.round(confs[Math.floor(confs.length / 2)]! * 100);
     await page.getByRole('spinbutton', { name: 'Uncertain below this confidence, in percent' }).fill(String(threshold));
-    const first = ordered[0]!.line.id;
+    const first = ordered[0]!.id;
     await page.locator(`.line-item[data-line="${first}"]`).click();
     const want = nextUncertainLine(ordered, first, threshold / 100, 1)!;
     expect(want).toBeDefined();

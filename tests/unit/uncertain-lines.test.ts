@@ -1,9 +1,9 @@
 /** "Next uncertain line" (F8): machine text under the threshold, in reading order, wrapping once. */
 import { describe, expect, it } from 'vitest';
-import { nextUncertainLine, type LineInOrder } from '../../renderer/src/editor/reading.js';
+import { nextUncertainLine } from '../../electron/common/transcription/review.js';
+import type { TextLine } from '../../electron/common/model/types.js';
 
-const line = (id: string, conf?: number, text = 'x'): LineInOrder =>
-  ({ line: { kind: 'TextLine', id, words: [], labels: [], alternativeImages: [], textEquivs: [{ unicode: text, ...(conf !== undefined && { conf }) }] }, region: {} }) as unknown as LineInOrder;
+const line = (id: string, conf?: number, text = 'x'): TextLine => ({ kind: 'TextLine', id, words: [], labels: [], alternativeImages: [], textEquivs: [{ unicode: text, ...(conf !== undefined && { conf }) }] });
 
 describe('next uncertain line', () => {
   const lines = [line('a', 0.95), line('b', 0.5), line('c'), line('d', 0.79), line('e', 0.99)];

@@ -15,7 +15,8 @@ import { readDocument, writeDocument } from '../../../electron/common/formats/do
 import { strings as t } from '../i18n/strings.js';
 import { editorReducer, initialEditorState } from './editor-state.js';
 import { useEditorCommands } from './use-editor-commands.js';
-import { lineText, linesInReadingOrder, nextUncertainLine, topRegionOf, topRegionsInOrder } from './reading.js';
+import { lineText, linesInReadingOrder, topRegionOf, topRegionsInOrder } from './reading.js';
+import { nextUncertainLine } from '../../../electron/common/transcription/review.js';
 import { PageCanvas, type Tool } from '../canvas/PageCanvas.js';
 import { PALETTES, type Theme } from '../canvas/palette.js';
 import { ensureVisible, fitView, minScale, panBy, zoomAt, type Size, type View } from '../canvas/view.js';
@@ -442,7 +443,7 @@ export function PageEditor(props: PageEditorProps) {
     (step: 1 | -1) => {
       const { doc: now, selection } = stateRef.current;
       const inField = isTextField(document.activeElement);
-      const id = nextUncertainLine(linesInReadingOrder(now), selection[0] ?? null, uncertainBelow, step);
+      const id = nextUncertainLine(linesInReadingOrder(now).map((l) => l.line), selection[0] ?? null, uncertainBelow, step);
       if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
       cmd.select(id, false);
       // Correcting goes on in the text field when that is where the person was.

@@ -41,19 +41,3 @@ export function topRegionOf(doc: PageDocument, id: string): string | undefined {
   return doc.page.regions.find(holds)?.id;
 }
 
-/**
- * The next line in reading order (after `fromId`, or from the start; `step` -1:
- * before it, from the end) whose machine text is less sure than `threshold`: a
- * confidence on its text below it. Lines a person wrote (no confidence) are never
- * uncertain. Wraps around the page once; undefined when there is none.
- */
-export function nextUncertainLine(lines: readonly LineInOrder[], fromId: string | null, threshold: number, step: 1 | -1): string | undefined {
-  const n = lines.length;
-  const start = lines.findIndex((l) => l.line.id === fromId);
-  for (let k = 1; k <= n; k++) {
-    const i = start < 0 ? (step > 0 ? k - 1 : n - k) : (((start + step * k) % n) + n) % n;
-    const conf = lines[i]!.line.textEquivs[0]?.conf;
-    if (conf !== undefined && conf < threshold) return lines[i]!.line.id;
-  }
-  return undefined;
-}

@@ -8,6 +8,8 @@ import { strings as t } from '../i18n/strings.js';
 import type { StudioService } from '../../../electron/common/api/service.js';
 import { lineText, type LineInOrder } from '../editor/reading.js';
 import { LineImage } from './LineImage.js';
+import { SpecialChars } from './SpecialChars.js';
+import { expandShortcode } from '../../../electron/common/transcription/char-sets.js';
 
 interface Props {
   readonly service: StudioService;
@@ -45,6 +47,13 @@ interface LineEditorProps {
 function LineEditor({ id, text, onCommit, onHistory, onLeave, autoFocus, onNavigate }: LineEditorProps) {
   const [draft, setDraft] = useState(text);
   const input = useRef<HTMLTextAreaElement>(null);
+  /** Where the caret goes after a shortcode was replaced (React would put it at the end). */
+  const caretAfter = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    if (caretAfter.current === null || !input.current) return;
+    input.current.setSelectionRange(caretAfter.current, caretAfter.current);
+    caretAfter.current = null;
+  }, [draft]);
   const latest = useRef({ draft, text, onCommit });
   latest.current = { draft, text, onCommit };
   useEffect(() => {
@@ -68,7 +77,13 @@ function LineEditor({ id, text, onCommit, onHistory, onLeave, autoFocus, onNavig
       spellCheck={false}
       aria-label={t.lineField}
       value={draft}
-      onChange={(e) => setDraft(e.target.value.replace(/[\r\n]+/g, ' '))}
+      onChange={(e) => {
+        const value = e.target.value.replace(/[\r\n]+/g, ' ');
+        // Shortcodes typed in the text (\con → ꝯ) become their character at once.
+        const x = expandShortcode(value, e.target.selectionStart ?? value.length);
+        if (x) caretAfter.current = x.caret;
+        setDraft(x ? x.text : value);
+      }}
       // latest, not this render's draft: Esc resets the draft and blurs in the same event.
       onBlur={() => latest.current.draft !== text && onCommit(id, latest.current.draft, 0)}
       onKeyDown={(e) => {
@@ -175,6 +190,7 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
               }}
             />
             <p className="hint">{t.transcriptionHint}</p>
+            <SpecialChars />
           </>
         ) : (
           <p className="empty-note">{lines.length ? t.noLineSelected : t.noLines}</p>

@@ -1,0 +1,19 @@
+/** Confidence-driven review: which line to correct next. */
+import type { TextLine } from '../model/types.js';
+
+/**
+ * The next line of `lines` (in reading order) after `fromId` — or from the start;
+ * `step` -1: before it, from the end — whose machine text is less sure than
+ * `threshold`: a confidence on its text below it. A person's text (no confidence)
+ * is never uncertain. Wraps around the page once; undefined when there is none.
+ */
+export function nextUncertainLine(lines: readonly TextLine[], fromId: string | null, threshold: number, step: 1 | -1): string | undefined {
+  const n = lines.length;
+  const start = lines.findIndex((l) => l.id === fromId);
+  for (let k = 1; k <= n; k++) {
+    const i = start < 0 ? (step > 0 ? k - 1 : n - k) : (((start + step * k) % n) + n) % n;
+    const conf = lines[i]!.textEquivs[0]?.conf;
+    if (conf !== undefined && conf < threshold) return lines[i]!.id;
+  }
+  return undefined;
+}
