@@ -121,7 +121,7 @@ function openBrowser(url) {
   if (env.HTR_STUDIO_NO_BROWSER === '1') return;
   const [cmd, cmdArgs] =
     process.platform === 'darwin' ? ['open', [url]]
-    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+    : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] // '' is start's window title; the URL has no & or spaces
     : env.DISPLAY || env.WAYLAND_DISPLAY ? ['xdg-open', [url]]
     : [undefined, []];
   if (!cmd) return;
