@@ -7,7 +7,7 @@
  */
 import type { PageDocument, TextLine } from './types.js';
 import { mapAllLines } from './ops.js';
-import { allLines } from './stats.js';
+import { allLines, lineText, mainTextEquiv } from './stats.js';
 
 /**
  * A person's text: written or confirmed by someone (no model confidence on it),
@@ -15,8 +15,8 @@ import { allLines } from './stats.js';
  * reads; editing a line's text drops it (setLineText).
  */
 export function isPersonText(line: TextLine): boolean {
-  const first = line.textEquivs[0];
-  return first !== undefined && first.unicode.trim() !== '' && first.conf === undefined;
+  const i = mainTextEquiv(line);
+  return i >= 0 && lineText(line).trim() !== '' && line.textEquivs[i]!.conf === undefined;
 }
 
 export function personLineCount(doc: PageDocument): number {

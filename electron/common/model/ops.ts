@@ -7,6 +7,7 @@ import type { OrderGroup, PageDocument, Point, Region, RegionKind, Shape, TextEq
 import { bbox, pointInPolygon } from './points.js';
 import { clipPolygonX, convexHull, polylineYAt } from './geometry.js';
 import { withStructureType } from './custom-attr.js';
+import { lineText, mainTextEquiv } from './stats.js';
 
 export class EditError extends Error {
   override name = 'EditError';
@@ -156,18 +157,14 @@ export function translate(doc: PageDocument, ids: readonly string[], dx: number,
 
 // ---- text -------------------------------------------------------------------
 
-/** Sets a line's transcription (its first TextEquiv); a person's text carries no model confidence. */
+/** Sets a line's transcription (its main TextEquiv, see mainTextEquiv); a person's text carries no model confidence. */
 export function setLineText(doc: PageDocument, lineId: string, text: string, conf?: number): PageDocument {
   return updateLine(doc, lineId, (l) => {
-    const first = l.textEquivs[0];
-    const { conf: _c, plainText: _p, ...rest } = first ?? { unicode: '' };
+    const i = mainTextEquiv(l);
+    const { conf: _c, plainText: _p, ...rest } = i >= 0 ? l.textEquivs[i]! : { unicode: '' };
     const te: TextEquiv = { ...rest, unicode: text, ...(conf !== undefined && { conf }) };
-    return { ...l, textEquivs: [te, ...l.textEquivs.slice(1)] };
+    return { ...l, textEquivs: i >= 0 ? l.textEquivs.map((t, k) => (k === i ? te : t)) : [te] };
   });
-}
-
-function firstText(l: TextLine): string {
-  return l.textEquivs[0]?.unicode ?? '';
 }
 
 // ---- lines ------------------------------------------------------------------
@@ -193,7 +190,7 @@ export function splitLine(doc: PageDocument, lineId: string, x: number, newLineI
     const pts = side === 'left' ? [...kept, { x, y }] : [{ x, y }, ...kept];
     return { points: pts };
   };
-  const text = firstText(l);
+  const text = lineText(l);
   let at = textAt ?? Math.round(((x - box.minX) / (box.maxX - box.minX)) * text.length);
   if (textAt === undefined) {
     // Prefer a word boundary near the proportional position.
@@ -241,7 +238,7 @@ export function mergeLines(doc: PageDocument, lineIds: readonly string[]): PageD
   const first = lines[0]!;
   const coordsPts = lines.flatMap((l) => l.coords?.points ?? []);
   const basePts = lines.flatMap((l) => l.baseline?.points ?? []).sort((a, b) => a.x - b.x);
-  const text = lines.map(firstText).filter((t) => t !== '').join(' ');
+  const text = lines.map(lineText).filter((t) => t !== '').join(' ');
   const merged: TextLine = {
     ...first,
     coords: coordsPts.length ? { points: convexHull(coordsPts) } : undefined,

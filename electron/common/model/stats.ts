@@ -14,14 +14,33 @@ export interface PageStats {
   readonly readingOrder: number;
 }
 
-/** The text of a line: its first TextEquiv by index, else its words joined. */
+/**
+ * Which of a line's TextEquivs holds its text: the one with the lowest index (PAGE:
+ * index 0, or the lowest, is the reading to use; absent counts as 0), the first of
+ * equals; -1 when it has none. The one rule for the editor, export, eval and edits.
+ */
+export function mainTextEquiv(l: Pick<TextLine, 'textEquivs'>): number {
+  let best = -1;
+  l.textEquivs.forEach((t, i) => {
+    if (best < 0 || (t.index ?? 0) < (l.textEquivs[best]!.index ?? 0)) best = i;
+  });
+  return best;
+}
+
+/** The text of a line: its main TextEquiv's Unicode (its PlainText where only that is given), else its words joined. */
 export function lineText(l: TextLine): string {
-  if (l.textEquivs.length) {
-    let best = l.textEquivs[0]!;
-    for (const t of l.textEquivs) if ((t.index ?? 0) < (best.index ?? 0)) best = t;
-    return best.unicode;
+  const i = mainTextEquiv(l);
+  if (i >= 0) {
+    const te = l.textEquivs[i]!;
+    return te.unicode !== '' ? te.unicode : (te.plainText ?? '');
   }
   return l.words.map((w) => w.textEquivs[0]?.unicode ?? '').filter(Boolean).join(' ');
+}
+
+/** The model confidence on a line's text, undefined for a person's text. */
+export function lineConf(l: TextLine): number | undefined {
+  const i = mainTextEquiv(l);
+  return i >= 0 ? l.textEquivs[i]!.conf : undefined;
 }
 
 export function allLines(regions: readonly Region[], out: TextLine[] = []): TextLine[] {

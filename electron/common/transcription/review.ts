@@ -1,5 +1,6 @@
 /** Confidence-driven review: which line to correct next. */
 import type { TextLine } from '../model/types.js';
+import { lineConf } from '../model/stats.js';
 
 /**
  * The next line of `lines` (in reading order) after `fromId` — or from the start;
@@ -12,7 +13,7 @@ export function nextUncertainLine(lines: readonly TextLine[], fromId: string | n
   const start = lines.findIndex((l) => l.id === fromId);
   for (let k = 1; k <= n; k++) {
     const i = start < 0 ? (step > 0 ? k - 1 : n - k) : (((start + step * k) % n) + n) % n;
-    const conf = lines[i]!.textEquivs[0]?.conf;
+    const conf = lineConf(lines[i]!);
     if (conf !== undefined && conf < threshold) return lines[i]!.id;
   }
   return undefined;

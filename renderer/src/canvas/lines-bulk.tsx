@@ -13,6 +13,7 @@ import type Konva from 'konva';
 import type { Points, TextLine } from '../../../electron/common/model/types.js';
 import type { Palette } from './palette.js';
 import { confidenceFill, type Layers } from './layers.js';
+import { lineConf } from '../../../electron/common/model/stats.js';
 
 interface BulkPaths {
   /** Every drawn outline, for one stroke. */
@@ -42,7 +43,7 @@ function buildPaths(lines: readonly TextLine[], skip: ReadonlySet<string>, confi
       addPolygon(outlines, c);
       byId.set(l.id, c);
       if (confidence) {
-        const fill = confidenceFill(l.textEquivs[0]?.conf);
+        const fill = confidenceFill(lineConf(l));
         let p = fills.get(fill);
         if (!p) fills.set(fill, (p = new Path2D()));
         addPolygon(p, c);

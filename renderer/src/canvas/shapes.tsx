@@ -12,6 +12,7 @@ import type { ShapeRef } from '../../../electron/common/model/ops.js';
 import type { VertexRef } from '../editor/editor-state.js';
 import type { Palette } from './palette.js';
 import { confidenceFill, type Layers } from './layers.js';
+import { lineConf } from '../../../electron/common/model/stats.js';
 import { LinesBulk } from './lines-bulk.js';
 
 export type CanvasIntent =
@@ -163,7 +164,7 @@ const LineShape = memo(function LineShape({ line, selected, hovered, palette, la
           strokeScaleEnabled={false}
           // No offscreen buffer for fill + stroke: thousands of lines must draw in one frame.
           perfectDrawEnabled={false}
-          fill={selected ? palette.lineSelectedFill : hovered ? palette.lineHoverFill : layers.confidence ? confidenceFill(line.textEquivs[0]?.conf) : palette.lineFill}
+          fill={selected ? palette.lineSelectedFill : hovered ? palette.lineHoverFill : layers.confidence ? confidenceFill(lineConf(line)) : palette.lineFill}
           onClick={select}
           onDblClick={insert('coords', coords, true)}
           onMouseEnter={hover(line.id)}

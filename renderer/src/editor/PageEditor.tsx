@@ -510,7 +510,7 @@ export function PageEditor(props: PageEditorProps) {
       const clip = cmd.copy();
       if (!clip) return;
       clipboard = clip;
-      const texts = [...clip.lines.map((l) => l.line), ...clip.regions.flatMap((r) => r.lines)].map((l) => l.textEquivs[0]?.unicode ?? '');
+      const texts = [...clip.lines.map((l) => l.line), ...clip.regions.flatMap((r) => r.lines)].map(lineText);
       e.clipboardData?.setData('text/plain', texts.join('\n'));
       e.preventDefault();
       dispatch({ type: 'notice', kind: 'info', text: t.copied(clip.regions.length + clip.lines.length) });

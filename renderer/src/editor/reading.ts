@@ -23,9 +23,8 @@ export function topRegionsInOrder(doc: PageDocument): Region[] {
   return regionsInReadingOrder(doc).flatMap((id) => top.get(id) ?? []);
 }
 
-export function lineText(line: TextLine): string {
-  return line.textEquivs[0]?.unicode ?? '';
-}
+/** One rule for a line's text everywhere (stats.ts): the editor shows and edits what export and eval read. */
+export { lineText } from '../../../electron/common/model/stats.js';
 
 /** Moves one item of a list to a new index (for reorder by drag or keys). */
 export function moveItem<T>(list: readonly T[], from: number, to: number): T[] {
