@@ -8,6 +8,7 @@ import { bbox, pointInPolygon } from './points.js';
 import { clipPolygonX, convexHull, polylineYAt } from './geometry.js';
 import { withStructureType } from './custom-attr.js';
 import { lineText, mainTextEquiv } from './stats.js';
+import { shiftCustomTags } from './custom-tags.js';
 
 export class EditError extends Error {
   override name = 'EditError';
@@ -157,13 +158,20 @@ export function translate(doc: PageDocument, ids: readonly string[], dx: number,
 
 // ---- text -------------------------------------------------------------------
 
-/** Sets a line's transcription (its main TextEquiv, see mainTextEquiv); a person's text carries no model confidence. */
-export function setLineText(doc: PageDocument, lineId: string, text: string, conf?: number): PageDocument {
+/**
+ * Sets a line's transcription (its main TextEquiv, see mainTextEquiv); a person's
+ * text carries no model confidence. Text tags in its `custom` attribute move with the
+ * edit (custom-tags.ts); `dropped` collects those whose characters are gone.
+ */
+export function setLineText(doc: PageDocument, lineId: string, text: string, conf?: number, dropped?: string[]): PageDocument {
   return updateLine(doc, lineId, (l) => {
     const i = mainTextEquiv(l);
     const { conf: _c, plainText: _p, ...rest } = i >= 0 ? l.textEquivs[i]! : { unicode: '' };
     const te: TextEquiv = { ...rest, unicode: text, ...(conf !== undefined && { conf }) };
-    return { ...l, textEquivs: i >= 0 ? l.textEquivs.map((t, k) => (k === i ? te : t)) : [te] };
+    const tags = shiftCustomTags(l.custom, lineText(l), text);
+    dropped?.push(...tags.dropped);
+    const { custom: _old, ...line } = l;
+    return { ...line, ...(tags.custom !== undefined && { custom: tags.custom }), textEquivs: i >= 0 ? l.textEquivs.map((t, k) => (k === i ? te : t)) : [te] };
   });
 }
 

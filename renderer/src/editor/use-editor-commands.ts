@@ -126,6 +126,10 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
         if (hit && lineText(hit.line) !== text) {
           // Unchanged text returns the same document, which history does not record.
           edit(t.editText, (d) => (lineText(findLine(d, lineId)?.line ?? hit.line) === text ? d : setLineText(d, lineId, text)), move === 0 ? undefined : [next], null);
+          // Tags (abbreviation, unclear, person…) whose characters the edit removed are gone: say which.
+          const dropped: string[] = [];
+          setLineText(doc(), lineId, text, undefined, dropped);
+          if (dropped.length) dispatch({ type: 'notice', kind: 'info', text: t.tagsDropped(dropped.map((d) => d.split(/\s*\{/)[0]!)) });
         } else if (move !== 0) dispatch({ type: 'select', ids: [next] });
       },
       stepLine(step) {

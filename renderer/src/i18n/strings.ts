@@ -46,6 +46,7 @@ export const strings = {
   specialChars: 'Special characters',
   specialCharSets: 'Character sets',
   shortcodeHint: 'Or type a shortcode in the text: \\con → ꝯ, \\per → ꝑ, \\et → ⁊, \\longs → ſ, \\bar → a macron over the letter before (hover a button for its code).',
+  tagsDropped: (names: readonly string[]) => `Text edited; ${names.length === 1 ? `the ${names[0]} tag on the removed characters was` : `${names.length} tags on the removed characters (${names.join(', ')}) were`} dropped (Undo brings them back).`,
   nextUncertain: 'Next uncertain line (F8)',
   nextUncertainHint: 'The next line in reading order whose machine text the model was unsure of; Shift+F8 goes back.',
   uncertainBelow: 'below',
