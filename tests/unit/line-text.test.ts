@@ -38,4 +38,22 @@ describe("a line's text", () => {
     const doc = page('<TextLine id="l"><Coords points="0,0 9,0 9,9 0,9"/><Word id="w1"><Coords points="0,0 4,0 4,9 0,9"/><TextEquiv><Unicode>two</Unicode></TextEquiv></Word><Word id="w2"><Coords points="5,0 9,0 9,9 5,9"/><TextEquiv><Unicode>words</Unicode></TextEquiv></Word></TextLine>');
     expect(lineText(findLine(doc, 'l')!.line)).toBe('two words');
   });
+
+  it("keeps a region's own text (its lines joined, as Transkribus writes it) in step with its lines", () => {
+    const doc = readDocument(`<?xml version="1.0" encoding="UTF-8"?>
+<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15">
+  <Metadata><Creator>t</Creator><Created>2026-01-01T00:00:00Z</Created><LastChange>2026-01-01T00:00:00Z</LastChange></Metadata>
+  <Page imageFilename="p.png" imageWidth="100" imageHeight="100">
+    <TextRegion id="r"><Coords points="0,0 99,0 99,99 0,99"/>
+      <TextLine id="a"><Coords points="0,0 9,0 9,9 0,9"/><TextEquiv><Unicode>first line</Unicode></TextEquiv></TextLine>
+      <TextLine id="b"><Coords points="0,10 9,10 9,19 0,19"/><TextEquiv><Unicode>second line</Unicode></TextEquiv></TextLine>
+      <TextEquiv><Unicode>first line
+second line</Unicode></TextEquiv>
+    </TextRegion>
+  </Page>
+</PcGts>`).doc;
+    const edited = setLineText(doc, 'b', 'second, corrected');
+    const back = readDocument(writeDocument(edited).xml).doc;
+    expect(back.page.regions[0]!.textEquivs[0]!.unicode).toBe('first line\nsecond, corrected');
+  });
 });

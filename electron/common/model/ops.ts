@@ -164,7 +164,7 @@ export function translate(doc: PageDocument, ids: readonly string[], dx: number,
  * edit (custom-tags.ts); `dropped` collects those whose characters are gone.
  */
 export function setLineText(doc: PageDocument, lineId: string, text: string, conf?: number, dropped?: string[]): PageDocument {
-  return updateLine(doc, lineId, (l) => {
+  const edited = updateLine(doc, lineId, (l) => {
     const i = mainTextEquiv(l);
     const { conf: _c, plainText: _p, ...rest } = i >= 0 ? l.textEquivs[i]! : { unicode: '' };
     const te: TextEquiv = { ...rest, unicode: text, ...(conf !== undefined && { conf }) };
@@ -173,6 +173,13 @@ export function setLineText(doc: PageDocument, lineId: string, text: string, con
     const { custom: _old, ...line } = l;
     return { ...line, ...(tags.custom !== undefined && { custom: tags.custom }), textEquivs: i >= 0 ? l.textEquivs.map((t, k) => (k === i ? te : t)) : [te] };
   });
+  // A region's own text (Transkribus writes one: its lines joined) follows its lines, or it would keep the old text.
+  const region = findLine(edited, lineId)!.region;
+  const r = mainTextEquiv(region);
+  if (r < 0) return edited;
+  const { conf: _c, plainText: _p, ...rest } = region.textEquivs[r]!;
+  const joined: TextEquiv = { ...rest, unicode: region.lines.map(lineText).join('\n') };
+  return updateRegion(edited, region.id, (g) => ({ ...g, textEquivs: g.textEquivs.map((t, k) => (k === r ? joined : t)) }));
 }
 
 // ---- lines ------------------------------------------------------------------
