@@ -17,7 +17,10 @@ export function altoSchemaLocation(v: AltoVersion): string {
 
 /**
  * The ALTO version of a root element: the namespace gives the major version, the
- * schemaLocation (or @SCHEMAVERSION) the minor one.
+ * schemaLocation (or @SCHEMAVERSION) the minor one. A location without a minor
+ * version (Transkribus: ".../alto/v4/alto.xsd", or none) means the newest minor of
+ * that major: the one its producer wrote against, and the one whose schema accepts
+ * what every older minor does.
  */
 export function altoVersionOf(namespace: string, schemaLocation: string | undefined, schemaVersion: string | undefined): AltoVersion | undefined {
   const m = /^http:\/\/www\.loc\.gov\/standards\/alto\/ns-v(\d)#$/.exec(namespace);
@@ -31,5 +34,5 @@ export function altoVersionOf(namespace: string, schemaLocation: string | undefi
     const v = `${loc[1]}.${loc[2]}`;
     if ((candidates as readonly string[]).includes(v)) return v as AltoVersion;
   }
-  return candidates[0];
+  return candidates[candidates.length - 1];
 }

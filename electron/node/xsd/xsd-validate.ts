@@ -63,6 +63,16 @@ export async function findSchema(dir: string, format: DocumentFormat): Promise<s
   return (exact ?? sameNs.sort((a, b) => b.file.localeCompare(a.file))[0])?.file;
 }
 
+/**
+ * The text as the schema step reads it: already decoded (readXmlFile handles a BOM and
+ * UTF-16), handed over as UTF-8 — so a declaration that names another encoding must
+ * say UTF-8 now, or libxml2 decodes the bytes a second time and misreads them.
+ */
+function asUtf8Declared(xml: string): string {
+  const text = xml.replace(/^\uFEFF/, '');
+  return text.replace(/^(<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
+}
+
 export async function validateAgainstXsd(xml: string, dir: string, format: DocumentFormat): Promise<XsdResult> {
   const schema = await findSchema(dir, format);
   if (!schema) {
@@ -80,7 +90,7 @@ export async function validateAgainstXsd(xml: string, dir: string, format: Docum
     }
   }
   const res = await validateXML({
-    xml: [{ fileName: 'document.xml', contents: xml }],
+    xml: [{ fileName: 'document.xml', contents: asUtf8Declared(xml) }],
     schema: [{ fileName: 'schema.xsd', contents: xsd }],
     preload,
     initialMemoryPages: 64 * memoryPages.MiB,
