@@ -17,8 +17,9 @@ import { processCmd } from './commands/process.js';
 import { serve } from './commands/serve.js';
 import { trainLm } from './commands/train-lm.js';
 import { trainCmd } from './commands/train.js';
+import { check } from './commands/check.js';
 
-export const COMMANDS: readonly Command[] = [convert, validate, info, segment, recognize, processCmd, exportCmd, evalCmd, trainLm, trainCmd, models, serve];
+export const COMMANDS: readonly Command[] = [convert, validate, info, check, segment, recognize, processCmd, exportCmd, evalCmd, trainLm, trainCmd, models, serve];
 
 const VERSION = '0.1.0';
 
