@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
+import { allLines } from '../../electron/common/model/stats.js';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
 import type { PageDocument, Point } from '../../electron/common/model/types.js';
@@ -269,6 +270,29 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     await input.press('Enter');
     await save(page);
     expect(textOf(savedDoc(project), 'r2l20')).toMatch(/ꝯ ꝑe a\u0304$/);
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it('finds and replaces across the page as one edit, and one undo restores every line', async () => {
+    const before = savedDoc(project);
+    const all = allLines(before.page.regions);
+    const withHit = all.filter((l) => /\bde\b/.test(textOf(before, l.id)));
+    expect(withHit.length).toBeGreaterThan(3);
+    await page.getByText('Find and replace on this page').click();
+    await page.getByRole('searchbox', { name: 'Find in the page\u2019s lines' }).fill('\\bde\\b');
+    await page.getByRole('checkbox', { name: 'Regular expression' }).check();
+    await page.getByRole('checkbox', { name: 'Match case' }).check();
+    const hits = all.reduce((n, l) => n + (textOf(before, l.id).match(/\bde\b/g)?.length ?? 0), 0);
+    await expect.poll(() => page.locator('.find-summary [role="status"]').textContent()).toBe(`${hits} hits in ${withHit.length} lines`);
+    await page.getByRole('textbox', { name: 'Replace with' }).fill('DE');
+    await page.getByRole('button', { name: 'Replace all' }).click();
+    await save(page);
+    for (const l of withHit) expect(textOf(savedDoc(project), l.id)).toBe(textOf(before, l.id).replace(/\bde\b/g, 'DE'));
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await save(page);
+    for (const l of withHit) expect(textOf(savedDoc(project), l.id)).toBe(textOf(before, l.id));
+    await page.getByText('Find and replace on this page').click();
     expect(session.pageErrors).toEqual([]);
   });
 

@@ -34,6 +34,7 @@ import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
 import { useSaveConflict } from './use-save-conflict.js';
 import { SaveConflictBar } from '../panels/SaveConflictBar.js';
+import { FindReplace } from '../panels/FindReplace.js';
 import { ApiError } from '../../../electron/common/api/errors.js';
 import type { Clip } from './drawing.js';
 
@@ -557,6 +558,7 @@ export function PageEditor(props: PageEditorProps) {
   }, [selected]);
 
   const lines = useMemo(() => linesInReadingOrder(doc), [doc]);
+  const lineRecords = useMemo(() => lines.map((l) => l.line), [lines]);
   const regions = useMemo(() => topRegionsInOrder(doc), [doc]);
   const selectedLine = selected && findLine(doc, selected) ? selected : null;
   const selectedLines = useMemo(() => state.selection.filter((id) => findLine(doc, id)), [state.selection, doc]);
@@ -642,6 +644,7 @@ export function PageEditor(props: PageEditorProps) {
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
           <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onHistory={onTextHistory} onLeave={leaveText} uncertainBelow={uncertainBelow} onUncertainBelow={setUncertainBelow} onNextUncertain={jumpUncertain} />
+          <FindReplace lines={lineRecords} onGo={(id) => cmd.select(id, false)} onReplaceAll={cmd.replaceAll} />
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

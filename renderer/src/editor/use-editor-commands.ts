@@ -8,6 +8,7 @@ import {
   addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef,
 } from '../../../electron/common/model/ops.js';
 import { allLines } from '../../../electron/common/model/stats.js';
+import { findInLines, replaceHits, type FindOptions } from '../../../electron/common/transcription/find.js';
 import { addLineFromBaseline, addPolygonRegion, copySelection, pasteClip, setLineType, topmostSelected, type Clip } from './drawing.js';
 import { strings as t } from '../i18n/strings.js';
 import type { EditorAction, EditorState, VertexRef } from './editor-state.js';
@@ -24,6 +25,8 @@ export interface EditorCommands {
   deleteSelection(): void;
   moveRegion(from: number, to: number): void;
   commitText(lineId: string, text: string, move: -1 | 0 | 1): void;
+  /** Replaces every hit of `query` in the page's line texts, as one edit. */
+  replaceAll(query: string, replacement: string, opts: FindOptions): void;
   stepLine(step: -1 | 1): void;
   drawLine(baseline: readonly Point[]): void;
   drawPolygon(points: readonly Point[]): void;
@@ -131,6 +134,20 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
           setLineText(doc(), lineId, text, undefined, dropped);
           if (dropped.length) dispatch({ type: 'notice', kind: 'info', text: t.tagsDropped(dropped.map((d) => d.split(/\s*\{/)[0]!)) });
         } else if (move !== 0) dispatch({ type: 'select', ids: [next] });
+      },
+      replaceAll(query, replacement, opts) {
+        const apply = (d: PageDocument): PageDocument => {
+          const hits = findInLines(allLines(d.page.regions), query, opts);
+          if (hits instanceof Error || !hits.length) return d;
+          const byLine = new Map<string, typeof hits>();
+          for (const h of hits) byLine.set(h.lineId, [...(byLine.get(h.lineId) ?? []), h]);
+          let out = d;
+          for (const [lineId, own] of byLine) out = setLineText(out, lineId, replaceHits(lineText(findLine(out, lineId)!.line), own, replacement, query, opts));
+          return out;
+        };
+        const hits = findInLines(allLines(doc().page.regions), query, opts);
+        if (hits instanceof Error || !hits.length) return;
+        edit(t.editReplaceAll(hits.length), apply);
       },
       stepLine(step) {
         const next = neighbourLine(ref.current.selection[0], step);
