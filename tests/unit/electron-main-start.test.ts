@@ -181,8 +181,8 @@ describe('desktop main process (stand-in Electron, real engine)', () => {
     }, { timeout: 30_000, interval: 200 });
     expect(info).toMatchObject({ dir: project });
     const pages = await call('listPages', []);
-    expect(pages).toMatchObject({ ok: true, value: [{ id: 'page/PH 1858-535.xml', name: 'PH 1858-535' }] });
-    const opened = await call('openPage', ['page/PH 1858-535.xml']);
+    expect(pages).toMatchObject({ ok: true, value: [{ id: 'PH 1858-535.jpg', xmlPath: 'page/PH 1858-535.xml', name: 'PH 1858-535' }] });
+    const opened = await call('openPage', ['PH 1858-535.jpg']);
     expect(opened.ok).toBe(true);
     expect((opened.value as { image: { width: number } }).image.width).toBe(3072);
   }, 60_000);
