@@ -41,6 +41,10 @@ ARCHS = {
     "crnn-c2": dict(height=48, hidden=256, layers=1,
                     blocks=((16, None), (16, (2, 2)), (32, None), (32, (2, 2)), (64, None), (64, (2, 1)),
                             (96, None), (96, (2, 1)), (128, None))),
+    # crnn-c2 without its second full-resolution convolution: cheaper to read (session 8)
+    "crnn-c2p": dict(height=48, hidden=256, layers=1,
+                     blocks=((16, (2, 2)), (32, None), (32, (2, 2)), (64, None), (64, (2, 1)),
+                             (96, None), (96, (2, 1)), (128, None))),
 }
 
 
