@@ -5,12 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
+import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { allLines } from '../../electron/common/model/stats.js';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
 import type { PageDocument, Point } from '../../electron/common/model/types.js';
-import { changedLines, save, savedDoc, shot, toScreen, viewOf, type Project, openEditor, drag as dragMouse, type EditorSession } from './harness.js';
+import { changedLines, save, savedDoc, serveFolder, shot, toScreen, viewOf, type Project, openEditor, drag as dragMouse, type EditorSession } from './harness.js';
 
 let project: Project;
 let page: Page;
@@ -322,5 +323,34 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     await shot(page, '07-shortcuts');
     await page.keyboard.press('Escape');
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('text tags of a line (Transkribus custom attribute)', () => {
+  it('are shown in the properties panel with the characters they mark, and follow an edit of the text', async () => {
+    const image = await sharp({ create: { width: 800, height: 400, channels: 3, background: '#efe6d2' } }).jpeg().toBuffer();
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"><Metadata><Creator>t</Creator><Created>2026-01-01T00:00:00Z</Created><LastChange>2026-01-01T00:00:00Z</LastChange></Metadata>
+<Page imageFilename="tags.jpg" imageWidth="800" imageHeight="400"><TextRegion id="r"><Coords points="10,10 790,10 790,390 10,390"/>
+<TextLine id="l1" custom="readingOrder {index:0;} abbrev {offset:6; length:3; expansion:und;}"><Coords points="20,20 780,20 780,80 20,80"/><Baseline points="20,70 780,70"/><TextEquiv><Unicode>Gross und Klein</Unicode></TextEquiv></TextLine>
+</TextRegion></Page></PcGts>`;
+    const folder = await serveFolder({ 'tags.jpg': image, 'tags.xml': xml });
+    try {
+      const p = await folder.browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await p.goto(folder.server.url);
+      await p.locator('.line-item[data-line="l1"]').click();
+      const tags = p.getByRole('list', { name: 'Tags in this line' });
+      await expect.poll(() => tags.textContent()).toContain('abbrev und expansion: und');
+      const input = p.getByRole('textbox', { name: 'Text of the selected line' });
+      await input.fill('Ja, Gross und Klein');
+      await input.press('Enter');
+      await p.locator('.line-item[data-line="l1"]').click();
+      await expect.poll(() => tags.textContent()).toContain('abbrev und expansion');
+      await input.fill('Ja, Gross Klein');
+      await input.press('Enter');
+      await p.locator('.status-notice', { hasText: 'the abbrev tag on the removed characters was dropped' }).waitFor();
+    } finally {
+      await folder.close();
+    }
   });
 });

@@ -3,7 +3,7 @@
  * edited; a tag whose characters were all removed is dropped and reported.
  */
 import { describe, expect, it } from 'vitest';
-import { shiftCustomTags } from '../../electron/common/model/custom-tags.js';
+import { shiftCustomTags, textTags } from '../../electron/common/model/custom-tags.js';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, setLineText } from '../../electron/common/model/ops.js';
 
@@ -52,5 +52,15 @@ describe('text tags follow the text', () => {
     expect(dropped).toEqual([]);
     const back = findLine(readDocument(writeDocument(doc).xml).doc, 'l')!.line;
     expect(marked('Gross und Klein, Jung oder Alt', back.custom, 'unclear')).toBe('Alt');
+  });
+
+  it('are listed with the characters they mark and their other properties', () => {
+    expect(textTags(tags, text)).toEqual([
+      { name: 'abbrev', start: 6, end: 9, text: 'und', props: { expansion: 'und' } },
+      { name: 'person', start: 17, end: 21, text: 'Jung', props: { firstname: 'Hans' } },
+      { name: 'unclear', start: 26, end: 29, text: 'Alt', props: {} },
+    ]);
+    expect(textTags('readingOrder {index:0;}', text)).toEqual([]);
+    expect(textTags(undefined, text)).toEqual([]);
   });
 });

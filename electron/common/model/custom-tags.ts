@@ -70,3 +70,31 @@ export function shiftCustomTags(custom: string | undefined, before: string, afte
   out = out.trim();
   return { custom: out === '' ? undefined : out, dropped };
 }
+
+export interface TextTag {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  /** The characters it marks in the line's text. */
+  readonly text: string;
+  /** Its other properties (expansion, firstname…), as written. */
+  readonly props: Readonly<Record<string, string>>;
+}
+
+/** The offset/length tags of a line's `custom` attribute, with the characters each marks. */
+export function textTags(custom: string | undefined, text: string): TextTag[] {
+  const out: TextTag[] = [];
+  for (const m of (custom ?? '').matchAll(PART)) {
+    const props: Record<string, string> = {};
+    for (const part of m[2]!.split(';')) {
+      const i = part.indexOf(':');
+      if (i > 0) props[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+    }
+    const start = Number(props.offset);
+    const length = Number(props.length);
+    if (!Number.isInteger(start) || !Number.isInteger(length) || props.offset === undefined || props.length === undefined) continue;
+    const { offset: _o, length: _l, ...rest } = props;
+    out.push({ name: m[1]!, start, end: start + length, text: text.slice(start, start + length), props: rest });
+  }
+  return out;
+}

@@ -59,6 +59,7 @@ export const strings = {
   findHits: 'Hits',
   replaceAll: 'Replace all',
   editReplaceAll: (n: number) => `Replace ${n} hit${n === 1 ? '' : 's'}`,
+  lineTags: 'Tags in this line',
   nextUncertain: 'Next uncertain line (F8)',
   nextUncertainHint: 'The next line in reading order whose machine text the model was unsure of; Shift+F8 goes back.',
   uncertainBelow: 'below',

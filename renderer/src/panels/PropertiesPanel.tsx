@@ -8,6 +8,8 @@ import type { PageDocument, Region, RegionKind } from '../../../electron/common/
 import { REGION_KINDS } from '../../../electron/common/model/types.js';
 import { findLine, findRegion, regionsInReadingOrder } from '../../../electron/common/model/ops.js';
 import { structureType } from '../../../electron/common/model/custom-attr.js';
+import { textTags } from '../../../electron/common/model/custom-tags.js';
+import { lineText } from '../../../electron/common/model/stats.js';
 import { SEGMONTO_LINES, SEGMONTO_ZONES } from '../../../electron/common/model/segmonto.js';
 import { strings as t } from '../i18n/strings.js';
 
@@ -90,6 +92,30 @@ function TypeSelect({ label, value, options, onChange, name }: { readonly label:
   );
 }
 
+/** The line's text tags (abbreviations, unclear passages, names…), each with the characters it marks. */
+function LineTags({ custom, text }: { readonly custom: string | undefined; readonly text: string }) {
+  const tags = textTags(custom, text);
+  if (!tags.length) return null;
+  return (
+    <div className="line-tags">
+      <span className="field-label">{t.lineTags}</span>
+      <ul aria-label={t.lineTags}>
+        {tags.map((tag, i) => (
+          <li key={i} className="line-tag">
+            <span className="line-tag-name">{tag.name}</span> <q dir="auto">{tag.text}</q>
+            {Object.entries(tag.props).map(([k, v]) => (
+              <span key={k} className="line-tag-prop">
+                {' '}
+                {k}: {v.replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))}
+              </span>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function PropertiesPanel({ doc, selected, onRegionType, onLineType, selectedLines, onMoveLines }: Props) {
   const line = selected ? findLine(doc, selected)?.line : undefined;
   const region = selected && !line ? findRegion(doc, selected) : undefined;
@@ -98,6 +124,7 @@ export function PropertiesPanel({ doc, selected, onRegionType, onLineType, selec
       <div className="properties">
         <p className="properties-what">{line.id}</p>
         <TypeSelect name="line-type" label={t.lineType} value={structureType(line.custom) ?? ''} options={SEGMONTO_LINES} onChange={(v) => onLineType(line.id, v || null)} />
+        <LineTags custom={line.custom} text={lineText(line)} />
         <MoveToRegion doc={doc} lineIds={[line.id]} onMove={onMoveLines} />
       </div>
     );
