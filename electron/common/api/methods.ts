@@ -5,6 +5,7 @@
  */
 import type { ApiMethod, StudioService } from './service.js';
 import { ApiError, failure, type Envelope } from './errors.js';
+import { TARGET_FORMATS } from '../formats/document-io.js';
 import { bool, int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
 
 /** PAGE files larger than this are refused (a 2,000-line page is ~5 MB). */
@@ -82,7 +83,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   recognizePages: tuple(recognizePagesRequest),
   getLineImage: tuple(pageId, flatPoints(3), flatPoints(0)),
   chooseProject: tuple(),
-  exportPage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), oneOf(['page-2019', 'page-2013', 'alto-4'] as const)),
+  exportPage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), oneOf(TARGET_FORMATS)),
 };
 
 export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];

@@ -5,6 +5,7 @@
  * crosses both transports unchanged.
  */
 import type { FinetuneEvent } from '../training/finetune-events.js';
+import type { TargetFormat } from '../formats/document-io.js';
 
 export interface ProjectInfo {
   /** Folder name, for the window title. */
@@ -43,7 +44,8 @@ export interface OpenedPage {
 }
 
 /** Formats a page can be exported to (the same names as `htr-studio convert --to`). */
-export type ExportFormat = 'page-2019' | 'page-2013' | 'alto-4';
+/** What a page can be exported as: the formats `convert --to` writes (one list, document-io.ts). */
+export type ExportFormat = TargetFormat;
 
 /**
  * What exporting did. Desktop app: the engine converts, the window's main

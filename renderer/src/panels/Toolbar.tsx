@@ -1,6 +1,7 @@
 /** Tools, edit commands, zoom and theme. Every button has an accessible name and a tooltip with its key. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ExportFormat } from '../../../electron/common/api/service.js';
+import { TARGET_FORMATS } from '../../../electron/common/formats/document-io.js';
 import { strings as t } from '../i18n/strings.js';
 import type { Tool } from '../canvas/PageCanvas.js';
 import type { Theme } from '../canvas/palette.js';
@@ -24,7 +25,7 @@ export interface ToolbarProps {
   readonly onExport: (format: ExportFormat) => void;
 }
 
-const EXPORT_FORMATS: readonly ExportFormat[] = ['page-2019', 'page-2013', 'alto-4'];
+const EXPORT_FORMATS: readonly ExportFormat[] = TARGET_FORMATS;
 
 /** "Export page as": a button opening a short menu of formats (Esc or a click elsewhere closes it). */
 function ExportMenu({ onExport }: { readonly onExport: (format: ExportFormat) => void }) {
