@@ -168,26 +168,36 @@ describe('a page that starts as a bare image', () => {
   });
 });
 
+/** A gate a job's model waits at on its second page (page b), until `release`: the moment a person saves meanwhile. */
+function secondPageGate(): { wait: () => Promise<void>; reached: () => number; release: () => void } {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let pagesSeen = 0;
+  return {
+    wait: async () => {
+      if (++pagesSeen === 2) await held;
+    },
+    reached: () => pagesSeen,
+    release: () => release(),
+  };
+}
+
 describe('project-wide jobs and a person editing', () => {
   it('merges the job\'s text into the lines the person did not touch while it worked on their page', async () => {
     const dir = makeProject();
     const hub = new JobEventHub();
     const { events, finished } = finishedOf(hub);
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let pagesSeen = 0;
     // The job reads page b, then waits while the person saves an edit to b.
-    const rec = slowRecognizer(async () => {
-      if (++pagesSeen === 2) await held;
-    });
+    const gate = secondPageGate();
+    const rec = slowRecognizer(gate.wait);
     const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache'), models: models(rec), events: hub });
     const { jobId } = await service.startJob(projectJob(service, { replaceCorrected: true }));
-    await expect.poll(() => pagesSeen, { timeout: 30_000 }).toBe(2);
+    await expect.poll(gate.reached, { timeout: 30_000 }).toBe(2);
     const opened = await service.openPage('b.jpg');
     const doc = readDocument(opened.xml).doc;
     const edited = allLines(doc.page.regions)[5]!.id;
     await service.savePage('b.jpg', writeDocument(setLineText(doc, edited, 'the person\'s reading')).xml, opened.revision);
-    release();
+    gate.release();
     expect(await finished(jobId)).toMatchObject({ status: 'done' });
     const b = readPage(dir, 'b');
     expect(findLine(b, edited)!.line.textEquivs[0]).toEqual({ unicode: 'the person\'s reading' });
@@ -200,20 +210,16 @@ describe('project-wide jobs and a person editing', () => {
     const dir = makeProject();
     const hub = new JobEventHub();
     const { finished } = finishedOf(hub);
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let pagesSeen = 0;
-    const rec = slowRecognizer(async () => {
-      if (++pagesSeen === 2) await held;
-    });
+    const gate = secondPageGate();
+    const rec = slowRecognizer(gate.wait);
     const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache'), models: models(rec), events: hub });
     const { jobId } = await service.startJob(projectJob(service, { replaceCorrected: true }));
-    await expect.poll(() => pagesSeen, { timeout: 30_000 }).toBe(2);
+    await expect.poll(gate.reached, { timeout: 30_000 }).toBe(2);
     const opened = await service.openPage('b.jpg');
     const doc = readDocument(opened.xml).doc;
     const moved = translate(doc, [doc.page.regions[0]!.id], 5, 0);
     await service.savePage('b.jpg', writeDocument(moved).xml, opened.revision);
-    release();
+    gate.release();
     expect((await finished(jobId)).status).toBe('done');
     const b = readPage(dir, 'b');
     expect(b.page.regions[0]!.coords).toEqual(moved.page.regions[0]!.coords);
@@ -224,21 +230,19 @@ describe('project-wide jobs and a person editing', () => {
     const dir = makeProject();
     const hub = new JobEventHub();
     const { finished } = finishedOf(hub);
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let pagesSeen = 0;
+    const gate = secondPageGate();
     const gated: LayoutDetector = { ...detector, detect: async (...args: Parameters<LayoutDetector['detect']>) => {
-      if (++pagesSeen === 2) await held;
+      await gate.wait();
       return detector.detect(...args);
     } } as LayoutDetector;
     const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache'), models: { ...models(slowRecognizer()), detector: async () => gated }, events: hub });
     const { jobId } = await service.startJob(projectJob(service, { kind: 'detect', replaceCorrected: true }));
-    await expect.poll(() => pagesSeen, { timeout: 30_000 }).toBe(2);
+    await expect.poll(gate.reached, { timeout: 30_000 }).toBe(2);
     const opened = await service.openPage('b.jpg');
     const doc = readDocument(opened.xml).doc;
     const saved = writeDocument(setLineText(doc, allLines(doc.page.regions)[0]!.id, 'kept')).xml;
     await service.savePage('b.jpg', saved, opened.revision);
-    release();
+    gate.release();
     expect((await finished(jobId)).message).toBe('0 lines found on 3 pages (1 saved); 1 page changed meanwhile and left alone');
     expect(fs.readFileSync(path.join(dir, 'page', 'b.xml'), 'utf8')).toBe(saved);
   });
