@@ -35,6 +35,7 @@ import { useJobs } from './use-jobs.js';
 import { useSaveConflict } from './use-save-conflict.js';
 import { SaveConflictBar } from '../panels/SaveConflictBar.js';
 import { FindReplace } from '../panels/FindReplace.js';
+import { RepairsBar } from '../panels/RepairsBar.js';
 import { ApiError } from '../../../electron/common/api/errors.js';
 import type { Clip } from './drawing.js';
 
@@ -308,13 +309,15 @@ export function PageEditor(props: PageEditorProps) {
     [cmd, view, tool],
   );
 
+  /** The last export's repairs, shown until closed. */
+  const [repairs, setRepairs] = useState<{ fileName: string; warnings: readonly string[] } | null>(null);
   // Export: the page as the editor has it now. The desktop app asks where to save it; a browser downloads it.
   const exportAs = useCallback(
     async (format: ExportFormat) => {
       try {
         const r = await service.exportPage(pageId, writeDocument(stateRef.current.doc).xml, format);
         if (r.cancelled) return;
-        if (r.warnings.length) console.warn(`${r.fileName}:\n${r.warnings.join('\n')}`);
+        setRepairs(r.warnings.length ? { fileName: r.fileName, warnings: r.warnings } : null);
         if (r.text !== null && !r.savedTo) downloadText(r.fileName, r.text);
         dispatch({ type: 'notice', kind: 'info', text: t.exported(r.savedTo ?? r.fileName, r.warnings.length) });
       } catch (e) {
@@ -616,6 +619,7 @@ export function PageEditor(props: PageEditorProps) {
           onKeyDown={onCanvasKey}
         />
         {conflict.conflict && <SaveConflictBar conflict={conflict.conflict} onChoose={conflict.choose} />}
+        {repairs && <RepairsBar fileName={repairs.fileName} warnings={repairs.warnings} onClose={() => setRepairs(null)} />}
         <StatusBar pageName={props.pageName} width={page.width} height={page.height} regions={regionCount} lines={lines.length} selected={state.selection.length} notice={state.notice} save={{ state: saving ? 'saving' : saveError && dirty ? 'error' : dirty ? 'dirty' : 'saved', error: saveError }} />
       </main>
       <aside className="sidebar sidebar-right">

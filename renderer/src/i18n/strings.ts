@@ -157,7 +157,8 @@ export const strings = {
   carefulHint: 'Recognise with a beam search, weighed by the model\u2019s language model where it has one: fewer errors, about a third of the speed.',
   exportAs: 'Export page as',
   exportFormats: { 'page-2019': 'PAGE-XML 2019', 'page-2013': 'PAGE-XML 2013', 'alto-4': 'ALTO 4' } as const,
-  exported: (where: string, repairs: number) => `Exported ${where}${repairs ? ` (${repairs} ${repairs === 1 ? 'repair' : 'repairs'} for the schema, listed in the console)` : ''}`,
+  exported: (where: string, repairs: number) => `Exported ${where}${repairs ? ` (${repairs} ${repairs === 1 ? 'repair' : 'repairs'} for the schema, listed above)` : ''}`,
+  repairsTitle: (file: string) => `What the export changed in ${file} so that its schema accepts it:`,
   exportFailed: (msg: string) => `Not exported: ${msg}`,
   // Engine messages may already begin with "not saved:"; say it once.
   saveFailed: (msg: string) => `Not saved: ${msg.replace(/^not saved:\s*/i, '')}`,
