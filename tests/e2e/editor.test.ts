@@ -297,6 +297,25 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     expect(session.pageErrors).toEqual([]);
   });
 
+  it('reorders lines within their region with Alt+↑ / Alt+↓ in the list, one undo step each', async () => {
+    const before = savedDoc(project);
+    const region = findLine(before, 'r2l30')!.region;
+    const ids = region.lines.map((l) => l.id);
+    const at = ids.indexOf('r2l30');
+    await page.locator('.line-item[data-line="r2l30"]').focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await save(page);
+    const moved = findRegion(savedDoc(project), region.id)!.lines.map((l) => l.id);
+    expect(moved.indexOf('r2l30')).toBe(at - 1);
+    expect(moved[at]).toBe(ids[at - 1]);
+    // The focus stays on the moved line: a second press moves it on.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-line'))).toBe('r2l30');
+    await page.keyboard.press('Alt+ArrowDown');
+    await save(page);
+    expect(findRegion(savedDoc(project), region.id)!.lines.map((l) => l.id)).toEqual(ids);
+    expect(session.pageErrors).toEqual([]);
+  });
+
   it('undoes a whole vertex drag in one step', async () => {
     const before = savedDoc(project);
     await page.keyboard.press('0');

@@ -5,7 +5,7 @@
 import { useMemo, useRef, type Dispatch } from 'react';
 import type { PageDocument, Point, RegionKind, TextLine } from '../../../electron/common/model/types.js';
 import {
-  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef,
+  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef, reorderLines,
 } from '../../../electron/common/model/ops.js';
 import { allLines } from '../../../electron/common/model/stats.js';
 import { findInLines, replaceHits, type FindOptions } from '../../../electron/common/transcription/find.js';
@@ -25,6 +25,8 @@ export interface EditorCommands {
   deleteSelection(): void;
   moveRegion(from: number, to: number): void;
   commitText(lineId: string, text: string, move: -1 | 0 | 1): void;
+  /** Moves a line one place up (-1) or down (1) among its region's lines, as one edit. */
+  moveLineInRegion(lineId: string, step: -1 | 1): void;
   /** Replaces every hit of `query` in the page's line texts, as one edit. */
   replaceAll(query: string, replacement: string, opts: FindOptions): void;
   stepLine(step: -1 | 1): void;
@@ -134,6 +136,14 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
           setLineText(doc(), lineId, text, undefined, dropped);
           if (dropped.length) dispatch({ type: 'notice', kind: 'info', text: t.tagsDropped(dropped.map((d) => d.split(/\s*\{/)[0]!)) });
         } else if (move !== 0) dispatch({ type: 'select', ids: [next] });
+      },
+      moveLineInRegion(lineId, step) {
+        const hit = findLine(doc(), lineId);
+        if (!hit) return;
+        const ids = hit.region.lines.map((l) => l.id);
+        const from = ids.indexOf(lineId);
+        if (from + step < 0 || from + step >= ids.length) return;
+        edit(t.editReorderLines, (d) => reorderLines(d, hit.region.id, moveItem(ids, from, from + step)), [lineId]);
       },
       replaceAll(query, replacement, opts) {
         const apply = (d: PageDocument): PageDocument => {

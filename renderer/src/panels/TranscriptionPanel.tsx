@@ -28,6 +28,8 @@ interface Props {
   readonly onHistory: (kind: 'undo' | 'redo') => void;
   /** Esc: the text field is left for the page (so the next key is a shortcut again). */
   readonly onLeave: () => void;
+  /** Alt+↑/↓ on a line of the list: one place up or down within its region. */
+  readonly onMoveLine: (lineId: string, step: -1 | 1) => void;
   /** Confidence (0–1) under which a line's machine text counts as uncertain. */
   readonly uncertainBelow: number;
   readonly onUncertainBelow: (v: number) => void;
@@ -148,7 +150,7 @@ function useRowWindow(box: RefObject<HTMLElement | null>, count: number, enabled
 }
 
 // Memoised: the editor re-renders on every pan and zoom frame, and a page may list thousands of lines.
-export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit, onHistory, onLeave, uncertainBelow, onUncertainBelow, onNextUncertain }: Props) {
+export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit, onHistory, onLeave, onMoveLine, uncertainBelow, onUncertainBelow, onNextUncertain }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
@@ -231,6 +233,13 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
               data-line={line.id}
               onClick={(e) => onSelect(line.id, e.shiftKey || e.ctrlKey || e.metaKey)}
               onKeyDown={(e) => {
+                if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
+                  e.preventDefault();
+                  onMoveLine(line.id, e.key === 'ArrowUp' ? -1 : 1);
+                  // The button is drawn anew at its new place: keep the focus on it.
+                  setTimeout(() => document.querySelector<HTMLButtonElement>(`.line-item[data-line="${CSS.escape(line.id)}"]`)?.focus(), 0);
+                  return;
+                }
                 // Enter edits the line; a letter typed on the one selected line starts editing with it,
                 // instead of firing a tool (with several lines selected, keys stay shortcuts: M merges them).
                 const alone = selection.length === 1 && selection[0] === line.id;
