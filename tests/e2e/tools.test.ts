@@ -159,6 +159,17 @@ describe('editor tools (timeuscorpus PH 1858-535)', () => {
     await page.keyboard.press('0');
   });
 
+  it('sets a text region\'s PAGE type (heading, marginalia…) besides its SegmOnto zone', async () => {
+    await page.locator('.order-item[data-region="eSc_dummyblock_"]').click();
+    await page.locator('select[name="text-type"]').selectOption('marginalia');
+    await save(page);
+    expect(fs.readFileSync(project.xmlFile, 'utf8')).toMatch(/<TextRegion id="eSc_dummyblock_"[^>]*\btype="marginalia"/);
+    expect(findRegion(savedDoc(project), 'eSc_dummyblock_')!.type).toBe('marginalia');
+    await page.locator('select[name="text-type"]').selectOption('');
+    await save(page);
+    expect(findRegion(savedDoc(project), 'eSc_dummyblock_')!.type).toBeUndefined();
+  });
+
   it('copies and pastes a line: a new id, beside the original, in the same region', async () => {
     await page.locator('.line-item[data-line="r2l12"]').click();
     await page.locator('.page-canvas').focus();

@@ -352,8 +352,23 @@ export function setRegionType(doc: PageDocument, regionId: string, kind: RegionK
       throw new EditError(`region "${regionId}" has text lines; a ${kind} cannot hold them — move or delete them first`);
     }
     const custom = segmonto === undefined ? r.custom : withStructureType(r.custom, segmonto ?? undefined);
-    const { custom: _c, ...rest } = r;
-    return { ...rest, kind, ...(custom !== undefined && { custom }) };
+    // A subtype belongs to its kind (a text region's "heading" is no image region's type).
+    const { custom: _c, type: _t, ...rest } = r;
+    return { ...rest, kind, ...(custom !== undefined && { custom }), ...(kind === r.kind && r.type !== undefined && { type: r.type }) };
+  });
+}
+
+/** PAGE 2019's text region types (TextTypeSimpleType). */
+export const TEXT_REGION_TYPES = [
+  'paragraph', 'heading', 'caption', 'header', 'footer', 'page-number', 'drop-capital', 'credit', 'floating',
+  'signature-mark', 'catch-word', 'marginalia', 'footnote', 'footnote-continued', 'endnote', 'TOC-entry', 'list-label', 'other',
+] as const;
+
+/** Sets (null: removes) a region's PAGE @type, e.g. heading or marginalia for a text region. */
+export function setRegionSubtype(doc: PageDocument, regionId: string, type: string | null): PageDocument {
+  return updateRegion(doc, regionId, (r) => {
+    const { type: _t, ...rest } = r;
+    return type ? { ...rest, type } : rest;
   });
 }
 

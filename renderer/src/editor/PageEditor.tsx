@@ -643,7 +643,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
         <section className="panel panel-properties" aria-label={t.properties}>
           <h2 className="panel-title">{t.properties}</h2>
-          <PropertiesPanel doc={doc} selected={selected} onRegionType={cmd.setRegionType} onLineType={cmd.setLineType} selectedLines={selectedLines} onMoveLines={cmd.moveLinesToRegion} />
+          <PropertiesPanel doc={doc} selected={selected} onRegionType={cmd.setRegionType} onLineType={cmd.setLineType} onRegionSubtype={cmd.setRegionSubtype} selectedLines={selectedLines} onMoveLines={cmd.moveLinesToRegion} />
         </section>
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>

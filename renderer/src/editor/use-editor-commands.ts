@@ -5,7 +5,7 @@
 import { useMemo, useRef, type Dispatch } from 'react';
 import type { PageDocument, Point, RegionKind, TextLine } from '../../../electron/common/model/types.js';
 import {
-  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef, reorderLines,
+  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef, reorderLines, setRegionSubtype,
 } from '../../../electron/common/model/ops.js';
 import { allLines } from '../../../electron/common/model/stats.js';
 import { findInLines, replaceHits, type FindOptions } from '../../../electron/common/transcription/find.js';
@@ -35,6 +35,7 @@ export interface EditorCommands {
   moveElements(ids: readonly string[], dx: number, dy: number, phase: 'move' | 'end'): void;
   setRegionType(regionId: string, kind: RegionKind, zone: string | null | undefined): void;
   setLineType(lineId: string, type: string | null): void;
+  setRegionSubtype(regionId: string, type: string | null): void;
   /** Moves the selected lines (in reading order) to the end of a text region, as one edit. */
   moveLinesToRegion(regionId: string): void;
   /**
@@ -182,6 +183,9 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
           const label = top.length === 1 ? (findLine(start, top[0]!) ? t.editMoveLine : t.editMoveRegion) : t.editMove;
           dispatch({ type: 'commit', label });
         }
+      },
+      setRegionSubtype(regionId, type) {
+        edit(t.editRegionType, (d) => setRegionSubtype(d, regionId, type));
       },
       setRegionType(regionId, kind, zone) {
         edit(t.editRegionType, (d) => setRegionType(d, regionId, kind, zone));

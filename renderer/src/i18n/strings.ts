@@ -83,6 +83,7 @@ export const strings = {
   properties: 'Selection',
   regionKind: 'Region type (PAGE)',
   zoneType: 'Zone type (SegmOnto)',
+  textType: 'Text type (PAGE: heading, marginalia…)',
   lineType: 'Line type (SegmOnto)',
   noType: '(none)',
   nothingSelected: 'Select a region or a line to set its type.',

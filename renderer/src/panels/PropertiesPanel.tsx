@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { PageDocument, Region, RegionKind } from '../../../electron/common/model/types.js';
 import { REGION_KINDS } from '../../../electron/common/model/types.js';
-import { findLine, findRegion, regionsInReadingOrder } from '../../../electron/common/model/ops.js';
+import { findLine, findRegion, regionsInReadingOrder, TEXT_REGION_TYPES } from '../../../electron/common/model/ops.js';
 import { structureType } from '../../../electron/common/model/custom-attr.js';
 import { textTags } from '../../../electron/common/model/custom-tags.js';
 import { lineText } from '../../../electron/common/model/stats.js';
@@ -19,6 +19,7 @@ interface Props {
   readonly selected: string | null;
   readonly onRegionType: (regionId: string, kind: RegionKind, zone: string | null | undefined) => void;
   readonly onLineType: (lineId: string, type: string | null) => void;
+  readonly onRegionSubtype: (regionId: string, type: string | null) => void;
   /** Every selected line id (one or many). */
   readonly selectedLines: readonly string[];
   readonly onMoveLines: (regionId: string) => void;
@@ -116,7 +117,7 @@ function LineTags({ custom, text }: { readonly custom: string | undefined; reado
   );
 }
 
-export function PropertiesPanel({ doc, selected, onRegionType, onLineType, selectedLines, onMoveLines }: Props) {
+export function PropertiesPanel({ doc, selected, onRegionType, onLineType, onRegionSubtype, selectedLines, onMoveLines }: Props) {
   const line = selected ? findLine(doc, selected)?.line : undefined;
   const region = selected && !line ? findRegion(doc, selected) : undefined;
   if (line) {
@@ -151,6 +152,9 @@ export function PropertiesPanel({ doc, selected, onRegionType, onLineType, selec
             ))}
           </select>
         </label>
+        {region.kind === 'TextRegion' && (
+          <TypeSelect name="text-type" label={t.textType} value={region.type ?? ''} options={TEXT_REGION_TYPES} onChange={(v) => onRegionSubtype(region.id, v || null)} />
+        )}
         <TypeSelect name="zone-type" label={t.zoneType} value={structureType(region.custom) ?? ''} options={SEGMONTO_ZONES} onChange={(v) => onRegionType(region.id, region.kind, v || null)} />
       </div>
     );
