@@ -6,6 +6,11 @@ import { randomBytes } from 'node:crypto';
 export const MAX_XML_BYTES = 200 * 1024 * 1024;
 
 export async function readXmlFile(file: string): Promise<string> {
+  return (await readXmlBytes(file)).text;
+}
+
+/** A page file's text and the bytes it was decoded from (one read: its revision is a hash of these bytes). */
+export async function readXmlBytes(file: string): Promise<{ text: string; bytes: Buffer }> {
   const st = await fs.stat(file).catch((e: NodeJS.ErrnoException) => {
     throw new Error(e.code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${e.message}`);
   });
@@ -13,9 +18,9 @@ export async function readXmlFile(file: string): Promise<string> {
   if (st.size > MAX_XML_BYTES) throw new Error(`${file} is ${Math.round(st.size / 1048576)} MB; the limit is ${MAX_XML_BYTES / 1048576} MB`);
   const buf = await fs.readFile(file);
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    return new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf);
+    return { text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf), bytes: buf };
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+  return { text: new TextDecoder('utf-8', { fatal: false }).decode(buf), bytes: buf };
 }
 
 /** The temporary file of a write in progress: `.NAME.<12 hex>.tmp` beside NAME. */

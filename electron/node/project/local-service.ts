@@ -19,7 +19,7 @@ import { LineImageCache } from './line-images.js';
 import { trainingWork } from '../jobs/train-job.js';
 import { findTorchPython } from '../training/find-python.js';
 import { transcribedLines } from '../training/cut-training-lines.js';
-import { readXmlFile, removeInterruptedWrites, writeFileAtomic } from '../io/files.js';
+import { readXmlBytes, readXmlFile, removeInterruptedWrites, writeFileAtomic } from '../io/files.js';
 import { withFileLock } from '../io/file-lock.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, type ScannedPage } from './scan.js';
@@ -54,8 +54,8 @@ function revisionOfBytes(bytes: Buffer): string {
 /** The text and the revision of the same bytes, read under the file's lock (never a save in between). */
 function readWithRevision(file: string): Promise<{ xml: string; revision: string }> {
   return withFileLock(file, async () => {
-    const xml = await readXmlFile(file);
-    return { xml, revision: revisionOfBytes(await fs.readFile(file)) };
+    const { text, bytes } = await readXmlBytes(file);
+    return { xml: text, revision: revisionOfBytes(bytes) };
   });
 }
 
@@ -199,7 +199,8 @@ export class LocalProjectService implements StudioService {
       }
       await writeFileAtomic(file, xml);
       if (!page.xmlFile) this.pages = undefined; // the image-only page now has a file: rescan next time
-      return { revision: (await revisionOf(file))!, xmlPath: relativeId(this.root, file) };
+      // The bytes just written (writeFileAtomic writes UTF-8): no second read for their revision.
+      return { revision: revisionOfBytes(Buffer.from(xml, 'utf8')), xmlPath: relativeId(this.root, file) };
     });
   }
 

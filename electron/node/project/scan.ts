@@ -66,18 +66,26 @@ export function relativeId(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join('/');
 }
 
+/** A test of whether a file (or folder), links followed, lies inside the project folder; the root resolved once. */
+async function projectBounds(root: string): Promise<(file: string) => Promise<boolean>> {
+  const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
+  return async (file) => {
+    // A file not written yet: its folder decides.
+    const real = await fs.realpath(file).catch(() => fs.realpath(path.dirname(file)).then((d) => path.join(d, path.basename(file)), () => null));
+    return real !== null && (real === realRoot || real.startsWith(realRoot + path.sep));
+  };
+}
+
 /** Whether `file` (a file or a folder), links followed, lies inside the project folder. */
 export async function insideProject(root: string, file: string): Promise<boolean> {
-  const realRoot = await fs.realpath(root).catch(() => path.resolve(root));
-  // A file not written yet: its folder decides.
-  const real = await fs.realpath(file).catch(() => fs.realpath(path.dirname(file)).then((d) => path.join(d, path.basename(file)), () => null));
-  return real !== null && (real === realRoot || real.startsWith(realRoot + path.sep));
+  return (await projectBounds(root))(file);
 }
 
 export async function scanProject(root: string): Promise<ScannedPage[]> {
   // Files reached through a link to elsewhere (a page/ folder linked out, a linked image) are no pages:
   // the engine never reads or writes outside the project.
-  const keepInside = async (files: string[]): Promise<string[]> => (await Promise.all(files.map(async (f) => ((await insideProject(root, f)) ? f : null)))).filter((f): f is string => f !== null);
+  const inside = await projectBounds(root);
+  const keepInside = async (files: string[]): Promise<string[]> => (await Promise.all(files.map(async (f) => ((await inside(f)) ? f : null)))).filter((f): f is string => f !== null);
   const top = await keepInside(await listFiles(root));
   const images = top.filter((f) => hasExt(f, IMAGE_EXTENSIONS));
   const sub = await keepInside((await Promise.all(XML_SUBFOLDERS.map((d) => listFiles(path.join(root, d))))).flat());

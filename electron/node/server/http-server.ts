@@ -151,10 +151,8 @@ export function startStudioServer(opts: ServerOptions): Promise<RunningServer> {
     // Parsed once: the guard checks the very path the router routes.
     const url = requestTarget(req.url, port);
     const rejection = url instanceof URL ? guardRequest(req, url, { port, token }) : url;
-    if (rejection || !(url instanceof URL)) {
-      const r = rejection ?? { status: 400, message: 'bad request' };
-      return send(res, r.status, 'text/plain; charset=utf-8', r.message + '\n');
-    }
+    if (rejection) return send(res, rejection.status, 'text/plain; charset=utf-8', rejection.message + '\n');
+    if (!(url instanceof URL)) return; // (a target that is no URL always has its rejection above)
     const work = url.pathname.startsWith('/api/') || url.pathname === '/api'
       ? handleApi(req, res, url, opts.service, opts.events)
       : serveStatic(req, res, url, opts.rendererDir);
