@@ -24,6 +24,7 @@ import { LocalProjectService } from '../../electron/node/project/local-service.j
 import type { LineRecognizer } from '../../electron/node/recognition/recognizer.js';
 import type { LayoutDetector } from '../../electron/node/layout/detector.js';
 import { CORPUS } from '../helpers/corpus.js';
+import { lineVersions } from '../../electron/common/model/provenance.js';
 
 const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
 const NAME = 'PH 1858-535';
@@ -222,6 +223,10 @@ describe('recognition and layout jobs on a project', () => {
     expect(fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8')).toBe(before);
     const b = readDocument(fs.readFileSync(path.join(dir, 'page', 'b.xml'), 'utf8')).doc;
     expect(allLines(b.page.regions).every((l) => l.textEquivs[0]!.conf === 0.5)).toBe(true);
+    // Each line's history says the text is this model's reading, after the text the file had.
+    const versions = lineVersions(allLines(b.page.regions)[0]!);
+    expect(versions.at(-1)).toMatchObject({ text: 'line 1', by: { kind: 'model', model: 'fake-rec' }, conf: 0.5 });
+    expect(versions[0]!.by.kind).toBe('unknown');
   });
 
   it('cancels a project job: it stops, reports "cancelled", and sends no result', async () => {

@@ -8,6 +8,7 @@
 import type { PageDocument, TextLine } from './types.js';
 import { mapAllLines } from './ops.js';
 import { allLines, lineText, mainTextEquiv } from './stats.js';
+import { copyHistory, withoutHistory } from './provenance.js';
 
 /**
  * A person's text: written or confirmed by someone (no model confidence on it),
@@ -25,9 +26,9 @@ export function personLineCount(doc: PageDocument): number {
 
 const sameText = (a: TextLine, b: TextLine): boolean => JSON.stringify(a.textEquivs) === JSON.stringify(b.textEquivs);
 
-/** The document with every line's text left out: what a text-only change leaves unchanged. */
+/** The document with every line's text (and the text's history) left out: what a text-only change leaves unchanged. */
 function withoutTexts(doc: PageDocument): string {
-  return JSON.stringify(mapAllLines(doc, (l) => ({ ...l, textEquivs: [], words: [] })));
+  return JSON.stringify(mapAllLines(doc, (l) => ({ ...withoutHistory(l), textEquivs: [], words: [] })));
 }
 
 export interface TextMerge {
@@ -52,7 +53,7 @@ export function mergeLineTexts(base: PageDocument, ours: PageDocument, theirs: P
     const was = baseLines.get(l.id);
     if (was && sameText(l, was)) {
       merged++;
-      return { ...l, textEquivs: mine.textEquivs, words: mine.words };
+      return copyHistory({ ...l, textEquivs: mine.textEquivs, words: mine.words }, mine);
     }
     if (!sameText(l, mine)) conflicts.push(l.id);
     return l;

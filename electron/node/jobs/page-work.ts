@@ -8,6 +8,7 @@ import type { PageDocument, Region, TextLine } from '../../common/model/types.js
 import { mapAllLines } from '../../common/model/ops.js';
 import { allLines } from '../../common/model/stats.js';
 import { isPersonText } from '../../common/model/merge.js';
+import { modelAuthor, takeReading } from '../../common/model/provenance.js';
 import { recognizePage } from '../recognition/recognize-page.js';
 import type { LineRecognizer } from '../recognition/recognizer.js';
 import { segmentImage } from '../layout/segment-page.js';
@@ -44,11 +45,12 @@ export async function recognizeDocument(doc: PageDocument, imageFile: string, re
   const input = keep ? onlyLines(doc, keep) : doc;
   const r = await recognizePage(input, imageFile, rec, { signal: opts.signal, ...(opts.onProgress && { onProgress: opts.onProgress }), ...(opts.beam !== undefined && { beam: opts.beam }) });
   opts.signal.throwIfAborted();
-  // Only the text (and its confidence) comes back: geometry, words and everything else stay as they were.
-  const texts = new Map<string, TextLine['textEquivs']>(allLines(r.doc.page.regions).map((l) => [l.id, l.textEquivs]));
+  // Only the text (and its confidence) comes back, with its history: geometry, words and everything else stay as they were.
+  const read = new Map<string, TextLine>(allLines(r.doc.page.regions).map((l) => [l.id, l]));
+  const at = new Date().toISOString();
   const out = mapAllLines(doc, (l) => {
-    const te = (!keep || keep.has(l.id)) && texts.get(l.id);
-    return te && te !== l.textEquivs ? { ...l, textEquivs: te } : l;
+    const got = (!keep || keep.has(l.id)) && read.get(l.id);
+    return got ? takeReading(l, got, doc.format, modelAuthor(rec.manifest), at) : l;
   });
   return { doc: out, lines: r.lines, keptCorrected: kept.length };
 }

@@ -8,6 +8,7 @@ import type { Glyph, PageDocument, Point, TextLine, Word } from '../../common/mo
 import { mapAllLines } from '../../common/model/ops.js';
 import { allLines } from '../../common/model/stats.js';
 import { bbox } from '../../common/model/points.js';
+import { modelAuthor, recordChange, supportsLineHistory } from '../../common/model/provenance.js';
 import type { Decoded } from '../../common/recognition/ctc.js';
 import { loadGrey, type GreyImage } from '../images/page-image.js';
 import { cutLine, polygonAroundBaseline, type LineImage } from '../images/line-cut.js';
@@ -85,15 +86,19 @@ export async function recognizePage(doc: PageDocument, imageFile: string, rec: L
   const results = await rec.recognize(cut, opts);
   const byId = new Map<string, Decoded>();
   ids.forEach((id, i) => byId.set(id, results[i]!));
+  // Each reading is recorded in the line's history as this model's (PAGE 2016 and later).
+  const history = supportsLineHistory(doc.format);
+  const at = new Date().toISOString();
   const updated = mapAllLines(doc, (l) => {
     const r = byId.get(l.id);
     if (!r) return l;
     const conf = Math.round(r.conf * 10000) / 10000;
-    return {
+    const read: TextLine = {
       ...l,
       textEquivs: [{ unicode: r.text, conf }],
       ...(opts.glyphs && r.chars.length && { words: [glyphWord(l, r, cut[ids.indexOf(l.id)]!, rec)] }),
     };
+    return history ? recordChange(l, read, modelAuthor(rec.manifest), at) : read;
   });
   return { doc: updated, lines: ids.length, skipped };
 }

@@ -643,11 +643,11 @@ export function PageEditor(props: PageEditorProps) {
         </section>
         <section className="panel panel-properties" aria-label={t.properties}>
           <h2 className="panel-title">{t.properties}</h2>
-          <PropertiesPanel doc={doc} selected={selected} onRegionType={cmd.setRegionType} onLineType={cmd.setLineType} onRegionSubtype={cmd.setRegionSubtype} selectedLines={selectedLines} onMoveLines={cmd.moveLinesToRegion} />
+          <PropertiesPanel doc={doc} selected={selected} onRegionType={cmd.setRegionType} onLineType={cmd.setLineType} onRegionSubtype={cmd.setRegionSubtype} selectedLines={selectedLines} onMoveLines={cmd.moveLinesToRegion} onRestoreVersion={cmd.restoreVersion} />
         </section>
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
-          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onHistory={onTextHistory} onLeave={leaveText} onMoveLine={cmd.moveLineInRegion} uncertainBelow={uncertainBelow} onUncertainBelow={setUncertainBelow} onNextUncertain={jumpUncertain} />
+          <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onVerify={cmd.verifyLine} onHistory={onTextHistory} onLeave={leaveText} onMoveLine={cmd.moveLineInRegion} uncertainBelow={uncertainBelow} onUncertainBelow={setUncertainBelow} onNextUncertain={jumpUncertain} />
           <FindReplace lines={lineRecords} onGo={(id) => cmd.select(id, false)} onReplaceAll={cmd.replaceAll} />
         </section>
       </aside>

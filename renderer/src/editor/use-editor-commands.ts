@@ -9,6 +9,8 @@ import {
 } from '../../../electron/common/model/ops.js';
 import { allLines } from '../../../electron/common/model/stats.js';
 import { findInLines, replaceHits, type FindOptions } from '../../../electron/common/transcription/find.js';
+import { recordTextChanges, takeReading, verifyLines } from '../../../electron/common/model/provenance.js';
+import { currentPerson } from './person.js';
 import { addLineFromBaseline, addPolygonRegion, copySelection, pasteClip, setLineType, topmostSelected, type Clip } from './drawing.js';
 import { strings as t } from '../i18n/strings.js';
 import type { EditorAction, EditorState, VertexRef } from './editor-state.js';
@@ -47,6 +49,10 @@ export interface EditorCommands {
   finishOrder(picked: readonly string[]): void;
   copy(): Clip | null;
   paste(clip: Clip): void;
+  /** Ctrl+Enter: keeps `text` (the field's draft) and marks the line verified by this person, as one edit; the next line is selected. */
+  verifyLine(lineId: string, text: string): void;
+  /** Makes an earlier version's text the line's text again, as one edit (recorded as this person's). */
+  restoreVersion(lineId: string, text: string): void;
   /** A job's result for this page: recognised text (of all or some lines) or a new layout, as one undoable edit. */
   applyResult(kind: 'recognize' | 'detect', result: PageDocument, lineIds: readonly string[] | null): void;
   undo(): void;
@@ -59,8 +65,14 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
   ref.current = state;
   return useMemo<EditorCommands>(() => {
     const doc = (): PageDocument => ref.current.doc;
-    const edit = (label: string, fn: (d: PageDocument) => PageDocument, select?: readonly string[], vertex?: VertexRef | null): void =>
+    const rawEdit = (label: string, fn: (d: PageDocument) => PageDocument, select?: readonly string[], vertex?: VertexRef | null): void =>
       dispatch({ type: 'edit', label, edit: fn, ...(select && { select }), ...(vertex !== undefined && { vertex }) });
+    // Every person's edit goes through here, so any text it changes (typing, replace, merging lines) enters the line's history.
+    const edit = (label: string, fn: (d: PageDocument) => PageDocument, select?: readonly string[], vertex?: VertexRef | null): void => {
+      const by = currentPerson();
+      const at = new Date().toISOString();
+      rawEdit(label, (d) => recordTextChanges(d, fn(d), by, at), select, vertex);
+    };
     const neighbourLine = (id: string | undefined, step: number): string | undefined => {
       const lines = linesInReadingOrder(doc());
       if (!lines.length) return undefined;
@@ -220,10 +232,24 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
         const r = pasteClip(base, clip, offset, target);
         edit(t.editPaste, (d) => (d === base ? r.doc : pasteClip(d, clip, offset, target).doc), r.ids, null);
       },
+      verifyLine(lineId, text) {
+        const next = neighbourLine(lineId, 1) ?? lineId;
+        const by = currentPerson();
+        const at = new Date().toISOString();
+        rawEdit(t.editVerify, (d) => {
+          const hit = findLine(d, lineId);
+          if (!hit) return d;
+          const typed = lineText(hit.line) === text ? d : recordTextChanges(d, setLineText(d, lineId, text), by, at);
+          return verifyLines(typed, [lineId], by, at);
+        }, [next], null);
+      },
+      restoreVersion(lineId, text) {
+        edit(t.editRestoreVersion, (d) => (findLine(d, lineId) ? setLineText(d, lineId, text) : d), [lineId], null);
+      },
       applyResult(kind, result, lineIds) {
         if (kind === 'detect') {
           const label = t.editDetectLayout;
-          edit(label, (d) => {
+          rawEdit(label, (d) => {
             const { readingOrder: _ro, ...page } = d.page;
             return { ...d, page: { ...page, regions: result.page.regions, ...(result.page.readingOrder && { readingOrder: result.page.readingOrder }) } };
           }, []);
@@ -231,10 +257,11 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
         }
         // Only text and confidence: geometry edited while the job ran stays as it is now.
         const keep = lineIds ? new Set(lineIds) : null;
-        const texts = new Map<string, TextLine['textEquivs']>(allLines(result.page.regions).filter((l) => !keep || keep.has(l.id)).map((l) => [l.id, l.textEquivs]));
-        edit(lineIds ? t.editRecognizeLines : t.editRecognizePage, (d) => mapAllLines(d, (l) => {
-          const te = texts.get(l.id);
-          return te ? { ...l, textEquivs: te } : l;
+        const read = new Map<string, TextLine>(allLines(result.page.regions).filter((l) => !keep || keep.has(l.id)).map((l) => [l.id, l]));
+        const at = new Date().toISOString();
+        rawEdit(lineIds ? t.editRecognizeLines : t.editRecognizePage, (d) => mapAllLines(d, (l) => {
+          const got = read.get(l.id);
+          return got ? takeReading(l, got, d.format, { kind: 'unknown' }, at) : l;
         }));
       },
       undo: () => dispatch({ type: 'undo' }),

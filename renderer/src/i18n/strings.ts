@@ -202,6 +202,20 @@ export const strings = {
   editRecognizePage: 'Recognise page',
   editRecognizeLines: 'Recognise lines',
   editDetectLayout: 'Detect layout',
+  editVerify: 'Verify line',
+  editRestoreVersion: 'Restore earlier text',
+
+  historyTitle: 'History of this line',
+  historyNone: 'No earlier text recorded for this line yet.',
+  historyUnsupported: (format: string) => `${format} has no place for line history: it is kept in PAGE 2016 and later (convert the page to PAGE 2019 to keep it).`,
+  historyCurrent: 'current',
+  historyRestore: 'Restore',
+  historyRestoreLabel: (who: string) => `Restore the text by ${who}`,
+  historyVerified: 'verified',
+  historyConf: (c: number) => `confidence ${Math.round(c * 100)}%`,
+  historyPerson: 'Your name in line history',
+  lineStatusNames: { machine: 'Machine text', corrected: 'Corrected', verified: 'Verified' } as Record<string, string>,
+  lineStatusLabel: (s: string) => `Status: ${s}`,
 
   kindNames: {
     TextRegion: 'Text',
@@ -228,6 +242,7 @@ export const strings = {
     ['Del', 'Delete point or selection'],
     ['Tab / Shift+Tab', 'Next / previous line'],
     ['Enter', 'Edit the selected line\u2019s text'],
+    ['Ctrl+Enter (in the text)', 'Verify the line: its text is right; go to the next line'],
     ['Alt+↑ / Alt+↓ (line list)', 'Move the line up or down within its region'],
     ['F8 / Shift+F8', 'Next / previous line the model was unsure of (also while typing)'],
     ['Esc (in the text)', 'Undo the typing and go back to the page'],

@@ -12,6 +12,7 @@ import { textTags } from '../../../electron/common/model/custom-tags.js';
 import { lineText } from '../../../electron/common/model/stats.js';
 import { SEGMONTO_LINES, SEGMONTO_ZONES } from '../../../electron/common/model/segmonto.js';
 import { strings as t } from '../i18n/strings.js';
+import { LineHistory } from './LineHistory.js';
 
 interface Props {
   readonly doc: PageDocument;
@@ -23,6 +24,7 @@ interface Props {
   /** Every selected line id (one or many). */
   readonly selectedLines: readonly string[];
   readonly onMoveLines: (regionId: string) => void;
+  readonly onRestoreVersion: (lineId: string, text: string) => void;
 }
 
 /** Text regions (any depth) in reading order: where lines can go. */
@@ -117,7 +119,7 @@ function LineTags({ custom, text }: { readonly custom: string | undefined; reado
   );
 }
 
-export function PropertiesPanel({ doc, selected, onRegionType, onLineType, onRegionSubtype, selectedLines, onMoveLines }: Props) {
+export function PropertiesPanel({ doc, selected, onRegionType, onLineType, onRegionSubtype, selectedLines, onMoveLines, onRestoreVersion }: Props) {
   const line = selected ? findLine(doc, selected)?.line : undefined;
   const region = selected && !line ? findRegion(doc, selected) : undefined;
   if (line) {
@@ -127,6 +129,7 @@ export function PropertiesPanel({ doc, selected, onRegionType, onLineType, onReg
         <TypeSelect name="line-type" label={t.lineType} value={structureType(line.custom) ?? ''} options={SEGMONTO_LINES} onChange={(v) => onLineType(line.id, v || null)} />
         <LineTags custom={line.custom} text={lineText(line)} />
         <MoveToRegion doc={doc} lineIds={[line.id]} onMove={onMoveLines} />
+        <LineHistory line={line} format={doc.format} onRestore={onRestoreVersion} />
       </div>
     );
   }

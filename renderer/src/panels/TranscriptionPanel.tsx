@@ -10,6 +10,7 @@ import { lineText, type LineInOrder } from '../editor/reading.js';
 import { LineImage } from './LineImage.js';
 import { SpecialChars } from './SpecialChars.js';
 import { expandShortcode } from '../../../electron/common/transcription/char-sets.js';
+import { lineStatus } from '../../../electron/common/model/provenance.js';
 
 interface Props {
   readonly service: StudioService;
@@ -24,6 +25,8 @@ interface Props {
   readonly onSelect: (id: string, additive: boolean) => void;
   /** Keeps `text` for line `id` and selects the line `move` steps away in reading order (0: stay). */
   readonly onCommit: (id: string, text: string, move: -1 | 0 | 1) => void;
+  /** Ctrl+Enter: keeps `text` for line `id`, marks it verified and moves to the next line. */
+  readonly onVerify: (id: string, text: string) => void;
   /** The page's undo/redo, for Ctrl+Z in a field with nothing typed since the line was opened. */
   readonly onHistory: (kind: 'undo' | 'redo') => void;
   /** Esc: the text field is left for the page (so the next key is a shortcut again). */
@@ -40,13 +43,14 @@ interface LineEditorProps {
   readonly id: string;
   readonly text: string;
   readonly onCommit: Props['onCommit'];
+  readonly onVerify: Props['onVerify'];
   readonly onHistory: Props['onHistory'];
   readonly onLeave: () => void;
   readonly autoFocus: boolean;
   readonly onNavigate: () => void;
 }
 
-function LineEditor({ id, text, onCommit, onHistory, onLeave, autoFocus, onNavigate }: LineEditorProps) {
+function LineEditor({ id, text, onCommit, onVerify, onHistory, onLeave, autoFocus, onNavigate }: LineEditorProps) {
   const [draft, setDraft] = useState(text);
   const input = useRef<HTMLTextAreaElement>(null);
   /** Where the caret goes after a shortcode was replaced (React would put it at the end). */
@@ -93,7 +97,13 @@ function LineEditor({ id, text, onCommit, onHistory, onLeave, autoFocus, onNavig
         const el = e.currentTarget;
         const atStart = el.selectionStart === 0 && el.selectionEnd === 0;
         const atEnd = el.selectionStart === el.value.length;
-        if (e.key === 'Enter' || (e.key === 'ArrowDown' && atEnd) || (e.key === 'ArrowUp' && atStart)) {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          // The text is right as it stands (typed or not): verified, and on to the next line.
+          e.preventDefault();
+          onNavigate();
+          latest.current.text = draft;
+          onVerify(id, draft);
+        } else if (e.key === 'Enter' || (e.key === 'ArrowDown' && atEnd) || (e.key === 'ArrowUp' && atStart)) {
           e.preventDefault();
           onNavigate();
           latest.current.text = draft; // committed now: the unmount must not commit it again
@@ -150,7 +160,7 @@ function useRowWindow(box: RefObject<HTMLElement | null>, count: number, enabled
 }
 
 // Memoised: the editor re-renders on every pan and zoom frame, and a page may list thousands of lines.
-export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit, onHistory, onLeave, onMoveLine, uncertainBelow, onUncertainBelow, onNextUncertain }: Props) {
+export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pageId, hasImage, lines, selectedLine, selection, onSelect, onCommit, onVerify, onHistory, onLeave, onMoveLine, uncertainBelow, onUncertainBelow, onNextUncertain }: Props) {
   const index = lines.findIndex((l) => l.line.id === selectedLine);
   const current = index >= 0 ? lines[index]! : null;
   const keepFocus = useRef(false);
@@ -184,6 +194,7 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
               id={current.line.id}
               text={lineText(current.line)}
               onCommit={onCommit}
+              onVerify={onVerify}
               onHistory={onHistory}
               onLeave={onLeave}
               autoFocus={focusNow}
@@ -224,6 +235,7 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
         {first > 0 && <li className="line-spacer" aria-hidden="true" style={{ height: first * ROW_PX }} />}
         {lines.slice(first, last).map(({ line }, k) => {
           const i = first + k;
+          const status = lineStatus(line);
           return (
           <li key={line.id} aria-posinset={windowed ? i + 1 : undefined} aria-setsize={windowed ? lines.length : undefined}>
             <button
@@ -231,6 +243,7 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
               className={`line-item ${line.id === selectedLine ? 'is-current' : ''} ${selection.includes(line.id) ? 'is-selected' : ''}`}
               aria-current={line.id === selectedLine ? 'true' : undefined}
               data-line={line.id}
+              data-status={status}
               onClick={(e) => onSelect(line.id, e.shiftKey || e.ctrlKey || e.metaKey)}
               onKeyDown={(e) => {
                 if (e.altKey && (e.key === 'ArrowUp' || e.key === 'ArrowDown')) {
@@ -266,6 +279,11 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
               <span className="line-text" dir="auto" title={windowed ? lineText(line) : undefined}>
                 {lineText(line) || '\u2014'}
               </span>
+              {status && status !== 'machine' && (
+                <span className={`line-status is-${status}`} role="img" aria-label={t.lineStatusLabel(t.lineStatusNames[status]!)} title={t.lineStatusNames[status]}>
+                  {status === 'verified' ? '\u2713' : '\u270E'}
+                </span>
+              )}
             </button>
           </li>
           );
