@@ -32,6 +32,42 @@ const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
  * the folder is flushed too, so that the rename itself survives a power cut.
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = await writeTemp(file, text);
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await syncFolder(path.dirname(path.resolve(file)));
+}
+
+/**
+ * As writeFileAtomic, but only where no file is there yet: the complete temporary
+ * file is hard-linked to its name, which fails when the name exists. Two workers
+ * that finish the same queued page leave the first one's file, untouched by the
+ * second (returns false for it). Where the file system has no hard links (some
+ * network shares), it falls back to a checked rename: still never half a file.
+ */
+export async function writeFileOnce(file: string, text: string): Promise<boolean> {
+  const tmp = await writeTemp(file, text);
+  try {
+    await fs.link(tmp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw e;
+    if (await fs.stat(file).then(() => true, () => false)) return false;
+    await fs.rename(tmp, file);
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+  await syncFolder(path.dirname(path.resolve(file)));
+  return true;
+}
+
+/** The text in a synced temporary file beside `file` (its folder made if needed); returns the temporary file's path. */
+async function writeTemp(file: string, text: string): Promise<string> {
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w');
@@ -41,13 +77,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   } finally {
     await handle.close();
   }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await syncFolder(path.dirname(path.resolve(file)));
+  return tmp;
 }
 
 /** fsync of a folder: where the platform allows it (not on Windows, where a folder cannot be opened so). */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { writeDocument } from '../../common/formats/document-io.js';
-import { writeFileAtomic } from '../io/files.js';
+import { writeFileOnce } from '../io/files.js';
 import { listDetectors, loadDetector, pickDetector } from '../layout/load.js';
 import type { LayoutDetector } from '../layout/detector.js';
 import { loadGrey } from '../images/page-image.js';
@@ -32,7 +32,7 @@ export interface PageJobResult {
   readonly output: string;
   readonly lines: number;
   readonly ms: number;
-  /** The output was already there (a job redone after its worker was presumed dead): nothing written. */
+  /** The output was already there (a job redone after its worker was presumed dead, or finished twice at once): nothing written. */
   readonly existed?: true;
 }
 
@@ -93,7 +93,7 @@ export async function runPageJob(data: PageJobData, models: ModelCache, signal?:
   const t0 = performance.now();
   // Redelivered after its worker was presumed dead, but that worker finished: the page is done.
   if (fs.existsSync(data.output)) return { output: data.output, lines: 0, ms: 0, existed: true };
-  // enqueue checked that the folder exists; writeFileAtomic would create it, here on a local disk.
+  // enqueue checked that the folder exists; writing would create it, here on this worker's own disk.
   if (!fs.existsSync(path.dirname(data.output))) throw new MissingOutputFolder(`the output folder ${path.dirname(data.output)} is missing on this worker (is the shared storage mounted?)`);
   const [detector, recognizer] = await Promise.all([models.detector(data.layoutModel), models.recognizer(data.model)]);
   const grey = loadGrey(data.image);
@@ -101,8 +101,10 @@ export async function runPageJob(data: PageJobData, models: ModelCache, signal?:
   const rec = await recognizePage(segmented, data.image, recognizer, { beam: data.beam, page: await grey, ...(signal && { signal }) });
   signal?.throwIfAborted();
   const written = writeDocument(rec.doc, 'page-2019');
-  // A temporary file renamed over the output: a reader (or a second worker that
-  // finished the same page) never sees half a file, and two finishes leave one.
-  await writeFileAtomic(data.output, written.xml);
-  return { output: data.output, lines: rec.lines, ms: Math.round(performance.now() - t0) };
+  // A complete temporary file published under the output's name only if that name
+  // is free: readers never see half a file, and when two workers finish the same
+  // page (one presumed dead that was not), the first file stays and is written once.
+  const ms = Math.round(performance.now() - t0);
+  if (!(await writeFileOnce(data.output, written.xml))) return { output: data.output, lines: rec.lines, ms, existed: true };
+  return { output: data.output, lines: rec.lines, ms };
 }
