@@ -28,7 +28,11 @@ const node = {
 };
 
 const jobs = [];
-if (want('cli')) jobs.push(build({ ...node, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli.cjs' }));
+if (want('cli')) {
+  jobs.push(build({ ...node, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli.cjs' }));
+  // The one path module, for build/start.mjs (plain Node): the same per-user folders as the app's.
+  jobs.push(build({ ...node, entryPoints: ['electron/node/paths.ts'], outfile: 'dist/paths.cjs' }));
+}
 if (want('electron') && existsSync(path.join(root, 'electron/main/main.ts'))) {
   jobs.push(build({ ...node, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' }));
   jobs.push(build({ ...node, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs' }));

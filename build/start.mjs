@@ -17,16 +17,16 @@
 //   HTR_STUDIO_NO_BROWSER=1    do not open a browser, only print the address (tests, remote shells)
 //   HTR_STUDIO_NO_FETCH=1      do not try to download Electron's binary
 // The user data folder is the desktop app's: $XDG_CONFIG_HOME/htr-studio (~/.config/htr-studio),
-// ~/Library/Application Support/htr-studio, or %APPDATA%\htr-studio.
+// ~/Library/Application Support/htr-studio, or %APPDATA%\htr-studio — from the app's own
+// path module (electron/node/paths.ts, bundled as dist/paths.cjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const built = ['dist/cli.cjs', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((f) => existsSync(path.join(root, f)));
+const built = ['dist/cli.cjs', 'dist/paths.cjs', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((f) => existsSync(path.join(root, f)));
 if (!built) {
   const r = spawnSync(process.execPath, [path.join(root, 'build/build.mjs')], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -51,13 +51,8 @@ function electronBinary() {
   }
 }
 
-/** Electron's app.getPath('userData') for this app (package name "htr-studio"), computed without Electron. */
-function userDataDir() {
-  const home = os.homedir();
-  if (process.platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'htr-studio');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'htr-studio');
-  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), 'htr-studio');
-}
+/** The app's paths in browser mode: the user data folder is the desktop app's (it sets Electron's userData to the same). */
+const paths = createRequire(import.meta.url)(path.join(root, 'dist', 'paths.cjs')).resolvePaths({ browser: true, appRoot: root });
 
 const isDir = (d) => !!d && statSync(d, { throwIfNoEntry: false })?.isDirectory() === true;
 
@@ -86,9 +81,9 @@ function fetchElectron(dataDir) {
 }
 
 /** Copies the shipped sample into the user data folder, file by file, keeping any the user has changed there. */
-function sampleCopy(dataDir) {
-  const from = path.join(root, 'assets', 'sample');
-  const to = path.join(dataDir, 'sample');
+function sampleCopy() {
+  const from = paths.sample;
+  const to = paths.userSample;
   mkdirSync(path.join(to, 'page'), { recursive: true });
   const files = [
     ...readdirSync(from).filter((f) => /\.(jpe?g|png|tiff?)$/i.test(f) || f === 'README.md'),
@@ -113,7 +108,7 @@ function chooseProject(dataDir) {
   } catch {
     // No state file yet (first run) or an unreadable one: the sample.
   }
-  return { dir: sampleCopy(dataDir), why: `a copy of the sample project (${path.join('assets', 'sample')}), yours to edit` };
+  return { dir: sampleCopy(), why: `a copy of the sample project (${path.join('assets', 'sample')}), yours to edit` };
 }
 
 /** Opens `url` in the system browser where there is one to show; never fails. */
@@ -168,7 +163,7 @@ function startBrowserMode(dataDir) {
   });
 }
 
-const dataDir = userDataDir();
+const dataDir = paths.userData;
 let bin = env.HTR_STUDIO_BROWSER === '1' ? undefined : electronBinary();
 if (!bin && env.HTR_STUDIO_BROWSER !== '1' && env.HTR_STUDIO_NO_FETCH !== '1' && fetchElectron(dataDir)) bin = electronBinary();
 

@@ -5,13 +5,18 @@
  * again on the next call, with the last project reopened.
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
-import path from 'node:path';
 import type { JobEventListener } from '../common/api/service.js';
 import { JobEventHub } from '../common/api/job-events.js';
 import { EngineClient, type MessageLink } from '../node/server/engine-port.js';
+import type { RuntimePaths } from '../node/paths.js';
 
-/** The CLI's entry beside the app's dist/ folder: dist/electron/main.cjs → bin/htr-studio.cjs. */
-export const ENGINE_ENTRY = path.join(__dirname, '..', '..', 'bin', 'htr-studio.cjs');
+export interface EngineOptions {
+  /** The app's paths (electron/node/paths.ts): the engine's entry, and in an installed app its resources folder. */
+  readonly paths: RuntimePaths;
+  /** Each chunk the engine writes to stdout or stderr (the session log); also passed on to this process's own. */
+  readonly onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer | string) => void;
+  readonly onExit?: (code: number) => void;
+}
 
 export class EngineProcess {
   private child: UtilityProcess | null = null;
@@ -19,10 +24,24 @@ export class EngineProcess {
   private lastProject: string | null = null;
   private readonly events = new JobEventHub();
 
+  constructor(private readonly opts: EngineOptions) {}
+
   /** The running engine, started when there is none. */
   get(): EngineClient {
     if (this.client) return this.client;
-    const child = utilityProcess.fork(ENGINE_ENTRY, ['serve', '--parent-port', ...(this.lastProject ? ['--project', this.lastProject] : [])], { serviceName: 'HTR Studio engine', stdio: 'inherit' });
+    const { paths, onOutput, onExit } = this.opts;
+    // The engine learns the installed app's layout from HTR_STUDIO_RESOURCES (a utility process has no app.isPackaged).
+    const env = { ...process.env, ...(paths.resources && { HTR_STUDIO_RESOURCES: paths.resources }) };
+    const args = ['serve', '--parent-port', ...(this.lastProject ? ['--project', this.lastProject] : [])];
+    const child = utilityProcess.fork(paths.engineEntry, args, { serviceName: 'HTR Studio engine', stdio: 'pipe', env });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      onOutput?.('stdout', chunk);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      onOutput?.('stderr', chunk);
+    });
     const link: MessageLink = {
       post: (m) => child.postMessage(m),
       onMessage: (l) => {
@@ -33,6 +52,7 @@ export class EngineProcess {
     const client = new EngineClient(link);
     client.subscribe((e) => this.events.emit(e));
     child.once('exit', (code) => {
+      onExit?.(code);
       client.fail(`the HTR Studio engine stopped (exit code ${code}); try again`);
       if (this.client === client) {
         this.client = null;

@@ -5,7 +5,7 @@
  * decisions live in plain modules (window-options, app-origin, ipc-guard, csp)
  * so they are unit-tested without Electron.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, protocol, screen, session, shell, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { IPC, type MenuCommand, type MenuState } from '../common/api/bridge.js';
@@ -18,10 +18,27 @@ import { fitToDisplays, parseWindowState, withoutRecentProject, withRecentProjec
 import { DesktopService } from './desktop-service.js';
 import { readStatic } from '../node/server/static-files.js';
 import { EngineProcess } from './engine-process.js';
+import { resolvePaths, setRuntimePaths } from '../node/paths.js';
+import { openSessionLog } from '../node/session-log.js';
 
-const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
+// Every path from one module (electron/node/paths.ts): the checkout's files in dev,
+// resources/ of the installed app when packaged; the user data folder is the same in
+// both, and the same as browser mode's (`npm start` without Electron).
+const paths = setRuntimePaths(resolvePaths(app.isPackaged ? { resourcesPath: process.resourcesPath } : {}));
+app.setPath('userData', paths.userData);
+// Every renderer sandboxed, whatever a window's options say.
+app.enableSandbox();
+
+const RENDERER_DIR = paths.renderer;
 const PRELOAD = path.join(__dirname, 'preload.cjs');
-const stateFile = (): string => path.join(app.getPath('userData'), 'window-state.json');
+const userData = (): string => app.getPath('userData');
+const stateFile = (): string => path.join(userData(), 'window-state.json');
+/** This session's log file (main process and engine), in the user data folder; never sent anywhere. */
+const logsDir = path.join(userData(), 'logs');
+const sessionLog = openSessionLog(logsDir);
+sessionLog.write('main', `HTR Studio ${app.getVersion?.() ?? ''} (${paths.mode}), Electron ${process.versions.electron ?? '-'}, ${process.platform} ${process.arch}`);
+sessionLog.write('main', `app ${paths.appRoot}; models ${paths.shippedModels}; user models ${paths.userModels}; user data ${userData()}`);
+process.on('uncaughtExceptionMonitor', (err) => sessionLog.write('main', `uncaught: ${err?.stack ?? String(err)}`));
 
 // Must happen before `ready`: app:// behaves like https (secure context, own origin).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -75,7 +92,8 @@ function rebuildMenu(): void {
       rebuildMenu();
     },
   };
-  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuState, sendCommand, process.platform, devTools, recent)));
+  const help = { openLogFolder: () => void shell.openPath(logsDir) };
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuState, sendCommand, process.platform, devTools, recent, help)));
   win?.setTitle(menuState.title);
 }
 
@@ -131,8 +149,16 @@ void app.whenReady().then(() => {
   windowState = loadWindowState();
   serveAppProtocol();
   lockDownSessions();
-  const engine = new EngineProcess();
-  app.on('will-quit', () => engine.stop());
+  const engineLog = { stdout: sessionLog.lineWriter('engine'), stderr: sessionLog.lineWriter('engine') };
+  const engine = new EngineProcess({
+    paths,
+    onOutput: (stream, chunk) => engineLog[stream](chunk),
+    onExit: (code) => sessionLog.write('main', `engine exited (code ${code})`),
+  });
+  app.on('will-quit', () => {
+    sessionLog.write('main', 'quit');
+    engine.stop();
+  });
   engine.subscribe((event) => win?.webContents.send(IPC.jobEvent, event));
   const service = new DesktopService(
     () => engine.get(),

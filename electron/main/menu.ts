@@ -15,7 +15,13 @@ export interface RecentMenu {
   readonly clear: () => void;
 }
 
-export function menuTemplate(state: MenuState, send: (command: MenuCommand) => void, platform: NodeJS.Platform, openDevTools?: () => void, recent?: RecentMenu): MenuItemConstructorOptions[] {
+/** Help items main handles itself (not editor commands). */
+export interface HelpMenu {
+  /** Shows the folder of the session logs (the user data folder's logs/) in the file manager. */
+  readonly openLogFolder: () => void;
+}
+
+export function menuTemplate(state: MenuState, send: (command: MenuCommand) => void, platform: NodeJS.Platform, openDevTools?: () => void, recent?: RecentMenu, help?: HelpMenu): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const item = (label: string, command: MenuCommand, accelerator?: string, enabled = true): MenuItemConstructorOptions => ({
     label,
@@ -102,6 +108,12 @@ export function menuTemplate(state: MenuState, send: (command: MenuCommand) => v
       ],
     },
     { role: 'windowMenu' },
-    { role: 'help', submenu: [keyItem('Keyboard Shortcuts', 'shortcuts', 'Shift+/')] },
+    {
+      role: 'help',
+      submenu: [
+        keyItem('Keyboard Shortcuts', 'shortcuts', 'Shift+/'),
+        ...(help ? [{ type: 'separator' as const }, { label: 'Open Log Folder', click: help.openLogFolder }] : []),
+      ],
+    },
   ];
 }

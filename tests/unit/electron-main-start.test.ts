@@ -5,7 +5,11 @@
 // speaks the same message protocol as Electron's utility process. So the test
 // covers: the privileged app:// scheme, the secure window, locked-down sessions,
 // navigation blocking, IPC calls answered by the real engine on a real project,
-// untrusted senders refused, the menu with File › Open Recent, and quitting.
+// untrusted senders refused, the menu with File › Open Recent, and quitting;
+// the sandbox for every renderer, the user data folder and the session log with
+// Help › Open Log Folder. Then main again as an installed app (app.isPackaged,
+// process.resourcesPath): the packaged path layout of electron/node/paths.ts —
+// the editor, the engine and its models taken from resources/.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { IPC } from '../../electron/common/api/bridge.js';
 import { APP_ENTRY } from '../../electron/main/app-origin.js';
-import { CORPUS } from '../helpers/corpus.js';
+import { userDataDir } from '../../electron/node/paths.js';
+import { CORPUS, REPO } from '../helpers/corpus.js';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -27,6 +32,11 @@ const rec = {
   menus: [] as MenuItemConstructorOptions[][],
   openDialogs: 0,
   forks: [] as ChildProcess[],
+  forkOptions: [] as { entry: string; env?: NodeJS.ProcessEnv }[],
+  userDataSet: [] as string[],
+  sandboxed: 0,
+  openedPaths: [] as string[],
+  protocolHandler: undefined as undefined | ((request: { url: string }) => Promise<Response>),
   beforeRequest: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
   permissionCheck: undefined as undefined | (() => boolean),
 };
@@ -69,11 +79,18 @@ let project: string;
 let userData: string;
 const argv = process.argv;
 
+/** Whether main runs as an installed app (the second part of this file). */
+const fakeApp = { isPackaged: false };
+
 /** Electron's UtilityProcess, played by a forked Node child with an IPC channel. */
-function forkLikeUtilityProcess(entry: string, args: string[]) {
-  const child = fork(entry, args, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, HTR_STUDIO_CACHE_DIR: path.join(tmp, 'cache') } });
+function forkLikeUtilityProcess(entry: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}) {
+  rec.forkOptions.push({ entry, env: options.env });
+  const env = { ...(options.env ?? process.env), HTR_STUDIO_CACHE_DIR: path.join(tmp, 'cache'), HTR_STUDIO_MODELS: path.join(tmp, 'user-models') };
+  const child = fork(entry, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   rec.forks.push(child);
   return {
+    stdout: child.stdout,
+    stderr: child.stderr,
     postMessage: (m: unknown) => child.send(m as object),
     on: (ev: string, fn: Listener) => child.on(ev, fn),
     off: (ev: string, fn: Listener) => child.off(ev, fn),
@@ -98,10 +115,19 @@ beforeAll(async () => {
       whenReady: () => Promise.resolve(),
       on: (ev: string, fn: Listener) => rec.appListeners.set(ev, fn),
       getPath: () => userData,
-      isPackaged: false,
+      setPath: (name: string, p: string) => name === 'userData' && rec.userDataSet.push(p),
+      getVersion: () => '0.1.0',
+      enableSandbox: () => rec.sandboxed++,
+      get isPackaged() {
+        return fakeApp.isPackaged;
+      },
       quit: () => undefined,
     },
-    protocol: { registerSchemesAsPrivileged: (s: unknown) => rec.privileged.push(s), handle: () => undefined },
+    shell: { openPath: async (p: string) => (rec.openedPaths.push(p), '') },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown) => rec.privileged.push(s),
+      handle: (_scheme: string, fn: typeof rec.protocolHandler) => (rec.protocolHandler = fn),
+    },
     session: {
       defaultSession: {
         webRequest: { onBeforeRequest: (fn: typeof rec.beforeRequest) => (rec.beforeRequest = fn) },
@@ -132,6 +158,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   process.argv = argv;
+  delete (process as { resourcesPath?: string }).resourcesPath;
   vi.doUnmock('electron');
   for (const c of rec.forks) c.kill();
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -214,6 +241,23 @@ describe('desktop main process (stand-in Electron, real engine)', () => {
     expect(saved).toMatchObject({ lastProject: project, recentProjects: [project] });
   }, 30_000);
 
+  it('sandboxes every renderer, keeps the user data folder of paths.ts, and logs the session there', async () => {
+    expect(rec.sandboxed).toBe(1);
+    expect(rec.userDataSet).toEqual([userDataDir()]);
+    const logs = path.join(userData, 'logs');
+    const [log] = fs.readdirSync(logs);
+    expect(log).toMatch(/^session-.*\.log$/);
+    const text = fs.readFileSync(path.join(logs, log!), 'utf8');
+    expect(text).toMatch(/\[main\] HTR Studio 0\.1\.0 \(dev\)/);
+    expect(text).toContain(`models ${path.join(REPO, 'native-models')}`);
+    const help = items(rec.menus.at(-1)!).find((i) => i.label === 'Open Log Folder')!;
+    (help.click as () => void)();
+    expect(rec.openedPaths).toEqual([logs]);
+    // The engine is the checkout's, started without the packaged layout's variable.
+    expect(rec.forkOptions[0]).toMatchObject({ entry: path.join(REPO, 'bin', 'htr-studio.cjs') });
+    expect(rec.forkOptions[0]!.env?.HTR_STUDIO_RESOURCES).toBeUndefined();
+  });
+
   it('takes menu state from the app only, and stops the engine on quit', async () => {
     rec.ipcListeners.get(IPC.menuState)!(trustedEvent(), { undoLabel: 'Edit text', redoLabel: null, canSave: true, title: 'p' });
     expect(items(rec.menus.at(-1)!).find((i) => typeof i.label === 'string' && i.label.startsWith('Undo'))!.label).toBe('Undo Edit text');
@@ -225,5 +269,73 @@ describe('desktop main process (stand-in Electron, real engine)', () => {
     rec.appListeners.get('will-quit')!();
     await exited;
     expect(engine.exitCode !== null || engine.signalCode !== null).toBe(true);
+  }, 30_000);
+});
+
+describe('desktop main process as an installed app (packaged path layout)', () => {
+  let resources: string;
+
+  beforeAll(async () => {
+    // resources/ as electron-builder lays it out: app.asar (a folder here: Node cannot read an archive) with the
+    // engine's entry and the built editor, the models beside it (one whose id only this layout has), the sample.
+    resources = path.join(tmp, 'installed', 'resources');
+    const appAsar = path.join(resources, 'app.asar');
+    fs.mkdirSync(path.join(appAsar, 'dist', 'renderer'), { recursive: true });
+    fs.symlinkSync(path.join(REPO, 'bin'), path.join(appAsar, 'bin'));
+    fs.writeFileSync(path.join(appAsar, 'dist', 'renderer', 'index.html'), '<!doctype html><title>installed editor</title>');
+    const model = JSON.parse(fs.readFileSync(path.join(REPO, 'native-models', 'layout-default', 'model.json'), 'utf8'));
+    fs.mkdirSync(path.join(resources, 'models', 'packaged-probe'), { recursive: true });
+    fs.writeFileSync(path.join(resources, 'models', 'packaged-probe', 'model.json'), JSON.stringify({ ...model, id: 'packaged-probe', name: 'Packaged layout probe' }));
+    fs.cpSync(path.join(REPO, 'assets', 'sample'), path.join(resources, 'sample'), { recursive: true });
+
+    for (const c of rec.forks) c.kill();
+    rec.windows.length = 0;
+    rec.menus.length = 0;
+    rec.forks.length = 0;
+    rec.forkOptions.length = 0;
+    rec.userDataSet.length = 0;
+    rec.sandboxed = 0;
+    fakeApp.isPackaged = true;
+    (process as { resourcesPath?: string }).resourcesPath = resources;
+    // An installed app gets the folder as its first argument (no script path before it).
+    process.argv = [argv[0]!, project];
+    vi.resetModules();
+    await import('../../electron/main/main.js');
+    await vi.waitFor(() => expect(rec.windows).toHaveLength(1));
+  }, 60_000);
+
+  it('serves the editor from resources/app.asar and starts the engine from there, told the layout', async () => {
+    const res = await rec.protocolHandler!({ url: APP_ENTRY });
+    expect(await res.text()).toContain('installed editor');
+    expect(rec.forkOptions).toHaveLength(1);
+    expect(rec.forkOptions[0]!.entry).toBe(path.join(resources, 'app.asar', 'bin', 'htr-studio.cjs'));
+    expect(rec.forkOptions[0]!.env?.HTR_STUDIO_RESOURCES).toBe(resources);
+    expect(rec.sandboxed).toBe(1);
+    expect(rec.userDataSet).toEqual([userDataDir()]);
+    // No developer tools in an installed app.
+    expect(items(rec.menus.at(-1)!).some((i) => i.label === 'Developer Tools')).toBe(false);
+  });
+
+  it("lists the models of resources/models in the engine, and opens the folder given as the first argument", async () => {
+    const info = await vi.waitFor(async () => {
+      const r = await call('getProject', []);
+      expect(r.value).toMatchObject({ name: 'wills' });
+      return r.value;
+    }, { timeout: 30_000, interval: 200 });
+    expect(info).toMatchObject({ dir: project });
+    const models = (await call('listDetectors', [])).value as { id: string; origin: string }[];
+    expect(models.find((m) => m.id === 'packaged-probe')).toMatchObject({ origin: 'shipped' });
+    // The checkout's own models are not the installed app's.
+    expect(models.some((m) => m.id === 'layout-default')).toBe(false);
+    const logs = fs.readdirSync(path.join(userData, 'logs'));
+    const texts = logs.map((f) => fs.readFileSync(path.join(userData, 'logs', f), 'utf8'));
+    expect(texts.some((t) => t.includes('(packaged)') && t.includes(`models ${path.join(resources, 'models')}`))).toBe(true);
+  }, 60_000);
+
+  it('stops the engine on quit', async () => {
+    const engine = rec.forks[0]!;
+    const exited = new Promise((done) => engine.once('exit', done));
+    rec.appListeners.get('will-quit')!();
+    await exited;
   }, 30_000);
 });

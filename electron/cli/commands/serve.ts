@@ -6,13 +6,12 @@ import { LocalProjectService } from '../../node/project/local-service.js';
 import { ProjectHost } from '../../node/project/project-host.js';
 import { startStudioServer } from '../../node/server/http-server.js';
 import { serveOverLink, type MessageLink } from '../../node/server/engine-port.js';
-import { defaultCacheDir } from '../../node/tiles/cache-dir.js';
+import { resolvePaths, runtimePaths, setRuntimePaths } from '../../node/paths.js';
 import { preloadImageCodec } from '../../node/tiles/pyramid.js';
 
-/** dist/renderer beside the bundled CLI (dist/cli.cjs); the working copy's when run from source. */
+/** The built editor: dist/renderer of the checkout or of the installed app (electron/node/paths.ts). */
 function rendererDir(): string {
-  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  const candidates = [path.join(here, 'renderer'), path.resolve(here, '../../../dist/renderer'), path.resolve(process.cwd(), 'dist/renderer')];
+  const candidates = [runtimePaths().renderer, path.resolve(process.cwd(), 'dist/renderer')];
   return candidates.find((d) => fs.existsSync(path.join(d, 'index.html'))) ?? candidates[0]!;
 }
 
@@ -63,7 +62,7 @@ function untilStopped(alsoOn?: 'disconnect'): Promise<void> {
 async function serveParent(project: string | undefined): Promise<number> {
   const link = parentLink();
   if (!link) throw new UsageError('--parent-port: this process was not started by HTR Studio (no parent message port)');
-  const host = new ProjectHost(defaultCacheDir());
+  const host = new ProjectHost(runtimePaths().tileCache);
   if (project) await host.open(project);
   const stop = serveOverLink(link, host);
   void preloadImageCodec();
@@ -84,6 +83,7 @@ The first line printed is the address to open; it carries a one-time access toke
   async run(args, io) {
     const { values } = parseArgs({ args, options: { port: { type: 'string' }, project: { type: 'string' }, 'parent-port': { type: 'boolean' } } });
     if (values['parent-port']) return serveParent(values.project && path.resolve(values.project));
+    setRuntimePaths(resolvePaths({ browser: true }));
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
     const project = path.resolve(values.project ?? '.');
@@ -93,7 +93,7 @@ The first line printed is the address to open; it carries a one-time access toke
       io.err(`htr-studio serve: the editor is not built (${renderer} is missing); run \`npm run build\` first`);
       return 2;
     }
-    const service = new LocalProjectService(project, { cacheDir: defaultCacheDir(), prefetchNext: true });
+    const service = new LocalProjectService(project, { cacheDir: runtimePaths().tileCache, prefetchNext: true });
     const info = await service.getProject();
     const server = await startStudioServer({ service, events: service.jobEvents, port, rendererDir: renderer });
     // First line: the address, so scripts and tests can read it.

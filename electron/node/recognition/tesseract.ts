@@ -4,7 +4,6 @@
  * @tesseract.js-data/* or from a folder of .traineddata files (Debian's
  * tesseract-ocr-* packages, the user's models folder); nothing is fetched or cached.
  */
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
@@ -12,8 +11,7 @@ import type { ModelManifest, RecognitionInput } from '../../common/models/manife
 import type { Decoded, DecodedChar } from '../../common/recognition/ctc.js';
 import { encodePng, type LineImage } from '../images/line-cut.js';
 import type { LineRecognizer, RecognizeOptions } from './recognizer.js';
-
-const require = createRequire(import.meta.url);
+import { packageFile } from '../paths.js';
 
 /** Where a language's data lives: a folder and whether the file is gzipped. */
 export interface TessdataSource {
@@ -29,13 +27,11 @@ const SYSTEM_TESSDATA = ['/usr/share/tesseract-ocr/5/tessdata', '/usr/share/tess
 export function findTessdata(extraDirs: readonly string[] = []): TessdataSource[] {
   const found = new Map<string, TessdataSource>();
   for (const lang of ['eng', 'fra']) {
-    try {
-      const pkg = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
-      const dir = path.join(pkg, '4.0.0_best_int');
-      if (fs.existsSync(path.join(dir, `${lang}.traineddata.gz`))) found.set(lang, { lang, dir, gzip: true, origin: `@tesseract.js-data/${lang} (4.0.0_best_int)` });
-    } catch {
-      /* package not installed */
-    }
+    // In the installed app the data sits unpacked beside app.asar (electron/node/paths.ts).
+    const pkg = packageFile(`@tesseract.js-data/${lang}/package.json`);
+    if (!pkg) continue; // package not installed
+    const dir = path.join(path.dirname(pkg), '4.0.0_best_int');
+    if (fs.existsSync(path.join(dir, `${lang}.traineddata.gz`))) found.set(lang, { lang, dir, gzip: true, origin: `@tesseract.js-data/${lang} (4.0.0_best_int)` });
   }
   for (const dir of [...extraDirs, ...(process.env.TESSDATA_PREFIX ? [process.env.TESSDATA_PREFIX] : []), ...SYSTEM_TESSDATA]) {
     let files: string[] = [];
