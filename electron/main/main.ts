@@ -20,6 +20,7 @@ import { readStatic } from '../node/server/static-files.js';
 import { EngineProcess } from './engine-process.js';
 import { resolvePaths, setRuntimePaths } from '../node/paths.js';
 import { openSessionLog } from '../node/session-log.js';
+import { projectFolderFor, projectFromArgs } from './open-target.js';
 
 // Every path from one module (electron/node/paths.ts): the checkout's files in dev,
 // resources/ of the installed app when packaged; the user data folder is the same in
@@ -49,6 +50,22 @@ let windowState: WindowState = parseWindowState(undefined);
 /** A folder chosen in File › Open Recent: the renderer's next "choose a project" gets it instead of a dialog (after saving its page). */
 let pendingProject: string | undefined;
 let lastExportDir: string | undefined;
+
+/** macOS hands files opened through a file association to a running app as events, also before `ready`. */
+let openedFromSystem: string | undefined;
+let appReady = false;
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  const dir = projectFolderFor(file);
+  if (!dir) return;
+  if (!appReady) {
+    openedFromSystem = dir;
+    return;
+  }
+  // As File › Open Recent: the renderer saves its page, then asks for a project and gets this one.
+  pendingProject = dir;
+  sendCommand('open-project');
+});
 
 function loadWindowState(): WindowState {
   let text: string | undefined;
@@ -146,6 +163,7 @@ function createWindow(): void {
 }
 
 void app.whenReady().then(() => {
+  appReady = true;
   windowState = loadWindowState();
   serveAppProtocol();
   lockDownSessions();
@@ -203,7 +221,8 @@ void app.whenReady().then(() => {
     rebuildMenu();
   });
   // A folder named on the command line wins over the last one used.
-  const argDir = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith('-') && fs.statSync(a, { throwIfNoEntry: false })?.isDirectory());
+  // …or a PAGE-XML or project file the system opened the app with (file associations).
+  const argDir = openedFromSystem ?? projectFromArgs(process.argv, app.isPackaged);
   const last = windowState.lastProject;
   const initial = argDir ?? (last && fs.existsSync(last) ? last : undefined);
   if (initial) void service.open(path.resolve(initial)).catch(() => undefined);

@@ -297,8 +297,9 @@ describe('desktop main process as an installed app (packaged path layout)', () =
     rec.sandboxed = 0;
     fakeApp.isPackaged = true;
     (process as { resourcesPath?: string }).resourcesPath = resources;
-    // An installed app gets the folder as its first argument (no script path before it).
-    process.argv = [argv[0]!, project];
+    // An installed app gets its arguments with no script path before them: here a page file, as the
+    // system passes one opened through the file association; its project (the folder above page/) opens.
+    process.argv = [argv[0]!, path.join(project, 'page', 'PH 1858-535.xml')];
     vi.resetModules();
     await import('../../electron/main/main.js');
     await vi.waitFor(() => expect(rec.windows).toHaveLength(1));
@@ -316,7 +317,7 @@ describe('desktop main process as an installed app (packaged path layout)', () =
     expect(items(rec.menus.at(-1)!).some((i) => i.label === 'Developer Tools')).toBe(false);
   });
 
-  it("lists the models of resources/models in the engine, and opens the folder given as the first argument", async () => {
+  it("lists the models of resources/models in the engine, and opens the project of the page file given as the first argument", async () => {
     const info = await vi.waitFor(async () => {
       const r = await call('getProject', []);
       expect(r.value).toMatchObject({ name: 'wills' });
@@ -331,6 +332,14 @@ describe('desktop main process as an installed app (packaged path layout)', () =
     const texts = logs.map((f) => fs.readFileSync(path.join(userData, 'logs', f), 'utf8'));
     expect(texts.some((t) => t.includes('(packaged)') && t.includes(`models ${path.join(resources, 'models')}`))).toBe(true);
   }, 60_000);
+
+  it('opens a page file the system hands the running app (macOS open-file) as its project, after the page is saved', async () => {
+    let prevented = false;
+    rec.appListeners.get('open-file')!({ preventDefault: () => (prevented = true) }, path.join(project, 'page', 'PH 1858-535.xml'));
+    expect(prevented).toBe(true);
+    expect(win().sent.at(-1)).toEqual([IPC.command, 'open-project']);
+    expect(await call('chooseProject', [])).toMatchObject({ ok: true, value: { dir: project } });
+  }, 30_000);
 
   it('stops the engine on quit', async () => {
     const engine = rec.forks[0]!;

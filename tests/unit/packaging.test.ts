@@ -57,7 +57,6 @@ beforeAll(() => {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 240_000,
-    env: { ...process.env, ELECTRON_BUILDER_OFFLINE: '1' },
   });
   app = path.join(out, 'linux-unpacked');
   resources = path.join(app, 'resources');

@@ -12,6 +12,7 @@ import { openSessionLog, sessionLogName } from '../../electron/node/session-log.
 import { shippedModelsDir } from '../../electron/node/models/registry.js';
 import { findTessdata } from '../../electron/node/recognition/tesseract.js';
 import { defaultCacheDir } from '../../electron/node/tiles/cache-dir.js';
+import { ASSOCIATED_EXTENSIONS, projectFolderFor, projectFromArgs } from '../../electron/main/open-target.js';
 import { REPO } from '../helpers/corpus.js';
 
 let tmp: string;
@@ -148,5 +149,30 @@ describe('session log', () => {
     const log = openSessionLog(path.join(file, 'logs'));
     expect(log.file).toBeUndefined();
     expect(() => log.write('main', 'x')).not.toThrow();
+  });
+});
+
+describe('file associations (what the app opens when handed a path)', () => {
+  it('opens a folder itself, a page file’s project (above page/), a project file’s folder', () => {
+    const proj = path.join(tmp, 'assoc', 'letters');
+    fs.mkdirSync(path.join(proj, 'page'), { recursive: true });
+    for (const f of ['page/p1.pxml', 'page/p2.xml', 'loose.pxml', 'letters.htrproj', 'scan.jpg']) fs.writeFileSync(path.join(proj, f), '');
+    expect(projectFolderFor(proj)).toBe(proj);
+    expect(projectFolderFor(path.join(proj, 'page', 'p1.pxml'))).toBe(proj);
+    expect(projectFolderFor(path.join(proj, 'page', 'p2.xml'))).toBe(proj);
+    expect(projectFolderFor(path.join(proj, 'loose.pxml'))).toBe(proj);
+    expect(projectFolderFor(path.join(proj, 'letters.htrproj'))).toBe(proj);
+    expect(projectFolderFor(path.join(proj, 'scan.jpg'))).toBeUndefined();
+    expect(projectFolderFor(path.join(proj, 'missing.pxml'))).toBeUndefined();
+    // Dev: after electron and the script; packaged: right after the executable; flags skipped.
+    expect(projectFromArgs(['electron', '.', '--inspect', path.join(proj, 'page', 'p1.pxml')], false)).toBe(proj);
+    expect(projectFromArgs(['HTR Studio', '--no-sandbox', path.join(proj, 'letters.htrproj')], true)).toBe(proj);
+    expect(projectFromArgs(['HTR Studio'], true)).toBeUndefined();
+  });
+
+  it('registers the same extensions in the installers', () => {
+    const yml = fs.readFileSync(path.join(REPO, 'build', 'electron-builder.yml'), 'utf8');
+    const exts = [...yml.matchAll(/^\s+- ext: (\w+)$/gm)].map((m) => `.${m[1]}`);
+    expect(exts).toEqual([...ASSOCIATED_EXTENSIONS]);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * What the desktop app opens when started with a path (a folder on the command
+ * line, or a file the system hands it through a file association,
+ * build/electron-builder.yml): a folder is the project itself; a PAGE-XML file
+ * (.pxml, or .xml on the command line) opens its project — the folder above when
+ * the file sits in page/, as HTR Studio keeps them; a project file (.htrproj)
+ * opens the folder holding it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The extensions the installers register (PAGE-XML pages, HTR Studio project files). */
+export const ASSOCIATED_EXTENSIONS = ['.pxml', '.htrproj'] as const;
+
+const PAGE_FILE = /\.(pxml|xml)$/i;
+const PROJECT_FILE = /\.htrproj$/i;
+
+/** The project folder `target` names, or undefined when it names none (a missing path, another kind of file). */
+export function projectFolderFor(target: string, stat: (p: string) => fs.Stats | undefined = (p) => fs.statSync(p, { throwIfNoEntry: false })): string | undefined {
+  const st = stat(target);
+  if (!st) return undefined;
+  const abs = path.resolve(target);
+  if (st.isDirectory()) return abs;
+  if (!st.isFile()) return undefined;
+  if (PROJECT_FILE.test(abs)) return path.dirname(abs);
+  if (PAGE_FILE.test(abs)) {
+    const dir = path.dirname(abs);
+    return path.basename(dir).toLowerCase() === 'page' ? path.dirname(dir) : dir;
+  }
+  return undefined;
+}
+
+/** The first argument after the app's own (the script in dev, nothing when packaged) that names a project. */
+export function projectFromArgs(argv: readonly string[], packaged: boolean): string | undefined {
+  for (const a of argv.slice(packaged ? 1 : 2)) {
+    if (a.startsWith('-')) continue;
+    const dir = projectFolderFor(a);
+    if (dir) return dir;
+  }
+  return undefined;
+}
