@@ -206,6 +206,7 @@ export const strings = {
   editRestoreVersion: 'Restore earlier text',
 
   historyTitle: 'History of this line',
+  historySummary: (n: number) => `History of this line (${n} ${n === 1 ? 'version' : 'versions'})`,
   historyNone: 'No earlier text recorded for this line yet.',
   historyUnsupported: (format: string) => `${format} has no place for line history: it is kept in PAGE 2016 and later (convert the page to PAGE 2019 to keep it).`,
   historyCurrent: 'current',

@@ -18,6 +18,8 @@ interface Props {
   readonly onRestore: (lineId: string, text: string) => void;
 }
 
+const OPEN_KEY = 'htr-studio-history-open';
+
 function formatName(f: DocumentFormat): string {
   return f.kind === 'page' ? `PAGE ${f.version.slice(0, 4)}` : `ALTO ${f.version}`;
 }
@@ -38,6 +40,11 @@ function Diff({ from, to }: { readonly from: string; readonly to: string }) {
 
 export function LineHistory({ line, format, onRestore }: Props) {
   const [name, setName] = useState(personName);
+  const [open, setOpen] = useState(() => localStorage.getItem(OPEN_KEY) === 'open');
+  const remember = (on: boolean): void => {
+    localStorage.setItem(OPEN_KEY, on ? 'open' : 'closed');
+    setOpen(on);
+  };
   const status = lineStatus(line);
   if (!supportsLineHistory(format)) {
     return (
@@ -52,7 +59,9 @@ export function LineHistory({ line, format, onRestore }: Props) {
   return (
     <div className="line-history">
       {status && <p className="field-label" data-line-status={status}>{t.lineStatusLabel(t.lineStatusNames[status]!)}</p>}
-      <span className="field-label">{t.historyTitle}</span>
+      {/* Closed by default (open state kept): the transcription below needs the room more often. */}
+      <details open={open} onToggle={(e) => remember(e.currentTarget.open)}>
+      <summary className="field-label">{t.historySummary(versions.length)}</summary>
       {versions.length ? (
         <ol className="history-list" aria-label={t.historyTitle}>
           {versions
@@ -82,6 +91,7 @@ export function LineHistory({ line, format, onRestore }: Props) {
       ) : (
         <p className="hint">{t.historyNone}</p>
       )}
+      </details>
       <label className="field">
         <span className="field-label">{t.historyPerson}</span>
         <input

@@ -1,0 +1,120 @@
+/**
+ * Line history and status in the editor, in a real browser on a real corpus page
+ * (TIME US PH 1858-535, conformed to schema-valid PAGE 2019) after a model read it
+ * (Tesseract, offline): the keyboard corrects one line, verifies the next with
+ * Ctrl+Enter and corrects a third; the history panel shows who made each text with
+ * a character diff; an earlier text is restored and the restore undone; the saved
+ * PAGE-XML keeps the corrections, the model's text as an earlier version attributed
+ * to it, the statuses, and still passes the PAGE 2019 XSD.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
+import { findLine, findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
+import { allLines, lineConf, lineText } from '../../electron/common/model/stats.js';
+import { lineStatus, lineVersions } from '../../electron/common/model/provenance.js';
+import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import { SCHEMAS } from '../helpers/corpus.js';
+import { serveFolder, shot, TIMEUS_DIR, TIMEUS_PAGE, type FolderSession } from './harness.js';
+
+let folder: FolderSession;
+let page: Page;
+const pageErrors: string[] = [];
+const xmlFile = (): string => path.join(folder.dir, `${TIMEUS_PAGE}.xml`);
+const saved = () => readDocument(fs.readFileSync(xmlFile(), 'utf8')).doc;
+const rowText = (id: string) => page.locator(`.line-item[data-line="${id}"] .line-text`).textContent();
+
+beforeAll(async () => {
+  // eScriptorium leaves a dummy region without Coords: conformed, the page is valid PAGE 2019 to start with.
+  const source = readDocument(fs.readFileSync(path.join(TIMEUS_DIR, 'page', `${TIMEUS_PAGE}.xml`), 'utf8')).doc;
+  const xml = writeDocument(source, 'page-2019').xml;
+  folder = await serveFolder({ [`${TIMEUS_PAGE}.jpg`]: fs.readFileSync(path.join(TIMEUS_DIR, `${TIMEUS_PAGE}.jpg`)), [`${TIMEUS_PAGE}.xml`]: xml });
+  page = await folder.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(folder.server.url);
+  await page.locator('.line-item').first().waitFor({ timeout: 60_000 });
+});
+
+afterAll(async () => {
+  await folder?.close();
+});
+
+describe('line history and status (TIME US PH 1858-535 as PAGE 2019, Tesseract offline)', () => {
+  it('corrects and verifies lines with the keyboard; history and statuses are saved, schema-valid', async () => {
+    const start = saved();
+    expect((await validateAgainstXsd(fs.readFileSync(xmlFile(), 'utf8'), SCHEMAS, start.format)).valid).toBe(true);
+    // The line list's order: regions in reading order, lines in their region's order.
+    const ids = regionsInReadingOrder(start).flatMap((id) => findRegion(start, id)?.lines.map((l) => l.id) ?? []);
+    const groundTruth = ids.slice(0, 3).map((id) => lineText(findLine(start, id)!.line));
+
+    // Model output: Tesseract reads every line (replacing the people's text, asked for this run).
+    await page.getByRole('combobox', { name: 'Recognition model' }).selectOption('tesseract-fra');
+    await page.getByRole('checkbox', { name: 'Also replace corrected text (this run)' }).check();
+    await page.getByRole('button', { name: 'Recognise', exact: true }).click();
+    await page.locator('.status-notice', { hasText: /^Done: 48 lines recognised/ }).waitFor({ timeout: 180_000 });
+    const machine = await Promise.all(ids.slice(0, 3).map(async (id) => (await rowText(id))!));
+    expect(await page.locator(`.line-item[data-line="${ids[0]!}"]`).getAttribute('data-status')).toBe('machine');
+
+    // Keyboard only from here: the first row takes the focus, Enter edits it.
+    await page.locator(`.line-item[data-line="${ids[0]!}"]`).focus();
+    await page.keyboard.press('Enter');
+    const field = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('line-input'))).toBe(true);
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type(groundTruth[0]!);
+    await page.keyboard.press('Enter'); // kept, on to line 2
+    await expect.poll(() => field.inputValue()).toBe(machine[1]);
+    await page.keyboard.press('Control+Enter'); // line 2 is right as the model read it: verified, on to line 3
+    await expect.poll(() => field.inputValue()).toBe(machine[2]);
+    await page.keyboard.press('End');
+    await page.keyboard.type(' [vu]');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rowText(ids[2]!)).toBe(`${machine[2]} [vu]`);
+    expect(await page.locator(`.line-item[data-line="${ids[0]!}"]`).getAttribute('data-status')).toBe('corrected');
+    expect(await page.locator(`.line-item[data-line="${ids[1]!}"]`).getAttribute('data-status')).toBe('verified');
+    expect(await page.locator(`.line-item[data-line="${ids[1]!}"] .line-status`).getAttribute('aria-label')).toBe('Status: Verified');
+
+    // The history of line 1: the person's text on top, the model's reading, the file's text first; a character diff.
+    await page.locator(`.line-item[data-line="${ids[0]!}"]`).click();
+    await page.locator('.line-history summary', { hasText: 'History of this line (3 versions)' }).click();
+    const history = page.getByRole('list', { name: 'History of this line' });
+    await expect.poll(() => history.locator('.history-item').count()).toBe(3);
+    expect(await history.locator('.history-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-author')))).toEqual(['person', 'model', 'unknown']);
+    expect(await history.locator('.history-item').nth(1).locator('.history-who').textContent()).toMatch(/^tesseract-fra/);
+    expect(await history.locator('.history-item').first().locator('ins, del').count()).toBeGreaterThan(0);
+    await shot(page, '30-line-history');
+
+    // Restore the model's text (one edit), then undo it.
+    await history.locator('.history-item').nth(1).getByRole('button', { name: /^Restore the text by tesseract-fra/ }).click();
+    await expect.poll(() => rowText(ids[0]!)).toBe(machine[0]);
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => rowText(ids[0]!)).toBe(groundTruth[0]);
+
+    await page.keyboard.press('Control+s');
+    await page.locator('.tb-save:not(.is-dirty)').waitFor();
+    await expect.poll(() => lineText(findLine(saved(), ids[0]!)!.line)).toBe(groundTruth[0]);
+    const xml = fs.readFileSync(xmlFile(), 'utf8');
+    const doc = readDocument(xml).doc;
+    const res = await validateAgainstXsd(xml, SCHEMAS, doc.format);
+    expect(res.errors.slice(0, 3)).toEqual([]);
+    expect(res.valid).toBe(true);
+    const [l1, l2, l3] = ids.slice(0, 3).map((id) => findLine(doc, id)!.line);
+    expect(lineText(l1!)).toBe(groundTruth[0]);
+    expect(lineVersions(l1!).map((v) => v.by.kind)).toEqual(['unknown', 'model', 'person']);
+    expect(lineVersions(l1!)[1]).toMatchObject({ text: machine[0], by: { kind: 'model', model: 'tesseract-fra' } });
+    expect(lineVersions(l1!)[1]!.conf).toBeGreaterThan(0);
+    expect(lineStatus(l1!)).toBe('corrected');
+    expect(lineStatus(l2!)).toBe('verified');
+    expect(lineConf(l2!)).toBeUndefined();
+    expect(lineText(l3!)).toBe(`${machine[2]} [vu]`);
+    expect(lineStatus(l3!)).toBe('corrected');
+    // Lines nobody touched keep the model's text and status (a line the model read as empty has none).
+    const rest = allLines(doc.page.regions).filter((l) => !ids.slice(0, 3).includes(l.id));
+    expect(rest.map((l) => lineStatus(l) ?? (lineText(l) === '' ? 'empty' : 'none')).filter((s) => s !== 'machine' && s !== 'empty')).toEqual([]);
+    expect(rest.filter((l) => lineStatus(l) === 'machine').length).toBeGreaterThan(rest.length / 2);
+    expect(pageErrors).toEqual([]);
+  });
+});
