@@ -2,8 +2,9 @@
 // ships its native binaries for every system (~290 MB); the installed app keeps only
 // the target's (resources/app.asar.unpacked/node_modules/onnxruntime-node/bin/napi-v6/<os>/<arch>,
 // about 45 MB on Linux). This removes the other systems and architectures and fails
-// the build when the target's binding is missing (a package that would crash on the
-// first recognition).
+// the build when the target's onnxruntime or sharp binary is missing (a package that
+// would crash on the first page). onnxruntime-node 1.30's npm package has no macOS
+// x64 binary, which is why the dmg is built for arm64 only (build/electron-builder.yml).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -38,10 +39,28 @@ function trimOnnxruntime(resources, os, arch) {
   return removed;
 }
 
+/**
+ * sharp's binary for the target: npm installs only the machine's own (@img/sharp-<os>-<arch>),
+ * so packaging for another architecture (an Intel build on Apple silicon) needs it installed first.
+ */
+function checkSharp(resources, os, arch) {
+  const img = path.join(resources, 'app.asar.unpacked', 'node_modules', '@img');
+  const archs = arch === 'universal' ? ['x64', 'arm64'] : [arch];
+  for (const a of archs) {
+    const names = os === 'linux' ? [`sharp-linux-${a}`, `sharp-linuxmusl-${a}`] : [`sharp-${os}-${a}`];
+    if (!names.some((n) => fs.existsSync(path.join(img, n)))) {
+      throw new Error(`afterPack: sharp has no binary for ${os}/${a} here; install it first: npm install --no-save --os=${os} --cpu=${a} sharp`);
+    }
+  }
+}
+
 module.exports = async function afterPack(context) {
   const os = context.electronPlatformName === 'mas' ? 'darwin' : context.electronPlatformName;
   const arch = ARCH_NAMES[context.arch] ?? String(context.arch);
-  const removed = trimOnnxruntime(resourcesDir(context), os, arch);
+  const resources = resourcesDir(context);
+  const removed = trimOnnxruntime(resources, os, arch);
   if (removed.length) console.log(`  • afterPack: onnxruntime-node binaries kept for ${os}/${arch}; removed ${removed.join(', ')}`);
+  checkSharp(resources, os, arch);
 };
 module.exports.trimOnnxruntime = trimOnnxruntime;
+module.exports.checkSharp = checkSharp;

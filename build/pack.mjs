@@ -3,12 +3,13 @@
 //   node build/pack.mjs --dir            the unpacked Linux app (dist/packages/linux-unpacked); `npm run pack:dir`
 //   node build/pack.mjs --linux          AppImage + deb (x64);           `npm run dist:linux`
 //   node build/pack.mjs --win            NSIS installer (x64);           `npm run dist:win`
-//   node build/pack.mjs --mac            dmg (x64 and arm64);            `npm run dist:mac`
+//   node build/pack.mjs --mac            dmg (arm64);                    `npm run dist:mac`
 // Options:
 //   --out DIR       output folder (default dist/packages)
 //   --stand-in      package against a stand-in Electron (build/stand-in-electron.mjs) even
 //                   where Electron's binary is installed; --dir uses it anyway where it is not
 //   --no-build      skip `npm run build` (the app in dist/ is current)
+//   --x64, --arm64  passed on to electron-builder (overrides the config's architectures)
 //
 // First builds the app (build/build.mjs) and the icons (build/icons.mjs → dist/icons).
 // Installers need Electron's real distribution: the one `npm run get-electron` put in
@@ -66,7 +67,7 @@ const builderArgs = [
   '--config', path.join('build', 'electron-builder.yml'),
   `-c.directories.output=${out}`,
   ...(electronDist ? [`-c.electronDist=${electronDist}`] : []),
-  ...(target === 'dir' ? ['--linux', 'dir', '--x64'] : [`--${target}`]),
+  ...(target === 'dir' ? ['--linux', 'dir', '--x64'] : [`--${target}`, ...args.filter((a) => a === '--x64' || a === '--arm64')]),
   '--publish', 'never',
 ];
 run(process.execPath, builderArgs);

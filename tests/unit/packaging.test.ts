@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import asar from '@electron/asar';
 import sharp from 'sharp';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { REPO } from '../helpers/corpus.js';
 
@@ -146,6 +147,39 @@ describe('npm run pack:dir (Linux x64, stand-in Electron)', () => {
     const asarMb = fs.statSync(archive).size / MB;
     expect(total).toBeLessThanOrEqual(RESOURCES_BUDGET_MB);
     expect(asarMb).toBeLessThanOrEqual(ASAR_BUDGET_MB);
+  });
+});
+
+describe('the afterPack hook (build/after-pack.cjs)', () => {
+  interface AfterPack {
+    trimOnnxruntime(resources: string, os: string, arch: string): string[];
+    checkSharp(resources: string, os: string, arch: string): void;
+  }
+  const hook = createRequire(import.meta.url)(path.join(REPO, 'build', 'after-pack.cjs')) as AfterPack;
+
+  /** resources/ with onnxruntime-node's folders as npm ships them, and sharp's for linux-x64 only. */
+  function fakeResources(name: string): string {
+    const res = path.join(out, name, 'resources');
+    const napi = path.join(res, 'app.asar.unpacked', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
+    for (const d of ['darwin/arm64', 'linux/arm64', 'linux/x64', 'win32/arm64', 'win32/x64']) {
+      fs.mkdirSync(path.join(napi, d), { recursive: true });
+      fs.writeFileSync(path.join(napi, d, 'onnxruntime_binding.node'), '');
+    }
+    fs.mkdirSync(path.join(res, 'app.asar.unpacked', 'node_modules', '@img', 'sharp-linux-x64'), { recursive: true });
+    return res;
+  }
+
+  it("keeps the target's onnxruntime binaries only, and refuses a target npm has none for (macOS x64 in onnxruntime-node 1.30)", () => {
+    const res = fakeResources('win');
+    expect(hook.trimOnnxruntime(res, 'win32', 'x64').sort()).toEqual(['darwin/arm64', 'linux/arm64', 'linux/x64', 'win32/arm64']);
+    expect(fs.readdirSync(path.join(res, 'app.asar.unpacked', 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6'))).toEqual(['win32']);
+    expect(() => hook.trimOnnxruntime(fakeResources('mac-intel'), 'darwin', 'x64')).toThrow(/no onnxruntime binding for darwin\/x64/);
+  });
+
+  it("refuses a target whose sharp binary is not installed, saying how to install it", () => {
+    const res = fakeResources('sharp');
+    expect(() => hook.checkSharp(res, 'linux', 'x64')).not.toThrow();
+    expect(() => hook.checkSharp(res, 'darwin', 'arm64')).toThrow(/npm install --no-save --os=darwin --cpu=arm64 sharp/);
   });
 });
 
