@@ -13,7 +13,7 @@ import type { RuntimePaths } from '../node/paths.js';
 export interface EngineOptions {
   /** The app's paths (electron/node/paths.ts): the engine's entry, and in an installed app its resources folder. */
   readonly paths: RuntimePaths;
-  /** Each chunk the engine writes to stdout or stderr (the session log); also passed on to this process's own. */
+  /** Each chunk the engine writes to stdout or stderr (the session log); in a checkout also passed on to this process's own. */
   readonly onOutput?: (stream: 'stdout' | 'stderr', chunk: Buffer | string) => void;
   readonly onExit?: (code: number) => void;
 }
@@ -34,12 +34,14 @@ export class EngineProcess {
     const env = { ...process.env, ...(paths.resources && { HTR_STUDIO_RESOURCES: paths.resources }) };
     const args = ['serve', '--parent-port', ...(this.lastProject ? ['--project', this.lastProject] : [])];
     const child = utilityProcess.fork(paths.engineEntry, args, { serviceName: 'HTR Studio engine', stdio: 'pipe', env });
+    // Passed on to this process's own output in a checkout (`npm start` shows it); an installed app has the log file only.
+    const echo = paths.mode !== 'packaged';
     child.stdout?.on('data', (chunk: Buffer) => {
-      process.stdout.write(chunk);
+      if (echo) process.stdout.write(chunk);
       onOutput?.('stdout', chunk);
     });
     child.stderr?.on('data', (chunk: Buffer) => {
-      process.stderr.write(chunk);
+      if (echo) process.stderr.write(chunk);
       onOutput?.('stderr', chunk);
     });
     const link: MessageLink = {

@@ -196,6 +196,7 @@ void app.whenReady().then(() => {
       return r.canceled ? undefined : r.filePaths[0];
     },
     (dir) => {
+      sessionLog.write('main', `project opened: ${dir}`);
       windowState = withRecentProject(windowState, dir);
       saveWindowState();
       rebuildMenu();

@@ -250,6 +250,7 @@ describe('desktop main process (stand-in Electron, real engine)', () => {
     const text = fs.readFileSync(path.join(logs, log!), 'utf8');
     expect(text).toMatch(/\[main\] HTR Studio 0\.1\.0 \(dev\)/);
     expect(text).toContain(`models ${path.join(REPO, 'native-models')}`);
+    expect(text).toContain(`[main] project opened: ${project}`);
     const help = items(rec.menus.at(-1)!).find((i) => i.label === 'Open Log Folder')!;
     (help.click as () => void)();
     expect(rec.openedPaths).toEqual([logs]);
