@@ -3,7 +3,7 @@
  * one at a time in a PageEditor. Keeps the theme.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { ImageInfo, PageSummary, ProjectInfo } from '../../electron/common/api/service.js';
+import type { ImageInfo, PageStatus, PageSummary, ProjectInfo } from '../../electron/common/api/service.js';
 import type { PageDocument } from '../../electron/common/model/types.js';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { connect } from './api/connect.js';
@@ -148,7 +148,15 @@ export function App() {
     );
   }
 
-  const pagesPanel = <PageList pages={pages} current={open?.id ?? null} dirty={dirtyShown} onOpen={(id) => void openPage(id)} />;
+  const setStatus = (id: string, status: PageStatus): void => {
+    // Shown at once; the list is read again from the engine either way.
+    setPages((ps) => ps.map((p) => (p.id === id ? { ...p, status } : p)));
+    void service?.setPageStatus(id, status).then(refreshPages, (e: Error) => {
+      refreshPages();
+      setError(e.message);
+    });
+  };
+  const pagesPanel = <PageList pages={pages} current={open?.id ?? null} dirty={dirtyShown} onOpen={(id) => void openPage(id)} onStatus={setStatus} />;
   return (
     <div className="app" aria-busy={loading}>
       <header className="titlebar">

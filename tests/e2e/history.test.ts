@@ -117,4 +117,18 @@ describe('line history and status (TIME US PH 1858-535 as PAGE 2019, Tesseract o
     expect(rest.filter((l) => lineStatus(l) === 'machine').length).toBeGreaterThan(rest.length / 2);
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows the page in progress after the person\'s save; its status is set to Ground truth and kept', async () => {
+    const item = page.locator('.page-item', { hasText: TIMEUS_PAGE });
+    await expect.poll(() => item.getAttribute('data-status')).toBe('in-progress');
+    const status = page.getByRole('combobox', { name: `Status of ${TIMEUS_PAGE}` });
+    await status.selectOption('ground-truth');
+    await expect.poll(() => item.getAttribute('data-status')).toBe('ground-truth');
+    expect(await page.locator('.page-status-counts [data-status="ground-truth"]').textContent()).toBe('Ground truth 1');
+    await page.reload();
+    await page.locator('.line-item').first().waitFor();
+    expect(await page.locator('.page-item', { hasText: TIMEUS_PAGE }).getAttribute('data-status')).toBe('ground-truth');
+    expect(JSON.parse(fs.readFileSync(path.join(folder.dir, 'htr-studio.json'), 'utf8')).pages[`${TIMEUS_PAGE}.jpg`].status).toBe('ground-truth');
+    await shot(page, '31-page-status');
+  });
 });

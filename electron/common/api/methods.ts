@@ -3,7 +3,7 @@
  * (IPC in electron/main, HTTP in electron/node/server) run requests through:
  * unknown methods and malformed arguments never reach the engine.
  */
-import type { ApiMethod, StudioService } from './service.js';
+import { PAGE_STATUSES, type ApiMethod, type StudioService } from './service.js';
 import { ApiError, failure, type Envelope } from './errors.js';
 import { TARGET_FORMATS } from '../formats/document-io.js';
 import { bool, int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
@@ -72,6 +72,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   listPages: tuple(),
   openPage: tuple(pageId),
   savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
+  setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
   // 2^30 px on a side is far beyond any scan; levels beyond 40 cannot exist.
   getTile: tuple(pageId, int(0, 40), int(0, 1 << 20), int(0, 1 << 20)),
   listModels: tuple(),

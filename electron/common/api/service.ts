@@ -15,6 +15,14 @@ export interface ProjectInfo {
   readonly pageCount: number;
 }
 
+/**
+ * Where a page stands in the work: new (nobody has corrected it), in progress
+ * (set when a person's text is first saved), done (corrected), ground truth
+ * (checked: fit to train and evaluate on). People set done and ground truth.
+ */
+export const PAGE_STATUSES = ['new', 'in-progress', 'done', 'ground-truth'] as const;
+export type PageStatus = (typeof PAGE_STATUSES)[number];
+
 export interface PageSummary {
   /** Opaque page id: the page file's path relative to the project, with forward slashes. */
   readonly id: string;
@@ -24,6 +32,7 @@ export interface PageSummary {
   readonly xmlPath: string | null;
   /** Relative path of the page image, or null when it cannot be found. */
   readonly imagePath: string | null;
+  readonly status: PageStatus;
 }
 
 /** A Deep Zoom pyramid: level `maxLevel` is full size, each level below halves it, tiles are `tileSize` square. */
@@ -173,6 +182,8 @@ export interface StudioService {
    * if the file changed on disk since, the save is refused (code "conflict").
    */
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult>;
+  /** Sets a page's status (kept in the project's htr-studio.json, so it works for every file format). */
+  setPageStatus(pageId: string, status: PageStatus): Promise<void>;
   /** One JPEG tile of the page image's pyramid. */
   getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array>;
   /** Recognition models, the default first. */

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
@@ -24,6 +24,8 @@ import { withFileLock } from '../io/file-lock.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
+import { readProjectManifest, updatePageEntries } from './project-manifest.js';
+import { personLineCount } from '../../common/model/merge.js';
 
 export interface LocalServiceOptions {
   readonly cacheDir: string;
@@ -125,7 +127,8 @@ export class LocalProjectService implements StudioService {
   }
 
   async listPages(): Promise<PageSummary[]> {
-    return (await this.scan()).map(({ id, name, xmlPath, imagePath }) => ({ id, name, xmlPath, imagePath }));
+    const [pages, manifest] = await Promise.all([this.scan(), readProjectManifest(this.root)]);
+    return pages.map(({ id, name, xmlPath, imagePath }) => ({ id, name, xmlPath, imagePath, status: manifest.pages[id]?.status ?? 'new' }));
   }
 
   async openPage(pageId: string): Promise<OpenedPage> {
@@ -176,8 +179,10 @@ export class LocalProjectService implements StudioService {
     const page = await this.find(pageId);
     // Refuse anything that is not a readable PAGE/ALTO document: a save must never leave a broken file.
     let pages: number;
+    let doc: PageDocument;
     try {
-      pages = pageCount(readDocument(xml).doc);
+      doc = readDocument(xml).doc;
+      pages = pageCount(doc);
     } catch (e) {
       throw new ApiError('bad-request', `not saved: the page does not read back (${(e as Error).message})`);
     }
@@ -199,9 +204,19 @@ export class LocalProjectService implements StudioService {
       }
       await writeFileAtomic(file, xml);
       if (!page.xmlFile) this.pages = undefined; // the image-only page now has a file: rescan next time
+      // A person's text saved for the first time: the page is in progress (people set done and ground truth).
+      if (personLineCount(doc) > 0) {
+        await updatePageEntries(this.root, (all) => ((all[pageId]?.status ?? 'new') === 'new' ? { [pageId]: { status: 'in-progress', changed: new Date().toISOString() } } : undefined))
+          .catch(() => undefined); // the page is saved; a status that could not be written is not worth failing the save
+      }
       // The bytes just written (writeFileAtomic writes UTF-8): no second read for their revision.
       return { revision: revisionOfBytes(Buffer.from(xml, 'utf8')), xmlPath: relativeId(this.root, file) };
     });
+  }
+
+  async setPageStatus(pageId: string, status: PageStatus): Promise<void> {
+    await this.find(pageId);
+    await updatePageEntries(this.root, () => ({ [pageId]: { status, changed: new Date().toISOString() } }));
   }
 
   async getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array> {

@@ -17,7 +17,7 @@ const XML_EXTENSIONS = ['.xml', '.pxml'];
 /** Subfolders searched for transcription files, besides the project folder itself. */
 export const XML_SUBFOLDERS = ['page', 'alto'];
 
-export interface ScannedPage extends PageSummary {
+export interface ScannedPage extends Omit<PageSummary, 'status'> {
   /** Absolute paths; never leave the engine. */
   readonly xmlFile: string | null;
   readonly imageFile: string | null;

@@ -205,6 +205,9 @@ export const strings = {
   editVerify: 'Verify line',
   editRestoreVersion: 'Restore earlier text',
 
+  pageStatusNames: { new: 'New', 'in-progress': 'In progress', done: 'Done', 'ground-truth': 'Ground truth' } as Record<string, string>,
+  pageStatusCounts: 'Pages by status',
+  pageStatusOf: (name: string) => `Status of ${name}`,
   historyTitle: 'History of this line',
   historySummary: (n: number) => `History of this line (${n} ${n === 1 ? 'version' : 'versions'})`,
   historyNone: 'No earlier text recorded for this line yet.',

@@ -1,6 +1,10 @@
-/** The project's pages; the open one is marked. Arrow keys move through the list, Enter opens. */
+/**
+ * The project's pages with their status; the open one is marked. Arrow keys move
+ * through the list, Enter opens. Above the list, how many pages stand at each
+ * status; below it, the open page's status, which people set (done, ground truth).
+ */
 import { useRef } from 'react';
-import type { PageSummary } from '../../../electron/common/api/service.js';
+import { PAGE_STATUSES, type PageStatus, type PageSummary } from '../../../electron/common/api/service.js';
 import { strings as t } from '../i18n/strings.js';
 
 interface Props {
@@ -8,40 +12,72 @@ interface Props {
   readonly current: string | null;
   readonly dirty: boolean;
   readonly onOpen: (id: string) => void;
+  readonly onStatus: (id: string, status: PageStatus) => void;
 }
 
-export function PageList({ pages, current, dirty, onOpen }: Props) {
+function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
+  const counts = PAGE_STATUSES.map((s) => [s, pages.filter((p) => p.status === s).length] as const).filter(([, n]) => n > 0);
+  return (
+    <p className="page-status-counts" aria-label={t.pageStatusCounts}>
+      {counts.map(([s, n]) => (
+        <span key={s} className={`page-status is-${s}`} data-status={s}>
+          {t.pageStatusNames[s]} {n}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+export function PageList({ pages, current, dirty, onOpen, onStatus }: Props) {
   const list = useRef<HTMLUListElement>(null);
   if (pages.length === 0) return <p className="empty-note">{t.noPages}</p>;
   const focusAt = (i: number): void => {
     const items = list.current?.querySelectorAll<HTMLButtonElement>('button.page-item');
     items?.[Math.max(0, Math.min(items.length - 1, i))]?.focus();
   };
+  const open = pages.find((p) => p.id === current);
   return (
-    <ul className="page-list" ref={list} aria-label={t.pageListLabel}>
-      {pages.map((p, i) => (
-        <li key={p.id}>
-          <button
-            type="button"
-            className={`page-item ${p.id === current ? 'is-current' : ''}`}
-            aria-current={p.id === current ? 'page' : undefined}
-            title={p.xmlPath ?? p.imagePath ?? p.id}
-            onClick={() => onOpen(p.id)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowDown') focusAt(i + 1);
-              else if (e.key === 'ArrowUp') focusAt(i - 1);
-              else return;
-              e.preventDefault();
-            }}
-          >
-            <span className="page-name">
-              {p.name}
-              {p.id === current && dirty && <span className="dirty-dot" aria-label={t.unsaved} title={t.unsaved} />}
-            </span>
-            <span className="page-meta">{!p.xmlPath ? t.pageNoFile : !p.imagePath ? t.pageNoImage : p.xmlPath}</span>
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      <StatusCounts pages={pages} />
+      <ul className="page-list" ref={list} aria-label={t.pageListLabel}>
+        {pages.map((p, i) => (
+          <li key={p.id}>
+            <button
+              type="button"
+              className={`page-item ${p.id === current ? 'is-current' : ''}`}
+              aria-current={p.id === current ? 'page' : undefined}
+              title={p.xmlPath ?? p.imagePath ?? p.id}
+              data-status={p.status}
+              onClick={() => onOpen(p.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowDown') focusAt(i + 1);
+                else if (e.key === 'ArrowUp') focusAt(i - 1);
+                else return;
+                e.preventDefault();
+              }}
+            >
+              <span className="page-name">
+                {p.name}
+                {p.id === current && dirty && <span className="dirty-dot" aria-label={t.unsaved} title={t.unsaved} />}
+                <span className={`page-status is-${p.status}`}>{t.pageStatusNames[p.status]}</span>
+              </span>
+              <span className="page-meta">{!p.xmlPath ? t.pageNoFile : !p.imagePath ? t.pageNoImage : p.xmlPath}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {open && (
+        <label className="field page-status-field">
+          <span className="field-label">{t.pageStatusOf(open.name)}</span>
+          <select value={open.status} onChange={(e) => onStatus(open.id, e.target.value as PageStatus)}>
+            {PAGE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t.pageStatusNames[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </>
   );
 }
