@@ -55,25 +55,26 @@ async function waitForPong(port: number, deadline: number): Promise<void> {
   }
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** `port`: that one (to restart a server where it was), else a free one. */
+export async function startRedis(port?: number): Promise<TestRedis> {
   if (!REDIS_SERVER) throw new Error('redis-server is not installed');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-redis-'));
   // The port is free when looked at; another process could take it before Redis
   // binds it, so a failed start is tried again on another port.
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const proc: ChildProcess = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const at = port ?? (await freePort());
+    const proc: ChildProcess = spawn(REDIS_SERVER, ['--port', String(at), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     try {
-      await Promise.race([waitForPong(port, Date.now() + 10_000), exited.then((code) => Promise.reject(new Error(`redis-server exited (${code})`)))]);
+      await Promise.race([waitForPong(at, Date.now() + 10_000), exited.then((code) => Promise.reject(new Error(`redis-server exited (${code})`)))]);
     } catch (e) {
       proc.kill('SIGKILL');
-      if (attempt < 2) continue;
+      if (attempt < 2 && port === undefined) continue;
       throw e;
     }
     return {
-      port,
-      url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+      port: at,
+      url: (db = 0) => `redis://127.0.0.1:${at}/${db}`,
       async stop() {
         if (proc.exitCode === null) proc.kill('SIGTERM');
         await exited;

@@ -241,6 +241,43 @@ describe.skipIf(!REDIS_SERVER)('queue mode on a real Redis', () => {
     if (s.done === doneBefore) expect(w2.log()).toMatch(/handing the page\(s\) in hand back/);
   }, 120_000);
 
+  it('a Redis restart: the worker reconnects by itself and goes on', async () => {
+    const own = await startRedis();
+    const url = own.url();
+    const images = await pages(path.join(tmp, 'restart'), 2);
+    const out = path.join(tmp, 'restart-out');
+    fs.mkdirSync(out);
+    const w = startWorker(url);
+    let again: TestRedis | undefined;
+    try {
+      await waitFor(url, 'the worker to connect', (s) => s.workers === 1, 30_000);
+      await own.stop();
+      await new Promise((r) => setTimeout(r, 1_500));
+      again = await startRedis(own.port);
+      expect(runCli(['enqueue', ...images, '--queue', url, '--out', out]).code).toBe(0);
+      await waitFor(url, 'both pages done', (s) => s.done === 2 && s.workers === 1, 60_000);
+    } finally {
+      w.proc.kill('SIGTERM');
+      expect(await w.exit).toBe(0);
+      await again?.stop();
+    }
+    expect(outputs(out)).toEqual(['p00.xml', 'p01.xml']);
+  }, 120_000);
+
+  it('a worker whose output folder is missing (storage not mounted) puts the page back and exits 2', async () => {
+    const url = freshQueue();
+    const [image] = await pages(path.join(tmp, 'unmounted'), 1);
+    const out = path.join(tmp, 'unmounted-out');
+    fs.mkdirSync(out);
+    expect(runCli(['enqueue', image!, '--queue', url, '--out', out]).code).toBe(0);
+    fs.rmdirSync(out);
+    const w = startWorker(url);
+    expect(await w.exit).toBe(2);
+    expect(w.log()).toMatch(/output folder .*unmounted-out is missing on this worker/);
+    expect(status(url)).toMatchObject({ waiting: 1, active: 0, failed: 0, done: 0 });
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
+
   it('bad input: a URL that is not redis://, an unreachable Redis, a missing output folder: one line, exit 2, no hang', async () => {
     const [image] = await pages(path.join(tmp, 'bad'), 1);
     const out = path.join(tmp, 'bad-out');

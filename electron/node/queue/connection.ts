@@ -61,18 +61,33 @@ export async function checkRedis(target: RedisTarget, timeoutMs = CONNECT_TIMEOU
   }
 }
 
-/** The target rides inside BullMQ's connection options to the client factory below. */
+/** The target (and a worker's name) ride inside BullMQ's connection options to the client factory below. */
 const TARGET = 'htrStudioTarget';
+const WORKER_NAME = 'htrStudioWorkerName';
 
 // Every BullMQ connection of this process (the queue's, a worker's blocking one)
 // is one of our RESP clients under BullMQ's own adapter.
 RedisConnection.clientFactory = (opts) => {
   const target = opts[TARGET] as RedisTarget | undefined;
   if (!target) throw new Error('internal: a BullMQ connection without a parsed --queue URL');
-  return createBunRedisClient(new RespClient(target, CONNECT_TIMEOUT_MS));
+  // BullMQ marks a worker's blocking connection (the one that waits for jobs, one
+  // per worker) with maxRetriesPerRequest: null; only that one carries the
+  // worker's name, so that `queue status` counts each worker once.
+  const name = opts.maxRetriesPerRequest === null ? (opts[WORKER_NAME] as string | undefined) : undefined;
+  return createBunRedisClient(new RespClient(target, CONNECT_TIMEOUT_MS, name));
 };
 
-export function bullConnection(target: RedisTarget): ConnectionOptions {
+/**
+ * BullMQ's connection options for this target. `workerId` names a worker's
+ * connection in BullMQ's own scheme (`bull:<base64 queue>:w:<id>`, what
+ * `Queue.getWorkers` looks for; BullMQ 6 no longer names connections itself).
+ */
+export function bullConnection(target: RedisTarget, workerId?: string): ConnectionOptions {
   // host/port too, because BullMQ fills in 127.0.0.1:6379 where they are missing.
-  return { host: target.host, port: target.port, [TARGET]: target };
+  return {
+    host: target.host,
+    port: target.port,
+    [TARGET]: target,
+    ...(workerId && { [WORKER_NAME]: `bull:${Buffer.from(QUEUE_NAME).toString('base64')}:w:${workerId}` }),
+  };
 }

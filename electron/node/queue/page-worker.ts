@@ -63,19 +63,14 @@ export function startPageWorker(target: RedisTarget, opts: PageWorkerOptions): P
   };
 
   const worker = new Worker<PageJobData, PageJobResult>(QUEUE_NAME, processor, {
-    connection: bullConnection(target),
+    // Named so that `queue status` can count the workers connected.
+    connection: bullConnection(target, `${os.hostname()}:${process.pid}`),
     concurrency: opts.concurrency,
     lockDuration: leaseMs,
     // How often this worker looks for jobs whose lease ran out (their worker died).
     stalledInterval: Math.min(30_000, leaseMs),
     maxStalledCount: 1,
   });
-  // `queue status` counts connected workers by their connection's name (CLIENT
-  // SETNAME, in BullMQ's naming), which BullMQ 6 no longer sets itself.
-  void worker
-    .waitUntilReady()
-    .then(() => worker.backend.setName(worker.backend.clientName(`:w:${os.hostname()}:${process.pid}`)))
-    .catch(() => undefined);
 
   worker.on('completed', (job, result) => {
     counts.done++;

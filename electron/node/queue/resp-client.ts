@@ -47,6 +47,8 @@ export class RespClient {
     readonly target: RedisTarget,
     /** How long a connection attempt may take (TCP, TLS, AUTH, SELECT) before it fails. */
     readonly connectTimeoutMs = 5_000,
+    /** CLIENT SETNAME on every (re)connection, so that a name survives a reconnect. */
+    readonly name?: string,
   ) {}
 
   /** For messages: where this client connects, without the password. */
@@ -95,6 +97,8 @@ export class RespClient {
     const { username, password, db } = this.target;
     if (password !== undefined) await this.write('AUTH', username ? [username, password] : [password]);
     if (db) await this.write('SELECT', [String(db)]);
+    // Some hosted Redis refuse CLIENT: the name is for `queue status` only.
+    if (this.name) await this.write('CLIENT', ['SETNAME', this.name]).catch(() => undefined);
   }
 
   send<T = unknown>(command: string, args: readonly unknown[]): Promise<T> {
@@ -137,7 +141,7 @@ export class RespClient {
 
   /** A new, unconnected client to the same server and database (BullMQ's blocking connection). */
   async duplicate(): Promise<this> {
-    return new RespClient(this.target, this.connectTimeoutMs) as this;
+    return new RespClient(this.target, this.connectTimeoutMs, this.name) as this;
   }
 
   private onSocketClose(socket: net.Socket): void {
