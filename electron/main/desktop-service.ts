@@ -3,7 +3,7 @@
  * its utility process (EngineClient), except choosing the project folder,
  * which needs the native dialog of the window's main process.
  */
-import type { ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
+import type { AccuracyReport, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
 import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
 
@@ -56,6 +56,10 @@ export class DesktopService implements StudioService {
 
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
     return this.remote.savePage(pageId, xml, baseRevision);
+  }
+
+  accuracyReport(): Promise<AccuracyReport> {
+    return this.remote.accuracyReport();
   }
 
   setPageStatus(pageId: string, status: PageStatus): Promise<void> {

@@ -10,6 +10,7 @@ import { connect } from './api/connect.js';
 import { strings as t } from './i18n/strings.js';
 import { PageEditor } from './editor/PageEditor.js';
 import { PageList } from './panels/PageList.js';
+import { AccuracyReportDialog } from './panels/AccuracyReportDialog.js';
 import { icons } from './panels/icons.js';
 import type { Theme } from './canvas/palette.js';
 
@@ -39,6 +40,7 @@ export function App() {
   const [pages, setPages] = useState<PageSummary[]>([]);
   const [open, setOpen] = useState<OpenPage | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [reportOpen, setReportOpen] = useState(false);
   const [loading, setLoading] = useState(false);
   const dirty = useRef(false);
   const [dirtyShown, setDirtyShown] = useState(false);
@@ -156,7 +158,7 @@ export function App() {
       setError(e.message);
     });
   };
-  const pagesPanel = <PageList pages={pages} current={open?.id ?? null} dirty={dirtyShown} onOpen={(id) => void openPage(id)} onStatus={setStatus} />;
+  const pagesPanel = <PageList pages={pages} current={open?.id ?? null} dirty={dirtyShown} onOpen={(id) => void openPage(id)} onStatus={setStatus} onReport={() => setReportOpen(true)} />;
   return (
     <div className="app" aria-busy={loading}>
       <header className="titlebar">
@@ -211,6 +213,17 @@ export function App() {
           </aside>
           <main className="workspace workspace-empty">{loading ? <p className="empty-note">{t.loading}</p> : null}</main>
         </div>
+      )}
+      {service && (
+        <AccuracyReportDialog
+          service={service}
+          open={reportOpen}
+          onClose={() => setReportOpen(false)}
+          onOpenPage={(id) => {
+            setReportOpen(false);
+            void openPage(id);
+          }}
+        />
       )}
     </div>
   );

@@ -15,6 +15,7 @@ import { readDocument, writeDocument } from '../../electron/common/formats/docum
 import { findLine, findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
 import { allLines, lineConf, lineText } from '../../electron/common/model/stats.js';
 import { lineStatus, lineVersions } from '../../electron/common/model/provenance.js';
+import { accuracyReport } from '../../electron/common/eval/accuracy-report.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { SCHEMAS } from '../helpers/corpus.js';
 import { serveFolder, shot, TIMEUS_DIR, TIMEUS_PAGE, type FolderSession } from './harness.js';
@@ -130,5 +131,22 @@ describe('line history and status (TIME US PH 1858-535 as PAGE 2019, Tesseract o
     expect(await page.locator('.page-item', { hasText: TIMEUS_PAGE }).getAttribute('data-status')).toBe('ground-truth');
     expect(JSON.parse(fs.readFileSync(path.join(folder.dir, 'htr-studio.json'), 'utf8')).pages[`${TIMEUS_PAGE}.jpg`].status).toBe('ground-truth');
     await shot(page, '31-page-status');
+  });
+
+  it('reports the model\'s accuracy on the corrected and verified lines, with the figures eval gives', async () => {
+    await page.getByRole('button', { name: 'Accuracy report…' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Accuracy report/ });
+    const total = dialog.locator('.accuracy-total');
+    await total.waitFor();
+    const expected = accuracyReport([{ id: `${TIMEUS_PAGE}.jpg`, name: TIMEUS_PAGE, doc: saved() }]);
+    expect(expected.total.lines).toBe(3);
+    expect(Number(await total.getAttribute('data-cer'))).toBeCloseTo(expected.total.cer, 12);
+    expect(await total.textContent()).toContain(`over 3 corrected or verified lines (${expected.total.charErrors} errors in ${expected.total.chars} characters)`);
+    expect(await dialog.locator('.accuracy-cer').allTextContents()).toEqual([`${(expected.pages[0]!.cer * 100).toFixed(1)}%`]);
+    expect(await dialog.getByRole('list', { name: /confusions/ }).locator('li').count()).toBe(Math.min(12, expected.confusions.length));
+    await shot(page, '32-accuracy-report');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -73,6 +73,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   openPage: tuple(pageId),
   savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
+  accuracyReport: tuple(),
   // 2^30 px on a side is far beyond any scan; levels beyond 40 cannot exist.
   getTile: tuple(pageId, int(0, 40), int(0, 1 << 20), int(0, 1 << 20)),
   listModels: tuple(),

@@ -6,6 +6,9 @@
  */
 import type { FinetuneEvent } from '../training/finetune-events.js';
 import type { TargetFormat } from '../formats/document-io.js';
+import type { AccuracyReport } from '../eval/accuracy-report.js';
+
+export type { AccuracyReport } from '../eval/accuracy-report.js';
 
 export interface ProjectInfo {
   /** Folder name, for the window title. */
@@ -182,6 +185,12 @@ export interface StudioService {
    * if the file changed on disk since, the save is refused (code "conflict").
    */
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult>;
+  /**
+   * How right the models were on the lines people corrected or verified, over every
+   * saved page of the project (the machine text from each line's history against the
+   * person's text), with the same CER/WER as `htr-studio eval`.
+   */
+  accuracyReport(): Promise<AccuracyReport>;
   /** Sets a page's status (kept in the project's htr-studio.json, so it works for every file format). */
   setPageStatus(pageId: string, status: PageStatus): Promise<void>;
   /** One JPEG tile of the page image's pyramid. */

@@ -26,6 +26,7 @@ import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, 
 import { blankPageXml } from './blank-page.js';
 import { readProjectManifest, updatePageEntries } from './project-manifest.js';
 import { personLineCount } from '../../common/model/merge.js';
+import { accuracyReport, type AccuracyReport } from '../../common/eval/accuracy-report.js';
 
 export interface LocalServiceOptions {
   readonly cacheDir: string;
@@ -212,6 +213,17 @@ export class LocalProjectService implements StudioService {
       // The bytes just written (writeFileAtomic writes UTF-8): no second read for their revision.
       return { revision: revisionOfBytes(Buffer.from(xml, 'utf8')), xmlPath: relativeId(this.root, file) };
     });
+  }
+
+  async accuracyReport(): Promise<AccuracyReport> {
+    const pages: { id: string; name: string; doc: PageDocument }[] = [];
+    for (const p of await this.scan()) {
+      if (!p.xmlFile) continue;
+      // A page that does not read is left out of the figures, not a reason to give none.
+      const doc = await readXmlFile(p.xmlFile).then((xml) => readDocument(xml).doc, () => undefined);
+      if (doc) pages.push({ id: p.id, name: p.name, doc });
+    }
+    return accuracyReport(pages);
   }
 
   async setPageStatus(pageId: string, status: PageStatus): Promise<void> {

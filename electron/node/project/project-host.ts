@@ -4,7 +4,7 @@
  * kept across switches. Runs in Electron's utility process (see
  * server/engine-port.ts), so recognition never blocks the window's main process.
  */
-import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { AccuracyReport, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
@@ -54,6 +54,10 @@ export class ProjectHost implements StudioService {
 
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
     return this.current.savePage(pageId, xml, baseRevision);
+  }
+
+  accuracyReport(): Promise<AccuracyReport> {
+    return this.current.accuracyReport();
   }
 
   setPageStatus(pageId: string, status: PageStatus): Promise<void> {

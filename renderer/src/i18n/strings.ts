@@ -207,6 +207,15 @@ export const strings = {
 
   pageStatusNames: { new: 'New', 'in-progress': 'In progress', done: 'Done', 'ground-truth': 'Ground truth' } as Record<string, string>,
   pageStatusCounts: 'Pages by status',
+  accuracyOpen: 'Accuracy report\u2026',
+  accuracyTitle: 'Accuracy report: machine text against people\u2019s corrections',
+  accuracyNone: 'No corrected or verified line has a model reading on record yet. Recognise pages, correct them (or verify with Ctrl+Enter) and save: their lines are scored here.',
+  accuracyTotal: (cer: string, wer: string, lines: number, errors: number, chars: number) =>
+    `Character error rate ${cer}, word error rate ${wer}, over ${lines} corrected or verified ${lines === 1 ? 'line' : 'lines'} (${errors} errors in ${chars} characters).`,
+  accuracyModel: (model: string, lines: number) => `${model}: ${lines} ${lines === 1 ? 'line' : 'lines'}`,
+  accuracyPages: 'Pages, worst first',
+  accuracyPageLines: (n: number) => `${n} ${n === 1 ? 'line' : 'lines'}`,
+  accuracyConfusions: 'Most frequent confusions (person \u2192 model)',
   pageStatusOf: (name: string) => `Status of ${name}`,
   historyTitle: 'History of this line',
   historySummary: (n: number) => `History of this line (${n} ${n === 1 ? 'version' : 'versions'})`,

@@ -13,6 +13,7 @@ interface Props {
   readonly dirty: boolean;
   readonly onOpen: (id: string) => void;
   readonly onStatus: (id: string, status: PageStatus) => void;
+  readonly onReport: () => void;
 }
 
 function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
@@ -28,7 +29,7 @@ function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
   );
 }
 
-export function PageList({ pages, current, dirty, onOpen, onStatus }: Props) {
+export function PageList({ pages, current, dirty, onOpen, onStatus, onReport }: Props) {
   const list = useRef<HTMLUListElement>(null);
   if (pages.length === 0) return <p className="empty-note">{t.noPages}</p>;
   const focusAt = (i: number): void => {
@@ -78,6 +79,9 @@ export function PageList({ pages, current, dirty, onOpen, onStatus }: Props) {
           </select>
         </label>
       )}
+      <button type="button" className="ghost-button small page-report-button" onClick={onReport}>
+        {t.accuracyOpen}
+      </button>
     </>
   );
 }
