@@ -1,9 +1,9 @@
 // electron-builder's afterPack hook (build/electron-builder.yml): onnxruntime-node
 // ships its native binaries for every system (~290 MB); the installed app keeps only
 // the target's (resources/app.asar.unpacked/node_modules/onnxruntime-node/bin/napi-v6/<os>/<arch>,
-// about 45 MB on Linux). This removes the other systems and architectures and fails
-// the build when the target's onnxruntime or sharp binary is missing (a package that
-// would crash on the first page). onnxruntime-node 1.30's npm package has no macOS
+// about 45 MB on Linux). The config's file filters leave the others out; this removes
+// any that got through and fails the build when the target's onnxruntime or sharp
+// binary is missing (a package that would crash on the first page). onnxruntime-node 1.30's npm package has no macOS
 // x64 binary, which is why the dmg is built for arm64 only (build/electron-builder.yml).
 'use strict';
 const fs = require('node:fs');
