@@ -153,20 +153,21 @@ describe('session log', () => {
 });
 
 describe('file associations (what the app opens when handed a path)', () => {
-  it('opens a folder itself, a page file’s project (above page/), a project file’s folder', () => {
+  it('opens a folder itself, a page file’s project (above page/), the project manifest’s folder', () => {
     const proj = path.join(tmp, 'assoc', 'letters');
     fs.mkdirSync(path.join(proj, 'page'), { recursive: true });
-    for (const f of ['page/p1.pxml', 'page/p2.xml', 'loose.pxml', 'letters.htrproj', 'scan.jpg']) fs.writeFileSync(path.join(proj, f), '');
+    for (const f of ['page/p1.pxml', 'page/p2.xml', 'loose.pxml', 'htr-studio.json', 'other.json', 'scan.jpg']) fs.writeFileSync(path.join(proj, f), '');
     expect(projectFolderFor(proj)).toBe(proj);
     expect(projectFolderFor(path.join(proj, 'page', 'p1.pxml'))).toBe(proj);
     expect(projectFolderFor(path.join(proj, 'page', 'p2.xml'))).toBe(proj);
     expect(projectFolderFor(path.join(proj, 'loose.pxml'))).toBe(proj);
-    expect(projectFolderFor(path.join(proj, 'letters.htrproj'))).toBe(proj);
+    expect(projectFolderFor(path.join(proj, 'htr-studio.json'))).toBe(proj);
+    expect(projectFolderFor(path.join(proj, 'other.json'))).toBeUndefined();
     expect(projectFolderFor(path.join(proj, 'scan.jpg'))).toBeUndefined();
     expect(projectFolderFor(path.join(proj, 'missing.pxml'))).toBeUndefined();
     // Dev: after electron and the script; packaged: right after the executable; flags skipped.
     expect(projectFromArgs(['electron', '.', '--inspect', path.join(proj, 'page', 'p1.pxml')], false)).toBe(proj);
-    expect(projectFromArgs(['HTR Studio', '--no-sandbox', path.join(proj, 'letters.htrproj')], true)).toBe(proj);
+    expect(projectFromArgs(['HTR Studio', '--no-sandbox', path.join(proj, 'htr-studio.json')], true)).toBe(proj);
     expect(projectFromArgs(['HTR Studio'], true)).toBeUndefined();
   });
 
