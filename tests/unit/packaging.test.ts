@@ -135,7 +135,7 @@ describe('npm run pack:dir (Linux x64, stand-in Electron)', () => {
   it('sets the Electron fuses: no RunAsNode, NODE_OPTIONS or --inspect; asar integrity and asar-only loading on', async () => {
     const { readFuseWire } = await buildScript<FuseTools>('stand-in-electron.mjs');
     // FuseV1Options order: RunAsNode, CookieEncryption, NodeOptions, NodeCliInspect, AsarIntegrity, OnlyLoadAppFromAsar, V8Snapshot, FileProtocolExtraPrivileges.
-    const wire = readFuseWire(path.join(app, 'htr-studio'))!;
+    const wire = readFuseWire(path.join(app, 'htr-studio-desktop'))!;
     expect(wire[0]).toBe('0');
     expect(wire[2]).toBe('0');
     expect(wire[3]).toBe('0');
