@@ -200,6 +200,7 @@ export function App() {
           onSaved={refreshPages}
           onStepPage={stepPage}
           pagesPanel={pagesPanel}
+          markedGroundTruth={pages.find((p) => p.id === open.id)?.status === 'ground-truth'}
           initialNotice={open.notice}
           onFlush={onFlush}
         />

@@ -9,36 +9,13 @@ import path from 'node:path';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { checkGroundTruth, selfIntersects } from '../../electron/common/gt/gt-checks.js';
 import { main } from '../../electron/cli/main.js';
+import { canFix, fixAll } from '../../electron/common/gt/gt-fixes.js';
+import { findLine, mapAllLines } from '../../electron/common/model/ops.js';
+import { lineText } from '../../electron/common/model/stats.js';
+import { verifyLines } from '../../electron/common/model/provenance.js';
 import { CORPUS } from '../helpers/corpus.js';
 
-const line = (id: string, coords: string, baseline: string | null, text: string): string =>
-  `<TextLine id="${id}"><Coords points="${coords}"/>${baseline === null ? '' : `<Baseline points="${baseline}"/>`}<TextEquiv><Unicode>${text}</Unicode></TextEquiv></TextLine>`;
-
-const box = (y: number) => `10,${y} 500,${y} 500,${y + 40} 10,${y + 40}`;
-const base = (y: number) => `12,${y + 32} 498,${y + 32}`;
-
-function page(lines: string[]): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15">
-  <Metadata><Creator>t</Creator><Created>2026-01-01T00:00:00Z</Created><LastChange>2026-01-01T00:00:00Z</LastChange></Metadata>
-  <Page imageFilename="p.png" imageWidth="1000" imageHeight="1000">
-    <TextRegion id="r"><Coords points="0,0 999,0 999,999 0,999"/>${lines.join('')}</TextRegion>
-  </Page>
-</PcGts>`;
-}
-
-const planted = page([
-  line('ok', box(0), base(0), 'a clean line'),
-  line('empty', box(50), base(50), '  '),
-  line('nobase', box(100), null, 'no baseline'),
-  line('onepoint', box(150), '20,180', 'a one point baseline'),
-  line('baseout', box(200), '12,600 498,600', 'baseline far below'),
-  line('flat', '10,250 500,250', base(250), 'a polygon of two points'),
-  line('bowtie', '10,300 500,345 500,300 10,330', base(300), 'a polygon crossing itself'),
-  line('nfd', box(350), base(350), 'cafe\u0301 decomposed'),
-  line('snow', box(400), base(400), 'a snowman ☃ here'),
-  line('ok', box(450), base(450), 'the same id again'),
-]);
+import { base, box, line, page, planted } from '../helpers/planted-gt.js';
 
 describe('the ground-truth checker', () => {
   it('finds every planted defect, on its line, and nothing on the clean line', () => {
@@ -84,5 +61,40 @@ describe('the ground-truth checker', () => {
     const report = JSON.parse(r.out.join('\n'));
     expect(report.byRule).toMatchObject({ 'text-empty': 1, 'baseline-missing': 2, 'char-outside-charset': 1 });
     expect((await run('check', good)).code).toBe(0);
+  });
+});
+
+describe('the checker\'s safe fixes (the editor\'s "Fix")', () => {
+  const doc = readDocument(planted).doc;
+  const problems = checkGroundTruth(doc);
+
+  it('offers fixes only where nothing is lost: NFC text, a missing baseline, a self-crossing polygon', () => {
+    expect(problems.filter(canFix).map((p) => `${p.rule}:${p.id}`).sort()).toEqual(['baseline-missing:nobase', 'baseline-missing:onepoint', 'polygon-self-intersecting:bowtie', 'text-not-nfc:nfd']);
+  });
+
+  it('fixes them all in one go: the same text in NFC, baselines across their lines, the hull for the crossing polygon', () => {
+    const fixed = fixAll(doc, problems.filter(canFix));
+    const left = checkGroundTruth(fixed);
+    expect(left.filter(canFix)).toEqual([]);
+    // What needs a person stays reported.
+    expect(left.map((p) => p.rule).sort()).toEqual(problems.filter((p) => !canFix(p)).map((p) => p.rule).sort());
+    const nfd = findLine(fixed, 'nfd')!.line;
+    expect(lineText(nfd)).toBe('caf\u00e9 decomposed');
+    // A baseline 80% down the line box, across it; the one-point baseline keeps its height.
+    expect(findLine(fixed, 'nobase')!.line.baseline!.points).toEqual([{ x: 10, y: 132 }, { x: 500, y: 132 }]);
+    expect(findLine(fixed, 'onepoint')!.line.baseline!.points).toEqual([{ x: 10, y: 180 }, { x: 500, y: 180 }]);
+    // The hull holds every point of the crossing polygon.
+    const hull = findLine(fixed, 'bowtie')!.line.coords!.points;
+    expect(selfIntersects(hull)).toBe(false);
+    for (const q of findLine(doc, 'bowtie')!.line.coords!.points) expect(hull).toContainEqual(q);
+    // Nothing else changed.
+    expect(findLine(fixed, 'baseout')!.line).toBe(findLine(doc, 'baseout')!.line);
+  });
+
+  it('on a page marked Ground truth, reports machine text nobody confirmed, not a person\'s or verified text', () => {
+    const machine = mapAllLines(doc, (l) => (l.id === 'nfd' || l.id === 'snow' ? { ...l, textEquivs: [{ unicode: lineText(l), conf: 0.7 }] } : l));
+    const verified = verifyLines(machine, ['snow'], { kind: 'person' }, '2026-12-03T10:00:00Z');
+    expect(checkGroundTruth(verified, { markedGroundTruth: true }).filter((p) => p.rule === 'gt-unconfirmed').map((p) => p.id)).toEqual(['nfd']);
+    expect(checkGroundTruth(verified).filter((p) => p.rule === 'gt-unconfirmed')).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import type { PageDocument, Point, Points, TextLine } from '../model/types.js';
 import { allLines, lineText } from '../model/stats.js';
 import { pointInPolygon, polygonArea } from '../model/points.js';
 import { checkDocument } from '../formats/page-checks.js';
+import { lineStatus } from '../model/provenance.js';
 
 export type GtRule =
   | 'baseline-missing'
@@ -16,6 +17,7 @@ export type GtRule =
   | 'polygon-self-intersecting'
   | 'text-not-nfc'
   | 'char-outside-charset'
+  | 'gt-unconfirmed'
   | 'structure';
 
 export interface GtProblem {
@@ -28,6 +30,8 @@ export interface GtProblem {
 export interface GtCheckOptions {
   /** A model's charset: characters outside it cannot be learnt by fine-tuning that model without new classes. */
   readonly charset?: ReadonlySet<string>;
+  /** The page is marked Ground truth: every line's text must be a person's (corrected or verified), not a model's. */
+  readonly markedGroundTruth?: boolean;
 }
 
 /** Share of a baseline's length that may lie outside its line's polygon (drawn loosely by hand). */
@@ -88,6 +92,9 @@ function lineProblems(l: TextLine, opts: GtCheckOptions): GtProblem[] {
     if (outside / pts.length > BASELINE_OUTSIDE_SHARE) p('baseline-outside-line', `${Math.round((100 * outside) / pts.length)}% of its baseline lies outside its polygon`);
   }
   if (text !== text.normalize('NFC')) p('text-not-nfc', 'its text is not in NFC: the same letter in two encodings (e.g. é as e + ◌́) counts as two characters to a trainer');
+  if (opts.markedGroundTruth && text.trim() !== '' && lineStatus(l) === 'machine') {
+    p('gt-unconfirmed', 'the page is marked Ground truth but this line has machine text nobody corrected or verified (Ctrl+Enter verifies it)');
+  }
   if (opts.charset) {
     const missing = [...new Set([...text.normalize('NFC')].filter((c) => c !== ' ' && !opts.charset!.has(c)))];
     if (missing.length) p('char-outside-charset', `characters the model does not know: ${missing.join(' ')}`);

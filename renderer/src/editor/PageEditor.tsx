@@ -30,6 +30,7 @@ import { JobsPanel } from '../panels/JobsPanel.js';
 import { TrainPanel } from '../panels/TrainPanel.js';
 import { takeResult } from './pending-results.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
+import { CheckPanel } from '../panels/CheckPanel.js';
 import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
 import { useSaveConflict } from './use-save-conflict.js';
@@ -63,6 +64,8 @@ export interface PageEditorProps {
   readonly onStepPage: (step: -1 | 1) => void;
   /** The left column above the reading order (the page list). */
   readonly pagesPanel: ReactNode;
+  /** The page is marked Ground truth (the checker then wants every line's text confirmed by a person). */
+  readonly markedGroundTruth: boolean;
   readonly initialNotice: string | null;
   /** Receives a function that saves this page's unsaved edits (true: nothing left unsaved), or null when the editor goes. */
   readonly onFlush?: (flush: (() => Promise<boolean>) | null) => void;
@@ -562,6 +565,8 @@ export function PageEditor(props: PageEditorProps) {
 
   const lines = useMemo(() => linesInReadingOrder(doc), [doc]);
   const lineRecords = useMemo(() => lines.map((l) => l.line), [lines]);
+  // Stable, so the memoised panels that list lines do not redraw on every pan frame.
+  const goToLine = useCallback((id: string) => cmd.select(id, false), [cmd]);
   const regions = useMemo(() => topRegionsInOrder(doc), [doc]);
   const selectedLine = selected && findLine(doc, selected) ? selected : null;
   const selectedLines = useMemo(() => state.selection.filter((id) => findLine(doc, id)), [state.selection, doc]);
@@ -648,7 +653,8 @@ export function PageEditor(props: PageEditorProps) {
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
           <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onVerify={cmd.verifyLine} onHistory={onTextHistory} onLeave={leaveText} onMoveLine={cmd.moveLineInRegion} uncertainBelow={uncertainBelow} onUncertainBelow={setUncertainBelow} onNextUncertain={jumpUncertain} />
-          <FindReplace lines={lineRecords} onGo={(id) => cmd.select(id, false)} onReplaceAll={cmd.replaceAll} />
+          <FindReplace lines={lineRecords} onGo={goToLine} onReplaceAll={cmd.replaceAll} />
+          <CheckPanel doc={doc} markedGroundTruth={props.markedGroundTruth} onGo={goToLine} onFix={cmd.fixProblems} />
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />

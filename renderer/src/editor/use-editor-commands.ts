@@ -11,6 +11,8 @@ import { allLines } from '../../../electron/common/model/stats.js';
 import { findInLines, replaceHits, type FindOptions } from '../../../electron/common/transcription/find.js';
 import { recordTextChanges, takeReading, verifyLines } from '../../../electron/common/model/provenance.js';
 import { currentPerson } from './person.js';
+import { fixAll } from '../../../electron/common/gt/gt-fixes.js';
+import type { GtProblem } from '../../../electron/common/gt/gt-checks.js';
 import { addLineFromBaseline, addPolygonRegion, copySelection, pasteClip, setLineType, topmostSelected, type Clip } from './drawing.js';
 import { strings as t } from '../i18n/strings.js';
 import type { EditorAction, EditorState, VertexRef } from './editor-state.js';
@@ -49,6 +51,8 @@ export interface EditorCommands {
   finishOrder(picked: readonly string[]): void;
   copy(): Clip | null;
   paste(clip: Clip): void;
+  /** The checker's safe fixes, as one edit. */
+  fixProblems(problems: readonly GtProblem[]): void;
   /** Ctrl+Enter: keeps `text` (the field's draft) and marks the line verified by this person, as one edit; the next line is selected. */
   verifyLine(lineId: string, text: string): void;
   /** Makes an earlier version's text the line's text again, as one edit (recorded as this person's). */
@@ -231,6 +235,9 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
         const offset = Math.max(10, Math.round(base.page.imageHeight / 100));
         const r = pasteClip(base, clip, offset, target);
         edit(t.editPaste, (d) => (d === base ? r.doc : pasteClip(d, clip, offset, target).doc), r.ids, null);
+      },
+      fixProblems(problems) {
+        if (problems.length) edit(t.editFixProblems(problems.length), (d) => fixAll(d, problems));
       },
       verifyLine(lineId, text) {
         const next = neighbourLine(lineId, 1) ?? lineId;

@@ -207,6 +207,13 @@ export const strings = {
 
   pageStatusNames: { new: 'New', 'in-progress': 'In progress', done: 'Done', 'ground-truth': 'Ground truth' } as Record<string, string>,
   pageStatusCounts: 'Pages by status',
+  checkTitle: 'Ground-truth check of this page',
+  checkCount: (n: number) => (n ? `${n} ${n === 1 ? 'problem' : 'problems'} for training` : 'No problem for training found.'),
+  checkFixAll: (n: number) => `Fix ${n} safely`,
+  checkFix: 'Fix',
+  checkFixOne: (rule: string, id: string) => `Fix ${rule} of ${id}`,
+  checkProblems: 'Problems found',
+  editFixProblems: (n: number) => (n === 1 ? 'Fix a ground-truth problem' : `Fix ${n} ground-truth problems`),
   accuracyOpen: 'Accuracy report\u2026',
   accuracyTitle: 'Accuracy report: machine text against people\u2019s corrections',
   accuracyNone: 'No corrected or verified line has a model reading on record yet. Recognise pages, correct them (or verify with Ctrl+Enter) and save: their lines are scored here.',
