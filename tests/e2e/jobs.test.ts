@@ -119,10 +119,13 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
     await page.getByRole('spinbutton', { name: 'Uncertain below this confidence, in percent' }).fill('80');
   });
 
-  it('colours lines by confidence when the overlay is on', async () => {
+  it('colours lines by confidence: on unless turned off', async () => {
     const toggle = page.getByRole('button', { name: 'Colour lines by recognition confidence (C)' });
-    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    // On by default: the model's doubts are what a corrector looks for first.
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('c');
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     await page.waitForTimeout(300);
     await shot(page, '12-confidence-overlay');
@@ -140,8 +143,6 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
       return { reddish, greenish };
     });
     expect(hues.reddish + hues.greenish).toBeGreaterThan(1000);
-    await page.keyboard.press('c');
-    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
   });
 
   it('recognises only the selected lines', async () => {

@@ -8,7 +8,7 @@ export interface Layers {
   readonly confidence: boolean;
 }
 
-export const DEFAULT_LAYERS: Layers = { regions: true, lines: true, baselines: true, order: true, confidence: false };
+export const DEFAULT_LAYERS: Layers = { regions: true, lines: true, baselines: true, order: true, confidence: true };
 
 /**
  * Red (0) through amber to green (1), translucent so the ink stays readable.
