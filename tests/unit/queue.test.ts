@@ -101,8 +101,11 @@ describe.skipIf(!REDIS_SERVER)('queue mode on a real Redis', () => {
   const freshQueue = (): string => redis.url(nextDb++);
 
   beforeAll(async () => {
-    // The CLI as it is now (another test may have built an older one).
-    execFileSync(process.execPath, [path.join(REPO, 'build/build.mjs'), 'cli'], { cwd: REPO });
+    // The CLI as it is now, rebuilt only when older than the queue code: other test
+    // files run the bundle at the same time, and a rebuild under them is a race.
+    const bundle = path.join(REPO, 'dist/cli.cjs');
+    const newest = Math.max(...['electron/node/queue', 'electron/cli', 'electron/cli/commands'].flatMap((d) => fs.readdirSync(path.join(REPO, d)).map((f) => fs.statSync(path.join(REPO, d, f)).mtimeMs)));
+    if (!fs.existsSync(bundle) || fs.statSync(bundle).mtimeMs < newest) execFileSync(process.execPath, [path.join(REPO, 'build/build.mjs'), 'cli'], { cwd: REPO });
     redis = await startRedis();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-queue-'));
   }, 60_000);
