@@ -191,10 +191,22 @@ export function PageEditor(props: PageEditorProps) {
     [service, pageId],
   );
 
+  // A page shown whole stays whole when the window or a panel changes size; a view the
+  // person zoomed or panned is left where they put it.
+  const lastViewport = useRef<Size>({ width: 0, height: 0 });
   const onViewport = useCallback(
     (size: Size) => {
+      const before = lastViewport.current;
+      lastViewport.current = size;
       setViewport(size);
-      setView((v) => v ?? (size.width > 0 && size.height > 0 ? fitView(page, size) : null));
+      if (size.width <= 0 || size.height <= 0) return;
+      setView((v) => {
+        if (!v) return fitView(page, size);
+        if (before.width <= 0 || before.height <= 0) return v;
+        const wasFit = fitView(page, before);
+        const same = Math.abs(v.scale - wasFit.scale) < 1e-9 && Math.abs(v.x - wasFit.x) < 0.5 && Math.abs(v.y - wasFit.y) < 0.5;
+        return same ? fitView(page, size) : v;
+      });
     },
     [page],
   );
