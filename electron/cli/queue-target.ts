@@ -3,12 +3,13 @@
  * is a usage error; a server that cannot be reached or used is a one-line error.
  * Both exit 2, after one bounded attempt (connection.ts), never a hang.
  */
-import { checkRedis, parseQueueUrl, QueueUrlError } from '../node/queue/connection.js';
 import type { RedisTarget } from '../node/queue/resp-client.js';
 import { UsageError } from './command.js';
 
 export async function queueTarget(url: string | undefined, command: string): Promise<RedisTarget> {
   if (!url) throw new UsageError(`${command} needs --queue redis://HOST[:PORT][/DB]`);
+  // Loaded here, not at start: BullMQ is a large module every other command can do without.
+  const { checkRedis, parseQueueUrl, QueueUrlError } = await import('../node/queue/connection.js');
   let target: RedisTarget;
   try {
     target = parseQueueUrl(url);

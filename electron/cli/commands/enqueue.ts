@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { listDetectors, pickDetector } from '../../node/layout/load.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
-import { DEFAULT_ATTEMPTS, enqueuePages, openQueue } from '../../node/queue/page-queue.js';
+import { DEFAULT_ATTEMPTS } from '../../node/queue/defaults.js';
 import type { PageJobData } from '../../node/queue/page-job.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { outputPaths } from '../output-names.js';
@@ -56,6 +56,7 @@ export const enqueue: Command = {
     const layoutModel = ref(values['layout-model'], pickDetector(listDetectors(), values['layout-model']).manifest.id);
     const model = ref(values.model, pickRecognizer(listModels().models, values.model).manifest.id);
     const target = await queueTarget(values.queue, 'enqueue');
+    const { enqueuePages, openQueue } = await import('../../node/queue/page-queue.js');
     const queue = openQueue(target);
     try {
       const jobs: PageJobData[] = todo.map((image) => ({ image, output: outputs.get(image)!, layoutModel, model, ...(beam !== undefined && { beam }) }));

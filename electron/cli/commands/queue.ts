@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { openQueue, queueStatus, retryFailed, type QueueStatus } from '../../node/queue/page-queue.js';
+import type { QueueStatus } from '../../node/queue/page-queue.js';
 import { UsageError, type Command } from '../command.js';
 import { queueTarget } from '../queue-target.js';
 
@@ -33,6 +33,7 @@ export const queueCmd: Command = {
     const { values } = parseArgs({ args: rest, options: { queue: { type: 'string' }, json: { type: 'boolean' } } });
     if (sub !== 'status' && sub !== 'retry-failed') throw new UsageError(`queue: expected status or retry-failed, got ${sub ? `"${sub}"` : 'nothing'}`);
     const target = await queueTarget(values.queue, `queue ${sub}`);
+    const { openQueue, queueStatus, retryFailed } = await import('../../node/queue/page-queue.js');
     const queue = openQueue(target);
     try {
       if (sub === 'retry-failed') {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import os from 'node:os';
-import { DEFAULT_LEASE_MS, startPageWorker } from '../../node/queue/page-worker.js';
+import { DEFAULT_LEASE_MS } from '../../node/queue/defaults.js';
 import { intOption, type Command } from '../command.js';
 import { queueTarget } from '../queue-target.js';
 
@@ -30,6 +30,7 @@ export const workerCmd: Command = {
     const concurrency = intOption(values.concurrency, 'concurrency', 1, 64) ?? Math.max(1, Math.min(2, os.availableParallelism()));
     const leaseS = intOption(values.lease, 'lease', 2, 3600);
     const target = await queueTarget(values.queue, 'worker');
+    const { startPageWorker } = await import('../../node/queue/page-worker.js');
     let fatal: string | undefined;
     let signals = 0;
     let stopping: Promise<void> | undefined;

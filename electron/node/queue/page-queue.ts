@@ -8,13 +8,10 @@
  * dead-letter set: each keeps its last error until `queue retry-failed`.
  */
 import { Queue, type JobsOptions } from 'bullmq';
+import { BACKOFF_MS } from './defaults.js';
 import { bullConnection, QUEUE_NAME } from './connection.js';
 import type { RedisTarget } from './resp-client.js';
 import { pageJobId, type PageJobData } from './page-job.js';
-
-/** Tries per page before it is dead-lettered; between tries BACKOFF_MS, doubling (5 s, 10 s, 20 s, …). */
-export const DEFAULT_ATTEMPTS = 3;
-export const BACKOFF_MS = 5_000;
 
 export function openQueue(target: RedisTarget): Queue<PageJobData> {
   return new Queue<PageJobData>(QUEUE_NAME, { connection: bullConnection(target) });
@@ -27,7 +24,7 @@ export interface EnqueueResult {
 }
 
 /** Adds each page once; pages go in batches so a list of millions is a few thousand round trips. */
-export async function enqueuePages(queue: Queue<PageJobData>, pages: readonly PageJobData[], outDir: string, attempts = DEFAULT_ATTEMPTS, onBatch?: (done: number) => void): Promise<EnqueueResult> {
+export async function enqueuePages(queue: Queue<PageJobData>, pages: readonly PageJobData[], outDir: string, attempts: number, onBatch?: (done: number) => void): Promise<EnqueueResult> {
   const opts = (data: PageJobData): JobsOptions => ({
     jobId: pageJobId(data.image, outDir),
     attempts,

@@ -17,11 +17,10 @@
  */
 import os from 'node:os';
 import { Worker, WaitingError, type Job } from 'bullmq';
+import { DEFAULT_LEASE_MS } from './defaults.js';
 import { bullConnection, QUEUE_NAME } from './connection.js';
 import type { RedisTarget } from './resp-client.js';
 import { MissingOutputFolder, ModelCache, runPageJob, type PageJobData, type PageJobResult } from './page-job.js';
-
-export const DEFAULT_LEASE_MS = 60_000;
 
 export interface PageWorkerOptions {
   readonly concurrency: number;
