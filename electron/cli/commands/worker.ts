@@ -46,7 +46,10 @@ export const workerCmd: Command = {
       },
     });
     const stop = (): void => {
-      stopping ??= worker.stop().finally(finish);
+      stopping ??= worker
+        .stop()
+        .catch((e: Error) => io.err(`while stopping: ${e.message}`))
+        .finally(finish);
     };
     const onSignal = (sig: NodeJS.Signals): void => {
       signals++;
