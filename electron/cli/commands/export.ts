@@ -13,10 +13,13 @@ import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command, type Io } from '../command.js';
 import { exportYolo } from '../../node/export/yolo-export.js';
 import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
+import { DOCUMENT_FORMATS, exportGroundTruth, parseSplit, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
+import { PAGE_STATUSES, type PageStatus } from '../../common/api/service.js';
 
-// Later: page, alto — behind the ground-truth checker.
-const FORMATS = ['lines', 'yolo'] as const;
+const FORMATS = ['lines', 'yolo', ...DOCUMENT_FORMATS, ...TRAINER_FORMATS] as const;
 const LINES_ONLY = ['height', 'straighten', 'no-contrast', 'cut-as', 'exclude-type'] as const;
+/** Options of the project exports (documents and trainers' layouts). */
+const PROJECT_ONLY = ['status', 'split', 'force'] as const;
 /** Cutting options that --cut-as takes from the model instead. */
 const CUT_OPTIONS = ['height', 'straighten', 'no-contrast'] as const;
 const YOLO_ONLY = ['classes', 'imgsz', 'val-fraction', 'split-by', 'val-list', 'seed'] as const;
@@ -26,6 +29,9 @@ export const exportCmd: Command = {
   summary: 'export ground truth for training (lines: line image + .gt.txt pairs; yolo: layout dataset)',
   usage: `htr-studio export INPUT... --format lines -o OUTDIR [--height N] [--straighten dewarp|none] [--no-contrast]
                          [--cut-as MODEL] [--exclude-type WORD,...]
+       htr-studio export INPUT... --format page|page-2013|alto|text|kraken|tesstrain|pylaia|loghi -o OUTDIR
+                         [--status S,...] [--split TRAIN/VAL[/TEST]] [--seed N] [--force]
+                         [--height N] [--straighten dewarp|none] [--no-contrast] [--cut-as MODEL]
        htr-studio export INPUT... --format yolo -o OUTDIR [--classes lines|regions|both] [--imgsz N]
                          [--val-fraction F] [--split-by document|page] [--val-list FILE] [--seed N]
 
@@ -41,6 +47,22 @@ export const exportCmd: Command = {
   --exclude-type print,typewrit leaves out lines whose type (SegmOnto / ALTO tag /
   PAGE custom structure) contains one of the words, e.g. pre-printed headers.
   lines.tsv's last columns are each line's type and its input file as given.
+
+  --format page|page-2013|alto|text writes each page as PAGE 2019, PAGE 2013 (for
+  Transkribus), ALTO 4 or plain text (its lines in reading order). --format
+  kraken|tesstrain writes line pairs as --format lines does (NAME.png + NAME.gt.txt,
+  what kraken, Calamari and tesstrain read); pylaia puts the images in images/ and
+  writes SPLIT.txt ("NAME c h a r s", <space> between words), SPLIT_ids.txt and
+  syms.txt; loghi writes SPLIT.txt ("path<TAB>text"). --status ground-truth,done
+  exports only pages with those statuses (the project's htr-studio.json, found
+  beside the page file or one folder up; pages not listed there are new).
+  --split 80/10/10 puts whole documents into OUTDIR/train, val and test (seeded,
+  --seed N; default: everything in OUTDIR). OUTDIR/split.tsv lists each page's
+  split, document and status. Before line pairs are written the ground-truth
+  checker looks at every page: lines with a degenerate or self-crossing polygon,
+  a baseline outside the line, or machine text nobody confirmed on a page marked
+  Ground truth stop the export (exit 2, nothing written, counts per rule);
+  --force leaves those lines out and counts them.
 
   --format yolo writes an Ultralytics detection dataset: OUTDIR/images/{train,val},
   OUTDIR/labels/{train,val} ("class cx cy w h" per object, 0–1 of the page; boxes
@@ -72,6 +94,9 @@ export const exportCmd: Command = {
         'split-by': { type: 'string' },
         'val-list': { type: 'string' },
         seed: { type: 'string' },
+        status: { type: 'string' },
+        split: { type: 'string' },
+        force: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
       },
       allowPositionals: true,
@@ -80,9 +105,15 @@ export const exportCmd: Command = {
     if (!(FORMATS as readonly string[]).includes(values.format)) throw new UsageError(`unknown --format "${values.format}"; this version exports: ${FORMATS.join(', ')}`);
     if (!values.output) throw new UsageError('export needs -o OUTDIR');
     if (!positionals.length) throw new UsageError('export needs at least one PAGE/ALTO input');
-    const misplaced = (values.format === 'lines' ? YOLO_ONLY : LINES_ONLY).filter((k) => values[k] !== undefined);
-    if (misplaced.length) throw new UsageError(`--${misplaced[0]} does not apply to --format ${values.format}`);
-    if (values.format === 'yolo') return runYolo(values, positionals, io);
+    const fmt = values.format;
+    const isProject = (DOCUMENT_FORMATS as readonly string[]).includes(fmt) || (TRAINER_FORMATS as readonly string[]).includes(fmt);
+    const notHere: readonly string[] = fmt === 'lines' ? [...YOLO_ONLY, ...PROJECT_ONLY]
+      : fmt === 'yolo' ? [...LINES_ONLY, ...PROJECT_ONLY]
+      : (DOCUMENT_FORMATS as readonly string[]).includes(fmt) ? [...LINES_ONLY, ...YOLO_ONLY.filter((k) => k !== 'seed'), 'force']
+      : [...YOLO_ONLY.filter((k) => k !== 'seed'), 'exclude-type'];
+    const misplaced = notHere.filter((k) => (values as Record<string, unknown>)[k] !== undefined);
+    if (misplaced.length) throw new UsageError(`--${misplaced[0]} does not apply to --format ${fmt}`);
+    if (fmt === 'yolo') return runYolo(values, positionals, io);
     const height = intOption(values.height, 'height', 8, 1024);
     const straighten = (values.straighten ?? 'dewarp') as 'dewarp' | 'none';
     if (straighten !== 'dewarp' && straighten !== 'none') throw new UsageError('--straighten must be dewarp or none');
@@ -98,10 +129,11 @@ export const exportCmd: Command = {
     if (cutAs && (!cutAs.dir || !cutInput)) throw new UsageError(`--cut-as: ${cutAs.manifest.id} is a Tesseract language; it reads whole lines itself, so there is no cut to copy`);
     const excluded = (values['exclude-type'] ?? '').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
     const outDir = values.output;
-    await fs.mkdir(outDir, { recursive: true });
     const cut: LineCutter = cutInput
       ? (page, l) => cutForInput(page, l, cutInput)
       : (page, l) => cutLine(page, linePolygon(l)!, l.baseline?.points, { straighten, contrast: !values['no-contrast'], ...(height && { height }) });
+    if (isProject) return runProjectExport(fmt as DocumentFormat | TrainerFormat, values, positionals, cut, io);
+    await fs.mkdir(outDir, { recursive: true });
     const writer = new LinePairWriter(outDir, cut, excluded);
     let failed = 0;
     const progress = new Progress('export lines', values.quiet);
@@ -124,6 +156,47 @@ export const exportCmd: Command = {
     return failed ? 1 : 0;
   },
 };
+
+/** Documents and trainers' layouts: options checked here, the work in electron/node/export/gt-export.ts. */
+async function runProjectExport(format: DocumentFormat | TrainerFormat, values: Record<string, string | boolean | undefined>, inputs: string[], cut: LineCutter, io: Io): Promise<number> {
+  const str = (k: string): string | undefined => values[k] as string | undefined;
+  let statuses: PageStatus[] | undefined;
+  if (str('status') !== undefined) {
+    statuses = str('status')!.split(',').map((s) => s.trim()).filter(Boolean) as PageStatus[];
+    const bad = statuses.find((s) => !(PAGE_STATUSES as readonly string[]).includes(s));
+    if (bad || !statuses.length) throw new UsageError(`--status: expected one or more of ${PAGE_STATUSES.join(', ')}${bad ? `, got "${bad}"` : ''}`);
+  }
+  let split;
+  try {
+    split = str('split') === undefined ? undefined : parseSplit(str('split')!);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const seed = Number(str('seed') ?? 0);
+  if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
+  const progress = new Progress(`export ${format}`, values.quiet as boolean | undefined);
+  const r = await exportGroundTruth(inputs, {
+    format,
+    outDir: str('output')!,
+    ...(statuses && { statuses }),
+    ...(split && { split }),
+    seed,
+    force: values.force === true,
+    cut,
+    warn: io.err,
+    progress: (done, total) => progress.update(done, total),
+  });
+  const counts = (o: Record<string, number>): string => Object.entries(o).map(([k, n]) => `${n} ${k}`).join(', ');
+  if (r.refused) {
+    io.err(`not exported: ${Object.values(r.breaking).reduce((a, b) => a + b, 0)} line(s) would teach a trainer the wrong thing (${counts(r.breaking)}); \`htr-studio check\` lists them, --force leaves them out`);
+    return 2;
+  }
+  const parts = (['train', 'val', 'test'] as const).filter((s) => r.pages[s]).map((s) => `${s} ${r.pages[s]} page(s) / ${r.lines[s]} line(s)`);
+  io.err(`exported ${parts.join(', ') || 'nothing'} to ${str('output')}${r.filtered ? `; ${r.filtered} page(s) not of status ${statuses!.join(' or ')}` : ''}`);
+  const left = { ...r.skipped };
+  if (Object.keys(left).length) io.err(`left out: ${counts(left)}`);
+  return r.failed ? 1 : 0;
+}
 
 /** --format yolo: options checked here, the work in electron/node/export/yolo-export.ts. */
 async function runYolo(values: Record<string, string | boolean | undefined>, inputs: string[], io: Io): Promise<number> {

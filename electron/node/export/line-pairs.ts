@@ -17,8 +17,20 @@ import { writeFileAtomic } from '../io/files.js';
 
 export type LineCutter = (page: GreyImage, line: TextLine) => Promise<LineImage>;
 
+/** One exported line, as lines.tsv lists it. */
+export interface LinePairEntry {
+  readonly name: string;
+  readonly page: string;
+  readonly lineId: string;
+  readonly text: string;
+}
+
 export class LinePairWriter {
   private readonly index = ['name\tpage\tline_id\ttext\ttype\tsource'];
+  /** What was written, for formats that list their lines their own way (PyLaia, Loghi). */
+  readonly entries: LinePairEntry[] = [];
+  /** Lines to leave out (e.g. the checker's findings), each with the reason counted in `skipped`. */
+  leaveOut: ReadonlyMap<string, string> = new Map();
   private readonly used = new Set<string>();
   readonly skipped = new Map<string, number>();
   written = 0;
@@ -38,6 +50,11 @@ export class LinePairWriter {
       const text = lineText(l).replace(/\s+/g, ' ').trim();
       if (!text) {
         this.skip('no transcription');
+        continue;
+      }
+      const why = this.leaveOut.get(l.id);
+      if (why) {
+        this.skip(why);
         continue;
       }
       const type = structureOf(l.custom)?.type.trim() ?? '';
@@ -67,6 +84,7 @@ export class LinePairWriter {
       await fs.writeFile(path.join(this.outDir, `${name}.png`), await encodePng(img));
       await fs.writeFile(path.join(this.outDir, `${name}.gt.txt`), text + '\n');
       this.index.push([name, page, l.id, text, type, source].map((v) => v.replace(/\t/g, ' ')).join('\t'));
+      this.entries.push({ name, page, lineId: l.id, text });
       this.written++;
     }
   }

@@ -1,0 +1,246 @@
+/**
+ * Ground truth out of a project for whichever trainer or catalogue takes it:
+ * documents (PAGE 2019 / 2013, ALTO 4, plain text) and line pairs in each trainer's
+ * layout (kraken, Calamari and tesstrain read NAME.png + NAME.gt.txt; PyLaia an image
+ * folder and "ID c h a r s" lists; Loghi "path<TAB>text" lists), filtered by page
+ * status (htr-studio.json) and split train/validation/test by document.
+ *
+ * Before line pairs are written the ground-truth checker looks at every page: lines
+ * that would teach a trainer wrong pixels or wrong text (a degenerate or self-crossing
+ * polygon, a baseline outside its line, machine text nobody confirmed on a page marked
+ * Ground truth) stop the export unless `force`, which leaves those lines out and
+ * counts them.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { PageStatus } from '../../common/api/service.js';
+import { readDocument, writeDocument, type TargetFormat } from '../../common/formats/document-io.js';
+import type { PageDocument } from '../../common/model/types.js';
+import { allLines, lineText } from '../../common/model/stats.js';
+import { regionsInReadingOrder, findRegion } from '../../common/model/ops.js';
+import { checkGroundTruth, type GtRule } from '../../common/gt/gt-checks.js';
+import { readXmlFile, writeFileAtomic } from '../io/files.js';
+import { findPageImage } from '../images/find-image.js';
+import { loadGrey } from '../images/page-image.js';
+import { LinePairWriter, type LineCutter } from './line-pairs.js';
+import { documentKey, splitPages, type SplitPage } from './yolo-split.js';
+import { MANIFEST_NAME, readProjectManifest } from '../project/project-manifest.js';
+
+export const DOCUMENT_FORMATS = ['page', 'page-2013', 'alto', 'text'] as const;
+export const TRAINER_FORMATS = ['kraken', 'tesstrain', 'pylaia', 'loghi'] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+export type TrainerFormat = (typeof TRAINER_FORMATS)[number];
+
+const TARGET: Record<Exclude<DocumentFormat, 'text'>, TargetFormat> = { page: 'page-2019', 'page-2013': 'page-2013', alto: 'alto-4' };
+
+/** Checker rules that make a trainer learn the wrong thing from a line. */
+export const BREAKING_RULES: readonly GtRule[] = ['polygon-degenerate', 'polygon-self-intersecting', 'baseline-outside-line', 'gt-unconfirmed'];
+
+export type SplitName = 'train' | 'val' | 'test';
+
+export interface Split {
+  readonly train: number;
+  readonly val: number;
+  readonly test: number;
+}
+
+/** "80/10/10" (or "90/10"): shares of pages for train, validation and test. */
+export function parseSplit(text: string): Split {
+  const parts = text.split('/').map((p) => Number(p.trim()));
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !Number.isFinite(p) || p < 0)) throw new Error(`--split: expected TRAIN/VAL[/TEST] percentages such as 80/10/10, got "${text}"`);
+  const [train, val, test = 0] = parts as [number, number, number?];
+  const sum = train + val + test;
+  if (Math.abs(sum - 100) > 0.5 || train <= 0) throw new Error(`--split: the shares must add up to 100 with some for training (got ${sum})`);
+  return { train: train / 100, val: val / 100, test: test / 100 };
+}
+
+export interface GtPage {
+  readonly xml: string;
+  readonly doc: PageDocument;
+  readonly image: string | undefined;
+  readonly status: PageStatus;
+  readonly name: string;
+}
+
+/** The project folder holding htr-studio.json for a page file: its folder or the one above (page/). */
+async function projectOf(xmlFile: string): Promise<string | undefined> {
+  for (const dir of [path.dirname(path.resolve(xmlFile)), path.dirname(path.dirname(path.resolve(xmlFile)))]) {
+    if (await fs.stat(path.join(dir, MANIFEST_NAME)).then(() => true, () => false)) return dir;
+  }
+  return undefined;
+}
+
+/** A page's status as the project records it (page id = the image's path relative to the project); new when none. */
+async function statusOf(xmlFile: string, image: string | undefined): Promise<PageStatus> {
+  const root = await projectOf(xmlFile);
+  if (!root || !image) return 'new';
+  const id = path.relative(root, image).split(path.sep).join('/');
+  return (await readProjectManifest(root)).pages[id]?.status ?? 'new';
+}
+
+/** Distinct output stems: a second "page.xml" from another folder becomes page_2. */
+function uniqueStems(inputs: readonly string[]): string[] {
+  const used = new Set<string>();
+  return inputs.map((f) => {
+    let stem = path.basename(f).replace(/\.[^.]+$/, '');
+    if (used.has(stem)) {
+      let k = 2;
+      while (used.has(`${stem}_${k}`)) k++;
+      stem = `${stem}_${k}`;
+    }
+    used.add(stem);
+    return stem;
+  });
+}
+
+/** Which split each page goes to: whole documents, by a seeded hash (yolo-split.ts). */
+export function assignSplits(pages: readonly { name: string; xml: string }[], split: Split | undefined, seed = 0): Map<string, SplitName> {
+  const out = new Map<string, SplitName>(pages.map((p) => [p.name, 'train']));
+  if (!split) return out;
+  const units: SplitPage[] = pages.map((p) => ({ name: p.name, xml: p.xml, document: documentKey(p.xml) }));
+  const test = split.test > 0 ? splitPages(units, split.test, 'document', seed + 1) : new Set<string>();
+  const rest = units.filter((u) => !test.has(u.name));
+  const val = split.val > 0 ? splitPages(rest, split.val / (1 - split.test), 'document', seed) : new Set<string>();
+  for (const n of test) out.set(n, 'test');
+  for (const n of val) out.set(n, 'val');
+  return out;
+}
+
+/** A page's lines in reading order, as plain text: one line of text per line. */
+export function pageText(doc: PageDocument): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const id of regionsInReadingOrder(doc)) {
+    for (const l of findRegion(doc, id)?.lines ?? []) {
+      seen.add(l.id);
+      lines.push(lineText(l));
+    }
+  }
+  for (const l of allLines(doc.page.regions)) if (!seen.has(l.id)) lines.push(lineText(l));
+  return lines.join('\n') + '\n';
+}
+
+export interface GtExportOptions {
+  readonly format: DocumentFormat | TrainerFormat;
+  readonly outDir: string;
+  readonly statuses?: readonly PageStatus[];
+  readonly split?: Split;
+  readonly seed?: number;
+  /** Leave out lines the checker finds breaking instead of refusing the export. */
+  readonly force?: boolean;
+  readonly cut: LineCutter;
+  readonly warn: (line: string) => void;
+  readonly progress?: (done: number, total: number) => void;
+}
+
+export interface GtExportResult {
+  readonly pages: Record<SplitName, number>;
+  readonly lines: Record<SplitName, number>;
+  /** Pages left out by --status. */
+  readonly filtered: number;
+  readonly failed: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  /** Breaking problems found (refused without force). */
+  readonly breaking: Readonly<Record<string, number>>;
+  readonly refused: boolean;
+}
+
+export async function exportGroundTruth(inputs: readonly string[], o: GtExportOptions): Promise<GtExportResult> {
+  const stems = uniqueStems(inputs);
+  const pages: GtPage[] = [];
+  let failed = 0;
+  let filtered = 0;
+  for (const [i, xml] of inputs.entries()) {
+    try {
+      const doc = readDocument(await readXmlFile(xml)).doc;
+      const image = findPageImage(xml, doc.page.imageFilename);
+      const status = await statusOf(xml, image);
+      if (o.statuses && !o.statuses.includes(status)) {
+        filtered++;
+        continue;
+      }
+      pages.push({ xml, doc, image, status, name: stems[i]! });
+    } catch (e) {
+      failed++;
+      o.warn(`error: ${xml}: ${(e as Error).message}`);
+    }
+  }
+  const lineFormat = (TRAINER_FORMATS as readonly string[]).includes(o.format);
+  // The checker first: a refused export writes nothing.
+  const breaking: Record<string, number> = {};
+  const leaveOut = new Map<string, Map<string, string>>();
+  if (lineFormat) {
+    for (const p of pages) {
+      const found = checkGroundTruth(p.doc, { markedGroundTruth: p.status === 'ground-truth' }).filter((x) => x.id && BREAKING_RULES.includes(x.rule));
+      const out = new Map<string, string>();
+      for (const x of found) {
+        breaking[x.rule] = (breaking[x.rule] ?? 0) + 1;
+        out.set(x.id, `checker: ${x.rule}`);
+      }
+      leaveOut.set(p.name, out);
+    }
+  }
+  const nBreaking = Object.values(breaking).reduce((a, b) => a + b, 0);
+  const empty = { train: 0, val: 0, test: 0 };
+  if (nBreaking && !o.force) return { pages: empty, lines: empty, filtered, failed, skipped: {}, breaking, refused: true };
+
+  const splits = assignSplits(pages, o.split, o.seed);
+  const dirOf = (s: SplitName): string => (o.split ? path.join(o.outDir, s) : o.outDir);
+  const pageCounts = { train: 0, val: 0, test: 0 };
+  const lineCounts = { train: 0, val: 0, test: 0 };
+  const skipped: Record<string, number> = {};
+  const writers = new Map<SplitName, LinePairWriter>();
+  const splitRows = ['page\tsplit\tdocument\tstatus\tsource'];
+  await fs.mkdir(o.outDir, { recursive: true });
+  for (const [n, p] of pages.entries()) {
+    const s = splits.get(p.name) ?? 'train';
+    splitRows.push([p.name, s, path.basename(documentKey(p.xml)), p.status, p.xml].map((v) => v.replace(/\t/g, ' ')).join('\t'));
+    try {
+      if (lineFormat) {
+        if (!p.image) throw new Error(`image "${p.doc.page.imageFilename}" not found beside ${p.xml} or in its parent folder`);
+        let w = writers.get(s);
+        if (!w) writers.set(s, (w = new LinePairWriter(o.format === 'pylaia' ? path.join(dirOf(s), 'images') : dirOf(s), o.cut)));
+        w.leaveOut = leaveOut.get(p.name) ?? new Map();
+        const before = w.written;
+        await w.addPage(p.doc, await loadGrey(p.image, { expectWidth: p.doc.page.imageWidth, expectHeight: p.doc.page.imageHeight }), p.name, path.basename(p.xml), p.xml);
+        lineCounts[s] += w.written - before;
+      } else {
+        await fs.mkdir(dirOf(s), { recursive: true });
+        if (o.format === 'text') await writeFileAtomic(path.join(dirOf(s), `${p.name}.txt`), pageText(p.doc));
+        else {
+          const r = writeDocument(p.doc, TARGET[o.format as Exclude<DocumentFormat, 'text'>]);
+          for (const w of r.warnings) o.warn(`${p.xml}: ${w}`);
+          await writeFileAtomic(path.join(dirOf(s), `${p.name}.xml`), r.xml);
+        }
+        lineCounts[s] += allLines(p.doc.page.regions).filter((l) => lineText(l).trim()).length;
+      }
+      pageCounts[s]++;
+    } catch (e) {
+      failed++;
+      o.warn(`error: ${p.xml}: ${(e as Error).message}`);
+    }
+    o.progress?.(n + 1, pages.length);
+  }
+  for (const [s, w] of writers) {
+    await w.finish();
+    for (const [why, k] of w.skipped) skipped[why] = (skipped[why] ?? 0) + k;
+    await writeTrainerLists(o.format, dirOf(s), s, w);
+  }
+  await writeFileAtomic(path.join(o.outDir, 'split.tsv'), splitRows.join('\n') + '\n');
+  return { pages: pageCounts, lines: lineCounts, filtered, failed, skipped, breaking, refused: false };
+}
+
+/** PyLaia's and Loghi's own lists beside the images (kraken and tesstrain read the pairs as they are). */
+async function writeTrainerLists(format: GtExportOptions['format'], dir: string, split: SplitName, w: LinePairWriter): Promise<void> {
+  if (format === 'pylaia') {
+    // "ID c h a r s", spaces as <space>; the image list; the symbols.
+    const chars = (t: string): string => [...t].map((c) => (c === ' ' ? '<space>' : c)).join(' ');
+    const syms = new Set<string>();
+    for (const e of w.entries) for (const c of e.text) syms.add(c === ' ' ? '<space>' : c);
+    await writeFileAtomic(path.join(dir, `${split}.txt`), w.entries.map((e) => `${e.name} ${chars(e.text)}`).join('\n') + '\n');
+    await writeFileAtomic(path.join(dir, `${split}_ids.txt`), w.entries.map((e) => e.name).join('\n') + '\n');
+    await writeFileAtomic(path.join(dir, 'syms.txt'), ['<ctc>', ...[...syms].sort()].map((c, i) => `${c} ${i}`).join('\n') + '\n');
+  } else if (format === 'loghi') {
+    await writeFileAtomic(path.join(dir, `${split}.txt`), w.entries.map((e) => `${path.join(dir, `${e.name}.png`)}\t${e.text}`).join('\n') + '\n');
+  }
+}
