@@ -5,6 +5,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand, MenuState } from '../common/api/bridge.js';
+import { COMMANDS, commandDef, menuAccelerator, type MenuPlace } from '../common/commands/registry.js';
 
 export const INITIAL_MENU_STATE: MenuState = { undoLabel: null, redoLabel: null, canSave: false, title: 'HTR Studio' };
 
@@ -23,85 +24,68 @@ export interface HelpMenu {
 
 export function menuTemplate(state: MenuState, send: (command: MenuCommand) => void, platform: NodeJS.Platform, openDevTools?: () => void, recent?: RecentMenu, help?: HelpMenu): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
-  const item = (label: string, command: MenuCommand, accelerator?: string, enabled = true): MenuItemConstructorOptions => ({
-    label,
-    ...(accelerator && { accelerator }),
-    enabled,
-    click: () => send(command),
-  });
   /**
-   * Single keys (V, R, Delete…) are the editor's own shortcuts, handled in the
-   * renderer where text fields keep them: the menu shows them but must not
-   * register them, or typing "v" in a transcription would switch tools.
+   * An item for a registered command (electron/common/commands/registry.ts): its label
+   * and keys come from there. Single keys (V, R, Delete…) are the editor's own
+   * shortcuts, handled in the renderer where text fields keep them: the menu shows
+   * them but must not register them, or typing "v" in a transcription would switch tools.
    */
-  const keyItem = (label: string, command: MenuCommand, key: string): MenuItemConstructorOptions => ({ ...item(label, command, key), registerAccelerator: false });
+  const item = (id: MenuCommand, over: { label?: string; enabled?: boolean } = {}): MenuItemConstructorOptions => {
+    const def = commandDef(id);
+    const acc = menuAccelerator(def, platform);
+    return {
+      label: over.label ?? def.menuLabel ?? def.label,
+      ...(acc && { accelerator: acc.accelerator }),
+      ...(acc && !acc.register && { registerAccelerator: false }),
+      enabled: over.enabled ?? true,
+      click: () => send(id),
+    };
+  };
+  /** The registry's commands of one menu, in order, a separator between groups, submenus gathered where their first item is. */
+  const commandsOf = (place: MenuPlace, over: Partial<Record<MenuCommand, { label?: string; enabled?: boolean }>> = {}): MenuItemConstructorOptions[] => {
+    const out: MenuItemConstructorOptions[] = [];
+    const subs = new Map<string, MenuItemConstructorOptions[]>();
+    let group: number | undefined;
+    for (const def of COMMANDS.filter((c) => c.menu === place)) {
+      if (group !== undefined && def.group !== group) out.push({ type: 'separator' });
+      group = def.group;
+      if (def.submenu) {
+        let sub = subs.get(def.submenu);
+        if (!sub) {
+          subs.set(def.submenu, (sub = []));
+          out.push({ label: def.submenu, submenu: sub });
+        }
+        sub.push(item(def.id, over[def.id]));
+      } else out.push(item(def.id, over[def.id]));
+    }
+    return out;
+  };
   const recentItems: MenuItemConstructorOptions[] = recent?.dirs.length
     ? [...recent.dirs.map((dir) => ({ label: dir.replace(/&/g, '&&'), click: () => recent.open(dir) })), { type: 'separator' as const }, { label: 'Clear Recent', click: recent.clear }]
     : [{ label: 'No Recent Folders', enabled: false }];
+  const [openFolder, ...fileRest] = commandsOf('file', { save: { enabled: state.canSave } });
+  const edit = commandsOf('edit', {
+    undo: { label: state.undoLabel ? `Undo ${state.undoLabel}` : 'Undo', enabled: state.undoLabel !== null },
+    redo: { label: state.redoLabel ? `Redo ${state.redoLabel}` : 'Redo', enabled: state.redoLabel !== null },
+  });
+  const firstSeparator = edit.findIndex((i) => i.type === 'separator');
   return [
     ...(mac ? [{ role: 'appMenu' as const }] : []),
     {
       label: '&File',
-      submenu: [
-        item('Open Folder…', 'open-project', 'CmdOrCtrl+O'),
-        { label: 'Open Recent', submenu: recentItems },
-        { type: 'separator' },
-        item('Save Page', 'save', 'CmdOrCtrl+S', state.canSave),
-        {
-          label: 'Export Page As',
-          submenu: [item('PAGE-XML 2019…', 'export-page-2019', 'CmdOrCtrl+E'), item('PAGE-XML 2013…', 'export-page-2013'), item('ALTO 4…', 'export-alto-4')],
-        },
-        { type: 'separator' },
-        item('Next Page', 'next-page', 'CmdOrCtrl+PageDown'),
-        item('Previous Page', 'previous-page', 'CmdOrCtrl+PageUp'),
-        { type: 'separator' },
-        mac ? { role: 'close' } : { role: 'quit', label: 'E&xit' },
-      ],
+      submenu: [openFolder!, { label: 'Open Recent', submenu: recentItems }, { type: 'separator' }, ...fileRest, { type: 'separator' }, mac ? { role: 'close' } : { role: 'quit', label: 'E&xit' }],
     },
     {
       label: '&Edit',
-      submenu: [
-        item(state.undoLabel ? `Undo ${state.undoLabel}` : 'Undo', 'undo', 'CmdOrCtrl+Z', state.undoLabel !== null),
-        item(state.redoLabel ? `Redo ${state.redoLabel}` : 'Redo', 'redo', mac ? 'Shift+Cmd+Z' : 'Ctrl+Y', state.redoLabel !== null),
-        { type: 'separator' },
-        // Native clipboard roles, for the transcription field.
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
-        { type: 'separator' },
-        keyItem('Delete Selection', 'delete', 'Delete'),
-        keyItem('Merge Lines', 'merge', 'M'),
-        keyItem('Move Lines to Region…', 'move-to-region', 'Shift+M'),
-      ],
+      // Native clipboard roles after Undo/Redo, for the transcription field.
+      submenu: [...edit.slice(0, firstSeparator), { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }, ...edit.slice(firstSeparator)],
     },
-    {
-      label: '&Tools',
-      submenu: [
-        keyItem('Select and Move', 'tool-select', 'V'),
-        keyItem('Draw Region', 'tool-region', 'R'),
-        keyItem('Draw Polygon Region', 'tool-polygon', 'P'),
-        keyItem('Draw Line (Baseline First)', 'tool-line', 'L'),
-        keyItem('Split Line', 'tool-split', 'S'),
-        keyItem('Order Regions by Clicking', 'tool-order', 'Shift+O'),
-      ],
-    },
-    {
-      label: '&Models',
-      submenu: [item('Detect Layout on This Page', 'detect-layout'), item('Recognise This Page', 'recognize-page')],
-    },
+    { label: '&Tools', submenu: commandsOf('tools') },
+    { label: '&Models', submenu: commandsOf('models') },
     {
       label: '&View',
       submenu: [
-        item('Zoom In', 'zoom-in', 'CmdOrCtrl+='),
-        item('Zoom Out', 'zoom-out', 'CmdOrCtrl+-'),
-        item('Fit Page', 'zoom-fit', 'CmdOrCtrl+0'),
-        item('Actual Size', 'zoom-actual', 'CmdOrCtrl+1'),
-        { type: 'separator' },
-        keyItem('Reading Order', 'toggle-order', 'O'),
-        keyItem('Confidence Overlay', 'toggle-confidence', 'C'),
-        { type: 'separator' },
-        item('Toggle Dark Theme', 'toggle-theme'),
+        ...commandsOf('view'),
         { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(openDevTools ? [{ type: 'separator' as const }, { label: 'Developer Tools', accelerator: 'CmdOrCtrl+Alt+I', click: openDevTools }] : []),
@@ -110,10 +94,7 @@ export function menuTemplate(state: MenuState, send: (command: MenuCommand) => v
     { role: 'windowMenu' },
     {
       role: 'help',
-      submenu: [
-        keyItem('Keyboard Shortcuts', 'shortcuts', 'Shift+/'),
-        ...(help ? [{ type: 'separator' as const }, { label: 'Open Log Folder', click: help.openLogFolder }] : []),
-      ],
+      submenu: [...commandsOf('help'), ...(help ? [{ type: 'separator' as const }, { label: 'Open Log Folder', click: help.openLogFolder }] : [])],
     },
   ];
 }

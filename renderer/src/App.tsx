@@ -201,6 +201,7 @@ export function App() {
           onStepPage={stepPage}
           pagesPanel={pagesPanel}
           markedGroundTruth={pages.find((p) => p.id === open.id)?.status === 'ground-truth'}
+          {...(bridge && { onOpenProject: () => void chooseProject() })}
           initialNotice={open.notice}
           onFlush={onFlush}
         />

@@ -53,3 +53,39 @@ describe('a 1280 × 800 window', () => {
     expect(session.pageErrors).toEqual([]);
   });
 });
+
+describe('commands from the keyboard', () => {
+  it('runs any command from the palette (Ctrl+Shift+P), and the ? help lists every command with its keys', async () => {
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('+');
+    const zoomed = await zoomShown();
+    await page.keyboard.press('Control+Shift+P');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.waitFor();
+    await page.keyboard.type('fit pa');
+    const first = palette.getByRole('option').first();
+    expect(await first.getAttribute('data-command')).toBe('zoom-fit');
+    expect(await first.locator('kbd').textContent()).toBe('0 / Ctrl+0');
+    await page.keyboard.press('Enter');
+    await palette.waitFor({ state: 'hidden' });
+    await expect.poll(zoomShown).not.toBe(zoomed);
+    // Arrows choose among the matches; Esc closes without running anything.
+    await page.keyboard.press('Control+Shift+P');
+    await palette.waitFor();
+    await page.keyboard.type('tool');
+    expect(await palette.getByRole('option').count()).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await palette.waitFor({ state: 'hidden' });
+    // The help: every command with keys, as the palette shows them.
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    const rows = await help.locator('tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('kbd')?.textContent, tr.querySelector('td')?.textContent]));
+    expect(rows).toContainEqual(['F8', 'Next Uncertain Line']);
+    expect(rows).toContainEqual(['Ctrl+Shift+P', 'Command Palette…']);
+    expect(rows).toContainEqual(['V', 'Select and Move']);
+    await page.keyboard.press('Escape');
+    expect(session.pageErrors).toEqual([]);
+  });
+});

@@ -31,6 +31,8 @@ import { TrainPanel } from '../panels/TrainPanel.js';
 import { takeResult } from './pending-results.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
 import { CheckPanel } from '../panels/CheckPanel.js';
+import { CommandPalette } from '../panels/CommandPalette.js';
+import { commandForKey, typesText } from '../../../electron/common/commands/registry.js';
 import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
 import { useSaveConflict } from './use-save-conflict.js';
@@ -64,6 +66,8 @@ export interface PageEditorProps {
   readonly onStepPage: (step: -1 | 1) => void;
   /** The left column above the reading order (the page list). */
   readonly pagesPanel: ReactNode;
+  /** File › Open Folder… (desktop only: the palette offers it where this is given). */
+  readonly onOpenProject?: () => void;
   /** The page is marked Ground truth (the checker then wants every line's text confirmed by a person). */
   readonly markedGroundTruth: boolean;
   readonly initialNotice: string | null;
@@ -154,6 +158,7 @@ export function PageEditor(props: PageEditorProps) {
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
   const revision = useRef(props.revision);
   const { doc } = state;
   const dirty = doc !== state.saved;
@@ -351,6 +356,24 @@ export function PageEditor(props: PageEditorProps) {
     const line = selection.length === 1 ? findLine(now, selection[0]!)?.line : undefined;
     return line !== undefined && el.value === lineText(line);
   };
+  // Confidence-driven review: F8 / Shift+F8 go to the next / previous line whose machine text is less sure than this.
+  const [uncertainBelow, setUncertainBelowState] = useState(() => readThreshold());
+  const setUncertainBelow = useCallback((v: number) => {
+    localStorage.setItem(UNCERTAIN_KEY, String(v));
+    setUncertainBelowState(v);
+  }, []);
+  const jumpUncertain = useCallback(
+    (step: 1 | -1) => {
+      const { doc: now, selection } = stateRef.current;
+      const inField = isTextField(document.activeElement);
+      const id = nextUncertainLine(linesInReadingOrder(now).map((l) => l.line), selection[0] ?? null, uncertainBelow, step);
+      if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
+      cmd.select(id, false);
+      // Correcting goes on in the text field when that is where the person was.
+      if (inField) setTimeout(() => document.querySelector<HTMLTextAreaElement>('.line-input')?.focus(), 0);
+    },
+    [cmd, uncertainBelow],
+  );
   const run = useCallback(
     (c: Parameters<ToolbarProps['onCommand']>[0] | MenuCommand) => {
       switch (c) {
@@ -415,11 +438,17 @@ export function PageEditor(props: PageEditorProps) {
           return runJob('detect', 'page');
         case 'recognize-page':
           return runJob('recognize', 'page');
+        case 'next-uncertain':
+          return jumpUncertain(1);
+        case 'previous-uncertain':
+          return jumpUncertain(-1);
+        case 'command-palette':
+          return setPaletteOpen(true);
         default:
           return undefined;
       }
     },
-    [cmd, save, zoom, props, toggleLayer, chooseTool, runJob, tool, exportAs],
+    [cmd, save, zoom, props, toggleLayer, chooseTool, runJob, tool, exportAs, jumpUncertain],
   );
 
   // Desktop: the menu sends commands and shows Undo/Redo labels.
@@ -452,64 +481,28 @@ export function PageEditor(props: PageEditorProps) {
     };
   }, [dirty, save]);
 
-  // Confidence-driven review: F8 / Shift+F8 go to the next / previous line whose machine text is less sure than this.
-  const [uncertainBelow, setUncertainBelowState] = useState(() => readThreshold());
-  const setUncertainBelow = useCallback((v: number) => {
-    localStorage.setItem(UNCERTAIN_KEY, String(v));
-    setUncertainBelowState(v);
-  }, []);
-  const jumpUncertain = useCallback(
-    (step: 1 | -1) => {
-      const { doc: now, selection } = stateRef.current;
-      const inField = isTextField(document.activeElement);
-      const id = nextUncertainLine(linesInReadingOrder(now).map((l) => l.line), selection[0] ?? null, uncertainBelow, step);
-      if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
-      cmd.select(id, false);
-      // Correcting goes on in the text field when that is where the person was.
-      if (inField) setTimeout(() => document.querySelector<HTMLTextAreaElement>('.line-input')?.focus(), 0);
-    },
-    [cmd, uncertainBelow],
-  );
-  // Keys that work anywhere in the window (text fields keep their own editing keys).
+  // Keys that work anywhere in the window, from the one command registry (text fields keep their own editing keys).
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (shortcutsOpen || e.defaultPrevented) return;
+      if (shortcutsOpen || paletteOpen || e.defaultPrevented) return;
       const mod = e.ctrlKey || e.metaKey;
-      const k = e.key.toLowerCase();
-      if (mod) {
-        // In the desktop app the menu owns these accelerators.
-        if (bridge) return;
-        if (k === 's') run('save');
-        else if (k === 'z' && !isTextField(e.target)) run(e.shiftKey ? 'redo' : 'undo');
-        else if (k === 'y' && !isTextField(e.target)) run('redo');
-        else if (e.key === 'PageDown') run('next-page');
-        else if (e.key === 'PageUp') run('previous-page');
-        else return;
+      const inText = isTextField(e.target);
+      const def = commandForKey(e);
+      if (def && mod) {
+        // In the desktop app the menu owns these accelerators; in a text field Undo/Redo are the field's first.
+        if (bridge || (inText && (def.id === 'undo' || def.id === 'redo'))) return;
+        run(def.id);
         e.preventDefault();
         return;
       }
-      if (e.key === 'F8') {
-        // Also from the text field: F keys type nothing.
+      // Typing keys never fire commands in a text field, and never type into one (F8 types nothing: it works there too).
+      if (def && !(inText && typesText(e)) && !e.altKey) {
+        run(def.id);
         e.preventDefault();
-        return jumpUncertain(e.shiftKey ? -1 : 1);
+        return;
       }
-      if (isTextField(e.target) || e.altKey) return;
+      if (inText || e.altKey || mod) return;
       if (tool === 'order' && (e.key === 'Enter' || e.key === 'Escape')) chooseTool('select');
-      else if (k === 'v') chooseTool('select');
-      else if (k === 'r') chooseTool('region');
-      else if (k === 'p') chooseTool('polygon');
-      else if (k === 'l') chooseTool('line');
-      else if (k === 'c') toggleLayer('confidence');
-      else if (k === 's') chooseTool('split');
-      else if (k === 'm' && e.shiftKey) run('move-to-region');
-      else if (k === 'm') run('merge');
-      else if (k === 'o' && e.shiftKey) run('tool-order');
-      else if (k === 'o') run('toggle-order');
-      else if (k === '?') run('shortcuts');
-      else if (k === '+' || k === '=') run('zoom-in');
-      else if (k === '-' || k === '_') run('zoom-out');
-      else if (k === '0') run('zoom-fit');
-      else if (k === '1') run('zoom-actual');
       else if (e.key === 'Escape') {
         dispatch({ type: 'cancel' });
         if (tool !== 'select') chooseTool('select');
@@ -519,7 +512,7 @@ export function PageEditor(props: PageEditorProps) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [bridge, run, cmd, tool, shortcutsOpen, toggleLayer, chooseTool, jumpUncertain]);
+  }, [bridge, run, cmd, tool, shortcutsOpen, paletteOpen, chooseTool]);
 
   // Copy and paste of regions and lines. DOM clipboard events, so Ctrl+C/V and the
   // desktop menu's Copy/Paste (which fire the same events) both work; text fields keep theirs.
@@ -670,6 +663,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+      <CommandPalette open={paletteOpen} desktop={bridge !== undefined} onClose={() => setPaletteOpen(false)} onRun={(id) => (id === 'open-project' ? props.onOpenProject?.() : run(id))} />
     </div>
   );
 }

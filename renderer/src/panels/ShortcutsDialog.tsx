@@ -1,6 +1,7 @@
-/** The keyboard reference, a modal dialog (native <dialog>: focus trap and Esc come with it). */
+/** The keyboard reference, from the command registry, a modal dialog (native <dialog>: focus trap and Esc come with it). */
 import { useEffect, useRef } from 'react';
 import { strings as t } from '../i18n/strings.js';
+import { helpRows } from '../../../electron/common/commands/registry.js';
 
 export function ShortcutsDialog({ open, onClose }: { readonly open: boolean; readonly onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -15,7 +16,7 @@ export function ShortcutsDialog({ open, onClose }: { readonly open: boolean; rea
       <h2 id="shortcuts-title">{t.shortcuts.replace(/ \(.*\)$/, '')}</h2>
       <table>
         <tbody>
-          {t.shortcutList.map(([keys, what]) => (
+          {helpRows().map(([keys, what]) => (
             <tr key={keys}>
               <th scope="row">
                 <kbd>{keys}</kbd>
