@@ -6,6 +6,7 @@
 import type { AccuracyReport, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
 import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
+import type { CharSet } from '../common/transcription/char-sets.js';
 
 export class DesktopService implements StudioService {
   constructor(
@@ -56,6 +57,18 @@ export class DesktopService implements StudioService {
 
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
     return this.remote.savePage(pageId, xml, baseRevision);
+  }
+
+  getCharSets(): Promise<CharSet[]> {
+    return this.remote.getCharSets();
+  }
+
+  saveCharSets(json: string): Promise<CharSet[]> {
+    return this.remote.saveCharSets(json);
+  }
+
+  setTextNormalization(form: 'NFC' | 'NFD' | 'none'): Promise<void> {
+    return this.remote.setTextNormalization(form);
   }
 
   accuracyReport(): Promise<AccuracyReport> {

@@ -11,6 +11,7 @@ import { strings as t } from './i18n/strings.js';
 import { PageEditor } from './editor/PageEditor.js';
 import { PageList } from './panels/PageList.js';
 import { AccuracyReportDialog } from './panels/AccuracyReportDialog.js';
+import { setTextNormalization, type TextNormalization } from './editor/text-settings.js';
 import { icons } from './panels/icons.js';
 import type { Theme } from './canvas/palette.js';
 
@@ -94,6 +95,7 @@ export function App() {
       const info = await service.getProject();
       setProject(info);
       if (!info) return;
+      setTextNormalization(info.textNormalization);
       const list = await service.listPages();
       setPages(list);
       const last = sessionStorage.getItem('htr-studio-last-page');
@@ -158,7 +160,24 @@ export function App() {
       setError(e.message);
     });
   };
-  const pagesPanel = <PageList pages={pages} current={open?.id ?? null} dirty={dirtyShown} onOpen={(id) => void openPage(id)} onStatus={setStatus} onReport={() => setReportOpen(true)} />;
+  const setNormalization = (form: TextNormalization): void => {
+    void service?.setTextNormalization(form).then(() => {
+      setTextNormalization(form);
+      setProject((p) => (p ? { ...p, textNormalization: form } : p));
+    }, (e: Error) => setError(e.message));
+  };
+  const pagesPanel = (
+    <PageList
+      pages={pages}
+      current={open?.id ?? null}
+      dirty={dirtyShown}
+      onOpen={(id) => void openPage(id)}
+      onStatus={setStatus}
+      onReport={() => setReportOpen(true)}
+      textNormalization={project?.textNormalization ?? 'NFC'}
+      onTextNormalization={setNormalization}
+    />
+  );
   return (
     <div className="app" aria-busy={loading}>
       <header className="titlebar">

@@ -57,7 +57,8 @@ export interface Server {
 /** Starts `node bin/htr-studio.cjs serve --port 0`; resolves with the URL it prints first. */
 export function startServer(project: Project): Promise<Server> {
   const child = spawn(process.execPath, [path.join(REPO, 'bin', 'htr-studio.cjs'), 'serve', '--port', '0', '--project', project.dir], {
-    env: { ...process.env, HTR_STUDIO_CACHE_DIR: project.cacheDir },
+    // Its own user data folder (character sets, logs): a test never writes into the real one.
+    env: { ...process.env, HTR_STUDIO_CACHE_DIR: project.cacheDir, XDG_CONFIG_HOME: path.join(project.cacheDir, 'config') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, regionsInReadingOrder, setLineText } from '../../electron/common/model/ops.js';
+import { lineVersions } from '../../electron/common/model/provenance.js';
 import type { PageDocument, Point } from '../../electron/common/model/types.js';
 import { bbox } from '../../electron/common/model/points.js';
 import { drag, openEditor, save, savedDoc, shot, toScreen, viewOf, type EditorSession, type Project } from './harness.js';
@@ -171,9 +172,14 @@ describe('structure edits (timeuscorpus PH 1858-535)', () => {
     await expect.poll(() => findLine(savedDoc(project), 'r2l8')!.line.textEquivs[0]?.unicode, { timeout: 20_000 }).toBe('autosaved text');
     await expect.poll(() => status.textContent()).toBe('Saved');
     await expect.poll(() => page.locator('.tb-save.is-dirty').count()).toBe(0);
-    // Only that line's text (and the LastChange stamp) changed.
-    const changed = fs.readFileSync(project.xmlFile, 'utf8').split('\n').filter((l, i) => l !== before.split('\n')[i]);
+    // Only that line's text and its history (and the LastChange stamp) changed.
+    const after = fs.readFileSync(project.xmlFile, 'utf8');
+    const history = /^\s*<\/?UserDefined>$|^\s*<UserAttribute name="htr-studio:/;
+    const kept = after.split('\n').filter((l) => !history.test(l));
+    const changed = kept.filter((l, i) => l !== before.split('\n')[i]);
+    expect(kept.length).toBe(before.split('\n').length);
     expect(changed.filter((l) => !l.includes('<LastChange>'))).toEqual([expect.stringContaining('<Unicode>autosaved text</Unicode>')]);
+    expect(lineVersions(findLine(savedDoc(project), 'r2l8')!.line).map((v) => [v.by.kind, v.text])).toEqual([['unknown', expect.stringContaining('demoiselle Lucas')], ['person', 'autosaved text']]);
   });
 
   it('shows a failed autosave and keeps the edit: the page stays unsaved until a save succeeds', async () => {

@@ -4,6 +4,8 @@
  * the Models panel shows all its controls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openEditor, shot, type EditorSession } from './harness.js';
 
@@ -86,6 +88,53 @@ describe('commands from the keyboard', () => {
     expect(rows).toContainEqual(['Ctrl+Shift+P', 'Command Palette…']);
     expect(rows).toContainEqual(['V', 'Select and Move']);
     await page.keyboard.press('Escape');
+    expect(session.pageErrors).toEqual([]);
+  });
+});
+
+describe('text as the person types it', () => {
+  it('makes a character set of one\'s own with a shortcode, exports and imports sets; stores text in NFC unless set otherwise', async () => {
+    await page.locator('.line-item[data-line="r2l7"]').click();
+    await page.locator('.special-chars summary').click();
+    await page.getByRole('textbox', { name: 'Name of a new set of your own' }).fill('Notaire');
+    await page.getByRole('button', { name: 'New set', exact: true }).click();
+    await expect.poll(() => page.getByRole('tab', { name: 'Notaire' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('textbox', { name: 'Character', exact: true }).fill('ꝑ');
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('per (notary)');
+    await page.getByRole('textbox', { name: 'Shortcode (letters)' }).fill('pnot');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('group', { name: 'Notaire' }).getByRole('button', { name: 'per (notary)', exact: true }).waitFor();
+    // The shortcode works in the text at once.
+    const field = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await field.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' \\pnot ');
+    await expect.poll(() => field.inputValue()).toMatch(/ ꝑ $/);
+    // Kept by the engine for every project: the file in the user data folder.
+    const file = path.join(session.project.cacheDir, 'config', 'htr-studio', 'char-sets.json');
+    await expect.poll(() => fs.existsSync(file) && JSON.parse(fs.readFileSync(file, 'utf8')).sets[0].chars[0]).toEqual({ char: 'ꝑ', name: 'per (notary)', code: 'pnot' });
+    // Export downloads them; import adds a colleague's set.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export your sets' }).click();
+    expect(JSON.parse(fs.readFileSync((await (await download).path())!, 'utf8')).sets[0].label).toBe('Notaire');
+    await page.locator('.special-chars input[type="file"]').setInputFiles({ name: 'colleague.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ htrStudioCharSets: 1, sets: [{ label: 'Chrisme', chars: [{ char: '☧', name: 'chi rho' }] }] })) });
+    await page.getByRole('tab', { name: 'Chrisme' }).waitFor();
+    await page.locator('.special-chars input[type="file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"sets": [{"label": ""}]}') });
+    await page.locator('.special-chars [role="alert"]', { hasText: 'Not imported: set 1: no label' }).waitFor();
+
+    // Text is stored in NFC: a decomposed é typed (or pasted) is one character in the page.
+    await field.fill('Cafe\u0301 du notaire');
+    await field.press('Enter');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l7"] .line-text').textContent()).toBe('Caf\u00e9 du notaire');
+    // As typed, when the project says so.
+    await page.getByRole('combobox', { name: 'Store text as' }).selectOption('none');
+    await expect.poll(() => fs.existsSync(path.join(session.project.dir, 'htr-studio.json')) && JSON.parse(fs.readFileSync(path.join(session.project.dir, 'htr-studio.json'), 'utf8')).settings?.textNormalization).toBe('none');
+    await page.locator('.line-item[data-line="r2l7"]').click();
+    await field.fill('Cafe\u0301 bis');
+    await field.press('Enter');
+    await expect.poll(() => page.locator('.line-item[data-line="r2l7"] .line-text').textContent()).toBe('Cafe\u0301 bis');
+    await page.getByRole('combobox', { name: 'Store text as' }).selectOption('NFC');
+    await shot(page, '35-own-char-set');
     expect(session.pageErrors).toEqual([]);
   });
 });

@@ -74,6 +74,10 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
   accuracyReport: tuple(),
+  getCharSets: tuple(),
+  // A char-sets file: 50 sets of 500 characters stay far below this.
+  saveCharSets: tuple(str({ max: 2_000_000, min: 2 })),
+  setTextNormalization: tuple(oneOf(['NFC', 'NFD', 'none'] as const)),
   // 2^30 px on a side is far beyond any scan; levels beyond 40 cannot exist.
   getTile: tuple(pageId, int(0, 40), int(0, 1 << 20), int(0, 1 << 20)),
   listModels: tuple(),

@@ -7,6 +7,7 @@
 import type { FinetuneEvent } from '../training/finetune-events.js';
 import type { TargetFormat } from '../formats/document-io.js';
 import type { AccuracyReport } from '../eval/accuracy-report.js';
+import type { CharSet } from '../transcription/char-sets.js';
 
 export type { AccuracyReport } from '../eval/accuracy-report.js';
 
@@ -16,6 +17,8 @@ export interface ProjectInfo {
   /** Absolute folder path (shown to the user, never sent back as an argument). */
   readonly dir: string;
   readonly pageCount: number;
+  /** How line texts are stored (the project's setting, htr-studio.json): NFC unless set otherwise. */
+  readonly textNormalization: 'NFC' | 'NFD' | 'none';
 }
 
 /**
@@ -191,6 +194,15 @@ export interface StudioService {
    * person's text), with the same CER/WER as `htr-studio eval`.
    */
   accuracyReport(): Promise<AccuracyReport>;
+  /** The person's own special-character sets (kept per user, shared by every project). */
+  getCharSets(): Promise<CharSet[]>;
+  /**
+   * Replaces the person's sets with those of a char-sets file's text (what the panel
+   * edits, imports and exports); a file with problems is refused (bad-request, the reasons).
+   */
+  saveCharSets(json: string): Promise<CharSet[]>;
+  /** The project's text normalisation (htr-studio.json). */
+  setTextNormalization(form: 'NFC' | 'NFD' | 'none'): Promise<void>;
   /** Sets a page's status (kept in the project's htr-studio.json, so it works for every file format). */
   setPageStatus(pageId: string, status: PageStatus): Promise<void>;
   /** One JPEG tile of the page image's pyramid. */

@@ -90,7 +90,12 @@ export const CHAR_SETS: readonly CharSet[] = [
   },
 ];
 
-const BY_CODE = new Map(CHAR_SETS.flatMap((s) => s.chars.filter((c) => c.code).map((c) => [c.code!, c.char] as const)));
+/** Shortcode → character of some sets; later sets win, so a person's own sets can redefine a built-in code. */
+export function shortcodes(sets: readonly CharSet[]): ReadonlyMap<string, string> {
+  return new Map(sets.flatMap((s) => s.chars.filter((c) => c.code).map((c) => [c.code!, c.char] as const)));
+}
+
+const BY_CODE = shortcodes(CHAR_SETS);
 
 /**
  * `text` with a shortcode that ends right before `caret` replaced by its character,
@@ -98,23 +103,23 @@ const BY_CODE = new Map(CHAR_SETS.flatMap((s) => s.chars.filter((c) => c.code).m
  * as no longer code starts with it, else once a non-letter follows it (a space
  * after a code only ends it).
  */
-export function expandShortcode(text: string, caret: number): { text: string; caret: number } | undefined {
+export function expandShortcode(text: string, caret: number, codes: ReadonlyMap<string, string> = BY_CODE): { text: string; caret: number } | undefined {
   const before = text.slice(0, caret);
   // A code followed by the character just typed (a space, a digit, punctuation): the code, then that character.
   const ended = /\\([a-z]+)([^a-z])$/.exec(before);
-  if (ended && BY_CODE.has(ended[1]!)) {
-    const char = BY_CODE.get(ended[1]!)!;
+  if (ended && codes.has(ended[1]!)) {
+    const char = codes.get(ended[1]!)!;
     const start = caret - ended[0].length;
     // A space only ends the code (as in TeX); anything else is kept.
     const tail = ended[2] === ' ' ? '' : ended[2]!;
     return { text: text.slice(0, start) + char + tail + text.slice(caret), caret: start + char.length + tail.length };
   }
   const open = /\\([a-z]+)$/.exec(before);
-  if (!open || !BY_CODE.has(open[1]!)) return undefined;
+  if (!open || !codes.has(open[1]!)) return undefined;
   const code = open[1]!;
-  const longer = [...BY_CODE.keys()].some((k) => k !== code && k.startsWith(code));
+  const longer = [...codes.keys()].some((k) => k !== code && k.startsWith(code));
   if (longer) return undefined;
-  const char = BY_CODE.get(code)!;
+  const char = codes.get(code)!;
   const start = caret - open[0].length;
   return { text: text.slice(0, start) + char + text.slice(caret), caret: start + char.length };
 }

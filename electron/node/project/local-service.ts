@@ -24,7 +24,15 @@ import { withFileLock } from '../io/file-lock.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
-import { readProjectManifest, updatePageEntries } from './project-manifest.js';
+import { readProjectManifest, updatePageEntries, updateSettings, type TextNormalization } from './project-manifest.js';
+import type { CharSet } from '../../common/transcription/char-sets.js';
+import { charSetsFile, parseCharSets } from '../../common/transcription/user-char-sets.js';
+import { userDataDir } from '../paths.js';
+
+/** The person's character sets: in the user data folder, shared by every project. */
+function charSetsPath(): string {
+  return path.join(userDataDir(), 'char-sets.json');
+}
 import { personLineCount } from '../../common/model/merge.js';
 import { accuracyReport, type AccuracyReport } from '../../common/eval/accuracy-report.js';
 
@@ -124,7 +132,8 @@ export class LocalProjectService implements StudioService {
 
   async getProject(): Promise<ProjectInfo> {
     const pages = await this.scan();
-    return { name: path.basename(this.root), dir: this.root, pageCount: pages.length };
+    const manifest = await readProjectManifest(this.root);
+    return { name: path.basename(this.root), dir: this.root, pageCount: pages.length, textNormalization: manifest.settings.textNormalization };
   }
 
   async listPages(): Promise<PageSummary[]> {
@@ -224,6 +233,25 @@ export class LocalProjectService implements StudioService {
       if (doc) pages.push({ id: p.id, name: p.name, doc });
     }
     return accuracyReport(pages);
+  }
+
+  async getCharSets(): Promise<CharSet[]> {
+    const text = await fs.readFile(charSetsPath(), 'utf8').catch(() => undefined);
+    if (text === undefined) return [];
+    // A file damaged by hand reads as far as it is sound: the panel still opens.
+    return parseCharSets(text).sets;
+  }
+
+  async saveCharSets(json: string): Promise<CharSet[]> {
+    const { sets, problems } = parseCharSets(json);
+    if (problems.length) throw new ApiError('bad-request', `character sets not saved: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`);
+    await fs.mkdir(path.dirname(charSetsPath()), { recursive: true });
+    await withFileLock(charSetsPath(), () => writeFileAtomic(charSetsPath(), charSetsFile(sets)));
+    return sets;
+  }
+
+  async setTextNormalization(form: TextNormalization): Promise<void> {
+    await updateSettings(this.root, { textNormalization: form });
   }
 
   async setPageStatus(pageId: string, status: PageStatus): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { AccuracyReport, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
+import type { CharSet } from '../../common/transcription/char-sets.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { LocalProjectService } from './local-service.js';
@@ -54,6 +55,18 @@ export class ProjectHost implements StudioService {
 
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
     return this.current.savePage(pageId, xml, baseRevision);
+  }
+
+  getCharSets(): Promise<CharSet[]> {
+    return this.current.getCharSets();
+  }
+
+  saveCharSets(json: string): Promise<CharSet[]> {
+    return this.current.saveCharSets(json);
+  }
+
+  setTextNormalization(form: 'NFC' | 'NFD' | 'none'): Promise<void> {
+    return this.current.setTextNormalization(form);
   }
 
   accuracyReport(): Promise<AccuracyReport> {

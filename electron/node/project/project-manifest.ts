@@ -26,11 +26,22 @@ export interface PageEntry {
   readonly changed?: string;
 }
 
-export interface ProjectManifest {
-  readonly pages: Readonly<Record<string, PageEntry>>;
+/** How a line's text is stored: one Unicode normalisation, so search, checks and trainers see one spelling of each letter. */
+export const TEXT_NORMALIZATIONS = ['NFC', 'NFD', 'none'] as const;
+export type TextNormalization = (typeof TEXT_NORMALIZATIONS)[number];
+
+export interface ProjectSettings {
+  /** NFC unless the project says otherwise. */
+  readonly textNormalization: TextNormalization;
 }
 
-const EMPTY: ProjectManifest = { pages: {} };
+export interface ProjectManifest {
+  readonly pages: Readonly<Record<string, PageEntry>>;
+  readonly settings: ProjectSettings;
+}
+
+const DEFAULT_SETTINGS: ProjectSettings = { textNormalization: 'NFC' };
+const EMPTY: ProjectManifest = { pages: {}, settings: DEFAULT_SETTINGS };
 
 function isStatus(v: unknown): v is PageStatus {
   return typeof v === 'string' && (PAGE_STATUSES as readonly string[]).includes(v);
@@ -48,7 +59,10 @@ function parse(text: string): { manifest: ProjectManifest; raw: Record<string, u
       if (entry && isStatus(entry.status)) pages[id] = { status: entry.status, ...(typeof entry.changed === 'string' && { changed: entry.changed }) };
     }
   }
-  return { manifest: { pages }, raw: raw as Record<string, unknown> };
+  const settingsIn = (raw as Record<string, unknown>).settings as Record<string, unknown> | undefined;
+  const form = settingsIn?.textNormalization;
+  const settings: ProjectSettings = { textNormalization: (TEXT_NORMALIZATIONS as readonly unknown[]).includes(form) ? (form as TextNormalization) : 'NFC' };
+  return { manifest: { pages, settings }, raw: raw as Record<string, unknown> };
 }
 
 type Read = { manifest: ProjectManifest; raw: Record<string, unknown> | null; unreadable: boolean };
@@ -73,6 +87,18 @@ async function readRaw(file: string): Promise<Read> {
 /** The project's manifest; an absent or unreadable file reads as empty (every page new). */
 export async function readProjectManifest(root: string): Promise<ProjectManifest> {
   return (await readRaw(path.join(root, MANIFEST_NAME))).manifest;
+}
+
+/** Changes project settings under the manifest's lock (other keys kept, as for page entries). */
+export async function updateSettings(root: string, settings: Partial<ProjectSettings>): Promise<void> {
+  const file = path.join(root, MANIFEST_NAME);
+  await withFileLock(file, async () => {
+    const read = await readRaw(file);
+    if (read.unreadable) await fs.rename(file, `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const rawSettings = read.raw && typeof read.raw.settings === 'object' && read.raw.settings && !Array.isArray(read.raw.settings) ? (read.raw.settings as Record<string, unknown>) : {};
+    const out = { ...(read.raw ?? {}), htrStudioProject: 1, settings: { ...rawSettings, ...settings }, pages: read.raw?.pages ?? {} };
+    await writeFileAtomic(file, JSON.stringify(out, null, 1) + '\n');
+  });
 }
 
 /**

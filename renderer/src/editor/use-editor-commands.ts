@@ -11,6 +11,7 @@ import { allLines } from '../../../electron/common/model/stats.js';
 import { findInLines, replaceHits, type FindOptions } from '../../../electron/common/transcription/find.js';
 import { recordTextChanges, takeReading, verifyLines } from '../../../electron/common/model/provenance.js';
 import { currentPerson } from './person.js';
+import { normalizeStored } from './text-settings.js';
 import { fixAll } from '../../../electron/common/gt/gt-fixes.js';
 import type { GtProblem } from '../../../electron/common/gt/gt-checks.js';
 import { addLineFromBaseline, addPolygonRegion, copySelection, pasteClip, setLineType, topmostSelected, type Clip } from './drawing.js';
@@ -142,7 +143,8 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
         if (to < 0 || to >= ids.length || from === to) return;
         edit(t.editReorderRegions, (d) => setRegionOrder(d, moveItem(ids, from, to)), [ids[from]!]);
       },
-      commitText(lineId, text, move) {
+      commitText(lineId, typed, move) {
+        const text = normalizeStored(typed);
         const next = move === 0 ? lineId : (neighbourLine(lineId, move) ?? lineId);
         const hit = findLine(doc(), lineId);
         if (hit && lineText(hit.line) !== text) {
@@ -162,7 +164,8 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
         if (from + step < 0 || from + step >= ids.length) return;
         edit(t.editReorderLines, (d) => reorderLines(d, hit.region.id, moveItem(ids, from, from + step)), [lineId]);
       },
-      replaceAll(query, replacement, opts) {
+      replaceAll(query, typedReplacement, opts) {
+        const replacement = normalizeStored(typedReplacement);
         const apply = (d: PageDocument): PageDocument => {
           const hits = findInLines(allLines(d.page.regions), query, opts);
           if (hits instanceof Error || !hits.length) return d;
@@ -239,7 +242,8 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
       fixProblems(problems) {
         if (problems.length) edit(t.editFixProblems(problems.length), (d) => fixAll(d, problems));
       },
-      verifyLine(lineId, text) {
+      verifyLine(lineId, typed) {
+        const text = normalizeStored(typed);
         const next = neighbourLine(lineId, 1) ?? lineId;
         const by = currentPerson();
         const at = new Date().toISOString();

@@ -6,6 +6,7 @@
 import { useRef } from 'react';
 import { PAGE_STATUSES, type PageStatus, type PageSummary } from '../../../electron/common/api/service.js';
 import { strings as t } from '../i18n/strings.js';
+import type { TextNormalization } from '../editor/text-settings.js';
 
 interface Props {
   readonly pages: readonly PageSummary[];
@@ -14,6 +15,9 @@ interface Props {
   readonly onOpen: (id: string) => void;
   readonly onStatus: (id: string, status: PageStatus) => void;
   readonly onReport: () => void;
+  /** The project's setting for how line texts are stored. */
+  readonly textNormalization: TextNormalization;
+  readonly onTextNormalization: (form: TextNormalization) => void;
 }
 
 function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
@@ -29,7 +33,7 @@ function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
   );
 }
 
-export function PageList({ pages, current, dirty, onOpen, onStatus, onReport }: Props) {
+export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, textNormalization, onTextNormalization }: Props) {
   const list = useRef<HTMLUListElement>(null);
   if (pages.length === 0) return <p className="empty-note">{t.noPages}</p>;
   const focusAt = (i: number): void => {
@@ -82,6 +86,16 @@ export function PageList({ pages, current, dirty, onOpen, onStatus, onReport }: 
       <button type="button" className="ghost-button small page-report-button" onClick={onReport}>
         {t.accuracyOpen}
       </button>
+      <label className="field page-status-field">
+        <span className="field-label">{t.textNormalization}</span>
+        <select value={textNormalization} onChange={(e) => onTextNormalization(e.target.value as TextNormalization)}>
+          {(['NFC', 'NFD', 'none'] as const).map((f) => (
+            <option key={f} value={f}>
+              {t.textNormalizationNames[f]}
+            </option>
+          ))}
+        </select>
+      </label>
     </>
   );
 }

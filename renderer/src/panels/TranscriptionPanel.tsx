@@ -11,6 +11,7 @@ import { LineImage } from './LineImage.js';
 import { SpecialChars } from './SpecialChars.js';
 import { expandShortcode } from '../../../electron/common/transcription/char-sets.js';
 import { lineStatus } from '../../../electron/common/model/provenance.js';
+import { currentShortcodes } from '../editor/text-settings.js';
 
 interface Props {
   readonly service: StudioService;
@@ -86,7 +87,7 @@ function LineEditor({ id, text, onCommit, onVerify, onHistory, onLeave, autoFocu
       onChange={(e) => {
         const value = e.target.value.replace(/[\r\n]+/g, ' ');
         // Shortcodes typed in the text (\con → ꝯ) become their character at once.
-        const x = expandShortcode(value, e.target.selectionStart ?? value.length);
+        const x = expandShortcode(value, e.target.selectionStart ?? value.length, currentShortcodes());
         if (x) caretAfter.current = x.caret;
         setDraft(x ? x.text : value);
       }}
@@ -203,7 +204,7 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
               }}
             />
             <p className="hint">{t.transcriptionHint}</p>
-            <SpecialChars />
+            <SpecialChars service={service} />
           </>
         ) : (
           <p className="empty-note">{lines.length ? t.noLineSelected : t.noLines}</p>
