@@ -59,6 +59,10 @@ export class DesktopService implements StudioService {
     return this.remote.savePage(pageId, xml, baseRevision);
   }
 
+  journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void> {
+    return this.remote.journalPage(pageId, xml, baseRevision);
+  }
+
   getCharSets(): Promise<CharSet[]> {
     return this.remote.getCharSets();
   }

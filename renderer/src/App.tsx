@@ -3,7 +3,7 @@
  * one at a time in a PageEditor. Keeps the theme.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { ImageInfo, PageStatus, PageSummary, ProjectInfo } from '../../electron/common/api/service.js';
+import type { ImageInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo } from '../../electron/common/api/service.js';
 import type { PageDocument } from '../../electron/common/model/types.js';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { connect } from './api/connect.js';
@@ -22,6 +22,8 @@ interface OpenPage {
   readonly revision: string | null;
   readonly image: ImageInfo | null;
   readonly notice: string | null;
+  /** Unsaved edits the journal kept from a session that stopped before saving them. */
+  readonly journal: OpenedPage['journal'];
   /** Changes on every open, so reopening the same page starts a fresh editor. */
   readonly serial: number;
 }
@@ -77,7 +79,7 @@ export function App() {
         const summary = list.find((p) => p.id === id);
         dirty.current = false;
         setDirtyShown(false);
-        setOpen({ id, name: summary?.name ?? id, doc, revision: opened.revision, image: opened.image, notice: warnings.length ? t.readWarnings(warnings.length) : null, serial: ++serial.current });
+        setOpen({ id, name: summary?.name ?? id, doc, revision: opened.revision, image: opened.image, notice: warnings.length ? t.readWarnings(warnings.length) : null, journal: opened.journal, serial: ++serial.current });
         setError(null);
         sessionStorage.setItem('htr-studio-last-page', id);
       } catch (e) {
@@ -222,6 +224,7 @@ export function App() {
           markedGroundTruth={pages.find((p) => p.id === open.id)?.status === 'ground-truth'}
           {...(bridge && { onOpenProject: () => void chooseProject() })}
           initialNotice={open.notice}
+          journal={open.journal}
           onFlush={onFlush}
         />
       ) : (

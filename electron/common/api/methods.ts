@@ -74,6 +74,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
   accuracyReport: tuple(),
+  journalPage: tuple(pageId, nullable(str({ max: MAX_PAGE_XML_CHARS, min: 1 })), revision),
   getCharSets: tuple(),
   // A char-sets file: 50 sets of 500 characters stay far below this.
   saveCharSets: tuple(str({ max: 2_000_000, min: 2 })),

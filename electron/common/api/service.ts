@@ -56,6 +56,11 @@ export interface OpenedPage {
   /** Identifies the file version that was read; null when there is no file yet. */
   readonly revision: string | null;
   readonly image: ImageInfo | null;
+  /**
+   * Edits of this page that were never saved (the app or its engine stopped first),
+   * kept by the journal: the editor offers them back. Absent when there are none.
+   */
+  readonly journal?: { readonly xml: string; readonly savedAt: string };
 }
 
 /** Formats a page can be exported to (the same names as `htr-studio convert --to`). */
@@ -203,6 +208,11 @@ export interface StudioService {
   saveCharSets(json: string): Promise<CharSet[]>;
   /** The project's text normalisation (htr-studio.json). */
   setTextNormalization(form: 'NFC' | 'NFD' | 'none'): Promise<void>;
+  /**
+   * Keeps the page's unsaved edits in the project's journal (null: there are none any
+   * more), so that a crash before the save loses nothing; a save clears it.
+   */
+  journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void>;
   /** Sets a page's status (kept in the project's htr-studio.json, so it works for every file format). */
   setPageStatus(pageId: string, status: PageStatus): Promise<void>;
   /** One JPEG tile of the page image's pyramid. */

@@ -25,6 +25,7 @@ import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
 import { readProjectManifest, updatePageEntries, updateSettings, type TextNormalization } from './project-manifest.js';
+import { readJournal, removeJournal, writeJournal } from './edit-journal.js';
 import type { CharSet } from '../../common/transcription/char-sets.js';
 import { charSetsFile, parseCharSets } from '../../common/transcription/user-char-sets.js';
 import { userDataDir } from '../paths.js';
@@ -162,7 +163,11 @@ export class LocalProjectService implements StudioService {
       image = await this.tiles.info(page.imageFile, orient, header);
       if (this.prefetchOn) void this.prefetchNext(pageId, page.imageFile, orient);
     }
-    return { id: pageId, xml, revision, image };
+    // Unsaved edits left by a crash, unless they are what the file holds now.
+    const journal = await readJournal(this.root, pageId);
+    const offered = journal && journal.xml !== xml ? { journal: { xml: journal.xml, savedAt: journal.savedAt } } : {};
+    if (journal && !offered.journal) await removeJournal(this.root, pageId).catch(() => undefined);
+    return { id: pageId, xml, revision, image, ...offered };
   }
 
   /**
@@ -213,6 +218,8 @@ export class LocalProjectService implements StudioService {
         throw new ApiError('bad-request', `not saved: ${relativeId(this.root, file)} is an ALTO file of ${before} pages and this save holds ${pages}; saving would lose pages (HTR Studio edits the first page of such a file and keeps the others)`);
       }
       await writeFileAtomic(file, xml);
+      // Saved: the journal's copy of these edits is no longer needed.
+      await removeJournal(this.root, pageId).catch(() => undefined);
       if (!page.xmlFile) this.pages = undefined; // the image-only page now has a file: rescan next time
       // A person's text saved for the first time: the page is in progress (people set done and ground truth).
       if (personLineCount(doc) > 0) {
@@ -233,6 +240,12 @@ export class LocalProjectService implements StudioService {
       if (doc) pages.push({ id: p.id, name: p.name, doc });
     }
     return accuracyReport(pages);
+  }
+
+  async journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void> {
+    await this.find(pageId);
+    if (xml === null) return removeJournal(this.root, pageId);
+    await writeJournal(this.root, pageId, xml, baseRevision);
   }
 
   async getCharSets(): Promise<CharSet[]> {

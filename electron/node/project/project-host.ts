@@ -57,6 +57,10 @@ export class ProjectHost implements StudioService {
     return this.current.savePage(pageId, xml, baseRevision);
   }
 
+  journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void> {
+    return this.current.journalPage(pageId, xml, baseRevision);
+  }
+
   getCharSets(): Promise<CharSet[]> {
     return this.current.getCharSets();
   }

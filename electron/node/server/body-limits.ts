@@ -7,7 +7,7 @@
 import { MAX_PAGE_XML_CHARS } from '../../common/api/methods.js';
 
 /** Methods whose arguments hold a page's text. */
-const PAGE_CARRYING = new Set(['savePage', 'exportPage', 'startJob']);
+const PAGE_CARRYING = new Set(['savePage', 'exportPage', 'startJob', 'journalPage']);
 
 /** A page's text as JSON: mostly ASCII, quotes escaped; a 2,000-line page is ~5 MB. */
 export const PAGE_BODY_BYTES = Math.ceil(MAX_PAGE_XML_CHARS * 1.25);

@@ -3,7 +3,7 @@
  * the panels, keyboard shortcuts and saving. Mounted afresh for every page.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
-import type { ExportFormat, ImageInfo, JobEventSource, JobScope, StudioService } from '../../../electron/common/api/service.js';
+import type { ExportFormat, ImageInfo, JobEventSource, JobScope, OpenedPage, StudioService } from '../../../electron/common/api/service.js';
 import { downloadText } from './download.js';
 import type { MenuCommand, StudioBridge } from '../../../electron/common/api/bridge.js';
 import type { PageDocument } from '../../../electron/common/model/types.js';
@@ -37,6 +37,7 @@ import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
 import { useSaveConflict } from './use-save-conflict.js';
 import { SaveConflictBar } from '../panels/SaveConflictBar.js';
+import { JournalBar } from '../panels/JournalBar.js';
 import { FindReplace } from '../panels/FindReplace.js';
 import { RepairsBar } from '../panels/RepairsBar.js';
 import { ApiError } from '../../../electron/common/api/errors.js';
@@ -66,6 +67,8 @@ export interface PageEditorProps {
   readonly onStepPage: (step: -1 | 1) => void;
   /** The left column above the reading order (the page list). */
   readonly pagesPanel: ReactNode;
+  /** Unsaved edits found in the journal when the page opened: offered back. */
+  readonly journal?: OpenedPage['journal'];
   /** File › Open Folder… (desktop only: the palette offers it where this is given). */
   readonly onOpenProject?: () => void;
   /** The page is marked Ground truth (the checker then wants every line's text confirmed by a person). */
@@ -82,6 +85,9 @@ const AUTOSAVE_MS = ((): number => {
   const v = Number(localStorage.getItem('htr-studio-autosave-ms') ?? '');
   return Number.isFinite(v) && localStorage.getItem('htr-studio-autosave-ms') !== null ? v : 3000;
 })();
+
+/** Unsaved edits go to the journal this long after the last change (well before the autosave). */
+const JOURNAL_MS = 600;
 
 function initialLayers(): Layers {
   try {
@@ -160,6 +166,8 @@ export function PageEditor(props: PageEditorProps) {
   const [shortcutsOpen, setShortcutsOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(false);
   const revision = useRef(props.revision);
+  // Edits a stopped session left unsaved: while they are offered, nothing overwrites them (no journal, no autosave).
+  const [journalOffer, setJournalOffer] = useState(props.journal ?? null);
   const { doc } = state;
   const dirty = doc !== state.saved;
   const page = useMemo(() => ({ width: doc.page.imageWidth || image?.width || 1, height: doc.page.imageHeight || image?.height || 1 }), [doc.page.imageWidth, doc.page.imageHeight, image]);
@@ -285,10 +293,43 @@ export function PageEditor(props: PageEditorProps) {
   }, [saveSoon]);
 
   useEffect(() => {
-    if (!dirty || state.gestureStart || AUTOSAVE_MS <= 0) return;
+    if (!dirty || state.gestureStart || AUTOSAVE_MS <= 0 || journalOffer) return;
     const timer = setTimeout(() => void save('auto'), AUTOSAVE_MS);
     return () => clearTimeout(timer);
-  }, [state.doc, state.gestureStart, dirty, save]);
+  }, [state.doc, state.gestureStart, dirty, save, journalOffer]);
+
+  // The journal: a moment after each change the unsaved page goes to the engine, so a crash
+  // before the save loses nothing; back at the saved state, the journal is cleared.
+  const journaled = useRef(false);
+  useEffect(() => {
+    if (journalOffer) return;
+    if (!dirty) {
+      if (!journaled.current) return;
+      journaled.current = false;
+      void service.journalPage(pageId, null, revision.current).catch(() => undefined);
+      return;
+    }
+    const timer = setTimeout(() => {
+      journaled.current = true;
+      void service.journalPage(pageId, writeDocument(state.doc).xml, revision.current).catch(() => undefined);
+    }, JOURNAL_MS);
+    return () => clearTimeout(timer);
+  }, [state.doc, dirty, service, pageId, journalOffer]);
+  const restoreJournal = useCallback(() => {
+    const offer = journalOffer;
+    setJournalOffer(null);
+    if (!offer) return;
+    try {
+      const restored = readDocument(offer.xml).doc;
+      dispatch({ type: 'edit', label: t.editRestoreJournal, edit: () => restored });
+    } catch (e) {
+      dispatch({ type: 'notice', kind: 'error', text: (e as Error).message });
+    }
+  }, [journalOffer]);
+  const discardJournal = useCallback(() => {
+    setJournalOffer(null);
+    void service.journalPage(pageId, null, revision.current).catch(() => undefined);
+  }, [service, pageId]);
 
   // The app saves this page before it opens another (or another project).
   useEffect(() => {
@@ -629,6 +670,7 @@ export function PageEditor(props: PageEditorProps) {
           onKeyDown={onCanvasKey}
         />
         {conflict.conflict && <SaveConflictBar conflict={conflict.conflict} onChoose={conflict.choose} />}
+        {journalOffer && <JournalBar savedAt={journalOffer.savedAt} onRestore={restoreJournal} onDiscard={discardJournal} />}
         {repairs && <RepairsBar fileName={repairs.fileName} warnings={repairs.warnings} onClose={() => setRepairs(null)} />}
         <StatusBar pageName={props.pageName} width={page.width} height={page.height} regions={regionCount} lines={lines.length} selected={state.selection.length} notice={state.notice} save={{ state: saving ? 'saving' : saveError && dirty ? 'error' : dirty ? 'dirty' : 'saved', error: saveError }} />
       </main>
