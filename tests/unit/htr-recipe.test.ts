@@ -66,8 +66,13 @@ describe.skipIf(torchMissing)('the htr recipe (needs Debian python3-torch, pytho
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-recipe-'));
     const names = exportLines(tmp);
 
-    const log = py(['train.py', '--train', path.join(tmp, 'train'), '--val', path.join(tmp, 'val'), '--regression', '', '--out', path.join(tmp, 'work'), '--max-steps', '3', '--threads', '1']);
-    expect(log).toMatch(/loaded 18 train, 6 val/);
+    // --weight draws a dataset's lines more or less often (the lines here are of one unnamed dataset: "").
+    const log = py(['train.py', '--train', path.join(tmp, 'train'), '--val', path.join(tmp, 'val'), '--regression', '', '--out', path.join(tmp, 'work'), '--max-steps', '3', '--threads', '1', '--weight', '=2']);
+    expect(log).toMatch(/weighted: 18 training lines drawn as 36 per epoch/);
+    expect(log).toMatch(/loaded 36 train, 6 val/);
+    const bad = spawnSync('/usr/bin/python3', ['train.py', '--train', path.join(tmp, 'train'), '--val', path.join(tmp, 'val'), '--regression', '', '--out', path.join(tmp, 'work-bad'), '--max-steps', '1', '--weight', 'wills=2'], { cwd: RECIPE, encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--weight: no training lines of wills');
     expect(fs.existsSync(path.join(tmp, 'work/ckpt/last.pt'))).toBe(true);
 
     const out = py(['export_onnx.py', path.join(tmp, 'work/ckpt/last.pt'), '--out', path.join(tmp, 'export'), '--check', path.join(tmp, 'val')]);

@@ -65,6 +65,9 @@ def parse_args():
     ap.add_argument("--save-minutes", type=float, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--weight", action="append", default=[], metavar="DATASET=W",
+                    help="sample the training lines of a dataset W times per epoch (0.5: half of them, 3: three "
+                         "times; seeded); repeatable. Validation is never weighted")
     ap.add_argument("--limit", type=int, default=0, help="smoke test: use N lines per set")
     ap.add_argument("--max-steps", type=int, default=0, help="smoke test: stop after N steps")
     ap.add_argument("--minutes", type=float, default=0, help="stop training after N minutes (0: no limit)")
@@ -103,6 +106,33 @@ class AugmentedBatches(torch.utils.data.Dataset):
     def __getitem__(self, k):
         rng = random.Random(self.seed * 1_000_003 + k)
         return collate([contrast(to_input(augment(self.images[i], rng)), rng) for i in self.order[k]])
+
+
+def weigh(lines, specs, seed):
+    """Lines repeated or thinned per dataset (group), in place: a fine-tune toward some
+    hands without dropping the others. Images are shared, not copied; each copy is
+    augmented afresh when drawn."""
+    weights = {}
+    for spec in specs:
+        name, _, w = spec.partition("=")
+        try:
+            weights[name] = float(w)
+        except ValueError:
+            raise SystemExit(f"--weight {spec}: expected DATASET=NUMBER")
+        if weights[name] < 0:
+            raise SystemExit(f"--weight {spec}: the weight must be 0 or more")
+    unknown = sorted(set(weights) - set(lines.groups))
+    if unknown:
+        raise SystemExit(f"--weight: no training lines of {', '.join(unknown)} (datasets: {', '.join(sorted(set(lines.groups)))})")
+    rng = random.Random(seed)
+    keep = []
+    for i, g in enumerate(lines.groups):
+        w = weights.get(g, 1.0)
+        keep.extend([i] * (int(w) + (1 if rng.random() < w - int(w) else 0)))
+    before = len(lines.images)
+    for attr in ("paths", "texts", "groups", "images"):
+        setattr(lines, attr, [getattr(lines, attr)[i] for i in keep])
+    print(f"weighted: {before} training lines drawn as {len(keep)} per epoch ({', '.join(f'{k}x{v:g}' for k, v in sorted(weights.items()))})", flush=True)
 
 
 def amp_dtype(args, device, model, ctc, n_classes):
@@ -159,6 +189,8 @@ def main():
         for s in filter(None, (train, val, reg)):
             for attr in ("paths", "texts", "groups", "images"):
                 setattr(s, attr, getattr(s, attr)[: args.limit])
+    if args.weight:
+        weigh(train, args.weight, args.seed)
     charset_texts = line_texts(args.charset_from)[0] if args.charset_from else train.texts
     if resumed:
         codec = Codec(resumed["charset"])
