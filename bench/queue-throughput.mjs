@@ -1,13 +1,14 @@
 // Benchmark: queue mode's cost (issue 19). The same N handwritten corpus pages
 // through `htr-studio process --jobs 1` and `--jobs 2`, then through the queue
-// (`enqueue`, then 1 worker, then 2 workers, each `--concurrency 1`) on a
+// (`enqueue`, then 1 worker, then 2 workers, each `--concurrency 1`, then 1
+// worker of `--concurrency 2`, what docs/scale-out.md advises) on a
 // throwaway redis-server. Each run is timed from its processes' start (so model
 // loading counts, as it does for `process`) to the last page written; pages/s,
 // and each process's peak RSS (VmHWM from /proc, Linux) after a third of the
 // pages and at the end, to show memory flat in the page count.
 // The corpus has 7 handwritten page images; N > 7 cycles through them under
 // distinct names (symlinks in a temporary folder: nothing is copied).
-// --repeat R runs the four in turn R times and keeps each one's fastest run
+// --repeat R runs the five in turn R times and keeps each one's fastest run
 // (the development machines are shared: the fastest is the least disturbed).
 // Prints JSON. Usage: node bench/queue-throughput.mjs [--pages N] [--repeat R] [--model ID] [--layout-model ID]
 import { spawn, spawnSync } from 'node:child_process';
@@ -93,15 +94,15 @@ function zcard(port, key) {
   });
 }
 
-async function queueRun(port, db, workers) {
+async function queueRun(port, db, workers, concurrency = 1) {
   const url = `redis://127.0.0.1:${port}/${db}`;
-  const out = freshOut(`queue-w${workers}-${runNo}`);
+  const out = freshOut(`queue-w${workers}c${concurrency}-${runNo}`);
   const t0q = performance.now();
   const enq = spawnSync(process.execPath, [bin, 'enqueue', ...pages, '--queue', url, '--out', out, ...modelArgs], { encoding: 'utf8' });
   if (enq.status !== 0) throw new Error(`enqueue failed: ${enq.stderr}`);
   const enqueueSeconds = (performance.now() - t0q) / 1000;
   const t0 = performance.now();
-  const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker', '--queue', url, '--concurrency', '1'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const procs = Array.from({ length: workers }, () => spawn(process.execPath, [bin, 'worker', '--queue', url, '--concurrency', String(concurrency)], { stdio: ['ignore', 'ignore', 'pipe'] }));
   const stats = procs.map(() => ({ rssMbAtThird: null, peakRssMb: null }));
   // Every worker's connections are on this database; the completed set is per queue.
   const key = 'bull:htr-studio-pages:completed';
@@ -118,7 +119,7 @@ async function queueRun(port, db, workers) {
   }
   const seconds = (performance.now() - t0) / 1000;
   const exits = await Promise.all(procs.map((p) => new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); })));
-  return { mode: `queue, ${workers} worker(s) × --concurrency 1`, seconds: +seconds.toFixed(1), pagesPerSecond: +(N / seconds).toFixed(3), enqueueSeconds: +enqueueSeconds.toFixed(2), written: countXml(out), exits, perProcess: stats };
+  return { mode: `queue, ${workers} worker(s) × --concurrency ${concurrency}`, seconds: +seconds.toFixed(1), pagesPerSecond: +(N / seconds).toFixed(3), enqueueSeconds: +enqueueSeconds.toFixed(2), written: countXml(out), exits, perProcess: stats };
 }
 
 /** ZCARD in database `db`: SELECT then ZCARD on one connection. */
@@ -161,9 +162,11 @@ try {
   for (runNo = 0; runNo < R; runNo++) {
     // A fresh Redis database per queue run: the same pages are queued anew.
     all.push(await processRun(1));
-    all.push(await queueRun(redis.port, 1 + 2 * runNo, 1));
+    all.push(await queueRun(redis.port, 1 + 3 * runNo, 1));
     all.push(await processRun(2));
-    all.push(await queueRun(redis.port, 2 + 2 * runNo, 2));
+    all.push(await queueRun(redis.port, 2 + 3 * runNo, 2));
+    // What docs/scale-out.md advises per machine: one worker, two pages at a time.
+    all.push(await queueRun(redis.port, 3 + 3 * runNo, 1, 2));
   }
 } finally {
   redis.child.kill('SIGTERM');
@@ -181,7 +184,15 @@ console.log(JSON.stringify({
   repeat: R,
   distinctImages: Math.min(N, sources.length),
   runs,
-  queueOverheadPercent: { oneWorkerVsJobs1: overhead('queue, 1', 'process --jobs 1'), twoWorkersVsJobs2: overhead('queue, 2', 'process --jobs 2') },
-  secondCoreGain: { process: +(rate('process --jobs 2') / rate('process --jobs 1')).toFixed(2), queue: +(rate('queue, 2') / rate('queue, 1')).toFixed(2) },
+  queueOverheadPercent: {
+    oneWorkerVsJobs1: overhead('queue, 1 worker(s) × --concurrency 1', 'process --jobs 1'),
+    twoWorkersVsJobs2: overhead('queue, 2', 'process --jobs 2'),
+    oneWorkerConcurrency2VsJobs2: overhead('queue, 1 worker(s) × --concurrency 2', 'process --jobs 2'),
+  },
+  secondCoreGain: {
+    process: +(rate('process --jobs 2') / rate('process --jobs 1')).toFixed(2),
+    queueTwoWorkers: +(rate('queue, 2') / rate('queue, 1 worker(s) × --concurrency 1')).toFixed(2),
+    queueConcurrency2: +(rate('queue, 1 worker(s) × --concurrency 2') / rate('queue, 1 worker(s) × --concurrency 1')).toFixed(2),
+  },
 }, null, 2));
 fs.rmSync(work, { recursive: true, force: true });
