@@ -317,8 +317,8 @@ describe('HTTP server on a real corpus page', () => {
   it('lists pages: PAGE beside its image, images without a file, no METS', async () => {
     const r = json(await call('listPages', []));
     expect(r.value).toEqual([
-      { id: 'blank.jpg', name: 'blank', xmlPath: null, imagePath: 'blank.jpg' },
-      { id: PAGE_ID, name: NAME, xmlPath: XML_PATH, imagePath: `${NAME}.jpg` },
+      { id: 'blank.jpg', name: 'blank', xmlPath: null, imagePath: 'blank.jpg', status: 'new' },
+      { id: PAGE_ID, name: NAME, xmlPath: XML_PATH, imagePath: `${NAME}.jpg`, status: 'new' },
     ]);
   });
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UsageError, type Command } from '../command.js';
 import { LocalProjectService } from '../../node/project/local-service.js';
 import { ProjectHost } from '../../node/project/project-host.js';
+import { lockProject, ProjectLockedError } from '../../node/project/project-lock.js';
 import { startStudioServer } from '../../node/server/http-server.js';
 import { serveOverLink, type MessageLink } from '../../node/server/engine-port.js';
 import { resolvePaths, runtimePaths, setRuntimePaths } from '../../node/paths.js';
@@ -93,6 +94,14 @@ The first line printed is the address to open; it carries a one-time access toke
       io.err(`htr-studio serve: the editor is not built (${renderer} is missing); run \`npm run build\` first`);
       return 2;
     }
+    let lock;
+    try {
+      lock = await lockProject(project, 'htr-studio serve');
+    } catch (e) {
+      if (!(e instanceof ProjectLockedError)) throw e;
+      io.err(`htr-studio serve: ${e.message}`);
+      return 2;
+    }
     const service = new LocalProjectService(project, { cacheDir: runtimePaths().tileCache, prefetchNext: true });
     const info = await service.getProject();
     const server = await startStudioServer({ service, events: service.jobEvents, port, rendererDir: renderer });
@@ -106,6 +115,7 @@ The first line printed is the address to open; it carries a one-time access toke
     if (running) service.jobs.cancel(running);
     await service.jobs.idle();
     await service.models.dispose();
+    await lock.release();
     return 0;
   },
 };

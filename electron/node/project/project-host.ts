@@ -10,9 +10,12 @@ import type { CharSet } from '../../common/transcription/char-sets.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { LocalProjectService } from './local-service.js';
+import path from 'node:path';
+import { lockProject, ProjectLockedError, type ProjectLock } from './project-lock.js';
 
 export class ProjectHost implements StudioService {
   private project: LocalProjectService | null = null;
+  private lock: { readonly dir: string; readonly lock: ProjectLock } | undefined;
   readonly events = new JobEventHub();
 
   constructor(
@@ -26,11 +29,25 @@ export class ProjectHost implements StudioService {
 
   /** Opens a folder; a job still running in the previous project is cancelled. */
   async open(dir: string): Promise<ProjectInfo> {
+    // One editor per project: another window or process on this folder is named, not raced.
+    const target = path.resolve(dir);
+    let lock = this.lock?.dir === target ? this.lock.lock : undefined;
+    if (!lock) {
+      try {
+        lock = await lockProject(target, 'the HTR Studio app');
+      } catch (e) {
+        if (e instanceof ProjectLockedError) throw new ApiError('conflict', e.message);
+        throw e;
+      }
+      await this.lock?.lock.release();
+    }
     const old = this.project;
     if (old?.jobs.running) old.jobs.cancel(old.jobs.running);
+    this.lock = { dir: target, lock };
     this.project = new LocalProjectService(dir, { cacheDir: this.cacheDir, models: this.models, events: this.events, prefetchNext: true });
     return this.project.getProject();
   }
+
 
   private get current(): LocalProjectService {
     if (!this.project) throw new ApiError('not-found', 'no project folder is open');
@@ -125,5 +142,8 @@ export class ProjectHost implements StudioService {
     if (this.project?.jobs.running) this.project.jobs.cancel(this.project.jobs.running);
     await this.project?.jobs.idle();
     await this.models.dispose();
+    // The project's lock goes back with the engine (a killed engine's goes stale: its process is gone).
+    await this.lock?.lock.release();
+    this.lock = undefined;
   }
 }
