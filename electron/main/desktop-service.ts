@@ -7,6 +7,7 @@ import type { AccuracyReport, ExportFormat, ExportResult, JobRequest, JobStarted
 import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
 import type { CharSet } from '../common/transcription/char-sets.js';
+import type { FindOptions, ProjectFind, ReplaceOutcome } from '../common/transcription/find.js';
 
 export class DesktopService implements StudioService {
   constructor(
@@ -57,6 +58,18 @@ export class DesktopService implements StudioService {
 
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
     return this.remote.savePage(pageId, xml, baseRevision);
+  }
+
+  findInProject(query: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null): Promise<ProjectFind> {
+    return this.remote.findInProject(query, opts, pageIds, skipPageId);
+  }
+
+  replaceInProject(query: string, replacement: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null, person: string): Promise<ReplaceOutcome> {
+    return this.remote.replaceInProject(query, replacement, opts, pageIds, skipPageId, person);
+  }
+
+  undoProjectReplace(batchId: string): Promise<{ restored: string[]; changedSince: string[] }> {
+    return this.remote.undoProjectReplace(batchId);
   }
 
   journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void> {

@@ -22,6 +22,8 @@ interface OpenPage {
   readonly revision: string | null;
   readonly image: ImageInfo | null;
   readonly notice: string | null;
+  /** A line to select when it opens (a find hit). */
+  readonly line?: string;
   /** Unsaved edits the journal kept from a session that stopped before saving them. */
   readonly journal: OpenedPage['journal'];
   /** Changes on every open, so reopening the same page starts a fresh editor. */
@@ -68,7 +70,7 @@ export function App() {
   const bridge = conn.mode === 'desktop' ? conn.bridge : undefined;
 
   const openPage = useCallback(
-    async (id: string, list: readonly PageSummary[] = pages) => {
+    async (id: string, list: readonly PageSummary[] = pages, line?: string) => {
       if (!service) return;
       if (!(await leavePage())) return;
       setLoading(true);
@@ -79,7 +81,7 @@ export function App() {
         const summary = list.find((p) => p.id === id);
         dirty.current = false;
         setDirtyShown(false);
-        setOpen({ id, name: summary?.name ?? id, doc, revision: opened.revision, image: opened.image, notice: warnings.length ? t.readWarnings(warnings.length) : null, journal: opened.journal, serial: ++serial.current });
+        setOpen({ id, name: summary?.name ?? id, doc, revision: opened.revision, image: opened.image, notice: warnings.length ? t.readWarnings(warnings.length) : null, journal: opened.journal, ...(line && { line }), serial: ++serial.current });
         setError(null);
         sessionStorage.setItem('htr-studio-last-page', id);
       } catch (e) {
@@ -225,6 +227,8 @@ export function App() {
           {...(bridge && { onOpenProject: () => void chooseProject() })}
           initialNotice={open.notice}
           journal={open.journal}
+          {...(open.line && { initialLine: open.line })}
+          onOpenPageAt={(id, line) => void openPage(id, pages, line)}
           onFlush={onFlush}
         />
       ) : (

@@ -279,8 +279,8 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     const all = allLines(before.page.regions);
     const withHit = all.filter((l) => /\bde\b/.test(textOf(before, l.id)));
     expect(withHit.length).toBeGreaterThan(3);
-    await page.getByText('Find and replace on this page').click();
-    await page.getByRole('searchbox', { name: 'Find in the page\u2019s lines' }).fill('\\bde\\b');
+    await page.getByText('Find and replace', { exact: true }).click();
+    await page.getByRole('searchbox', { name: 'Find in the lines' }).fill('\\bde\\b');
     await page.getByRole('checkbox', { name: 'Regular expression' }).check();
     await page.getByRole('checkbox', { name: 'Match case' }).check();
     const hits = all.reduce((n, l) => n + (textOf(before, l.id).match(/\bde\b/g)?.length ?? 0), 0);
@@ -293,7 +293,7 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     await page.keyboard.press('Control+z');
     await save(page);
     for (const l of withHit) expect(textOf(savedDoc(project), l.id)).toBe(textOf(before, l.id));
-    await page.getByText('Find and replace on this page').click();
+    await page.getByText('Find and replace', { exact: true }).click();
     expect(session.pageErrors).toEqual([]);
   });
 

@@ -53,6 +53,8 @@ export const jobRequest = record({
   replaceCorrected: bool(),
 });
 
+const findOptions = record({ regex: bool(), caseSensitive: bool(), ignoreDiacritics: bool() });
+
 export const trainingRequest = record({
   pageIds: list(pageId, 100_000),
   baseModelId: nullable(modelId),
@@ -75,6 +77,9 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
   accuracyReport: tuple(),
   journalPage: tuple(pageId, nullable(str({ max: MAX_PAGE_XML_CHARS, min: 1 })), revision),
+  findInProject: tuple(str({ max: 1000, min: 1 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId)),
+  replaceInProject: tuple(str({ max: 1000, min: 1 }), str({ max: 1000 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId), str({ max: 80 })),
+  undoProjectReplace: tuple(str({ max: 64, min: 1, pattern: /^[\w-]+$/ })),
   getCharSets: tuple(),
   // A char-sets file: 50 sets of 500 characters stay far below this.
   saveCharSets: tuple(str({ max: 2_000_000, min: 2 })),

@@ -8,6 +8,9 @@ import type { FinetuneEvent } from '../training/finetune-events.js';
 import type { TargetFormat } from '../formats/document-io.js';
 import type { AccuracyReport } from '../eval/accuracy-report.js';
 import type { CharSet } from '../transcription/char-sets.js';
+import type { FindOptions, ProjectFind, ReplaceOutcome } from '../transcription/find.js';
+
+export type { FindOptions, ProjectFind, ProjectHit, ReplaceOutcome } from '../transcription/find.js';
 
 export type { AccuracyReport } from '../eval/accuracy-report.js';
 
@@ -199,6 +202,18 @@ export interface StudioService {
    * person's text), with the same CER/WER as `htr-studio eval`.
    */
   accuracyReport(): Promise<AccuracyReport>;
+  /**
+   * Finds text in the project's saved pages (all, or `pageIds`), leaving out
+   * `skipPageId` (the open page, which the editor searches as it is on screen).
+   */
+  findInProject(query: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null): Promise<ProjectFind>;
+  /**
+   * Replaces every hit in those pages, each written as a save (the person's change in
+   * the lines' history); `undoProjectReplace` puts them back.
+   */
+  replaceInProject(query: string, replacement: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null, person: string): Promise<ReplaceOutcome>;
+  /** Undoes a replace across pages where nobody saved the page since; says which pages were restored. */
+  undoProjectReplace(batchId: string): Promise<{ restored: string[]; changedSince: string[] }>;
   /** The person's own special-character sets (kept per user, shared by every project). */
   getCharSets(): Promise<CharSet[]>;
   /**

@@ -4,14 +4,40 @@
  * their offsets in the line's own text, so a list can show them in context and a
  * replace can rewrite exactly those characters.
  */
-import type { TextLine } from '../model/types.js';
-import { lineText } from '../model/stats.js';
+import type { PageDocument, TextLine } from '../model/types.js';
+import { allLines, lineText } from '../model/stats.js';
+import { findLine, setLineText } from '../model/ops.js';
 
 export interface FindOptions {
   readonly regex: boolean;
   readonly caseSensitive: boolean;
   /** Match letters whatever their accents (NFD, combining marks ignored). */
   readonly ignoreDiacritics: boolean;
+}
+
+/** A hit on a page of the project (find across pages). */
+export interface ProjectHit {
+  readonly pageId: string;
+  readonly pageName: string;
+  readonly lineId: string;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** The whole line, for the hit's context. */
+  readonly lineText: string;
+}
+
+export interface ProjectFind {
+  readonly hits: ProjectHit[];
+  /** Hits in all, also beyond those listed. */
+  readonly total: number;
+  readonly pages: number;
+}
+
+export interface ReplaceOutcome {
+  readonly batchId: string;
+  readonly replaced: number;
+  readonly pages: readonly string[];
 }
 
 export interface Hit {
@@ -83,4 +109,18 @@ export function replaceHits(text: string, hits: readonly Hit[], replacement: str
     at = h.end;
   }
   return out + text.slice(at);
+}
+
+/**
+ * Every hit in a page replaced, line by line: the one replace the editor's open page
+ * and the engine's other pages both use. `count`: the hits replaced.
+ */
+export function replaceInDocument(doc: PageDocument, query: string, replacement: string, opts: FindOptions): { doc: PageDocument; count: number } {
+  const hits = findInLines(allLines(doc.page.regions), query, opts);
+  if (hits instanceof Error || !hits.length) return { doc, count: 0 };
+  const byLine = new Map<string, Hit[]>();
+  for (const h of hits) byLine.set(h.lineId, [...(byLine.get(h.lineId) ?? []), h]);
+  let out = doc;
+  for (const [lineId, own] of byLine) out = setLineText(out, lineId, replaceHits(lineText(findLine(out, lineId)!.line), own, replacement, query, opts));
+  return { doc: out, count: hits.length };
 }

@@ -26,6 +26,8 @@ import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, 
 import { blankPageXml } from './blank-page.js';
 import { readProjectManifest, updatePageEntries, updateSettings, type TextNormalization } from './project-manifest.js';
 import { readJournal, removeJournal, writeJournal } from './edit-journal.js';
+import { ProjectSearch } from './project-search.js';
+import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
 import type { CharSet } from '../../common/transcription/char-sets.js';
 import { charSetsFile, parseCharSets } from '../../common/transcription/user-char-sets.js';
 import { userDataDir } from '../paths.js';
@@ -240,6 +242,35 @@ export class LocalProjectService implements StudioService {
       if (doc) pages.push({ id: p.id, name: p.name, doc });
     }
     return accuracyReport(pages);
+  }
+
+  private readonly search = new ProjectSearch(revisionOf, (text) => revisionOfBytes(Buffer.from(text, 'utf8')));
+
+  /** The pages to search: all or those asked for, the open one left out (the editor has it as on screen). */
+  private async searchPages(pageIds: readonly string[] | null, skip: string | null): Promise<ScannedPage[]> {
+    const all = await this.scan();
+    const wanted = pageIds ? new Set(pageIds) : null;
+    return all.filter((p) => p.id !== skip && (!wanted || wanted.has(p.id)));
+  }
+
+  async findInProject(query: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null): Promise<ProjectFind> {
+    const r = await this.search.find(await this.searchPages(pageIds, skipPageId), query, opts);
+    if (r instanceof Error) throw new ApiError('bad-request', r.message);
+    return r;
+  }
+
+  async replaceInProject(query: string, replacement: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null, person: string): Promise<ReplaceOutcome> {
+    const pages = await this.searchPages(pageIds, skipPageId);
+    for (const p of pages) if (p.xmlFile) await this.mustBeInside(p.xmlFile);
+    const r = await this.search.replace(pages, query, replacement, opts, { kind: 'person', ...(person.trim() && { name: person.trim() }) });
+    // People's text saved on these pages: new ones are in progress now, as after a save.
+    const changed = new Set(r.pages);
+    if (changed.size) await updatePageEntries(this.root, (all) => Object.fromEntries([...changed].filter((id) => (all[id]?.status ?? 'new') === 'new').map((id) => [id, { status: 'in-progress' as const, changed: new Date().toISOString() }]))).catch(() => undefined);
+    return r;
+  }
+
+  undoProjectReplace(batchId: string): Promise<{ restored: string[]; changedSince: string[] }> {
+    return this.search.undo(batchId);
   }
 
   async journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void> {

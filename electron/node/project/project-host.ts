@@ -7,6 +7,7 @@
 import type { AccuracyReport, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import type { CharSet } from '../../common/transcription/char-sets.js';
+import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { LocalProjectService } from './local-service.js';
@@ -72,6 +73,18 @@ export class ProjectHost implements StudioService {
 
   savePage(pageId: string, xml: string, baseRevision: string | null): Promise<SaveResult> {
     return this.current.savePage(pageId, xml, baseRevision);
+  }
+
+  findInProject(query: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null): Promise<ProjectFind> {
+    return this.current.findInProject(query, opts, pageIds, skipPageId);
+  }
+
+  replaceInProject(query: string, replacement: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null, person: string): Promise<ReplaceOutcome> {
+    return this.current.replaceInProject(query, replacement, opts, pageIds, skipPageId, person);
+  }
+
+  undoProjectReplace(batchId: string): Promise<{ restored: string[]; changedSince: string[] }> {
+    return this.current.undoProjectReplace(batchId);
   }
 
   journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void> {

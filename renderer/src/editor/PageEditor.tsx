@@ -69,6 +69,10 @@ export interface PageEditorProps {
   readonly pagesPanel: ReactNode;
   /** Unsaved edits found in the journal when the page opened: offered back. */
   readonly journal?: OpenedPage['journal'];
+  /** Opens another page with one of its lines selected (a find hit there). */
+  readonly onOpenPageAt?: (pageId: string, lineId: string) => void;
+  /** The line to select when the page opens. */
+  readonly initialLine?: string;
   /** File › Open Folder… (desktop only: the palette offers it where this is given). */
   readonly onOpenProject?: () => void;
   /** The page is marked Ground truth (the checker then wants every line's text confirmed by a person). */
@@ -105,6 +109,10 @@ const isTextField = (el: EventTarget | null): boolean => el instanceof HTMLInput
 export function PageEditor(props: PageEditorProps) {
   const { service, bridge, pageId, image, theme } = props;
   const [state, dispatch] = useReducer(editorReducer, props.doc, initialEditorState);
+  // Opened at a line (a find hit on this page): select it once.
+  useEffect(() => {
+    if (props.initialLine) dispatch({ type: 'select', ids: [props.initialLine] });
+  }, []);
   const cmd = useEditorCommands(state, dispatch);
   // The latest state for window listeners and timers that outlive a render.
   const stateRef = useRef(state);
@@ -613,6 +621,7 @@ export function PageEditor(props: PageEditorProps) {
   const lineRecords = useMemo(() => lines.map((l) => l.line), [lines]);
   // Stable, so the memoised panels that list lines do not redraw on every pan frame.
   const goToLine = useCallback((id: string) => cmd.select(id, false), [cmd]);
+  const goToPageLine = useCallback((page: string, line: string) => props.onOpenPageAt?.(page, line), [props.onOpenPageAt]);
   const regions = useMemo(() => topRegionsInOrder(doc), [doc]);
   const selectedLine = selected && findLine(doc, selected) ? selected : null;
   const selectedLines = useMemo(() => state.selection.filter((id) => findLine(doc, id)), [state.selection, doc]);
@@ -700,7 +709,7 @@ export function PageEditor(props: PageEditorProps) {
         <section className="panel panel-transcription">
           <h2 className="panel-title">{t.transcription}</h2>
           <TranscriptionPanel service={service} pageId={pageId} hasImage={image !== null} lines={lines} selectedLine={selectedLine} selection={state.selection} onSelect={cmd.select} onCommit={cmd.commitText} onVerify={cmd.verifyLine} onHistory={onTextHistory} onLeave={leaveText} onMoveLine={cmd.moveLineInRegion} uncertainBelow={uncertainBelow} onUncertainBelow={setUncertainBelow} onNextUncertain={jumpUncertain} />
-          <FindReplace lines={lineRecords} onGo={goToLine} onReplaceAll={cmd.replaceAll} />
+          <FindReplace service={service} pageId={pageId} lines={lineRecords} onGo={goToLine} onReplaceAll={cmd.replaceAll} onGoToPage={goToPageLine} onUndoHere={cmd.undo} onPagesChanged={props.onSaved} />
           <CheckPanel doc={doc} markedGroundTruth={props.markedGroundTruth} onGo={goToLine} onFix={cmd.fixProblems} />
         </section>
       </aside>

@@ -8,7 +8,7 @@ import {
   addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef, reorderLines, setRegionSubtype,
 } from '../../../electron/common/model/ops.js';
 import { allLines } from '../../../electron/common/model/stats.js';
-import { findInLines, replaceHits, type FindOptions } from '../../../electron/common/transcription/find.js';
+import { findInLines, replaceInDocument, type FindOptions } from '../../../electron/common/transcription/find.js';
 import { recordTextChanges, takeReading, verifyLines } from '../../../electron/common/model/provenance.js';
 import { currentPerson } from './person.js';
 import { normalizeStored } from './text-settings.js';
@@ -166,15 +166,7 @@ export function useEditorCommands(state: EditorState, dispatch: Dispatch<EditorA
       },
       replaceAll(query, typedReplacement, opts) {
         const replacement = normalizeStored(typedReplacement);
-        const apply = (d: PageDocument): PageDocument => {
-          const hits = findInLines(allLines(d.page.regions), query, opts);
-          if (hits instanceof Error || !hits.length) return d;
-          const byLine = new Map<string, typeof hits>();
-          for (const h of hits) byLine.set(h.lineId, [...(byLine.get(h.lineId) ?? []), h]);
-          let out = d;
-          for (const [lineId, own] of byLine) out = setLineText(out, lineId, replaceHits(lineText(findLine(out, lineId)!.line), own, replacement, query, opts));
-          return out;
-        };
+        const apply = (d: PageDocument): PageDocument => replaceInDocument(d, query, replacement, opts).doc;
         const hits = findInLines(allLines(doc().page.regions), query, opts);
         if (hits instanceof Error || !hits.length) return;
         edit(t.editReplaceAll(hits.length), apply);

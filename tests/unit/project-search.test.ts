@@ -1,0 +1,94 @@
+/**
+ * Find and replace across a project's pages (electron/node/project/project-search.ts):
+ * every saved page searched from an index that follows file changes, the open page
+ * left to the editor, a replace written as saves with the person in the lines'
+ * history, and one undo that puts every page back where nobody saved it since.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readDocument } from '../../electron/common/formats/document-io.js';
+import { allLines, lineText } from '../../electron/common/model/stats.js';
+import { lineVersions } from '../../electron/common/model/provenance.js';
+import { dispatch } from '../../electron/common/api/methods.js';
+import { LocalProjectService } from '../../electron/node/project/local-service.js';
+import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
+import { CORPUS } from '../helpers/corpus.js';
+
+const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
+const NAME = 'PH 1858-535';
+const XML = fs.readFileSync(path.join(PAGE_DIR, 'page', `${NAME}.xml`), 'utf8');
+const plain = { regex: false, caseSensitive: false, ignoreDiacritics: false };
+
+let root: string;
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-search-'));
+});
+afterAll(async () => {
+  await pyramidBuildsSettled();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** Pages a, b, c: the real page (48 lines, "Jonquet" on several) under three names. */
+function project(): string {
+  const dir = fs.mkdtempSync(path.join(root, 'p-'));
+  fs.mkdirSync(path.join(dir, 'page'));
+  for (const s of ['a', 'b', 'c']) {
+    fs.copyFileSync(path.join(PAGE_DIR, `${NAME}.jpg`), path.join(dir, `${s}.jpg`));
+    fs.writeFileSync(path.join(dir, 'page', `${s}.xml`), XML.replace(/imageFilename="[^"]*"/, `imageFilename="${s}.jpg"`));
+  }
+  return dir;
+}
+const read = (dir: string, s: string) => readDocument(fs.readFileSync(path.join(dir, 'page', `${s}.xml`), 'utf8')).doc;
+const count = (text: string, word: RegExp) => (text.match(word) ?? []).length;
+
+describe('find and replace across pages', () => {
+  it('finds in every saved page but the open one, with context, and follows a page changed on disk', async () => {
+    const dir = project();
+    const s = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const perPage = allLines(read(dir, 'a').page.regions).reduce((n, l) => n + count(lineText(l), /jonquet/gi), 0);
+    expect(perPage).toBeGreaterThan(2);
+    const r = await s.findInProject('Jonquet', plain, null, 'a.jpg');
+    expect(r.total).toBe(2 * perPage);
+    expect(r.pages).toBe(2);
+    expect(new Set(r.hits.map((h) => h.pageId))).toEqual(new Set(['b.jpg', 'c.jpg']));
+    const h = r.hits[0]!;
+    expect(h.lineText.slice(h.start, h.end).toLowerCase()).toBe('jonquet');
+    // Only some pages; a regular expression; a bad one says why.
+    expect((await s.findInProject('Jonquet', plain, ['c.jpg'], null)).total).toBe(perPage);
+    expect((await s.findInProject('J[o0]nqu\\w+', { ...plain, regex: true }, null, null)).total).toBe(3 * perPage);
+    expect(await dispatch(s, 'findInProject', ['(', { ...plain, regex: true }, null, null])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    // Another program changes page c: the index sees it.
+    fs.writeFileSync(path.join(dir, 'page', 'c.xml'), XML.replace(/imageFilename="[^"]*"/, 'imageFilename="c.jpg"').replace(/Jonquet/g, 'Dupont'));
+    expect((await s.findInProject('Jonquet', plain, null, 'a.jpg')).total).toBe(perPage);
+    expect((await s.findInProject('Dupont', plain, null, 'a.jpg')).pages).toBe(1);
+  });
+
+  it('replaces on every other page as saves with the person in the history, and one undo puts them back', async () => {
+    const dir = project();
+    const s = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const before = { b: fs.readFileSync(path.join(dir, 'page', 'b.xml'), 'utf8'), c: fs.readFileSync(path.join(dir, 'page', 'c.xml'), 'utf8') };
+    const r = await s.replaceInProject('Jonquet', 'JONQUET', plain, null, 'a.jpg', 'Marie');
+    expect(r.pages).toEqual(['b.jpg', 'c.jpg']);
+    expect(r.replaced).toBeGreaterThan(4);
+    for (const p of ['b', 'c']) {
+      const lines = allLines(read(dir, p).page.regions);
+      expect(lines.some((l) => /Jonquet/.test(lineText(l)))).toBe(false);
+      const changed = lines.find((l) => lineText(l).includes('JONQUET'))!;
+      expect(lineVersions(changed).at(-1)).toMatchObject({ by: { kind: 'person', name: 'Marie' } });
+    }
+    // The open page was left to the editor; the pages written are in progress now.
+    expect(fs.readFileSync(path.join(dir, 'page', 'a.xml'), 'utf8')).toContain('Jonquet');
+    expect(Object.fromEntries((await s.listPages()).map((p) => [p.id, p.status]))).toEqual({ 'a.jpg': 'new', 'b.jpg': 'in-progress', 'c.jpg': 'in-progress' });
+    expect((await s.findInProject('Jonquet', { ...plain, caseSensitive: true }, null, 'a.jpg')).total).toBe(0);
+    // Page c saved by someone meanwhile: the undo leaves it, and restores b byte for byte.
+    const o = await s.openPage('c.jpg');
+    await s.savePage('c.jpg', o.xml.replace('</PcGts>', '<!-- edited --></PcGts>'), o.revision);
+    expect(await s.undoProjectReplace(r.batchId)).toEqual({ restored: ['b.jpg'], changedSince: ['c.jpg'] });
+    expect(fs.readFileSync(path.join(dir, 'page', 'b.xml'), 'utf8')).toBe(before.b);
+    expect(fs.readFileSync(path.join(dir, 'page', 'c.xml'), 'utf8')).not.toBe(before.c);
+    // An undo is done once.
+    expect(await s.undoProjectReplace(r.batchId)).toEqual({ restored: [], changedSince: [] });
+  });
+});
