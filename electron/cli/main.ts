@@ -18,11 +18,12 @@ import { serve } from './commands/serve.js';
 import { trainLm } from './commands/train-lm.js';
 import { trainCmd } from './commands/train.js';
 import { check } from './commands/check.js';
+import { languages } from './commands/languages.js';
 import { enqueue } from './commands/enqueue.js';
 import { workerCmd } from './commands/worker.js';
 import { queueCmd } from './commands/queue.js';
 
-export const COMMANDS: readonly Command[] = [convert, validate, info, check, segment, recognize, processCmd, enqueue, workerCmd, queueCmd, exportCmd, evalCmd, trainLm, trainCmd, models, serve];
+export const COMMANDS: readonly Command[] = [convert, validate, info, check, segment, recognize, processCmd, enqueue, workerCmd, queueCmd, exportCmd, evalCmd, trainLm, trainCmd, languages, models, serve];
 
 const VERSION = '0.1.0';
 
