@@ -13,19 +13,17 @@ import { readDocument } from '../../electron/common/formats/document-io.js';
 import { checkGroundTruth } from '../../electron/common/gt/gt-checks.js';
 import { canFix } from '../../electron/common/gt/gt-fixes.js';
 import { planted } from '../helpers/planted-gt.js';
-import { serveFolder, shot, type FolderSession } from './harness.js';
+import { openFolder, shot, type FolderSession } from './harness.js';
 
 let folder: FolderSession;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   const image = await sharp({ create: { width: 1000, height: 1000, channels: 3, background: '#f4efe4' } }).png().toBuffer();
-  folder = await serveFolder({ 'p.png': image, 'p.xml': planted });
-  page = await folder.browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(folder.server.url);
-  await page.locator('.line-item').first().waitFor({ timeout: 60_000 });
+  const opened = await openFolder({ 'p.png': image, 'p.xml': planted });
+  ({ page, pageErrors } = opened);
+  folder = opened;
 });
 
 afterAll(async () => {

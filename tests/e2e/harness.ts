@@ -196,6 +196,17 @@ export interface FolderSession {
   close(): Promise<void>;
 }
 
+/** A served folder with the editor open on it in a browser page, its lines listed. */
+export async function openFolder(files: Readonly<Record<string, string | Buffer>>): Promise<FolderSession & { readonly page: Page; readonly pageErrors: string[] }> {
+  const folder = await serveFolder(files);
+  const page = await folder.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(folder.server.url);
+  await page.locator('.line-item').first().waitFor({ timeout: 60_000 });
+  return { ...folder, page, pageErrors };
+}
+
 /** Writes `files` (name → content) into a fresh temporary project and serves it. */
 export async function serveFolder(files: Readonly<Record<string, string | Buffer>>): Promise<FolderSession> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-folder-'));

@@ -18,11 +18,11 @@ import { lineStatus, lineVersions } from '../../electron/common/model/provenance
 import { accuracyReport } from '../../electron/common/eval/accuracy-report.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { SCHEMAS } from '../helpers/corpus.js';
-import { serveFolder, shot, TIMEUS_DIR, TIMEUS_PAGE, type FolderSession } from './harness.js';
+import { openFolder, shot, TIMEUS_DIR, TIMEUS_PAGE, type FolderSession } from './harness.js';
 
 let folder: FolderSession;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 const xmlFile = (): string => path.join(folder.dir, `${TIMEUS_PAGE}.xml`);
 const saved = () => readDocument(fs.readFileSync(xmlFile(), 'utf8')).doc;
 const rowText = (id: string) => page.locator(`.line-item[data-line="${id}"] .line-text`).textContent();
@@ -31,11 +31,9 @@ beforeAll(async () => {
   // eScriptorium leaves a dummy region without Coords: conformed, the page is valid PAGE 2019 to start with.
   const source = readDocument(fs.readFileSync(path.join(TIMEUS_DIR, 'page', `${TIMEUS_PAGE}.xml`), 'utf8')).doc;
   const xml = writeDocument(source, 'page-2019').xml;
-  folder = await serveFolder({ [`${TIMEUS_PAGE}.jpg`]: fs.readFileSync(path.join(TIMEUS_DIR, `${TIMEUS_PAGE}.jpg`)), [`${TIMEUS_PAGE}.xml`]: xml });
-  page = await folder.browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(folder.server.url);
-  await page.locator('.line-item').first().waitFor({ timeout: 60_000 });
+  const opened = await openFolder({ [`${TIMEUS_PAGE}.jpg`]: fs.readFileSync(path.join(TIMEUS_DIR, `${TIMEUS_PAGE}.jpg`)), [`${TIMEUS_PAGE}.xml`]: xml });
+  ({ page, pageErrors } = opened);
+  folder = opened;
 });
 
 afterAll(async () => {

@@ -3,9 +3,8 @@
  * editor hands the engine before saving is offered back when the page is opened
  * again after a crash, and cleared by a save.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { setLineText } from '../../electron/common/model/ops.js';
@@ -13,40 +12,22 @@ import { allLines } from '../../electron/common/model/stats.js';
 import { dispatch } from '../../electron/common/api/methods.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { JOURNAL_DIR } from '../../electron/node/project/edit-journal.js';
-import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
-import { CORPUS } from '../helpers/corpus.js';
+import { tempRoot, timeusProject } from '../helpers/timeus-project.js';
 
-const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
-const NAME = 'PH 1858-535';
-
-let root: string;
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-journal-'));
-});
-afterAll(async () => {
-  await pyramidBuildsSettled();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-function project(): string {
-  const dir = fs.mkdtempSync(path.join(root, 'p-'));
-  fs.mkdirSync(path.join(dir, 'page'));
-  fs.copyFileSync(path.join(PAGE_DIR, `${NAME}.jpg`), path.join(dir, 'a.jpg'));
-  fs.writeFileSync(path.join(dir, 'page', 'a.xml'), fs.readFileSync(path.join(PAGE_DIR, 'page', `${NAME}.xml`), 'utf8').replace(/imageFilename="[^"]*"/, 'imageFilename="a.jpg"'));
-  return dir;
-}
+const root = tempRoot('htr-journal-');
+const project = (): string => timeusProject(root(), ['a']);
 
 describe('the journal of unsaved edits', () => {
   it('offers edits back after the engine stopped before saving them, and a save clears it', async () => {
     const dir = project();
-    const first = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const first = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     const opened = await first.openPage('a.jpg');
     expect(opened.journal).toBeUndefined();
     const doc = readDocument(opened.xml).doc;
     const edited = writeDocument(setLineText(doc, allLines(doc.page.regions)[0]!.id, 'journalled text')).xml;
     await first.journalPage('a.jpg', edited, opened.revision);
     // "Crash": a new engine on the same folder.
-    const second = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const second = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     const again = await second.openPage('a.jpg');
     expect(again.xml).toBe(opened.xml);
     expect(again.journal?.xml).toBe(edited);
@@ -59,7 +40,7 @@ describe('the journal of unsaved edits', () => {
 
   it('drops a journal that holds what the file holds, and one cleared by the editor', async () => {
     const dir = project();
-    const s = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const s = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     const opened = await s.openPage('a.jpg');
     await s.journalPage('a.jpg', opened.xml, opened.revision);
     expect((await s.openPage('a.jpg')).journal).toBeUndefined();
@@ -70,7 +51,7 @@ describe('the journal of unsaved edits', () => {
 
   it('ignores a journal cut off by a crash of the machine, and refuses unknown pages', async () => {
     const dir = project();
-    const s = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const s = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     const opened = await s.openPage('a.jpg');
     await s.journalPage('a.jpg', opened.xml.replace('</PcGts>', '<!-- y --></PcGts>'), opened.revision);
     const [file] = fs.readdirSync(path.join(dir, JOURNAL_DIR));

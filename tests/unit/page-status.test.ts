@@ -4,41 +4,23 @@
  * save of a person's text, kept across restarts, and a damaged manifest is set aside,
  * never lost or fatal.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { dispatch } from '../../electron/common/api/methods.js';
-import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
+import { readDocument } from '../../electron/common/formats/document-io.js';
 import { mapAllLines } from '../../electron/common/model/ops.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { MANIFEST_NAME } from '../../electron/node/project/project-manifest.js';
-import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
-import { CORPUS } from '../helpers/corpus.js';
+import { tempRoot, timeusProject, TIMEUS_XML } from '../helpers/timeus-project.js';
 
-const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
-const NAME = 'PH 1858-535';
-
-let root: string;
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-status-'));
-});
-afterAll(async () => {
-  await pyramidBuildsSettled();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const root = tempRoot('htr-status-');
 
 /** Page a: the real page with machine text only (every line has a confidence); page b: the real page as people wrote it. */
 function makeProject(): string {
-  const dir = fs.mkdtempSync(path.join(root, 'project-'));
-  fs.mkdirSync(path.join(dir, 'page'));
-  const source = readDocument(fs.readFileSync(path.join(PAGE_DIR, 'page', `${NAME}.xml`), 'utf8')).doc;
+  const source = readDocument(TIMEUS_XML).doc;
   const machine = mapAllLines(source, (l) => ({ ...l, textEquivs: l.textEquivs.map((t) => ({ ...t, conf: 0.4 })) }));
-  for (const [stem, doc] of [['a', machine], ['b', source]] as const) {
-    fs.copyFileSync(path.join(PAGE_DIR, `${NAME}.jpg`), path.join(dir, `${stem}.jpg`));
-    fs.writeFileSync(path.join(dir, 'page', `${stem}.xml`), writeDocument({ ...doc, page: { ...doc.page, imageFilename: `${stem}.jpg` } }).xml);
-  }
-  return dir;
+  return timeusProject(root(), ['a', 'b'], (stem) => (stem === 'a' ? machine : source));
 }
 
 const statuses = async (s: LocalProjectService) => Object.fromEntries((await s.listPages()).map((p) => [p.id, p.status]));
@@ -46,7 +28,7 @@ const statuses = async (s: LocalProjectService) => Object.fromEntries((await s.l
 describe('page statuses', () => {
   it('are new at first; a save with a person\'s text makes a page in progress, machine text alone does not', async () => {
     const dir = makeProject();
-    const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const service = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     expect(await statuses(service)).toEqual({ 'a.jpg': 'new', 'b.jpg': 'new' });
     expect(fs.existsSync(path.join(dir, MANIFEST_NAME))).toBe(false);
     const a = await service.openPage('a.jpg');
@@ -59,12 +41,12 @@ describe('page statuses', () => {
 
   it('are set by people, kept in htr-studio.json across restarts, and a later save does not lower them', async () => {
     const dir = makeProject();
-    const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const service = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     await service.setPageStatus('b.jpg', 'ground-truth');
     await service.setPageStatus('a.jpg', 'done');
     const b = await service.openPage('b.jpg');
     await service.savePage('b.jpg', b.xml, b.revision);
-    const again = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const again = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     expect(await statuses(again)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'ground-truth' });
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_NAME), 'utf8'));
     expect(manifest.htrStudioProject).toBe(1);
@@ -76,7 +58,7 @@ describe('page statuses', () => {
     const dir = makeProject();
     const file = path.join(dir, MANIFEST_NAME);
     fs.writeFileSync(file, JSON.stringify({ htrStudioProject: 1, note: 'kept', pages: { 'a.jpg': { status: 'done', reviewer: 'M.' }, 'b.jpg': { status: 'bogus' } } }));
-    const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const service = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     expect(await statuses(service)).toEqual({ 'a.jpg': 'done', 'b.jpg': 'new' });
     await service.setPageStatus('b.jpg', 'done');
     const kept = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -94,7 +76,7 @@ describe('page statuses', () => {
 
   it('refuses an unknown page or status', async () => {
     const dir = makeProject();
-    const service = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const service = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     expect(await dispatch(service, 'setPageStatus', ['nope.jpg', 'done'])).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await dispatch(service, 'setPageStatus', ['a.jpg', 'finished'])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect(await dispatch(service, 'setPageStatus', ['a.jpg', 'done'])).toMatchObject({ ok: true });

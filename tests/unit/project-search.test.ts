@@ -4,49 +4,29 @@
  * left to the editor, a replace written as saves with the person in the lines'
  * history, and one undo that puts every page back where nobody saved it since.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines, lineText } from '../../electron/common/model/stats.js';
 import { lineVersions } from '../../electron/common/model/provenance.js';
 import { dispatch } from '../../electron/common/api/methods.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
-import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
-import { CORPUS } from '../helpers/corpus.js';
+import { tempRoot, timeusProject, TIMEUS_XML } from '../helpers/timeus-project.js';
 
-const PAGE_DIR = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
-const NAME = 'PH 1858-535';
-const XML = fs.readFileSync(path.join(PAGE_DIR, 'page', `${NAME}.xml`), 'utf8');
+const XML = TIMEUS_XML;
 const plain = { regex: false, caseSensitive: false, ignoreDiacritics: false };
-
-let root: string;
-beforeAll(() => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-search-'));
-});
-afterAll(async () => {
-  await pyramidBuildsSettled();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+const root = tempRoot('htr-search-');
 
 /** Pages a, b, c: the real page (48 lines, "Jonquet" on several) under three names. */
-function project(): string {
-  const dir = fs.mkdtempSync(path.join(root, 'p-'));
-  fs.mkdirSync(path.join(dir, 'page'));
-  for (const s of ['a', 'b', 'c']) {
-    fs.copyFileSync(path.join(PAGE_DIR, `${NAME}.jpg`), path.join(dir, `${s}.jpg`));
-    fs.writeFileSync(path.join(dir, 'page', `${s}.xml`), XML.replace(/imageFilename="[^"]*"/, `imageFilename="${s}.jpg"`));
-  }
-  return dir;
-}
+const project = (): string => timeusProject(root(), ['a', 'b', 'c']);
 const read = (dir: string, s: string) => readDocument(fs.readFileSync(path.join(dir, 'page', `${s}.xml`), 'utf8')).doc;
 const count = (text: string, word: RegExp) => (text.match(word) ?? []).length;
 
 describe('find and replace across pages', () => {
   it('finds in every saved page but the open one, with context, and follows a page changed on disk', async () => {
     const dir = project();
-    const s = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const s = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     const perPage = allLines(read(dir, 'a').page.regions).reduce((n, l) => n + count(lineText(l), /jonquet/gi), 0);
     expect(perPage).toBeGreaterThan(2);
     const r = await s.findInProject('Jonquet', plain, null, 'a.jpg');
@@ -67,7 +47,7 @@ describe('find and replace across pages', () => {
 
   it('replaces on every other page as saves with the person in the history, and one undo puts them back', async () => {
     const dir = project();
-    const s = new LocalProjectService(dir, { cacheDir: path.join(root, 'cache') });
+    const s = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
     const before = { b: fs.readFileSync(path.join(dir, 'page', 'b.xml'), 'utf8'), c: fs.readFileSync(path.join(dir, 'page', 'c.xml'), 'utf8') };
     const r = await s.replaceInProject('Jonquet', 'JONQUET', plain, null, 'a.jpg', 'Marie');
     expect(r.pages).toEqual(['b.jpg', 'c.jpg']);
