@@ -11,6 +11,7 @@ import { strings as t } from './i18n/strings.js';
 import { PageEditor } from './editor/PageEditor.js';
 import { PageList } from './panels/PageList.js';
 import { AccuracyReportDialog } from './panels/AccuracyReportDialog.js';
+import { LanguagesDialog } from './panels/LanguagesDialog.js';
 import { setTextNormalization, type TextNormalization } from './editor/text-settings.js';
 import { icons } from './panels/icons.js';
 import type { Theme } from './canvas/palette.js';
@@ -46,6 +47,7 @@ export function App() {
   const [open, setOpen] = useState<OpenPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reportOpen, setReportOpen] = useState(false);
+  const [languagesOpen, setLanguagesOpen] = useState(false);
   const [loading, setLoading] = useState(false);
   const dirty = useRef(false);
   const [dirtyShown, setDirtyShown] = useState(false);
@@ -178,6 +180,7 @@ export function App() {
       onOpen={(id) => void openPage(id)}
       onStatus={setStatus}
       onReport={() => setReportOpen(true)}
+      onLanguages={() => setLanguagesOpen(true)}
       textNormalization={project?.textNormalization ?? 'NFC'}
       onTextNormalization={setNormalization}
     />
@@ -241,6 +244,17 @@ export function App() {
           </aside>
           <main className="workspace workspace-empty">{loading ? <p className="empty-note">{t.loading}</p> : null}</main>
         </div>
+      )}
+      {service && (
+        <LanguagesDialog
+          service={service}
+          open={languagesOpen}
+          onClose={() => setLanguagesOpen(false)}
+          onOpenPage={(id) => {
+            setLanguagesOpen(false);
+            void openPage(id);
+          }}
+        />
       )}
       {service && (
         <AccuracyReportDialog

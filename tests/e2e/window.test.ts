@@ -138,3 +138,20 @@ describe('text as the person types it', () => {
     expect(session.pageErrors).toEqual([]);
   });
 });
+
+describe('languages for the catalogue', () => {
+  it('says the project is in French, page by page, with the lines too unsure alone counted', async () => {
+    await page.getByRole('button', { name: 'Languages…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Languages of the project, for the catalogue' });
+    const total = dialog.locator('.accuracy-total');
+    await total.waitFor({ timeout: 30_000 });
+    expect(await total.getAttribute('data-languages')).toBe('fra');
+    expect(await total.textContent()).toBe('All pages: French 100%.');
+    const row = dialog.getByRole('table', { name: 'Languages per page' }).locator('tr').first();
+    expect(await row.locator('td').first().textContent()).toBe('French 100%');
+    expect(await row.locator('td').last().textContent()).toMatch(/^\d+ of \d+ lines unsure$/);
+    await shot(page, '38-languages');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(session.pageErrors).toEqual([]);
+  });
+});

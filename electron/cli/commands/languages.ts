@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { readDocument, writeDocument } from '../../common/formats/document-io.js';
 import { lineText } from '../../common/model/stats.js';
-import { combine, LANGUAGE_NAMES, type LanguageShare } from '../../common/language/identify.js';
-import { canWriteLanguages, pageLanguages, withLanguages } from '../../common/language/page-languages.js';
+import { LANGUAGE_NAMES, type LanguageShare } from '../../common/language/identify.js';
+import { canWriteLanguages, languagesReport, pageLanguages, withLanguages } from '../../common/language/page-languages.js';
 import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -39,12 +39,12 @@ export const languages: Command = {
     if (!positionals.length) throw new UsageError('languages needs at least one PAGE or ALTO file');
     const threshold = values.threshold === undefined ? 0.8 : Number(values.threshold);
     if (!(threshold > 0 && threshold <= 1)) throw new UsageError('--threshold must be above 0 and at most 1');
+    const docs = [];
+    for (const file of positionals) docs.push({ id: file, name: path.basename(file), doc: readDocument(await readXmlFile(file)).doc });
+    const report = languagesReport(docs, threshold);
     const pages = [];
-    const allLines: string[] = [];
-    for (const file of positionals) {
-      const { doc } = readDocument(await readXmlFile(file));
+    for (const { id: file, doc } of docs) {
       const found = pageLanguages(doc, threshold);
-      allLines.push(...found.order.map(lineText));
       pages.push({
         file,
         languages: found.page.languages,
@@ -60,10 +60,10 @@ export const languages: Command = {
         }
       }
     }
-    const document = combine(allLines, threshold);
+    const document = report.document;
     const summary = {
       threshold,
-      document: { languages: document.languages, review: document.doubtful, flaggedLines: document.flagged.length, lines: allLines.filter((l) => l.trim()).length },
+      document: { languages: document.languages, review: document.doubtful, flaggedLines: document.flagged.length, lines: pages.reduce((n, p) => n + p.lines, 0) },
       pages,
     };
     if (values.csv) {

@@ -76,6 +76,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
   accuracyReport: tuple(),
+  languagesReport: tuple(num(0.01, 1)),
   journalPage: tuple(pageId, nullable(str({ max: MAX_PAGE_XML_CHARS, min: 1 })), revision),
   findInProject: tuple(str({ max: 1000, min: 1 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId)),
   replaceInProject: tuple(str({ max: 1000, min: 1 }), str({ max: 1000 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId), str({ max: 80 })),

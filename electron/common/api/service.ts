@@ -8,6 +8,9 @@ import type { FinetuneEvent } from '../training/finetune-events.js';
 import type { TargetFormat } from '../formats/document-io.js';
 import type { AccuracyReport } from '../eval/accuracy-report.js';
 import type { CharSet } from '../transcription/char-sets.js';
+import type { LanguagesReport } from '../language/page-languages.js';
+
+export type { LanguagesReport } from '../language/page-languages.js';
 import type { FindOptions, ProjectFind, ReplaceOutcome } from '../transcription/find.js';
 
 export type { FindOptions, ProjectFind, ProjectHit, ReplaceOutcome } from '../transcription/find.js';
@@ -228,6 +231,8 @@ export interface StudioService {
    * more), so that a crash before the save loses nothing; a save clears it.
    */
   journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void>;
+  /** The languages of the project's saved pages and of all of them together (as `htr-studio languages`). */
+  languagesReport(threshold: number): Promise<LanguagesReport>;
   /** Sets a page's status (kept in the project's htr-studio.json, so it works for every file format). */
   setPageStatus(pageId: string, status: PageStatus): Promise<void>;
   /** One JPEG tile of the page image's pyramid. */

@@ -84,3 +84,22 @@ export function withLanguages(doc: PageDocument, found: PageLanguages): PageDocu
   };
   return mapAllLines(withRegions, (l) => setAttrs(l, { primaryLanguage: name(found.lines.get(l.id)) }));
 }
+
+export interface LanguagesReport {
+  readonly threshold: number;
+  /** All the pages' lines together, in page order. */
+  readonly document: TextLanguages;
+  readonly pages: readonly { readonly pageId: string; readonly name: string; readonly languages: TextLanguages['languages']; readonly doubtful: TextLanguages['doubtful']; readonly flagged: number; readonly lines: number }[];
+}
+
+/** The languages of a set of pages and of all of them together (the editor's report, as `htr-studio languages`). */
+export function languagesReport(pages: readonly { readonly id: string; readonly name: string; readonly doc: PageDocument }[], threshold = 0.8): LanguagesReport {
+  const all: string[] = [];
+  const out = pages.map((p) => {
+    const found = pageLanguages(p.doc, threshold);
+    const texts = found.order.map(lineText);
+    all.push(...texts);
+    return { pageId: p.id, name: p.name, languages: found.page.languages, doubtful: found.page.doubtful, flagged: found.page.flagged.length, lines: texts.filter((t) => t.trim()).length };
+  });
+  return { threshold, document: combine(all, threshold), pages: out };
+}

@@ -38,6 +38,7 @@ function charSetsPath(): string {
 }
 import { personLineCount } from '../../common/model/merge.js';
 import { accuracyReport, type AccuracyReport } from '../../common/eval/accuracy-report.js';
+import { languagesReport, type LanguagesReport } from '../../common/language/page-languages.js';
 
 export interface LocalServiceOptions {
   readonly cacheDir: string;
@@ -233,15 +234,23 @@ export class LocalProjectService implements StudioService {
     });
   }
 
-  async accuracyReport(): Promise<AccuracyReport> {
+  /** Every saved page that reads; one that does not is left out of a report, not a reason to give none. */
+  private async savedPages(): Promise<{ id: string; name: string; doc: PageDocument }[]> {
     const pages: { id: string; name: string; doc: PageDocument }[] = [];
     for (const p of await this.scan()) {
       if (!p.xmlFile) continue;
-      // A page that does not read is left out of the figures, not a reason to give none.
       const doc = await readXmlFile(p.xmlFile).then((xml) => readDocument(xml).doc, () => undefined);
       if (doc) pages.push({ id: p.id, name: p.name, doc });
     }
-    return accuracyReport(pages);
+    return pages;
+  }
+
+  async accuracyReport(): Promise<AccuracyReport> {
+    return accuracyReport(await this.savedPages());
+  }
+
+  async languagesReport(threshold: number): Promise<LanguagesReport> {
+    return languagesReport(await this.savedPages(), threshold);
   }
 
   private readonly search = new ProjectSearch(revisionOf, (text) => revisionOfBytes(Buffer.from(text, 'utf8')));

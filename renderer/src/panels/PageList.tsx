@@ -15,6 +15,7 @@ interface Props {
   readonly onOpen: (id: string) => void;
   readonly onStatus: (id: string, status: PageStatus) => void;
   readonly onReport: () => void;
+  readonly onLanguages: () => void;
   /** The project's setting for how line texts are stored. */
   readonly textNormalization: TextNormalization;
   readonly onTextNormalization: (form: TextNormalization) => void;
@@ -33,7 +34,7 @@ function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
   );
 }
 
-export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, textNormalization, onTextNormalization }: Props) {
+export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, onLanguages, textNormalization, onTextNormalization }: Props) {
   const list = useRef<HTMLUListElement>(null);
   if (pages.length === 0) return <p className="empty-note">{t.noPages}</p>;
   const focusAt = (i: number): void => {
@@ -83,9 +84,14 @@ export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, te
           </select>
         </label>
       )}
-      <button type="button" className="ghost-button small page-report-button" onClick={onReport}>
-        {t.accuracyOpen}
-      </button>
+      <div className="page-report-buttons">
+        <button type="button" className="ghost-button small" onClick={onReport}>
+          {t.accuracyOpen}
+        </button>
+        <button type="button" className="ghost-button small" onClick={onLanguages}>
+          {t.languagesOpen}
+        </button>
+      </div>
       <label className="field page-status-field">
         <span className="field-label">{t.textNormalization}</span>
         <select value={textNormalization} onChange={(e) => onTextNormalization(e.target.value as TextNormalization)}>
