@@ -115,6 +115,28 @@ export async function viewOf(page: Page): Promise<ViewTransform> {
   return { scale, x, y, left: box.x, top: box.y };
 }
 
+/** Two animation frames: whatever the last event changed has been rendered. */
+export async function frames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+/** The view once it has stopped changing (a selection may move it to keep the line in sight). */
+export async function steadyView(page: Page): Promise<ViewTransform> {
+  let before = await viewOf(page);
+  for (let i = 0; i < 50; i++) {
+    await frames(page);
+    const now = await viewOf(page);
+    if (now.scale === before.scale && now.x === before.x && now.y === before.y) return now;
+    before = now;
+  }
+  return before;
+}
+
+/** Every tile the view needs is drawn (the canvas says so in data-sharp). */
+export async function tilesDrawn(page: Page): Promise<void> {
+  await page.locator('.page-canvas[data-sharp="true"]').waitFor({ timeout: 60_000 });
+}
+
 export function toScreen(v: ViewTransform, p: Point): Point {
   return { x: v.left + v.x + p.x * v.scale, y: v.top + v.y + p.y * v.scale };
 }

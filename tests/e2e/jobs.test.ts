@@ -14,7 +14,7 @@ import { allLines } from '../../electron/common/model/stats.js';
 import { nextUncertainLine } from '../../electron/common/transcription/review.js';
 import { findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
 import sharp from 'sharp';
-import { save, savedDoc, serveFolder, shot, TIMEUS_PAGE, type Project, openEditor, type EditorSession } from './harness.js';
+import { frames, save, savedDoc, serveFolder, shot, TIMEUS_PAGE, type Project, openEditor, type EditorSession } from './harness.js';
 
 let project: Project;
 let page: Page;
@@ -127,7 +127,7 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
     expect(await toggle.getAttribute('aria-pressed')).toBe('false');
     await page.keyboard.press('c');
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
-    await page.waitForTimeout(300);
+    await frames(page);
     await shot(page, '12-confidence-overlay');
     // Low-confidence lines show red-ish, confident ones green-ish: the canvas has both hues now.
     const hues = await page.locator('.page-canvas canvas').last().evaluate((c: HTMLCanvasElement) => {
@@ -205,7 +205,7 @@ describe('models from the editor (timeuscorpus PH 1858-535, Tesseract offline)',
     await page.locator('.status-notice', { hasText: 'Cancelled' }).waitFor({ timeout: 60_000 });
     expect(Date.now() - t0).toBeLessThan(30_000);
     await progress.waitFor({ state: 'detached' });
-    // The last page was never reached, and nothing else arrives later.
+    // The last page was never reached, and nothing else arrives later (an absence: only time can show it).
     await page.waitForTimeout(1500);
     expect(fs.readFileSync(copies[2]!, 'utf8')).toBe(before[2]);
     // The open page comes first: on a slow machine its result may have arrived before the Cancel

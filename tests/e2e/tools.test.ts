@@ -12,7 +12,7 @@ import { readDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, findRegion } from '../../electron/common/model/ops.js';
 import { allLines } from '../../electron/common/model/stats.js';
 import type { Point } from '../../electron/common/model/types.js';
-import { save, savedDoc, shot, toScreen, viewOf, type Project, type ViewTransform, openEditor, drag as dragMouse, type EditorSession } from './harness.js';
+import { save, savedDoc, shot, steadyView, tilesDrawn, toScreen, viewOf, type Project, type ViewTransform, openEditor, drag as dragMouse, type EditorSession } from './harness.js';
 
 let project: Project;
 let page: Page;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   session = await openEditor();
   ({ project, page } = session);
   pageErrors = session.pageErrors;
-  await page.waitForTimeout(1000); // tiles
+  await tilesDrawn(page);
 });
 
 afterAll(async () => {
@@ -135,9 +135,8 @@ describe('editor tools (timeuscorpus PH 1858-535)', () => {
     await page.locator('.page-canvas').focus();
     await page.keyboard.press('1');
     await page.locator('.line-item[data-line="r2l10"]').click();
-    await page.waitForTimeout(200);
+    const v = await steadyView(page);
     const before = findLine(savedDoc(project), 'r2l10')!.line;
-    const v = await viewOf(page);
     const b = before.baseline!.points;
     const top = before.coords!.points.reduce((m, p) => Math.min(m, p.y), Infinity);
     const inside = { x: (b[2]!.x + b[3]!.x) / 2, y: (top + (b[2]!.y + b[3]!.y) / 2) / 2 };
@@ -210,8 +209,7 @@ describe('editor tools (timeuscorpus PH 1858-535)', () => {
     await expect.poll(() => page.locator('.line-editor-head').textContent()).toContain(`Line ${start + 12} of`);
     const current = (await page.locator('.line-editor-head .line-id').textContent())!;
     const base = findLine(savedDoc(project), current)!.line.baseline!.points;
-    await page.waitForTimeout(200);
-    const v = await viewOf(page);
+    const v = await steadyView(page);
     const box = (await page.locator('.page-canvas').boundingBox())!;
     for (const p of [base[0]!, base.at(-1)!].map((q) => toScreen(v, q))) {
       expect(p.y).toBeGreaterThan(box.y);

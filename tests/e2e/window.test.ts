@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openEditor, shot, type EditorSession } from './harness.js';
+import { frames, openEditor, shot, type EditorSession } from './harness.js';
 
 let session: EditorSession;
 let page: Page;
@@ -41,7 +41,8 @@ describe('a 1280 × 800 window', () => {
     const zoomed = await zoomShown();
     expect(zoomed).not.toBe(fitted);
     await page.setViewportSize({ width: 1300, height: 820 });
-    await page.waitForTimeout(300);
+    await frames(page);
+    await frames(page);
     expect(await zoomShown()).toBe(zoomed);
     await page.keyboard.press('0');
     await page.setViewportSize({ width: 1280, height: 800 });
