@@ -3,7 +3,7 @@
  * its utility process (EngineClient), except choosing the project folder,
  * which needs the native dialog of the window's main process.
  */
-import type { AccuracyReport, LanguagesReport, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
+import type { AccuracyReport, LanguagesReport, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
 import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
 import type { CharSet } from '../common/transcription/char-sets.js';
@@ -86,6 +86,10 @@ export class DesktopService implements StudioService {
 
   setTextNormalization(form: 'NFC' | 'NFD' | 'none'): Promise<void> {
     return this.remote.setTextNormalization(form);
+  }
+
+  exportProject(req: ProjectExportRequest): Promise<ProjectExportResult> {
+    return this.remote.exportProject(req);
   }
 
   languagesReport(threshold: number): Promise<LanguagesReport> {

@@ -12,6 +12,7 @@ import { PageEditor } from './editor/PageEditor.js';
 import { PageList } from './panels/PageList.js';
 import { AccuracyReportDialog } from './panels/AccuracyReportDialog.js';
 import { LanguagesDialog } from './panels/LanguagesDialog.js';
+import { ExportProjectDialog } from './panels/ExportProjectDialog.js';
 import { setTextNormalization, type TextNormalization } from './editor/text-settings.js';
 import { icons } from './panels/icons.js';
 import type { Theme } from './canvas/palette.js';
@@ -48,6 +49,7 @@ export function App() {
   const [error, setError] = useState<string | null>(null);
   const [reportOpen, setReportOpen] = useState(false);
   const [languagesOpen, setLanguagesOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
   const [loading, setLoading] = useState(false);
   const dirty = useRef(false);
   const [dirtyShown, setDirtyShown] = useState(false);
@@ -181,6 +183,7 @@ export function App() {
       onStatus={setStatus}
       onReport={() => setReportOpen(true)}
       onLanguages={() => setLanguagesOpen(true)}
+      onExport={() => setExportOpen(true)}
       textNormalization={project?.textNormalization ?? 'NFC'}
       onTextNormalization={setNormalization}
     />
@@ -245,6 +248,7 @@ export function App() {
           <main className="workspace workspace-empty">{loading ? <p className="empty-note">{t.loading}</p> : null}</main>
         </div>
       )}
+      {service && <ExportProjectDialog service={service} open={exportOpen} onClose={() => setExportOpen(false)} />}
       {service && (
         <LanguagesDialog
           service={service}

@@ -24,6 +24,7 @@ let folder: FolderSession;
 let page: Page;
 let pageErrors: string[] = [];
 const xmlFile = (): string => path.join(folder.dir, `${TIMEUS_PAGE}.xml`);
+const folder_ = (): string => folder.dir;
 const saved = () => readDocument(fs.readFileSync(xmlFile(), 'utf8')).doc;
 const rowText = (id: string) => page.locator(`.line-item[data-line="${id}"] .line-text`).textContent();
 
@@ -145,6 +146,29 @@ describe('line history and status (TIME US PH 1858-535 as PAGE 2019, Tesseract o
     await shot(page, '32-accuracy-report');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await dialog.waitFor({ state: 'hidden' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('exports the ground truth from the editor: line pairs refused while machine text is unconfirmed, then with those lines left out; PAGE for the catalogue', async () => {
+    await page.getByRole('button', { name: 'Export ground truth…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export the project’s ground truth' });
+    await dialog.getByRole('combobox', { name: 'Format' }).selectOption('kraken');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const result = dialog.locator('.export-result');
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/^Not exported: \d+ lines would teach a trainer the wrong thing \(.*gt-unconfirmed/);
+    await dialog.getByRole('checkbox', { name: /^Leave out lines/ }).check();
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/^Exported 1 page \(\d+ lines\) into exports\/kraken-/);
+    const folder = path.join(folder_(), (await result.getAttribute('data-folder'))!);
+    const pairs = fs.readdirSync(folder).filter((f) => f.endsWith('.gt.txt'));
+    // The person's three lines (corrected, verified, corrected) are in; the model's unconfirmed ones are not.
+    expect(pairs.length).toBe(3);
+    await dialog.getByRole('combobox', { name: 'Format' }).selectOption('page');
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/^Exported 1 page .* into exports\/page-/);
+    const pageFolder = path.join(folder_(), (await result.getAttribute('data-folder'))!);
+    expect(fs.readdirSync(pageFolder).sort()).toEqual([`${TIMEUS_PAGE}.xml`, 'split.tsv']);
+    await dialog.getByRole('button', { name: 'Close' }).click();
     expect(pageErrors).toEqual([]);
   });
 });

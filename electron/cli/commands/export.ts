@@ -5,15 +5,14 @@ import { readDocument } from '../../common/formats/document-io.js';
 import { readXmlFile } from '../../node/io/files.js';
 import { findPageImage } from '../../node/images/find-image.js';
 import { loadGrey } from '../../node/images/page-image.js';
-import { cutLine } from '../../node/images/line-cut.js';
 import { LinePairWriter, type LineCutter } from '../../node/export/line-pairs.js';
-import { cutForInput, linePolygon } from '../../node/recognition/recognize-page.js';
+import { cutForInput } from '../../node/recognition/recognize-page.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
 import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command, type Io } from '../command.js';
 import { exportYolo } from '../../node/export/yolo-export.js';
 import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
-import { DOCUMENT_FORMATS, exportGroundTruth, parseSplit, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
+import { DOCUMENT_FORMATS, exportGroundTruth, parseSplit, plainCutter, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
 import { PAGE_STATUSES, type PageStatus } from '../../common/api/service.js';
 
 const FORMATS = ['lines', 'yolo', ...DOCUMENT_FORMATS, ...TRAINER_FORMATS] as const;
@@ -131,7 +130,7 @@ export const exportCmd: Command = {
     const outDir = values.output;
     const cut: LineCutter = cutInput
       ? (page, l) => cutForInput(page, l, cutInput)
-      : (page, l) => cutLine(page, linePolygon(l)!, l.baseline?.points, { straighten, contrast: !values['no-contrast'], ...(height && { height }) });
+      : plainCutter({ straighten, contrast: !values['no-contrast'], ...(height && { height }) });
     if (isProject) return runProjectExport(fmt as DocumentFormat | TrainerFormat, values, positionals, cut, io);
     await fs.mkdir(outDir, { recursive: true });
     const writer = new LinePairWriter(outDir, cut, excluded);

@@ -3,7 +3,7 @@
  * (IPC in electron/main, HTTP in electron/node/server) run requests through:
  * unknown methods and malformed arguments never reach the engine.
  */
-import { PAGE_STATUSES, type ApiMethod, type StudioService } from './service.js';
+import { PAGE_STATUSES, PROJECT_EXPORT_FORMATS, type ApiMethod, type StudioService } from './service.js';
 import { ApiError, failure, type Envelope } from './errors.js';
 import { TARGET_FORMATS } from '../formats/document-io.js';
 import { bool, int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
@@ -77,6 +77,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
   accuracyReport: tuple(),
   languagesReport: tuple(num(0.01, 1)),
+  exportProject: tuple(record({ format: oneOf(PROJECT_EXPORT_FORMATS), statuses: nullable(list(oneOf(PAGE_STATUSES), 4)), split: nullable(str({ max: 20, pattern: /^[\d.]+\/[\d.]+(\/[\d.]+)?$/ })), force: bool() })),
   journalPage: tuple(pageId, nullable(str({ max: MAX_PAGE_XML_CHARS, min: 1 })), revision),
   findInProject: tuple(str({ max: 1000, min: 1 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId)),
   replaceInProject: tuple(str({ max: 1000, min: 1 }), str({ max: 1000 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId), str({ max: 80 })),

@@ -35,6 +35,33 @@ export interface ProjectInfo {
 export const PAGE_STATUSES = ['new', 'in-progress', 'done', 'ground-truth'] as const;
 export type PageStatus = (typeof PAGE_STATUSES)[number];
 
+/** What the editor's "Export ground truth" asks for: the same choices as `htr-studio export`. */
+export const DOCUMENT_EXPORT_FORMATS = ['page', 'page-2013', 'alto', 'text'] as const;
+export const TRAINER_EXPORT_FORMATS = ['kraken', 'tesstrain', 'pylaia', 'loghi'] as const;
+export const PROJECT_EXPORT_FORMATS = [...DOCUMENT_EXPORT_FORMATS, ...TRAINER_EXPORT_FORMATS] as const;
+export type ProjectExportFormat = (typeof PROJECT_EXPORT_FORMATS)[number];
+
+export interface ProjectExportRequest {
+  readonly format: ProjectExportFormat;
+  /** Only pages of these statuses; null: every page. */
+  readonly statuses: readonly PageStatus[] | null;
+  /** "80/10/10" or null (everything in one folder). */
+  readonly split: string | null;
+  /** Leave out lines the checker finds breaking instead of refusing. */
+  readonly force: boolean;
+}
+
+export interface ProjectExportResult {
+  /** The folder written, relative to the project (null when refused). */
+  readonly folder: string | null;
+  readonly pages: Readonly<Record<'train' | 'val' | 'test', number>>;
+  readonly lines: Readonly<Record<'train' | 'val' | 'test', number>>;
+  readonly filtered: number;
+  readonly skipped: Readonly<Record<string, number>>;
+  readonly breaking: Readonly<Record<string, number>>;
+  readonly refused: boolean;
+}
+
 export interface PageSummary {
   /** Opaque page id: the page file's path relative to the project, with forward slashes. */
   readonly id: string;
@@ -231,6 +258,11 @@ export interface StudioService {
    * more), so that a crash before the save loses nothing; a save clears it.
    */
   journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void>;
+  /**
+   * Exports the project's ground truth (as `htr-studio export`) into a new folder
+   * `exports/FORMAT-TIME/` inside the project, and says what it wrote or why it refused.
+   */
+  exportProject(request: ProjectExportRequest): Promise<ProjectExportResult>;
   /** The languages of the project's saved pages and of all of them together (as `htr-studio languages`). */
   languagesReport(threshold: number): Promise<LanguagesReport>;
   /** Sets a page's status (kept in the project's htr-studio.json, so it works for every file format). */

@@ -23,11 +23,13 @@ import { readXmlFile, writeFileAtomic } from '../io/files.js';
 import { findPageImage } from '../images/find-image.js';
 import { loadGrey } from '../images/page-image.js';
 import { LinePairWriter, type LineCutter } from './line-pairs.js';
+import { cutLine } from '../images/line-cut.js';
+import { linePolygon } from '../recognition/recognize-page.js';
 import { documentKey, splitPages, type SplitPage } from './yolo-split.js';
 import { MANIFEST_NAME, readProjectManifest } from '../project/project-manifest.js';
 
-export const DOCUMENT_FORMATS = ['page', 'page-2013', 'alto', 'text'] as const;
-export const TRAINER_FORMATS = ['kraken', 'tesstrain', 'pylaia', 'loghi'] as const;
+export { DOCUMENT_EXPORT_FORMATS as DOCUMENT_FORMATS, TRAINER_EXPORT_FORMATS as TRAINER_FORMATS } from '../../common/api/service.js';
+import { DOCUMENT_EXPORT_FORMATS as DOCUMENT_FORMATS, TRAINER_EXPORT_FORMATS as TRAINER_FORMATS } from '../../common/api/service.js';
 export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 export type TrainerFormat = (typeof TRAINER_FORMATS)[number];
 
@@ -118,6 +120,11 @@ export function pageText(doc: PageDocument): string {
   }
   for (const l of allLines(doc.page.regions)) if (!seen.has(l.id)) lines.push(lineText(l));
   return lines.join('\n') + '\n';
+}
+
+/** Lines cut along their polygon, straightened along their baseline, contrast stretched: `export`'s default cut. */
+export function plainCutter(opts: { straighten?: 'dewarp' | 'none'; contrast?: boolean; height?: number } = {}): LineCutter {
+  return (page, l) => cutLine(page, linePolygon(l)!, l.baseline?.points, { straighten: opts.straighten ?? 'dewarp', contrast: opts.contrast ?? true, ...(opts.height && { height: opts.height }) });
 }
 
 export interface GtExportOptions {

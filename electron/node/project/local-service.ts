@@ -39,6 +39,8 @@ function charSetsPath(): string {
 import { personLineCount } from '../../common/model/merge.js';
 import { accuracyReport, type AccuracyReport } from '../../common/eval/accuracy-report.js';
 import { languagesReport, type LanguagesReport } from '../../common/language/page-languages.js';
+import { exportGroundTruth, parseSplit, plainCutter } from '../export/gt-export.js';
+import type { ProjectExportRequest, ProjectExportResult } from '../../common/api/service.js';
 
 export interface LocalServiceOptions {
   readonly cacheDir: string;
@@ -247,6 +249,28 @@ export class LocalProjectService implements StudioService {
 
   async accuracyReport(): Promise<AccuracyReport> {
     return accuracyReport(await this.savedPages());
+  }
+
+  async exportProject(req: ProjectExportRequest): Promise<ProjectExportResult> {
+    let split;
+    try {
+      split = req.split ? parseSplit(req.split) : undefined;
+    } catch (e) {
+      throw new ApiError('bad-request', (e as Error).message);
+    }
+    const inputs = (await this.scan()).filter((p) => p.xmlFile).map((p) => p.xmlFile!);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const folder = path.join('exports', `${req.format}-${stamp}`);
+    const r = await exportGroundTruth(inputs, {
+      format: req.format,
+      outDir: path.join(this.root, folder),
+      ...(req.statuses && { statuses: req.statuses }),
+      ...(split && { split }),
+      force: req.force,
+      cut: plainCutter(),
+      warn: () => undefined,
+    });
+    return { folder: r.refused ? null : folder.split(path.sep).join('/'), pages: r.pages, lines: r.lines, filtered: r.filtered, skipped: r.skipped, breaking: r.breaking, refused: r.refused };
   }
 
   async languagesReport(threshold: number): Promise<LanguagesReport> {

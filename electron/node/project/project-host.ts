@@ -4,7 +4,7 @@
  * kept across switches. Runs in Electron's utility process (see
  * server/engine-port.ts), so recognition never blocks the window's main process.
  */
-import type { AccuracyReport, LanguagesReport, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { AccuracyReport, LanguagesReport, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import type { CharSet } from '../../common/transcription/char-sets.js';
 import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
@@ -101,6 +101,10 @@ export class ProjectHost implements StudioService {
 
   setTextNormalization(form: 'NFC' | 'NFD' | 'none'): Promise<void> {
     return this.current.setTextNormalization(form);
+  }
+
+  exportProject(req: ProjectExportRequest): Promise<ProjectExportResult> {
+    return this.current.exportProject(req);
   }
 
   languagesReport(threshold: number): Promise<LanguagesReport> {

@@ -16,6 +16,7 @@ interface Props {
   readonly onStatus: (id: string, status: PageStatus) => void;
   readonly onReport: () => void;
   readonly onLanguages: () => void;
+  readonly onExport: () => void;
   /** The project's setting for how line texts are stored. */
   readonly textNormalization: TextNormalization;
   readonly onTextNormalization: (form: TextNormalization) => void;
@@ -34,7 +35,7 @@ function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
   );
 }
 
-export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, onLanguages, textNormalization, onTextNormalization }: Props) {
+export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, onLanguages, onExport, textNormalization, onTextNormalization }: Props) {
   const list = useRef<HTMLUListElement>(null);
   if (pages.length === 0) return <p className="empty-note">{t.noPages}</p>;
   const focusAt = (i: number): void => {
@@ -90,6 +91,9 @@ export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, on
         </button>
         <button type="button" className="ghost-button small" onClick={onLanguages}>
           {t.languagesOpen}
+        </button>
+        <button type="button" className="ghost-button small" onClick={onExport}>
+          {t.exportProjectOpen}
         </button>
       </div>
       <label className="field page-status-field">
