@@ -9,7 +9,7 @@
 //    HTTP API, the first call (indexing every page) and the next (indexed), against
 //    `grep -rc` over the same files in the same run.
 // Usage: npm run build && node bench/transcription-latency.mjs [--keys N] [--pages N]. Prints JSON.
-/* global document, window, performance, requestAnimationFrame */
+/* global document, window, requestAnimationFrame, MutationObserver, KeyboardEvent */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
