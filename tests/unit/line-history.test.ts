@@ -117,8 +117,9 @@ describe('line history in a PAGE 2019 page (TIME US, eScriptorium)', () => {
     const line = findLine(back, first.id)!.line;
     expect(line.textEquivs).toHaveLength(1);
     expect(line.textEquivs[0]!.unicode).toBe('Paris « le » 3 & <mars>');
-    // Written again unchanged: byte for byte.
-    expect(writeDocument(back).xml).toBe(xml);
+    // Written again unchanged: byte for byte (but for the LastChange stamp, which may cross a second).
+    const stampless = (x: string) => x.replace(/<LastChange>[^<]*<\/LastChange>/, '');
+    expect(stampless(writeDocument(back).xml)).toBe(stampless(xml));
   });
 
   it('a recogniser\'s reading taken into the page as it is now keeps the recogniser as author', () => {
