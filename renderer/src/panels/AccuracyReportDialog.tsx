@@ -5,7 +5,7 @@
  * to correct and train on next first), the most frequent confusions and the worst
  * lines. The figures are `htr-studio eval --history` on the same pages.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useReportDialog } from './use-report-dialog.js';
 import type { AccuracyReport, StudioService } from '../../../electron/common/api/service.js';
 import { strings as t } from '../i18n/strings.js';
 
@@ -20,27 +20,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const show = (s: string): string => (s === '' ? '\u2205' : s === ' ' ? '\u2423' : s);
 
 export function AccuracyReportDialog({ service, open, onClose, onOpenPage }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const [report, setReport] = useState<AccuracyReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-    if (!open) return;
-    // Read anew each time it opens: corrections since the last look count.
-    let live = true;
-    setReport(null);
-    setError(null);
-    service.accuracyReport().then(
-      (r) => live && setReport(r),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [open, service]);
+  const { ref, report, error } = useReportDialog<AccuracyReport>(open, () => service.accuracyReport(), service);
   const pages = report ? [...report.pages].filter((p) => p.lines > 0).sort((a, b) => b.cer - a.cer) : [];
   const worst = Math.max(0.0001, ...pages.map((p) => p.cer));
   return (

@@ -4,7 +4,8 @@
  * share of the text, and each page's, reported only above the confidence threshold;
  * what is less sure is listed for review, with the lines flagged. A modal <dialog>.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { useReportDialog } from './use-report-dialog.js';
 import type { LanguagesReport, StudioService } from '../../../electron/common/api/service.js';
 import type { LanguageShare } from '../../../electron/common/language/identify.js';
 import { LANGUAGE_NAMES } from '../../../electron/common/language/names.js';
@@ -20,27 +21,8 @@ interface Props {
 const named = (l: LanguageShare): string => `${LANGUAGE_NAMES[l.lang]?.page ?? l.lang} ${Math.round(100 * l.share)}%`;
 
 export function LanguagesDialog({ service, open, onClose, onOpenPage }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
   const [threshold, setThreshold] = useState(0.8);
-  const [report, setReport] = useState<LanguagesReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const d = ref.current;
-    if (!d) return;
-    if (open && !d.open) d.showModal();
-    if (!open && d.open) d.close();
-    if (!open) return;
-    let live = true;
-    setReport(null);
-    setError(null);
-    service.languagesReport(threshold).then(
-      (r) => live && setReport(r),
-      (e: Error) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [open, service, threshold]);
+  const { ref, report, error } = useReportDialog<LanguagesReport>(open, () => service.languagesReport(threshold), `${threshold}`);
   return (
     <dialog ref={ref} className="shortcuts accuracy-report" aria-labelledby="languages-title" onClose={onClose}>
       <h2 id="languages-title">{t.languagesTitle}</h2>
