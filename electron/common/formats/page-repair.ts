@@ -204,13 +204,19 @@ function repairRegion(ctx: Ctx, r: Region): Region | undefined {
   return { ...r, id, coords: repairPolygon(ctx, r.kind, coords), regions, lines };
 }
 
-/** Reading-order references must name existing regions (xs:IDREF); renamed ids follow. */
+/**
+ * Reading-order references must name existing regions (xs:IDREF); renamed ids follow.
+ * Every group needs at least one member, so a group left empty by dropped references
+ * goes too, and the reading order with it when nothing is left (undefined).
+ */
 function repairReadingOrderRoot(ctx: Ctx, root: OrderGroup, ids: ReadonlySet<string>): OrderGroup | undefined {
-  const fixGroup = (g: OrderGroup): OrderGroup => {
+  const fixGroup = (g: OrderGroup): OrderGroup | undefined => {
     const items: OrderItem[] = [];
     for (const item of g.items) {
       if (item.kind === 'group') {
-        items.push(fixGroup(item));
+        const fixed = fixGroup(item);
+        if (fixed) items.push(fixed);
+        else ctx.w.add(`reading-order group "${item.id}" left without members: dropped`);
         continue;
       }
       const ref = ctx.renamed.get(item.regionRef) ?? item.regionRef;
@@ -223,8 +229,11 @@ function repairReadingOrderRoot(ctx: Ctx, root: OrderGroup, ids: ReadonlySet<str
     const regionRef = g.regionRef !== undefined ? ctx.renamed.get(g.regionRef) ?? g.regionRef : undefined;
     const okRef = regionRef === undefined || ids.has(regionRef);
     if (!okRef) ctx.w.add(`reading-order group refers to missing region "${g.regionRef}": reference dropped`);
+    if (!items.length) return undefined;
     const { regionRef: _r, ...rest } = g;
     return { ...rest, id: fixId(ctx, g.id, 'reading-order group', 'ro'), ...(okRef && regionRef !== undefined && { regionRef }), items };
   };
-  return fixGroup(root);
+  const fixed = fixGroup(root);
+  if (!fixed) ctx.w.add('reading order left without members: dropped');
+  return fixed;
 }

@@ -5,6 +5,7 @@ import type {
 import { formatPoints, fmt } from '../model/points.js';
 import type { Warnings } from './format-error.js';
 import { allowedAttributes, isModern, knowsRegion, pageNamespace, pageSchemaLocation, usesPointElements } from './page-versions.js';
+import { conformValue } from './page-vocab.js';
 import { Placer, XmlOut, spelled, type AttrList } from './xml-out.js';
 
 export interface PageWriteOptions {
@@ -90,9 +91,22 @@ function residueAttrs(ctx: Ctx, element: string, x: Residue | undefined): AttrLi
       ctx.warnings.add(`attribute ${k} on <${element}> is not in PAGE ${ctx.v}: dropped`);
       continue;
     }
-    out.push([k, v]);
+    const value = vocabularyValue(ctx, element, k, v);
+    if (value !== undefined) out.push([k, value]);
   }
   return out;
+}
+
+/**
+ * An enumerated value as the target version spells it (scripts, languages, types
+ * change between versions), or undefined where it has no equivalent; each change reported.
+ */
+function vocabularyValue(ctx: Ctx, element: string, name: string, value: string): string | undefined {
+  if (ctx.keep) return value;
+  const r = conformValue(ctx.v, element, name, value);
+  if (r.action === 'keep') return value;
+  ctx.warnings.add(r.message);
+  return r.action === 'map' ? r.value : undefined;
 }
 
 /** Kept child nodes this write may carry; elements PAGE does not know are dropped when converting. */
@@ -306,7 +320,7 @@ function writeTextStyle(ctx: Ctx, ts: TextStyle): void {
       ctx.warnings.add(`attribute ${k} on <TextStyle> is not in PAGE ${ctx.v}: dropped`);
       continue;
     }
-    attrs.push([k, v]);
+    attrs.push([k, vocabularyValue(ctx, 'TextStyle', k, v)]);
   }
   const h = ctx.out.open('TextStyle', attrs);
   writeKeptOnly(ctx, 'TextStyle', ts.x);
@@ -446,7 +460,7 @@ function writeRegion(ctx: Ctx, r: Region): void {
   const attrs: AttrList = [['id', r.id || undefined], ['custom', el.custom], ['comments', r.comments]];
   if (r.type !== undefined) {
     const allowed = ctx.keep ? null : allowedAttributes(ctx.v, name);
-    if (!allowed || allowed.has('type')) attrs.push(['type', r.type]);
+    if (!allowed || allowed.has('type')) attrs.push(['type', vocabularyValue(ctx, name, 'type', r.type)]);
     else ctx.warnings.add(`attribute type on <${name}> is not in PAGE ${ctx.v}: dropped`);
   }
   if (r.kind === 'TableCell' && name === 'TableCell' && r.tableCell) {
