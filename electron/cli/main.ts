@@ -22,8 +22,9 @@ import { languages } from './commands/languages.js';
 import { enqueue } from './commands/enqueue.js';
 import { workerCmd } from './commands/worker.js';
 import { queueCmd } from './commands/queue.js';
+import { importCmd } from './commands/import.js';
 
-export const COMMANDS: readonly Command[] = [convert, validate, info, check, segment, recognize, processCmd, enqueue, workerCmd, queueCmd, exportCmd, evalCmd, trainLm, trainCmd, languages, models, serve];
+export const COMMANDS: readonly Command[] = [importCmd, convert, validate, info, check, segment, recognize, processCmd, enqueue, workerCmd, queueCmd, exportCmd, evalCmd, trainLm, trainCmd, languages, models, serve];
 
 const VERSION = '0.1.0';
 

@@ -117,3 +117,24 @@ export async function updatePageEntries(root: string, change: (pages: Readonly<R
     await writeFileAtomic(file, JSON.stringify(out, null, 1) + '\n');
   });
 }
+
+/** One import into the project, as `htr-studio import` and the editor's Import record it: the pages it made, in the source's order. */
+export interface ImportRecord {
+  readonly at: string;
+  readonly sources: readonly string[];
+  /** Page ids (image paths) in the order of the source (a METS structure map, a PDF, a IIIF sequence). */
+  readonly pages: readonly string[];
+  readonly referenced?: boolean;
+}
+
+/** Appends an import to the manifest's `imports` list (other keys kept, as for page entries). */
+export async function recordImport(root: string, record: ImportRecord): Promise<void> {
+  const file = path.join(root, MANIFEST_NAME);
+  await withFileLock(file, async () => {
+    const read = await readRaw(file);
+    if (read.unreadable) await fs.rename(file, `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const before = Array.isArray(read.raw?.imports) ? (read.raw.imports as unknown[]) : [];
+    const out = { ...(read.raw ?? {}), htrStudioProject: 1, pages: read.raw?.pages ?? {}, imports: [...before, record] };
+    await writeFileAtomic(file, JSON.stringify(out, null, 1) + '\n');
+  });
+}

@@ -1,0 +1,275 @@
+/**
+ * `htr-studio import` (#21 item 2): the real Transkribus, eScriptorium and OCR-D
+ * material of the shared corpus (read in place) imported into fresh projects, exported
+ * as PAGE that its XSD accepts, and an export imported again gives the same document;
+ * hostile and mistaken inputs refused with a clear message and the project unchanged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import sharp from 'sharp';
+import { main } from '../../electron/cli/main.js';
+import { importSources, ImportError } from '../../electron/node/import/import-project.js';
+import { readDocument } from '../../electron/common/formats/document-io.js';
+import { allLines, lineText } from '../../electron/common/model/stats.js';
+import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import { scanProject } from '../../electron/node/project/scan.js';
+import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
+import { makeZip } from '../helpers/zip-writer.js';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-import-'));
+});
+afterAll(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+const fresh = (name: string): string => path.join(tmp, `${name}-${crypto.randomBytes(3).toString('hex')}`);
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** Every file under a folder with a hash of its bytes: "the project is unchanged" is this being equal. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        out[path.relative(dir, p) + '/'] = 'dir';
+        walk(p);
+      } else out[path.relative(dir, p)] = crypto.createHash('sha1').update(fs.readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const texts = (xml: string): string[] => allLines(readDocument(xml).doc.page.regions).map(lineText);
+
+/** Imports, exports the project's pages as PAGE 2019, checks them against the XSD, imports the export again and compares. */
+async function roundTrip(sources: string[], extra: string[] = []): Promise<{ project: string; pages: string[] }> {
+  const project = fresh('project');
+  const r = await cli(['import', ...sources, '-p', project, '--json', ...extra]);
+  expect(r.code, r.err).toBe(0);
+  const result = JSON.parse(r.out) as { pages: { id: string; xmlPath: string | null; imagePath: string | null }[] };
+  const xmls = result.pages.map((p) => path.join(project, p.xmlPath!));
+  for (const x of xmls) expect(fs.existsSync(x)).toBe(true);
+  // The project reads its pages as the editor does: each image with its PAGE file.
+  const scanned = await scanProject(project);
+  expect(scanned.map((p) => p.xmlPath).sort()).toEqual(result.pages.map((p) => p.xmlPath).sort());
+  expect(scanned.every((p) => p.imagePath)).toBe(true);
+
+  const out = fresh('export');
+  const ex = await cli(['export', ...xmls, '--format', 'page', '-o', out, '-q']);
+  expect(ex.code, ex.err).toBe(0);
+  const exported = fs.readdirSync(out).filter((f) => f.endsWith('.xml')).sort();
+  expect(exported.length).toBe(xmls.length);
+  for (const f of exported) {
+    const xml = fs.readFileSync(path.join(out, f), 'utf8');
+    const res = await validateAgainstXsd(xml, SCHEMAS, readDocument(xml).doc.format);
+    expect(res.errors.slice(0, 3), f).toEqual([]);
+  }
+  // Re-import: the exported PAGE files with the project's images give the same documents.
+  const again = fresh('again');
+  const images = result.pages.map((p) => path.join(project, p.imagePath!));
+  const r2 = await cli(['import', ...exported.map((f) => path.join(out, f)), ...images, '-p', again, '--json']);
+  expect(r2.code, r2.err).toBe(0);
+  const result2 = JSON.parse(r2.out) as typeof result;
+  expect(result2.pages.map((p) => p.imagePath).sort()).toEqual(result.pages.map((p) => p.imagePath).sort());
+  for (const p of result2.pages) {
+    const back = fs.readFileSync(path.join(again, p.xmlPath!), 'utf8');
+    const exportedXml = fs.readFileSync(path.join(out, path.basename(p.xmlPath!)), 'utf8');
+    expect(back).toBe(exportedXml);
+    expect(texts(back)).toEqual(texts(fs.readFileSync(path.join(project, p.xmlPath!), 'utf8')));
+    expect(fs.readFileSync(path.join(again, p.imagePath!)).equals(fs.readFileSync(path.join(project, p.imagePath!)))).toBe(true);
+  }
+  return { project, pages: result.pages.map((p) => p.id) };
+}
+
+describe('import of real exports', () => {
+  it('a Transkribus export folder (mets.xml + page/): the pages present, in order, the missing ones reported', async () => {
+    const src = path.join(CORPUS, 'transkribus-export-M_Otter_012');
+    const r = await cli(['import', src, '-p', fresh('tk')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/9 image\(s\) of group IMG and 9 PAGE file\(s\) of group PAGEXML it lists are not in the folder/);
+    const { project, pages } = await roundTrip([src]);
+    expect(pages).toEqual(['M_Otterskirchen_012_0006.jpg']);
+    // Bytes kept: the PAGE file names its image already.
+    expect(fs.readFileSync(path.join(project, 'page', 'M_Otterskirchen_012_0006.xml'), 'utf8')).toBe(fs.readFileSync(path.join(src, 'page', 'M_Otterskirchen_012_0006.xml'), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(project, 'htr-studio.json'), 'utf8')) as { imports: { pages: string[]; sources: string[] }[] };
+    expect(manifest.imports[0]!.pages).toEqual(pages);
+    expect(fs.readdirSync(path.join(project, '.htr-studio'))).toEqual([]);
+  });
+
+  it('a Transkribus export as a zip (one document folder inside)', async () => {
+    const src = path.join(CORPUS, 'transkribus-export-M_Otter_012');
+    const zip = path.join(tmp, 'transkribus.zip');
+    const files = ['mets.xml', 'metadata.xml', 'M_Otterskirchen_012_0006.jpg', 'page/M_Otterskirchen_012_0006.xml'];
+    fs.writeFileSync(zip, makeZip(files.map((f) => ({ name: `M_Otter_012/${f}`, data: fs.readFileSync(path.join(src, f)) }))));
+    const { pages } = await roundTrip([zip]);
+    expect(pages).toEqual(['M_Otterskirchen_012_0006.jpg']);
+  });
+
+  it('an eScriptorium PAGE export zip (XML and images side by side)', async () => {
+    const src = path.join(CORPUS, 'escriptorium-tapuscorpus-page');
+    const zip = path.join(tmp, 'escriptorium-page.zip');
+    fs.writeFileSync(zip, makeZip(fs.readdirSync(src).sort().map((f) => ({ name: f, data: fs.readFileSync(path.join(src, f)) }))));
+    const { pages } = await roundTrip([zip]);
+    expect(pages.sort()).toEqual(['0_4a125_default.jpg', 'FRAN_0011_11140_L-medium.jpg']);
+  });
+
+  it('an eScriptorium ALTO export zip: ALTO becomes PAGE 2019, the text kept', async () => {
+    const src = path.join(CORPUS, 'escriptorium-testaments-alto');
+    const zip = path.join(tmp, 'escriptorium-alto.zip');
+    fs.writeFileSync(zip, makeZip(fs.readdirSync(src).sort().map((f) => ({ name: f, data: fs.readFileSync(path.join(src, f)) }))));
+    const { project } = await roundTrip([zip]);
+    const xml = fs.readFileSync(path.join(project, 'page', 'TestamentsDePoilus_will_AN_0155-0.xml'), 'utf8');
+    const doc = readDocument(xml).doc;
+    expect(doc.format).toMatchObject({ kind: 'page', version: '2019-07-15' });
+    expect(doc.page.imageFilename).toBe('TestamentsDePoilus_will_AN_0155-0.jpg');
+    expect(texts(xml)).toEqual(allLines(readDocument(fs.readFileSync(path.join(src, 'TestamentsDePoilus_will_AN_0155-0.xml'), 'utf8')).doc.page.regions).map(lineText));
+  });
+
+  it('an OCR-D workspace: the image group and the ground-truth PAGE group of its mets.xml; --file-group must name a group', async () => {
+    const src = path.join(CORPUS, 'ocrd-gt-structure-text', 'laube_europa0202_1837');
+    const { project, pages } = await roundTrip([src]);
+    expect(pages).toEqual(['laube_europa0202_1837_0006.jpg']);
+    // The image it named from the workspace root (GT-PAGE/…) is now the one beside it.
+    expect(readDocument(fs.readFileSync(path.join(project, 'page', 'laube_europa0202_1837_0006.xml'), 'utf8')).doc.page.imageFilename).toBe('laube_europa0202_1837_0006.jpg');
+    const chosen = await cli(['import', src, '-p', fresh('ocrd'), '--file-group', 'OCR-D-GT-SEG-PAGE', '--json']);
+    expect(chosen.code, chosen.err).toBe(0);
+    const bad = await cli(['import', src, '-p', fresh('ocrd'), '--file-group', 'NOPE']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no file group "NOPE"; it has .*OCR-D-IMG/);
+  });
+
+  it('loose files: a PAGE file and its image, into a project that has a page of that name already (the new one gets -2)', async () => {
+    const dir = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
+    const project = fresh('loose');
+    const src = [path.join(dir, 'page', 'PH 1858-535.xml'), path.join(dir, 'PH 1858-535.jpg')];
+    expect((await cli(['import', ...src, '-p', project])).code).toBe(0);
+    const r = await cli(['import', ...src, '-p', project, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const pages = (JSON.parse(r.out) as { pages: { id: string; xmlPath: string }[] }).pages;
+    expect(pages.map((p) => p.id)).toEqual(['PH 1858-535-2.jpg']);
+    expect(readDocument(fs.readFileSync(path.join(project, pages[0]!.xmlPath), 'utf8')).doc.page.imageFilename).toBe('PH 1858-535-2.jpg');
+    expect((await scanProject(project)).map((p) => [p.id, p.xmlPath])).toEqual([['PH 1858-535.jpg', 'page/PH 1858-535.xml'], ['PH 1858-535-2.jpg', 'page/PH 1858-535-2.xml']]);
+  });
+
+  it('--reference links the images (the same file, no copy)', async () => {
+    const img = path.join(tmp, 'ref.png');
+    await sharp({ create: { width: 20, height: 10, channels: 3, background: '#fff' } }).png().toFile(img);
+    const project = fresh('ref');
+    expect((await cli(['import', img, '-p', project, '--reference'])).code).toBe(0);
+    expect(fs.statSync(path.join(project, 'ref.png')).ino).toBe(fs.statSync(img).ino);
+  });
+});
+
+describe('images', () => {
+  it('a multi-page TIFF becomes one PNG page per TIFF page, in order', async () => {
+    const w = 40;
+    const h = 30;
+    const raw = Buffer.alloc(w * h * 3 * 3);
+    for (let i = 0; i < 3; i++) raw.fill(40 + 80 * i, i * w * h * 3, (i + 1) * w * h * 3);
+    const tif = path.join(tmp, 'scan.tif');
+    await sharp(raw, { raw: { width: w, height: h * 3, channels: 3, pageHeight: h } }).tiff().toFile(tif);
+    const project = fresh('tiff');
+    const result = await importSources(project, [tif]);
+    expect(result.pages.map((p) => p.id)).toEqual(['scan_0001.png', 'scan_0002.png', 'scan_0003.png']);
+    for (const [i, p] of result.pages.entries()) {
+      const { data, info } = await sharp(path.join(project, p.imagePath!)).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([w, h]);
+      expect(data[0]).toBe(40 + 80 * i);
+    }
+  });
+});
+
+describe('hostile and mistaken inputs: a clear error, the project as it was', () => {
+  let project: string;
+  let before: Record<string, string>;
+  beforeAll(async () => {
+    project = fresh('kept');
+    const img = path.join(tmp, 'kept.png');
+    await sharp({ create: { width: 20, height: 10, channels: 3, background: '#fff' } }).png().toFile(img);
+    await importSources(project, [img]);
+    before = snapshot(project);
+  });
+
+  async function refused(sources: string[], message: RegExp, extra: string[] = []): Promise<void> {
+    const r = await cli(['import', ...sources, '-p', project, ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toMatch(message);
+    expect(snapshot(project)).toEqual(before);
+  }
+
+  it('zip slip: an entry climbing out with ..', async () => {
+    const zip = path.join(tmp, 'slip.zip');
+    fs.writeFileSync(zip, makeZip([{ name: 'ok.xml', data: '<x/>' }, { name: '../../evil.txt', data: 'pwned' }]));
+    await refused([zip], /"\.\.\/\.\.\/evil\.txt" climbs out of its folder.*zip slip/);
+    expect(fs.existsSync(path.join(tmp, 'evil.txt'))).toBe(false);
+  });
+
+  it('zip slip: an absolute path, and a symbolic link', async () => {
+    const abs = path.join(tmp, 'abs.zip');
+    fs.writeFileSync(abs, makeZip([{ name: '/tmp/evil.txt', data: 'pwned' }]));
+    await refused([abs], /absolute path/);
+    const link = path.join(tmp, 'link.zip');
+    fs.writeFileSync(link, makeZip([{ name: 'page.jpg', data: '/etc/passwd', mode: 0o120777 }]));
+    await refused([link], /symbolic link/);
+  });
+
+  it('a zip bomb: absurd expansion refused before anything is written, and an entry inflating beyond its declared size', async () => {
+    const bomb = path.join(tmp, 'bomb.zip');
+    fs.writeFileSync(bomb, makeZip([{ name: 'a.jpg', data: Buffer.alloc(20 * 1024 * 1024) }]));
+    await refused([bomb], /expand \d+ times its size.*zip bomb/);
+    const liar = path.join(tmp, 'liar.zip');
+    fs.writeFileSync(liar, makeZip([{ name: 'a.xml', data: Buffer.alloc(200_000, 0x20), declaredSize: 100 }]));
+    await refused([liar], /zip bomb|declares|size/);
+  });
+
+  it('a PDF that is not one, a zip that is not one, a file that is no image, a missing file, a non-HTTP URL', async () => {
+    const fakePdf = path.join(tmp, 'fake.pdf');
+    fs.writeFileSync(fakePdf, '<html>not a pdf</html>');
+    await refused([fakePdf], /fake\.pdf is not a PDF/);
+    const fakeZip = path.join(tmp, 'fake.zip');
+    fs.writeFileSync(fakeZip, 'nope');
+    await refused([fakeZip], /fake\.zip is not a zip/);
+    const fakeJpg = path.join(tmp, 'fake.jpg');
+    fs.writeFileSync(fakeJpg, 'nope');
+    await refused([fakeJpg], /fake\.jpg is not an image HTR Studio can read/);
+    await refused([path.join(tmp, 'missing.png')], /no such file or folder/);
+    await refused(['ftp://example.org/manifest.json'], /only http:\/\/ and https:\/\//);
+    await refused(['file:///etc/passwd'], /only http:\/\/ and https:\/\//);
+  });
+
+  it('a failure after some pages were staged (a good image, then a broken one) leaves nothing', async () => {
+    const good = path.join(tmp, 'good.png');
+    await sharp({ create: { width: 20, height: 10, channels: 3, background: '#000' } }).png().toFile(good);
+    const broken = path.join(tmp, 'broken.png');
+    fs.writeFileSync(broken, Buffer.concat([fs.readFileSync(good).subarray(0, 40)]));
+    await refused([good, broken], /broken\.png/);
+  });
+
+  it('a cancelled import leaves nothing', async () => {
+    const abort = new AbortController();
+    const good = path.join(tmp, 'good2.png');
+    await sharp({ create: { width: 20, height: 10, channels: 3, background: '#000' } }).png().toFile(good);
+    const run = importSources(project, [good, good], { signal: abort.signal, onProgress: (p) => p.phase === 'pages' && p.done === 1 && abort.abort() });
+    await expect(run).rejects.toThrow();
+    expect(snapshot(project)).toEqual(before);
+  });
+
+  it('usage errors: no source, no project', async () => {
+    expect((await cli(['import', '-p', project])).code).toBe(2);
+    expect((await cli(['import', path.join(tmp, 'kept.png')])).code).toBe(2);
+    expect(ImportError).toBeDefined();
+  });
+});
