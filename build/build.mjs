@@ -32,6 +32,8 @@ if (want('cli')) {
   jobs.push(build({ ...node, entryPoints: ['electron/cli/main.ts'], outfile: 'dist/cli.cjs' }));
   // The one path module, for build/start.mjs (plain Node): the same per-user folders as the app's.
   jobs.push(build({ ...node, entryPoints: ['electron/node/paths.ts'], outfile: 'dist/paths.cjs' }));
+  // The sample's copy, for build/start.mjs too: one copy rule for it and the engine's "Open the sample".
+  jobs.push(build({ ...node, entryPoints: ['electron/node/project/sample-copy.ts'], outfile: 'dist/sample-copy.cjs' }));
 }
 if (want('electron') && existsSync(path.join(root, 'electron/main/main.ts'))) {
   jobs.push(build({ ...node, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' }));

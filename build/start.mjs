@@ -20,13 +20,13 @@
 // ~/Library/Application Support/htr-studio, or %APPDATA%\htr-studio — from the app's own
 // path module (electron/node/paths.ts, bundled as dist/paths.cjs).
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const built = ['dist/cli.cjs', 'dist/paths.cjs', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((f) => existsSync(path.join(root, f)));
+const built = ['dist/cli.cjs', 'dist/paths.cjs', 'dist/sample-copy.cjs', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((f) => existsSync(path.join(root, f)));
 if (!built) {
   const r = spawnSync(process.execPath, [path.join(root, 'build/build.mjs')], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -80,23 +80,9 @@ function fetchElectron(dataDir) {
   return false;
 }
 
-/** Copies the shipped sample into the user data folder, file by file, keeping any the user has changed there. */
-function sampleCopy() {
-  const from = paths.sample;
-  const to = paths.userSample;
-  mkdirSync(path.join(to, 'page'), { recursive: true });
-  const files = [
-    ...readdirSync(from).filter((f) => /\.(jpe?g|png|tiff?)$/i.test(f) || f === 'README.md'),
-    ...readdirSync(path.join(from, 'page')).filter((f) => f.endsWith('.xml')).map((f) => path.join('page', f)),
-  ];
-  for (const f of files) {
-    const target = path.join(to, f);
-    if (existsSync(target)) continue;
-    copyFileSync(path.join(from, f), target);
-    chmodSync(target, 0o644);
-  }
-  return to;
-}
+/** The sample's copy in the user data folder: the engine's own rule (electron/node/project/sample-copy.ts), so both keep the person's edits alike. */
+const { copySample } = createRequire(import.meta.url)(path.join(root, 'dist', 'sample-copy.cjs'));
+const sampleCopy = () => copySample(paths.sample, paths.userSample);
 
 /** The project to serve, and how it was chosen. */
 function chooseProject(dataDir) {

@@ -1,9 +1,10 @@
 /**
  * The service as the desktop app serves it: every call goes to the engine in
  * its utility process (EngineClient), except choosing the project folder,
- * which needs the native dialog of the window's main process.
+ * which needs the native dialog of the window's main process, and showing a
+ * folder in the file manager (the shell is the main process's too).
  */
-import type { AccuracyReport, LanguagesReport, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
+import type { AccuracyReport, LanguagesReport, RecentProject, RevealTarget, StartInfo, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
 import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
 import type { CharSet } from '../common/transcription/char-sets.js';
@@ -18,6 +19,8 @@ export class DesktopService implements StudioService {
     private readonly onProjectChanged: (dir: string) => void,
     /** Shows the native save dialog for a suggested file name; resolves to the chosen path or undefined. */
     private readonly pickSaveFile: (suggestedName: string) => Promise<string | undefined> = async () => undefined,
+    /** The start screen's "show in the file manager", and this session's log (main's, which holds the engine's output too). */
+    private readonly shell: { readonly reveal: (target: RevealTarget, info: StartInfo) => Promise<void>; readonly sessionLog: string | null } = { reveal: async () => undefined, sessionLog: null },
   ) {}
 
   private get remote(): StudioService {
@@ -32,6 +35,35 @@ export class DesktopService implements StudioService {
 
   getProject(): Promise<ProjectInfo | null> {
     return this.remote.getProject();
+  }
+
+  // Every open goes through open(): the engine's restart reopens it, the menu and the log hear of it.
+  openProject(dir: string): Promise<ProjectInfo> {
+    return this.open(dir);
+  }
+
+  async createProject(dir: string): Promise<ProjectInfo> {
+    return this.open((await this.remote.createProject(dir)).dir);
+  }
+
+  async openSample(): Promise<ProjectInfo> {
+    return this.open((await this.remote.openSample()).dir);
+  }
+
+  recentProjects(): Promise<RecentProject[]> {
+    return this.remote.recentProjects();
+  }
+
+  forgetRecentProject(dir: string): Promise<RecentProject[]> {
+    return this.remote.forgetRecentProject(dir);
+  }
+
+  async startInfo(): Promise<StartInfo> {
+    return { ...(await this.remote.startInfo()), sessionLog: this.shell.sessionLog };
+  }
+
+  async revealPath(target: RevealTarget): Promise<void> {
+    await this.shell.reveal(target, await this.startInfo());
   }
 
   async chooseProject(): Promise<ProjectInfo | null> {

@@ -1,7 +1,9 @@
 /**
  * Electron main process: one secure window showing the renderer from app://,
  * the service over IPC (answered by the engine in a utility process), job
- * events forwarded to the window, the menu, and the remembered window state. Security
+ * events forwarded to the window, the menu, and the remembered window state. One
+ * app per user (single-instance lock): a second launch — a PAGE file double-clicked
+ * while the app runs — hands its arguments to this one and quits. Security
  * decisions live in plain modules (window-options, app-origin, ipc-guard, csp)
  * so they are unit-tested without Electron.
  */
@@ -14,12 +16,13 @@ import { appResponseHeaders } from './csp.js';
 import { checkMenuState, handleApiCall, type SenderInfo } from './ipc-guard.js';
 import { INITIAL_MENU_STATE, menuTemplate } from './menu.js';
 import { windowOptions } from './window-options.js';
-import { fitToDisplays, parseWindowState, withoutRecentProject, withRecentProject, type WindowState } from './window-state.js';
+import { fitToDisplays, parseWindowState, type WindowState } from './window-state.js';
 import { DesktopService } from './desktop-service.js';
 import { readStatic } from '../node/server/static-files.js';
 import { EngineProcess } from './engine-process.js';
 import { resolvePaths, setRuntimePaths } from '../node/paths.js';
-import { openSessionLog } from '../node/session-log.js';
+import { openSessionLog, type SessionLog } from '../node/session-log.js';
+import { RecentProjects } from '../node/project/recent-projects.js';
 import { projectFolderFor, projectFromArgs } from './open-target.js';
 
 // Every path from one module (electron/node/paths.ts): the checkout's files in dev,
@@ -27,6 +30,12 @@ import { projectFolderFor, projectFromArgs } from './open-target.js';
 // both, and the same as browser mode's (`npm start` without Electron).
 const paths = setRuntimePaths(resolvePaths(app.isPackaged ? { resourcesPath: process.resourcesPath } : {}));
 app.setPath('userData', paths.userData);
+/**
+ * The lock is per user data folder (so after setPath). A second instance quits at
+ * once — no log, no window, no engine — and this one hears of it (second-instance).
+ */
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 // Every renderer sandboxed, whatever a window's options say.
 app.enableSandbox();
 
@@ -36,7 +45,10 @@ const userData = (): string => app.getPath('userData');
 const stateFile = (): string => path.join(userData(), 'window-state.json');
 /** This session's log file (main process and engine), in the user data folder; never sent anywhere. */
 const logsDir = path.join(userData(), 'logs');
-const sessionLog = openSessionLog(logsDir);
+const noLog: SessionLog = { file: undefined, write: () => undefined, lineWriter: () => () => undefined };
+const sessionLog = primary ? openSessionLog(logsDir) : noLog;
+/** The engine keeps the recent projects (recent.json in userData); File › Open Recent reads the same list. */
+const recentProjects = new RecentProjects(userData());
 sessionLog.write('main', `HTR Studio ${app.getVersion?.() ?? ''} (${paths.mode}), Electron ${process.versions.electron ?? '-'}, ${process.platform} ${process.arch}`);
 sessionLog.write('main', `app ${paths.appRoot}; models ${paths.shippedModels}; user models ${paths.userModels}; user data ${userData()}`);
 process.on('uncaughtExceptionMonitor', (err) => sessionLog.write('main', `uncaught: ${err?.stack ?? String(err)}`));
@@ -62,9 +74,30 @@ app.on('open-file', (event, file) => {
     openedFromSystem = dir;
     return;
   }
-  // As File › Open Recent: the renderer saves its page, then asks for a project and gets this one.
+  openFromSystem(dir);
+});
+
+/** As File › Open Recent: the renderer saves its page, then asks for a project and gets this one. */
+function openFromSystem(dir: string): void {
   pendingProject = dir;
   sendCommand('open-project');
+}
+
+// Another launch (a PAGE file or a folder opened from the file manager or a terminal): this
+// window comes forward and opens what it was given; its relative paths are from its own folder.
+app.on('second-instance', (_event, argv: string[], workingDirectory: string) => {
+  sessionLog.write('main', 'second launch: handed over to this window');
+  const dir = projectFromArgs(argv, app.isPackaged, workingDirectory);
+  if (!appReady) {
+    if (dir) openedFromSystem = dir;
+    return;
+  }
+  if (!win) createWindow();
+  else {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  }
+  if (dir) openFromSystem(dir);
 });
 
 function loadWindowState(): WindowState {
@@ -97,17 +130,13 @@ function sendCommand(command: MenuCommand): void {
 function rebuildMenu(): void {
   const devTools = app.isPackaged ? undefined : () => win?.webContents.openDevTools({ mode: 'detach' });
   const recent = {
-    dirs: windowState.recentProjects ?? [],
+    dirs: recentProjects.dirs(),
     // The renderer saves the open page first, then asks for a project: it gets this one.
     open: (dir: string) => {
       pendingProject = dir;
       sendCommand('open-project');
     },
-    clear: () => {
-      windowState = withoutRecentProject(windowState);
-      saveWindowState();
-      rebuildMenu();
-    },
+    clear: () => void recentProjects.clear().then(rebuildMenu, rebuildMenu),
   };
   const help = { openLogFolder: () => void shell.openPath(logsDir) };
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuState, sendCommand, process.platform, devTools, recent, help)));
@@ -162,7 +191,7 @@ function createWindow(): void {
   void win.loadURL(APP_ENTRY);
 }
 
-void app.whenReady().then(() => {
+if (primary) void app.whenReady().then(() => {
   appReady = true;
   windowState = loadWindowState();
   serveAppProtocol();
@@ -185,7 +214,7 @@ void app.whenReady().then(() => {
       pendingProject = undefined;
       if (chosen) {
         if (fs.statSync(chosen, { throwIfNoEntry: false })?.isDirectory()) return chosen;
-        windowState = withoutRecentProject(windowState, chosen);
+        await recentProjects.remove(chosen).catch(() => undefined);
         rebuildMenu();
         const message = { type: 'warning' as const, message: 'That folder is no longer there', detail: `${chosen}\n\nIt was removed from the recent folders.` };
         await (win ? dialog.showMessageBox(win, message) : dialog.showMessageBox(message));
@@ -196,8 +225,9 @@ void app.whenReady().then(() => {
       return r.canceled ? undefined : r.filePaths[0];
     },
     (dir) => {
+      // The engine has put it at the head of the recent projects; the menu reads them again.
       sessionLog.write('main', `project opened: ${dir}`);
-      windowState = withRecentProject(windowState, dir);
+      windowState = { ...windowState, lastProject: dir };
       saveWindowState();
       rebuildMenu();
     },
@@ -212,6 +242,18 @@ void app.whenReady().then(() => {
       if (r.canceled || !r.filePath) return undefined;
       lastExportDir = path.dirname(r.filePath);
       return r.filePath;
+    },
+    {
+      // The start screen's buttons: the models folder (made first, so there is something to show), this session's log.
+      reveal: async (target, info) => {
+        if (target === 'user-models') {
+          fs.mkdirSync(info.userModels, { recursive: true });
+          const failed = await shell.openPath(info.userModels);
+          if (failed) throw new Error(failed);
+        } else if (info.sessionLog) shell.showItemInFolder(info.sessionLog);
+        else await shell.openPath(logsDir);
+      },
+      sessionLog: sessionLog.file ?? null,
     },
   );
   ipcMain.handle(IPC.call, (event, method: unknown, args: unknown) => handleApiCall(service, senderOf(event), method, args));

@@ -31,11 +31,14 @@ export function projectFolderFor(target: string, stat: (p: string) => fs.Stats |
   return undefined;
 }
 
-/** The first argument after the app's own (the script in dev, nothing when packaged) that names a project. */
-export function projectFromArgs(argv: readonly string[], packaged: boolean): string | undefined {
+/**
+ * The first argument after the app's own (the script in dev, nothing when packaged)
+ * that names a project; relative ones from `cwd` (a second launch's own folder).
+ */
+export function projectFromArgs(argv: readonly string[], packaged: boolean, cwd?: string): string | undefined {
   for (const a of argv.slice(packaged ? 1 : 2)) {
     if (a.startsWith('-')) continue;
-    const dir = projectFolderFor(a);
+    const dir = projectFolderFor(cwd ? path.resolve(cwd, a) : a);
     if (dir) return dir;
   }
   return undefined;

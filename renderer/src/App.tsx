@@ -1,6 +1,6 @@
 /**
  * The application: connects to the engine, lists the project's pages and opens
- * one at a time in a PageEditor. Keeps the theme.
+ * one at a time in a PageEditor; with no project open, the start screen. Keeps the theme.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ImageInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo } from '../../electron/common/api/service.js';
@@ -13,6 +13,7 @@ import { PageList } from './panels/PageList.js';
 import { AccuracyReportDialog } from './panels/AccuracyReportDialog.js';
 import { LanguagesDialog } from './panels/LanguagesDialog.js';
 import { ExportProjectDialog } from './panels/ExportProjectDialog.js';
+import { StartScreen } from './panels/StartScreen.js';
 import { setTextNormalization, type TextNormalization } from './editor/text-settings.js';
 import { icons } from './panels/icons.js';
 import type { Theme } from './canvas/palette.js';
@@ -132,6 +133,24 @@ export function App() {
     }
   }, [service, loadProject, leavePage]);
 
+  /** The start screen opened a project: the editor shows it (its last page is another project's). */
+  const projectOpened = useCallback(async () => {
+    dirty.current = false;
+    setOpen(null);
+    setError(null);
+    sessionStorage.removeItem('htr-studio-last-page');
+    await loadProject();
+  }, [loadProject]);
+
+  /** "Projects…": back to the start screen, the open page saved first (the engine keeps the project until another opens). */
+  const showStart = useCallback(async () => {
+    if (!(await leavePage())) return;
+    dirty.current = false;
+    setOpen(null);
+    setPages([]);
+    setProject(null);
+  }, [leavePage]);
+
   // "Open folder" from the desktop menu works even before a page is open.
   useEffect(() => bridge?.onCommand((c) => c === 'open-project' && void chooseProject()), [bridge, chooseProject]);
 
@@ -150,13 +169,15 @@ export function App() {
 
   if (conn.mode === 'no-token') return <Message title={t.appName} body={t.noToken} />;
   if (project === undefined && !error) return <Message title={t.appName} body={t.loading} busy />;
-  if (project === null) {
+  if (project === null || (project === undefined && service)) {
     return (
-      <Message title={t.welcomeTitle} body={t.welcomeBody}>
-        <button type="button" className="primary-button" onClick={() => void chooseProject()}>
-          {icons.folder} {t.openFolder}
-        </button>
-      </Message>
+      <StartScreen
+        service={service!}
+        desktop={!!bridge}
+        onChooseFolder={() => void chooseProject()}
+        onOpened={() => void projectOpened()}
+        error={error}
+      />
     );
   }
 
@@ -198,6 +219,9 @@ export function App() {
         {project && <span className="project-name" title={project.dir}>{project.name}</span>}
         {open && <span className="crumb">{open.name}</span>}
         <span className="tb-spacer" />
+        <button type="button" className="ghost-button" title={t.startBackToStartTitle} onClick={() => void showStart()}>
+          {t.startBackToStart}
+        </button>
         {bridge && (
           <button type="button" className="ghost-button" onClick={() => void chooseProject()}>
             {icons.folder} {t.openFolder}

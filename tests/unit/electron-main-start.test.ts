@@ -9,7 +9,9 @@
 // the sandbox for every renderer, the user data folder and the session log with
 // Help › Open Log Folder. Then main again as an installed app (app.isPackaged,
 // process.resourcesPath): the packaged path layout of electron/node/paths.ts —
-// the editor, the engine and its models taken from resources/.
+// the editor, the engine and its models taken from resources/. The single-instance
+// lock: a second launch's page file opens in the running window; a second instance
+// that does not get the lock quits without a window, an engine or a log.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -36,6 +38,8 @@ const rec = {
   userDataSet: [] as string[],
   sandboxed: 0,
   openedPaths: [] as string[],
+  focused: 0,
+  quits: 0,
   protocolHandler: undefined as undefined | ((request: { url: string }) => Promise<Response>),
   beforeRequest: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
   permissionCheck: undefined as undefined | (() => boolean),
@@ -54,6 +58,13 @@ class FakeWindow {
     rec.windows.push(this);
   }
   maximize(): void {}
+  focus(): void {
+    rec.focused++;
+  }
+  isMinimized(): boolean {
+    return false;
+  }
+  restore(): void {}
   show(): void {}
   setTitle(): void {}
   isMaximized(): boolean {
@@ -79,13 +90,14 @@ let project: string;
 let userData: string;
 const argv = process.argv;
 
-/** Whether main runs as an installed app (the second part of this file). */
-const fakeApp = { isPackaged: false };
+/** Whether main runs as an installed app (the second part of this file), and whether it gets the single-instance lock (the third). */
+const fakeApp = { isPackaged: false, primary: true };
 
 /** Electron's UtilityProcess, played by a forked Node child with an IPC channel. */
 function forkLikeUtilityProcess(entry: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}) {
   rec.forkOptions.push({ entry, env: options.env });
-  const env = { ...(options.env ?? process.env), HTR_STUDIO_CACHE_DIR: path.join(tmp, 'cache'), HTR_STUDIO_MODELS: path.join(tmp, 'user-models') };
+  // The engine's user data folder (recent.json) is main's: <XDG_CONFIG_HOME>/htr-studio, both in tmp.
+  const env = { ...(options.env ?? process.env), HTR_STUDIO_CACHE_DIR: path.join(tmp, 'cache'), HTR_STUDIO_MODELS: path.join(tmp, 'user-models'), XDG_CONFIG_HOME: path.dirname(userData) };
   const child = fork(entry, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   rec.forks.push(child);
   return {
@@ -102,7 +114,7 @@ function forkLikeUtilityProcess(entry: string, args: string[], options: { env?: 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-main-'));
   project = path.join(tmp, 'wills');
-  userData = path.join(tmp, 'userData');
+  userData = path.join(tmp, 'config', 'htr-studio');
   fs.mkdirSync(path.join(project, 'page'), { recursive: true });
   const src = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
   fs.copyFileSync(path.join(src, 'PH 1858-535.jpg'), path.join(project, 'PH 1858-535.jpg'));
@@ -121,7 +133,10 @@ beforeAll(async () => {
       get isPackaged() {
         return fakeApp.isPackaged;
       },
-      quit: () => undefined,
+      quit: () => {
+        rec.quits++;
+      },
+      requestSingleInstanceLock: () => fakeApp.primary,
     },
     shell: { openPath: async (p: string) => (rec.openedPaths.push(p), '') },
     protocol: {
@@ -236,10 +251,40 @@ describe('desktop main process (stand-in Electron, real engine)', () => {
     // An ordinary "Open Folder…" shows the native dialog (cancelled here).
     expect(await call('chooseProject', [])).toMatchObject({ ok: true, value: null });
     expect(rec.openDialogs).toBe(1);
-    // The window state, with the recent folder, was written to userData.
+    // The window state (the last project) and the engine's recent projects (the menu's list too) are in userData.
     const saved = JSON.parse(fs.readFileSync(path.join(userData, 'window-state.json'), 'utf8'));
-    expect(saved).toMatchObject({ lastProject: project, recentProjects: [project] });
+    expect(saved).toMatchObject({ lastProject: project });
+    expect(JSON.parse(fs.readFileSync(path.join(userData, 'recent.json'), 'utf8')).recent[0]).toMatchObject({ dir: project });
   }, 30_000);
+
+  it('a second launch with a page file brings this window forward and opens that page\'s project (single instance)', async () => {
+    const letters = path.join(tmp, 'letters');
+    fs.mkdirSync(path.join(letters, 'page'), { recursive: true });
+    fs.copyFileSync(path.join(project, 'PH 1858-535.jpg'), path.join(letters, 'PH 1858-535.jpg'));
+    fs.copyFileSync(path.join(project, 'page', 'PH 1858-535.xml'), path.join(letters, 'page', 'PH 1858-535.xml'));
+    const focused = rec.focused;
+    // As the system starts it: the second instance's own argv, a path relative to its own working folder.
+    rec.appListeners.get('second-instance')!({}, [argv[0]!, 'electron-main', path.join('letters', 'page', 'PH 1858-535.xml')], tmp);
+    expect(rec.focused).toBe(focused + 1);
+    expect(rec.windows).toHaveLength(1);
+    expect(win().sent.at(-1)).toEqual([IPC.command, 'open-project']);
+    expect(await call('chooseProject', [])).toMatchObject({ ok: true, value: { dir: letters, name: 'letters' } });
+    expect(rec.openDialogs).toBe(1);
+    // It heads File › Open Recent now; a second launch with nothing to open only focuses.
+    const recent = items(rec.menus.at(-1)!).find((i) => i.label === 'Open Recent')!.submenu as MenuItemConstructorOptions[];
+    expect(recent.slice(0, 2).map((i) => i.label)).toEqual([letters, project]);
+    const sent = win().sent.length;
+    rec.appListeners.get('second-instance')!({}, [argv[0]!, 'electron-main'], tmp);
+    expect(rec.focused).toBe(focused + 2);
+    expect(win().sent.length).toBe(sent);
+    // The start screen's calls go through main too: the session log is main's, the models folder shown by the shell.
+    const start = await call('startInfo', []);
+    expect(start).toMatchObject({ ok: true, value: { userModels: path.join(tmp, 'user-models'), sessionLog: expect.stringContaining(path.join(userData, 'logs')) } });
+    expect(await call('revealPath', ['user-models'])).toMatchObject({ ok: true });
+    expect(rec.openedPaths.at(-1)).toBe(path.join(tmp, 'user-models'));
+    rec.openedPaths.length = 0;
+    expect(await call('openProject', [project])).toMatchObject({ ok: true, value: { dir: project } });
+  }, 60_000);
 
   it('sandboxes every renderer, keeps the user data folder of paths.ts, and logs the session there', async () => {
     expect(rec.sandboxed).toBe(1);
@@ -348,4 +393,27 @@ describe('desktop main process as an installed app (packaged path layout)', () =
     rec.appListeners.get('will-quit')!();
     await exited;
   }, 30_000);
+});
+
+describe('a second desktop instance (the single-instance lock is taken)', () => {
+  let logsBefore: string[];
+
+  beforeAll(async () => {
+    for (const c of rec.forks) c.kill();
+    rec.windows.length = 0;
+    rec.forks.length = 0;
+    rec.quits = 0;
+    fakeApp.primary = false;
+    logsBefore = fs.readdirSync(path.join(userData, 'logs'));
+    vi.resetModules();
+    await import('../../electron/main/main.js');
+    await new Promise((r) => setTimeout(r, 200));
+  }, 60_000);
+
+  it('quits at once: no window, no engine, no session log; the running app got its arguments', () => {
+    expect(rec.quits).toBe(1);
+    expect(rec.windows).toHaveLength(0);
+    expect(rec.forks).toHaveLength(0);
+    expect(fs.readdirSync(path.join(userData, 'logs'))).toEqual(logsBefore);
+  });
 });

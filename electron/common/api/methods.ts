@@ -3,7 +3,7 @@
  * (IPC in electron/main, HTTP in electron/node/server) run requests through:
  * unknown methods and malformed arguments never reach the engine.
  */
-import { PAGE_STATUSES, PROJECT_EXPORT_FORMATS, type ApiMethod, type StudioService } from './service.js';
+import { PAGE_STATUSES, PROJECT_EXPORT_FORMATS, REVEAL_TARGETS, type ApiMethod, type StudioService } from './service.js';
 import { ApiError, failure, type Envelope } from './errors.js';
 import { TARGET_FORMATS } from '../formats/document-io.js';
 import { bool, int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
@@ -69,6 +69,21 @@ export const recognizePagesRequest = record({
   replaceCorrected: bool(),
 });
 
+/**
+ * A folder path typed or picked on this computer (start screen): absolute (POSIX,
+ * a Windows drive or UNC path) or from the home folder (~/…). The engine is the local
+ * user's own, so any folder they can read is theirs to open.
+ */
+export const folderPath = str({
+  max: 4096,
+  min: 1,
+  test: (s) => {
+    if ([...s].some((c) => c.charCodeAt(0) < 0x20)) return 'contains control characters';
+    if (!/^(\/|~(\/|\\|$)|[a-zA-Z]:[\\/]|\\\\)/.test(s)) return 'must be an absolute path (or start with ~/)';
+    return undefined;
+  },
+});
+
 export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {
   getProject: tuple(),
   listPages: tuple(),
@@ -98,6 +113,13 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   getLineImage: tuple(pageId, flatPoints(3), flatPoints(0)),
   chooseProject: tuple(),
   exportPage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), oneOf(TARGET_FORMATS)),
+  openProject: tuple(folderPath),
+  createProject: tuple(folderPath),
+  openSample: tuple(),
+  recentProjects: tuple(),
+  forgetRecentProject: tuple(folderPath),
+  startInfo: tuple(),
+  revealPath: tuple(oneOf(REVEAL_TARGETS)),
 };
 
 export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];

@@ -216,6 +216,28 @@ export interface JobEventSource {
   subscribe(listener: JobEventListener): () => void;
 }
 
+/** A project folder opened before (the engine keeps the list in the user data folder, most recent first). */
+export interface RecentProject {
+  readonly dir: string;
+  /** The folder's name, for display. */
+  readonly name: string;
+  /** False when the folder is gone (moved, deleted, an unplugged disk): shown greyed, removable. */
+  readonly exists: boolean;
+}
+
+/** What the start screen shows besides the recent projects: where things are on this computer. */
+export interface StartInfo {
+  /** The user models folder: a model folder dropped here is listed with the shipped ones. */
+  readonly userModels: string;
+  /** This session's log file (null when there is none), and the folder of all of them. */
+  readonly sessionLog: string | null;
+  readonly logsDir: string;
+}
+
+/** Folders the desktop app can show in the system's file manager. */
+export const REVEAL_TARGETS = ['user-models', 'session-log'] as const;
+export type RevealTarget = (typeof REVEAL_TARGETS)[number];
+
 export interface StudioService {
   /** The open project, or null when none is open yet (Electron before a folder is chosen). */
   getProject(): Promise<ProjectInfo | null>;
@@ -296,6 +318,22 @@ export interface StudioService {
   chooseProject(): Promise<ProjectInfo | null>;
   /** The page as the editor has it now (unsaved edits included), converted to `format` (schema-valid, repairs reported). */
   exportPage(pageId: string, xml: string, format: ExportFormat): Promise<ExportResult>;
+  /**
+   * Start screen. Opening another project releases the open one's lock and takes the
+   * new one's (a job running in the old project is cancelled); every open is recorded
+   * in the recent projects.
+   */
+  openProject(dir: string): Promise<ProjectInfo>;
+  /** Creates an empty project (the folder, absent or empty, and its htr-studio.json) and opens it. */
+  createProject(dir: string): Promise<ProjectInfo>;
+  /** Opens the user's copy of the shipped sample project, copying what is missing first (edits to the copy are kept). */
+  openSample(): Promise<ProjectInfo>;
+  recentProjects(): Promise<RecentProject[]>;
+  /** Removes a folder from the recent projects; returns the list left. */
+  forgetRecentProject(dir: string): Promise<RecentProject[]>;
+  startInfo(): Promise<StartInfo>;
+  /** Shows a folder in the system's file manager (desktop app only; browser mode answers "unsupported"). */
+  revealPath(target: RevealTarget): Promise<void>;
 }
 
 export type ApiMethod = keyof StudioService;

@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { RecentProject, StartInfo, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
@@ -30,7 +30,7 @@ import { ProjectSearch } from './project-search.js';
 import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
 import type { CharSet } from '../../common/transcription/char-sets.js';
 import { charSetsFile, parseCharSets } from '../../common/transcription/user-char-sets.js';
-import { userDataDir } from '../paths.js';
+import { runtimePaths, userDataDir } from '../paths.js';
 
 /** The person's character sets: in the user data folder, shared by every project. */
 function charSetsPath(): string {
@@ -449,6 +449,35 @@ export class LocalProjectService implements StudioService {
 
   async chooseProject(): Promise<ProjectInfo | null> {
     throw new ApiError('unsupported', 'choosing a folder is not available here; start with --project DIR');
+  }
+
+  // One folder's service: switching projects and the start screen belong to its host (project-host.ts).
+  async openProject(): Promise<ProjectInfo> {
+    throw new ApiError('unsupported', 'this engine serves one folder; switching projects is the project host\'s');
+  }
+
+  createProject(): Promise<ProjectInfo> {
+    return this.openProject();
+  }
+
+  openSample(): Promise<ProjectInfo> {
+    return this.openProject();
+  }
+
+  async recentProjects(): Promise<RecentProject[]> {
+    return [];
+  }
+
+  async forgetRecentProject(): Promise<RecentProject[]> {
+    return [];
+  }
+
+  async startInfo(): Promise<StartInfo> {
+    return { userModels: runtimePaths().userModels, sessionLog: null, logsDir: runtimePaths().logs };
+  }
+
+  async revealPath(): Promise<void> {
+    throw new ApiError('unsupported', 'only the desktop app can show a folder in the file manager');
   }
 
   private async scan(): Promise<ScannedPage[]> {

@@ -1,28 +1,48 @@
 /**
- * The engine of the desktop app: one project open at a time, switched when the
- * user opens another folder, with the loaded models and the job-event stream
- * kept across switches. Runs in Electron's utility process (see
- * server/engine-port.ts), so recognition never blocks the window's main process.
+ * The engine of the desktop app and of browser mode (`htr-studio serve`): one
+ * project open at a time, or none (the start screen), switched when the user opens
+ * another folder — the old project's lock released, the new one's taken — with the
+ * loaded models and the job-event stream kept across switches. Every open is
+ * recorded in the recent projects. In the desktop app it runs in Electron's utility
+ * process (see server/engine-port.ts), so recognition never blocks the window's main process.
  */
-import type { AccuracyReport, LanguagesReport, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { AccuracyReport, LanguagesReport, RecentProject, RevealTarget, StartInfo, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import type { CharSet } from '../../common/transcription/char-sets.js';
 import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { LocalProjectService } from './local-service.js';
-import path from 'node:path';
+import fs from 'node:fs/promises';
 import { lockProject, ProjectLockedError, type ProjectLock } from './project-lock.js';
+import { RecentProjects } from './recent-projects.js';
+import { createProjectFolder, expandHome } from './new-project.js';
+import { copySample } from './sample-copy.js';
+import { runtimePaths } from '../paths.js';
+
+export interface ProjectHostOptions {
+  /** Who holds the project's lock, as another HTR Studio is told. */
+  readonly lockedBy?: string;
+  /** The recent projects (default: recent.json in the user data folder). */
+  readonly recent?: RecentProjects;
+  /** This session's log file, shown on the start screen (browser mode; the desktop app's main process has its own). */
+  readonly sessionLog?: string | null;
+}
 
 export class ProjectHost implements StudioService {
   private project: LocalProjectService | null = null;
   private lock: { readonly dir: string; readonly lock: ProjectLock } | undefined;
   readonly events = new JobEventHub();
 
+  private readonly recent: RecentProjects;
+
   constructor(
     private readonly cacheDir: string,
     private readonly models: ModelProvider = new ModelCatalog(),
-  ) {}
+    private readonly opts: ProjectHostOptions = {},
+  ) {
+    this.recent = opts.recent ?? new RecentProjects(runtimePaths().userData);
+  }
 
   get jobEvents(): JobEventSource {
     return this.events;
@@ -31,11 +51,12 @@ export class ProjectHost implements StudioService {
   /** Opens a folder; a job still running in the previous project is cancelled. */
   async open(dir: string): Promise<ProjectInfo> {
     // One editor per project: another window or process on this folder is named, not raced.
-    const target = path.resolve(dir);
+    const target = expandHome(dir);
+    if (!(await fs.stat(target).catch(() => undefined))?.isDirectory()) throw new ApiError('not-found', `no such folder: ${target}`);
     let lock = this.lock?.dir === target ? this.lock.lock : undefined;
     if (!lock) {
       try {
-        lock = await lockProject(target, 'the HTR Studio app');
+        lock = await lockProject(target, this.opts.lockedBy ?? 'the HTR Studio app');
       } catch (e) {
         if (e instanceof ProjectLockedError) throw new ApiError('conflict', e.message);
         throw e;
@@ -45,8 +66,41 @@ export class ProjectHost implements StudioService {
     const old = this.project;
     if (old?.jobs.running) old.jobs.cancel(old.jobs.running);
     this.lock = { dir: target, lock };
-    this.project = new LocalProjectService(dir, { cacheDir: this.cacheDir, models: this.models, events: this.events, prefetchNext: true });
-    return this.project.getProject();
+    this.project = new LocalProjectService(target, { cacheDir: this.cacheDir, models: this.models, events: this.events, prefetchNext: true });
+    const info = await this.project.getProject();
+    // The list is a convenience: failing to write it never fails an open.
+    await this.recent.add(info.dir).catch(() => undefined);
+    return info;
+  }
+
+  openProject(dir: string): Promise<ProjectInfo> {
+    return this.open(dir);
+  }
+
+  async createProject(dir: string): Promise<ProjectInfo> {
+    return this.open(await createProjectFolder(dir));
+  }
+
+  async openSample(): Promise<ProjectInfo> {
+    const paths = runtimePaths();
+    return this.open(copySample(paths.sample, paths.userSample));
+  }
+
+  async recentProjects(): Promise<RecentProject[]> {
+    return this.recent.list();
+  }
+
+  forgetRecentProject(dir: string): Promise<RecentProject[]> {
+    return this.recent.remove(dir);
+  }
+
+  async startInfo(): Promise<StartInfo> {
+    const paths = runtimePaths();
+    return { userModels: paths.userModels, sessionLog: this.opts.sessionLog ?? null, logsDir: paths.logs };
+  }
+
+  async revealPath(_target: RevealTarget): Promise<void> {
+    throw new ApiError('unsupported', 'only the desktop app can show a folder in the file manager; the start screen shows its path');
   }
 
 
