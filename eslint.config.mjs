@@ -44,6 +44,13 @@ export default tseslint.config(
     ]),
   },
   {
+    // The editor's controller and the canvas tools: plain TypeScript the unit tests run without a browser.
+    files: ['renderer/src/editor/core/**/*.ts', 'renderer/src/canvas/tools.ts', 'renderer/src/canvas/intents.ts', 'renderer/src/canvas/hit-test.ts'],
+    rules: restrict('The editor controller is plain TypeScript (tested without a browser): no Node, React or DOM.', [
+      { group: ['react', 'react-dom', 'react-konva', 'konva', '**/electron/node/**', '**/electron/main/**', '**/*.tsx', '**/panels/**'], message: 'The controller renders nothing: the editor (React) uses it, not the other way round.' },
+    ]),
+  },
+  {
     files: ['electron/node/**/*.ts', 'electron/cli/**/*.ts'],
     languageOptions: { globals: globals.node },
     rules: {

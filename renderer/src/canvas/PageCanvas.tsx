@@ -8,9 +8,10 @@ import { Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type Konva from 'konva';
 import type { ImageInfo } from '../../../electron/common/api/service.js';
 import type { PageDocument, Point } from '../../../electron/common/model/types.js';
-import { findLine, findRegion, regionAt } from '../../../electron/common/model/ops.js';
-import { pointInPolygon } from '../../../electron/common/model/points.js';
-import type { VertexRef } from '../editor/editor-state.js';
+import { findLine, findRegion } from '../../../electron/common/model/ops.js';
+import { TOOLS, type Tool } from './tools.js';
+import { lineAt } from './hit-test.js';
+import type { VertexRef } from '../editor/core/editor-state.js';
 import { topRegionsInOrder } from '../editor/reading.js';
 import { cursor } from '../editor/cursor-store.js';
 import { levelFor, overviewLevel, tilesInView, TileStore, type TilePlacement } from './tiles.js';
@@ -21,8 +22,7 @@ import { strings as t } from '../i18n/strings.js';
 import { OrderOverlay } from './order-overlay.js';
 import type { Palette } from './palette.js';
 
-/** `order`: "Order by clicking", each click on a region puts it next in the reading order. */
-export type Tool = 'select' | 'region' | 'polygon' | 'line' | 'split' | 'order';
+export type { Tool } from './tools.js';
 
 export interface PageCanvasProps {
   readonly doc: PageDocument;
@@ -56,33 +56,6 @@ const SETTLE_MS = 120;
 
 /** How near a baseline (screen pixels, each side) a click or hover still hits its line. */
 const HIT_PX = 5;
-
-/** Points closer than this on screen are one click (a double-click adds two mousedowns). */
-const SAME_POINT_PX = 4;
-
-/** The line under an image point: inside its outline, else nearest baseline within `tolerance`. */
-function lineAt(doc: PageDocument, p: Point, tolerance: number): string | null {
-  let best: { id: string; d: number } | null = null;
-  const visit = (regions: PageDocument['page']['regions']): void => {
-    for (const r of regions) {
-      for (const l of r.lines) {
-        if (l.coords && l.coords.points.length >= 3 && pointInPolygon(p, l.coords.points)) best = { id: l.id, d: 0 };
-        const b = l.baseline?.points ?? [];
-        for (let i = 0; i + 1 < b.length && best?.d !== 0; i++) {
-          const a = b[i]!;
-          const c = b[i + 1]!;
-          if (p.x < Math.min(a.x, c.x) || p.x > Math.max(a.x, c.x)) continue;
-          const y = a.x === c.x ? a.y : a.y + ((p.x - a.x) / (c.x - a.x)) * (c.y - a.y);
-          const d = Math.abs(y - p.y);
-          if (d <= tolerance && (!best || d < best.d)) best = { id: l.id, d };
-        }
-      }
-      visit(r.regions);
-    }
-  };
-  visit(doc.page.regions);
-  return (best as { id: string } | null)?.id ?? null;
-}
 
 export function PageCanvas(props: PageCanvasProps) {
   const { doc, image, selection, vertex, tool, layers, palette, view, onIntent } = props;
@@ -241,53 +214,47 @@ export function PageCanvas(props: PageCanvasProps) {
     if (!sp) return;
     const target = e.target;
     if (target.name() === 'handle') return;
-    // Dragging an element that is already selected moves it (and the rest of the selection).
-    // Unselected lines are not Konva nodes: the one under the mouse comes from the model.
-    const lineUnder = tool === 'select' && !selection.includes(target.id()) ? pickLine(toImage(view, sp.x, sp.y)) : null;
-    const targetId = lineUnder ?? (target === stage ? '' : target.id());
-    if (tool === 'select' && e.evt.button === 0 && !space && targetId && selection.includes(targetId)) {
-      e.evt.preventDefault();
-      setGesture({ kind: 'move', ids: selection, sx: e.evt.clientX, sy: e.evt.clientY, scale: view.scale, dx: 0, dy: 0 });
-      return;
-    }
-    const pan = e.evt.button === 1 || space || (tool === 'select' && e.evt.button === 0);
-    if (pan) {
+    const panGesture = (): void => {
       e.evt.preventDefault();
       setGesture({ kind: 'pan', sx: e.evt.clientX, sy: e.evt.clientY, start: view, moved: false, clickId: target === stage ? null : target.id() || 'shape' });
-      return;
-    }
+    };
+    // The middle button, or Space held, pans in every tool; what the main button does is the tool's.
+    if (e.evt.button === 1 || space) return panGesture();
     if (e.evt.button !== 0) return;
+    const current = TOOLS[tool];
+    // Unselected lines are not Konva nodes: the one under the mouse comes from the model.
+    const lineUnder = current.selects && !selection.includes(target.id()) ? pickLine(toImage(view, sp.x, sp.y)) : null;
+    const targetId = lineUnder ?? (target === stage ? '' : target.id());
     const p = toImage(view, sp.x, sp.y);
-    if (tool === 'region') {
-      const q = { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) };
-      setGesture({ kind: 'rect', from: q, to: q });
-    } else if (tool === 'line' || tool === 'polygon') {
-      // A double-click (the browser counts clicks close in time and place) finishes the drawing.
-      if (e.evt.detail >= 2) return finishDraft();
-      const q = { x: Math.round(Math.max(0, Math.min(page.width, p.x))), y: Math.round(Math.max(0, Math.min(page.height, p.y))) };
-      const now = draftRef.current;
-      const last = now[now.length - 1];
-      if (!last || Math.hypot(last.x - q.x, last.y - q.y) * view.scale > SAME_POINT_PX) setDraft([...now, q]);
-    } else if (tool === 'split') {
-      const id = lineAt(doc, p, 12 / view.scale);
-      if (id) onIntent({ type: 'split', lineId: id, x: Math.round(p.x) });
-    } else if (tool === 'order') {
-      const id = regionAt(doc, p)?.id ?? lineAt(doc, p, 12 / view.scale);
-      if (id) onIntent({ type: 'pick-region', id });
+    const at = { x: Math.max(0, Math.min(page.width, p.x)), y: Math.max(0, Math.min(page.height, p.y)) };
+    const out = current.press({ doc, at, scale: view.scale, clicks: e.evt.detail, selectedUnder: targetId && selection.includes(targetId) ? targetId : '', draft: draftRef.current });
+    switch (out.kind) {
+      case 'move-selection':
+        e.evt.preventDefault();
+        return setGesture({ kind: 'move', ids: selection, sx: e.evt.clientX, sy: e.evt.clientY, scale: view.scale, dx: 0, dy: 0 });
+      case 'pan-or-click':
+        return panGesture();
+      case 'rectangle':
+        return setGesture({ kind: 'rect', from: at, to: at });
+      case 'draft':
+        return setDraft([...out.points]);
+      case 'finish':
+        return finishDraft();
+      case 'intent':
+        return onIntent(out.intent);
+      case 'nothing':
+        return;
     }
   };
 
   // The line and polygon tools: a double-click or Enter finishes, Backspace takes back a point, Esc drops the drawing.
   const finishDraft = (): void => {
-    const need = tool === 'line' ? 2 : 3;
-    const points = draftRef.current;
-    if ((tool === 'line' || tool === 'polygon') && points.length >= need) {
-      onIntent(tool === 'line' ? { type: 'draw-line', baseline: points } : { type: 'draw-polygon', points });
-    }
-    if (tool === 'line' || tool === 'polygon') {
-      setDraft([]);
-      setDraftHover(null);
-    }
+    const { finish } = TOOLS[tool];
+    if (!finish) return;
+    const intent = finish(draftRef.current);
+    if (intent) onIntent(intent);
+    setDraft([]);
+    setDraftHover(null);
   };
   const finishRef = useRef(finishDraft);
   finishRef.current = finishDraft;
@@ -348,7 +315,7 @@ export function PageCanvas(props: PageCanvasProps) {
       const p = toImage(view, sp.x, sp.y);
       cursor.set(p.x >= 0 && p.y >= 0 && p.x <= page.width && p.y <= page.height ? { x: Math.round(p.x), y: Math.round(p.y) } : null);
       // Hover comes from the model's geometry too (selected lines also report it from their nodes).
-      if (tool === 'select' && !gesture) {
+      if (TOOLS[tool].selects && !gesture) {
         const id = pickLine(p);
         if (id !== hovered) setHovered(id);
       }
@@ -371,7 +338,7 @@ export function PageCanvas(props: PageCanvasProps) {
   // The one selected element gets handles.
   const selectedId = selection.length === 1 ? selection[0]! : null;
   const handlesTarget = useMemo(() => {
-    if (!selectedId || tool !== 'select') return null;
+    if (!selectedId || !TOOLS[tool].selects) return null;
     const l = findLine(doc, selectedId)?.line;
     if (l) return { id: l.id, coords: l.coords?.points ?? [], baseline: l.baseline?.points ?? null };
     const r = findRegion(doc, selectedId);
@@ -413,7 +380,7 @@ export function PageCanvas(props: PageCanvasProps) {
     }
   }
 
-  const cursorStyle = gesture?.kind === 'move' ? 'move' : gesture?.kind === 'pan' && gesture.moved ? 'grabbing' : space ? 'grab' : tool === 'region' || tool === 'line' || tool === 'polygon' ? 'crosshair' : tool === 'split' ? 'col-resize' : tool === 'order' ? 'pointer' : hovered ? 'pointer' : 'default';
+  const cursorStyle = gesture?.kind === 'move' ? 'move' : gesture?.kind === 'pan' && gesture.moved ? 'grabbing' : space ? 'grab' : !TOOLS[tool].selects ? TOOLS[tool].cursor : hovered ? 'pointer' : 'default';
   const orderRegions = useMemo(() => topRegionsInOrder(doc), [doc]);
 
   return (
@@ -444,7 +411,7 @@ export function PageCanvas(props: PageCanvasProps) {
               <KImage key={t.key} image={img} x={t.x} y={t.y} width={t.width} height={t.height} />
             ))}
           </Layer>
-          <Layer listening={tool === 'select' && !space && gesture?.kind !== 'move'}>
+          <Layer listening={TOOLS[tool].selects && !space && gesture?.kind !== 'move'}>
             {doc.page.regions.map((r) => (
               <RegionShape key={r.id} region={r} selectedKey={selectedKeyOf(idsByRegion.get(r.id) ?? new Set())} hoveredLine={hovered} palette={palette} layers={layers} emit={emit} pickLine={pickLine} />
             ))}

@@ -9,26 +9,14 @@ import { Circle, Group, Line, Rect } from 'react-konva';
 import type Konva from 'konva';
 import type { Point, Points, Region, TextLine } from '../../../electron/common/model/types.js';
 import type { ShapeRef } from '../../../electron/common/model/ops.js';
-import type { VertexRef } from '../editor/editor-state.js';
+import type { VertexRef } from '../editor/core/editor-state.js';
 import type { Palette } from './palette.js';
 import { confidenceFill, type Layers } from './layers.js';
 import { lineConf } from '../../../electron/common/model/stats.js';
 import { LinesBulk } from './lines-bulk.js';
+import type { Emit } from './intents.js';
 
-export type CanvasIntent =
-  | { readonly type: 'select'; readonly id: string | null; readonly additive: boolean; readonly vertex?: VertexRef | null }
-  | { readonly type: 'drag-vertex'; readonly vertex: VertexRef; readonly to: Point; readonly phase: 'move' | 'end' }
-  | { readonly type: 'insert-vertex'; readonly ref: ShapeRef; readonly index: number; readonly at: Point }
-  | { readonly type: 'draw-region'; readonly from: Point; readonly to: Point }
-  | { readonly type: 'split'; readonly lineId: string; readonly x: number }
-  | { readonly type: 'draw-line'; readonly baseline: readonly Point[] }
-  | { readonly type: 'draw-polygon'; readonly points: readonly Point[] }
-  | { readonly type: 'move'; readonly ids: readonly string[]; readonly dx: number; readonly dy: number; readonly phase: 'move' | 'end' }
-  | { readonly type: 'hover'; readonly id: string | null }
-  /** "Order by clicking": the region or line under a click (the editor takes its top-level region). */
-  | { readonly type: 'pick-region'; readonly id: string };
-
-export type Emit = (intent: CanvasIntent) => void;
+export type { CanvasIntent, Emit } from './intents.js';
 
 export const flat = (pts: Points): number[] => pts.flatMap((p) => [p.x, p.y]);
 

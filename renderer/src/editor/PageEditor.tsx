@@ -2,7 +2,7 @@
  * One open page: the editor state (document, history, selection), the canvas,
  * the panels, keyboard shortcuts and saving. Mounted afresh for every page.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import type { ExportFormat, ImageInfo, JobEventSource, JobScope, OpenedPage, StudioService } from '../../../electron/common/api/service.js';
 import { downloadText } from './download.js';
 import type { MenuCommand, StudioBridge } from '../../../electron/common/api/bridge.js';
@@ -13,8 +13,12 @@ import { redoLabel, undoLabel } from '../../../electron/common/model/history.js'
 import { bbox } from '../../../electron/common/model/points.js';
 import { readDocument, writeDocument } from '../../../electron/common/formats/document-io.js';
 import { strings as t } from '../i18n/strings.js';
-import { editorReducer, initialEditorState } from './editor-state.js';
-import { useEditorCommands } from './use-editor-commands.js';
+import { createEditorStore } from './core/editor-store.js';
+import { createEditorCommands } from './core/editor-commands.js';
+import { routeKey } from './core/editor-keys.js';
+import { PageSaver } from './core/page-saver.js';
+import { currentPerson } from './person.js';
+import { normalizeStored } from './text-settings.js';
 import { lineText, linesInReadingOrder, topRegionOf, topRegionsInOrder } from './reading.js';
 import { nextUncertainLine } from '../../../electron/common/transcription/review.js';
 import { PageCanvas, type Tool } from '../canvas/PageCanvas.js';
@@ -32,7 +36,6 @@ import { takeResult } from './pending-results.js';
 import { PropertiesPanel } from '../panels/PropertiesPanel.js';
 import { CheckPanel } from '../panels/CheckPanel.js';
 import { CommandPalette } from '../panels/CommandPalette.js';
-import { commandForKey, typesText } from '../../../electron/common/commands/registry.js';
 import { DEFAULT_LAYERS, type Layers } from '../canvas/layers.js';
 import { useJobs } from './use-jobs.js';
 import { useSaveConflict } from './use-save-conflict.js';
@@ -40,7 +43,6 @@ import { SaveConflictBar } from '../panels/SaveConflictBar.js';
 import { JournalBar } from '../panels/JournalBar.js';
 import { FindReplace } from '../panels/FindReplace.js';
 import { RepairsBar } from '../panels/RepairsBar.js';
-import { ApiError } from '../../../electron/common/api/errors.js';
 import type { Clip } from './drawing.js';
 
 const UNCERTAIN_KEY = 'htr-studio-uncertain-below';
@@ -108,15 +110,15 @@ const isTextField = (el: EventTarget | null): boolean => el instanceof HTMLInput
 
 export function PageEditor(props: PageEditorProps) {
   const { service, bridge, pageId, image, theme } = props;
-  const [state, dispatch] = useReducer(editorReducer, props.doc, initialEditorState);
+  // The plain controller (store + commands); React only renders its state.
+  const store = useMemo(() => createEditorStore(props.doc), []);
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const dispatch = store.dispatch;
   // Opened at a line (a find hit on this page): select it once.
   useEffect(() => {
     if (props.initialLine) dispatch({ type: 'select', ids: [props.initialLine] });
   }, []);
-  const cmd = useEditorCommands(state, dispatch);
-  // The latest state for window listeners and timers that outlive a render.
-  const stateRef = useRef(state);
-  stateRef.current = state;
+  const cmd = useMemo(() => createEditorCommands(store, { author: currentPerson, now: () => new Date().toISOString(), normalize: normalizeStored }), [store]);
   const jobs = useJobs(service, props.events, pageId, {
     onResult: (kind, xml, lineIds) => {
       try {
@@ -246,55 +248,26 @@ export function PageEditor(props: PageEditorProps) {
     [page, viewport],
   );
 
-  // Saving: by hand (Ctrl+S), and automatically a few seconds after the last edit, when
-  // leaving the page and when the window closes. One write at a time, always of the newest
-  // document; a failed write is shown and leaves the page dirty, so nothing is lost.
-  const inflight = useRef<Promise<boolean> | null>(null);
+  // Saving (core/page-saver.ts): by hand, a while after the last edit, when leaving the page or closing the window.
   const propsRef = useRef(props);
   propsRef.current = props;
   // A refused save (saved elsewhere meanwhile) waits for the person's choice; autosave stops till then.
   const [saveSoon, setSaveSoon] = useState(0);
   const conflict = useSaveConflict(service, pageId, dispatch, revision, useCallback(() => setSaveSoon((n) => n + 1), []));
-  const conflictOpen = useRef(false);
-  conflictOpen.current = conflict.conflict !== null;
-  const save = useCallback(
-    async (how: 'manual' | 'auto'): Promise<boolean> => {
-      while (inflight.current) await inflight.current;
-      const { doc: docToSave, saved, gestureStart } = stateRef.current;
-      if (conflictOpen.current) return false;
-      // Autosave writes only unsaved edits, and never a drag (or an "order by clicking") in progress.
-      if (how === 'auto' && (docToSave === saved || gestureStart)) return docToSave === saved;
-      const run = (async (): Promise<boolean> => {
-        setSaving(true);
-        try {
-          // Without a target: the page's own format and version, keeping everything it was read with.
-          const { xml } = writeDocument(docToSave);
-          const r = await service.savePage(pageId, xml, revision.current);
-          revision.current = r.revision;
-          dispatch({ type: 'saved', doc: docToSave });
-          setSaveError(null);
-          if (how === 'manual') dispatch({ type: 'notice', kind: 'info', text: t.savedAs(r.xmlPath) });
-          propsRef.current.onSaved();
-          return true;
-        } catch (e) {
-          const message = (e as Error).message;
-          setSaveError(message);
-          dispatch({ type: 'notice', kind: 'error', text: t.saveFailed(message) });
-          if (e instanceof ApiError && e.code === 'conflict') await conflict.refused(saved, docToSave);
-          return false;
-        } finally {
-          setSaving(false);
-        }
-      })();
-      inflight.current = run;
-      try {
-        return await run;
-      } finally {
-        inflight.current = null;
-      }
-    },
-    [service, pageId, conflict.refused],
+  const conflictRef = useRef(conflict);
+  conflictRef.current = conflict;
+  const saver = useMemo(
+    () =>
+      new PageSaver(store, service, pageId, revision, {
+        blocked: () => conflictRef.current.conflict !== null,
+        refused: (base, ours) => conflictRef.current.refused(base, ours),
+        onBusy: setSaving,
+        onError: setSaveError,
+        onSaved: () => propsRef.current.onSaved(),
+      }),
+    [store, service, pageId],
   );
+  const save = useCallback((how: 'manual' | 'auto') => saver.save(how), [saver]);
   // After a conflict is resolved: saved once the chosen document is in the state.
   useEffect(() => {
     if (saveSoon) void save('manual');
@@ -365,7 +338,7 @@ export function PageEditor(props: PageEditorProps) {
         case 'move':
           return cmd.moveElements(i.ids, i.dx, i.dy, i.phase);
         case 'pick-region': {
-          const top = topRegionOf(stateRef.current.gestureStart ?? stateRef.current.doc, i.id);
+          const top = topRegionOf(store.getState().gestureStart ?? store.getState().doc, i.id);
           if (tool !== 'order' || !top || picked.current.includes(top)) return undefined;
           picked.current = [...picked.current, top];
           cmd.previewOrder(picked.current);
@@ -384,7 +357,7 @@ export function PageEditor(props: PageEditorProps) {
   const exportAs = useCallback(
     async (format: ExportFormat) => {
       try {
-        const r = await service.exportPage(pageId, writeDocument(stateRef.current.doc).xml, format);
+        const r = await service.exportPage(pageId, writeDocument(store.getState().doc).xml, format);
         if (r.cancelled) return;
         setRepairs(r.warnings.length ? { fileName: r.fileName, warnings: r.warnings } : null);
         if (r.text !== null && !r.savedTo) downloadText(r.fileName, r.text);
@@ -401,7 +374,7 @@ export function PageEditor(props: PageEditorProps) {
   const lineFieldIdle = (): boolean => {
     const el = document.activeElement;
     if (!(el instanceof HTMLTextAreaElement) || !el.classList.contains('line-input')) return false;
-    const { doc: now, selection } = stateRef.current;
+    const { doc: now, selection } = store.getState();
     const line = selection.length === 1 ? findLine(now, selection[0]!)?.line : undefined;
     return line !== undefined && el.value === lineText(line);
   };
@@ -413,7 +386,7 @@ export function PageEditor(props: PageEditorProps) {
   }, []);
   const jumpUncertain = useCallback(
     (step: 1 | -1) => {
-      const { doc: now, selection } = stateRef.current;
+      const { doc: now, selection } = store.getState();
       const inField = isTextField(document.activeElement);
       const id = nextUncertainLine(linesInReadingOrder(now).map((l) => l.line), selection[0] ?? null, uncertainBelow, step);
       if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
@@ -460,7 +433,7 @@ export function PageEditor(props: PageEditorProps) {
           // The list in the properties panel; arrows choose, Enter moves.
           const list = document.querySelector<HTMLSelectElement>('select[name="move-to-region"]');
           if (list) return list.focus();
-          const s = stateRef.current;
+          const s = store.getState();
           return dispatch({ type: 'notice', kind: 'error', text: s.selection.some((id) => findLine(s.doc, id)) ? t.noOtherRegion : t.moveNeedsLines });
         }
         case 'tool-select':
@@ -534,29 +507,15 @@ export function PageEditor(props: PageEditorProps) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (shortcutsOpen || paletteOpen || e.defaultPrevented) return;
-      const mod = e.ctrlKey || e.metaKey;
-      const inText = isTextField(e.target);
-      const def = commandForKey(e);
-      if (def && mod) {
-        // In the desktop app the menu owns these accelerators; in a text field Undo/Redo are the field's first.
-        if (bridge || (inText && (def.id === 'undo' || def.id === 'redo'))) return;
-        run(def.id);
-        e.preventDefault();
-        return;
-      }
-      // Typing keys never fire commands in a text field, and never type into one (F8 types nothing: it works there too).
-      if (def && !(inText && typesText(e)) && !e.altKey) {
-        run(def.id);
-        e.preventDefault();
-        return;
-      }
-      if (inText || e.altKey || mod) return;
-      if (tool === 'order' && (e.key === 'Enter' || e.key === 'Escape')) chooseTool('select');
-      else if (e.key === 'Escape') {
+      const what = routeKey(e, { inText: isTextField(e.target), desktop: bridge !== undefined, tool });
+      if (what.kind === 'pass') return;
+      if (what.kind === 'command') run(what.id);
+      else if (what.kind === 'end-order') chooseTool('select');
+      else {
         dispatch({ type: 'cancel' });
         if (tool !== 'select') chooseTool('select');
         else cmd.select(null, false);
-      } else return;
+      }
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);

@@ -12,7 +12,7 @@ import type { PageDocument } from '../../../electron/common/model/types.js';
 import { mergeLineTexts, type TextMerge } from '../../../electron/common/model/merge.js';
 import { readDocument } from '../../../electron/common/formats/document-io.js';
 import { strings as t } from '../i18n/strings.js';
-import type { EditorAction } from './editor-state.js';
+import type { EditorAction } from './core/editor-state.js';
 
 export interface SaveConflict {
   /** The page as saved elsewhere. */

@@ -2,7 +2,7 @@
 import { useSyncExternalStore } from 'react';
 import { strings as t } from '../i18n/strings.js';
 import { cursor } from '../editor/cursor-store.js';
-import type { Notice } from '../editor/editor-state.js';
+import type { Notice } from '../editor/core/editor-state.js';
 
 interface Props {
   readonly pageName: string;

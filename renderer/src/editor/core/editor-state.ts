@@ -4,10 +4,10 @@
  * edit is recorded in history; a drag previews many documents and records one
  * entry when it ends (one undo step).
  */
-import type { PageDocument } from '../../../electron/common/model/types.js';
-import { emptyHistory, record, redo, undo, type History } from '../../../electron/common/model/history.js';
-import { findLine, findRegion, type ShapeRef } from '../../../electron/common/model/ops.js';
-import { strings as t } from '../i18n/strings.js';
+import type { PageDocument } from '../../../../electron/common/model/types.js';
+import { emptyHistory, record, redo, undo, type History } from '../../../../electron/common/model/history.js';
+import { findLine, findRegion, type ShapeRef } from '../../../../electron/common/model/ops.js';
+import { strings as t } from '../../i18n/strings.js';
 
 export interface VertexRef {
   readonly ref: ShapeRef;
