@@ -54,9 +54,13 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/htr-studio.cjs serve --port 0`; resolves with the URL it prints first. */
-export function startServer(project: Project): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'htr-studio.cjs'), 'serve', '--port', '0', '--project', project.dir], {
+/**
+ * Starts `node bin/htr-studio.cjs serve --port 0` on the project (with `startScreen`:
+ * on none, `--start-screen`); resolves with the URL it prints first.
+ */
+export function startServer(project: Project, opts: { startScreen?: boolean } = {}): Promise<Server> {
+  const where = opts.startScreen ? ['--start-screen'] : ['--project', project.dir];
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'htr-studio.cjs'), 'serve', '--port', '0', ...where], {
     // Its own user data folder (character sets, logs): a test never writes into the real one.
     env: { ...process.env, HTR_STUDIO_CACHE_DIR: project.cacheDir, XDG_CONFIG_HOME: path.join(project.cacheDir, 'config') },
     stdio: ['ignore', 'pipe', 'pipe'],

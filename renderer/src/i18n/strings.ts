@@ -30,7 +30,7 @@ export const strings = {
   startRecentMissing: 'folder not found',
   startForget: (name: string) => `Remove ${name} from the recent projects`,
   startModels: 'More models',
-  startModelsText: 'HTR Studio ships a handwriting and a layout model. To add one (trained with "Train a model", or a model folder someone gives you), drop its folder — the one holding model.json — into your models folder; it is listed with the others the next time HTR Studio starts:',
+  startModelsText: 'HTR Studio ships a handwriting and a layout model. To add one (trained with "Train a model", or a model folder someone gives you), drop its folder — the one holding model.json — into your models folder; the editor\'s model lists show it with the others:',
   startModelsReveal: 'Show the models folder',
   startLog: 'Session log',
   startLogText: 'What this session did, kept on this computer only (nothing is sent anywhere). Attach it when you report a problem:',
