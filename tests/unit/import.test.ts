@@ -19,6 +19,7 @@ import { scanProject } from '../../electron/node/project/scan.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
 import { makeZip } from '../helpers/zip-writer.js';
 import { makePdf } from '../helpers/pdf-writer.js';
+import { startIiifServer, manifestV2, type IiifServer } from '../helpers/iiif-server.js';
 
 let tmp: string;
 beforeAll(() => {
@@ -223,6 +224,81 @@ describe('PDF', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cut\.pdf is not a readable PDF/);
     expect(fs.existsSync(project)).toBe(false);
+  });
+});
+
+describe('IIIF', () => {
+  let server: IiifServer;
+  beforeAll(async () => {
+    server = await startIiifServer();
+  });
+  afterAll(() => server.close());
+  const unchanged = (s: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(s).filter(([k]) => !k.startsWith('.htr-studio')));
+
+  it('Presentation 3 from a URL and 2 from a file: one page per canvas, in order, named by canvas, with download progress', async () => {
+    const project = fresh('iiif3');
+    const events: string[] = [];
+    const r = await importSources(project, [`${server.base}/v3/manifest.json`], { requestDelayMs: 5, onProgress: (p) => events.push(`${p.phase}:${p.done}/${p.total}`) });
+    expect(r.pages.map((p) => p.id)).toEqual(['0001_p. 1.png', '0002_p. 2.png', '0003_p. 3.png']);
+    for (const [i, p] of r.pages.entries()) expect((await sharp(path.join(project, p.imagePath!)).raw().toBuffer())[0]).toBe([40, 120, 200][i]);
+    expect(events).toContain('pages:1/3');
+    expect(events.some((e) => /^download:\d+\/\d+$/.test(e))).toBe(true);
+    // The downloads are gone once the pages are in the project.
+    expect(fs.readdirSync(path.join(project, '.htr-studio'))).toEqual([]);
+
+    const file = path.join(tmp, 'manifest.json');
+    fs.writeFileSync(file, JSON.stringify(manifestV2(server.base, [0, 1].map((i) => `${server.base}/img/${i}.png`))));
+    const c = await cli(['import', file, '-p', fresh('iiif2'), '--json']);
+    expect(c.code, c.err).toBe(0);
+    expect((JSON.parse(c.out) as { pages: { id: string }[] }).pages.map((p) => p.id)).toEqual(['0001_f. 1r.png', '0002_f. 2r.png']);
+  });
+
+  it('resumable: a run that fails midway keeps what it fetched (and nothing in the project); the rerun fetches only the rest', async () => {
+    const project = fresh('resume');
+    fs.mkdirSync(project);
+    const before = snapshot(project);
+    server.hits.clear();
+    server.failing.add('/img/2.png');
+    await expect(importSources(project, [`${server.base}/v2/manifest.json`], { requestDelayMs: 5 })).rejects.toThrow(/img\/2\.png: the server answered 500/);
+    expect(unchanged(snapshot(project))).toEqual(before);
+    server.failing.clear();
+    const r = await importSources(project, [`${server.base}/v2/manifest.json`], { requestDelayMs: 5 });
+    expect(r.pages.length).toBe(3);
+    expect([server.hits.get('/img/0.png'), server.hits.get('/img/1.png'), server.hits.get('/img/2.png')]).toEqual([1, 1, 2]);
+  });
+
+  it('cancel during a download: nothing in the project', async () => {
+    const project = fresh('cancel');
+    fs.mkdirSync(project);
+    const before = snapshot(project);
+    server.slowMs = 300;
+    const abort = new AbortController();
+    try {
+      const run = importSources(project, [`${server.base}/v3/manifest.json`], { requestDelayMs: 5, signal: abort.signal, onProgress: (p) => p.phase === 'pages' && p.done === 1 && abort.abort() });
+      await expect(run).rejects.toThrow();
+    } finally {
+      server.slowMs = 0;
+    }
+    expect(unchanged(snapshot(project))).toEqual(before);
+    expect(fs.readdirSync(project).filter((f) => f !== '.htr-studio')).toEqual([]);
+  });
+
+  it('refused: a huge image (announced, and streamed without a length), an image that is not http(s), a manifest URL that is not http(s)', async () => {
+    const project = fresh('hostile-iiif');
+    fs.mkdirSync(project);
+    const before = snapshot(project);
+    const huge = await cli(['import', `${server.base}/huge/manifest.json`, '-p', project]);
+    expect(huge.code).toBe(2);
+    expect(huge.err).toMatch(/huge\.png is 5\.0 GB, more than the 200\.0 MB an image may have; refused/);
+    await expect(importSources(project, [`${server.base}/endless/manifest.json`], { requestDelayMs: 5, maxImageBytes: 1024 * 1024 })).rejects.toThrow(/endless\.png is more than the 1\.0 MB/);
+    const file = await cli(['import', `${server.base}/file-scheme/manifest.json`, '-p', project]);
+    expect(file.code).toBe(2);
+    expect(file.err).toMatch(/file:\/\/\/etc\/passwd is not an http\(s\) address; refused/);
+    const notHttp = await cli(['import', 'ftp://127.0.0.1/manifest.json', '-p', project]);
+    expect(notHttp.err).toMatch(/only http:\/\/ and https:\/\//);
+    const notFound = await cli(['import', `${server.base}/nothing.json`, '-p', project]);
+    expect(notFound.err).toMatch(/404/);
+    expect(unchanged(snapshot(project))).toEqual(before);
   });
 });
 

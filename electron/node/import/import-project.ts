@@ -13,6 +13,7 @@ import { relativeId } from '../project/scan.js';
 import { planSources } from './plan.js';
 import { stagePages, placeStaged, isProjectImage } from './stage.js';
 import { closePdfs } from './pdf.js';
+import { removeDownloads } from './iiif.js';
 import type { ImportOptions, PlanContext } from './plan-types.js';
 
 export { ImportError } from './import-error.js';
@@ -71,10 +72,13 @@ export async function importSources(project: string, sources: readonly string[],
       pages: pages.map((p) => p.id),
       ...(options.reference && { referenced: true }),
     });
+    await removeDownloads(stagingRoot, planned.flatMap((p) => (p.image?.kind === 'url' ? [p.image.cacheKey] : [])));
     return { pages, warnings };
   } catch (e) {
-    if (made) await fs.rm(root, { recursive: true, force: true });
-    else if (madeStaging && !(await hasDownloads(stagingRoot))) await fs.rm(stagingRoot, { recursive: true, force: true });
+    // What was made goes, except IIIF downloads: kept for a rerun to resume (in a new project too, which then holds only them).
+    const keep = await hasDownloads(stagingRoot);
+    if (made && !keep) await fs.rm(root, { recursive: true, force: true });
+    else if (madeStaging && !keep) await fs.rm(stagingRoot, { recursive: true, force: true });
     throw e;
   } finally {
     await closePdfs();
