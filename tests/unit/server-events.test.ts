@@ -16,6 +16,7 @@ import { JobEventHub } from '../../electron/common/api/job-events.js';
 import { startStudioServer, type RunningServer } from '../../electron/node/server/http-server.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { ProjectHost } from '../../electron/node/project/project-host.js';
+import { RecentProjects } from '../../electron/node/project/recent-projects.js';
 import { EngineClient, serveOverLink, type MessageLink } from '../../electron/node/server/engine-port.js';
 import { CORPUS } from '../helpers/corpus.js';
 
@@ -88,7 +89,8 @@ describe('the engine over a message port (the desktop app\'s utility process)', 
         return () => p.off('message', l);
       },
     });
-    const host = new ProjectHost(path.join(root, 'cache'));
+    // Its own recent projects: a test never writes into the real user data folder.
+    const host = new ProjectHost(path.join(root, 'cache'), undefined, { recent: new RecentProjects(path.join(root, 'user-data')) });
     const stop = serveOverLink(link(port1), host);
     const client = new EngineClient(link(port2));
     try {
