@@ -274,6 +274,18 @@ describe('page editor in browser mode (timeuscorpus PH 1858-535)', () => {
     expect(session.pageErrors).toEqual([]);
   });
 
+  it('draws MUFI private-use and Latin abbreviation characters with the Junicode the app ships, not as boxes', async () => {
+    // The build copies the system's Junicode (fonts-junicode, which .ci/run installs) beside fonts.css.
+    const loaded = await page.evaluate(async () => {
+      const faces = await document.fonts.load('16px "Junicode HTR"', '\uE8B3\uA76F');
+      return { faces: faces.map((f) => [f.family, f.status]), covered: document.fonts.check('16px "Junicode HTR"', '\uE8B3\uA76F') };
+    });
+    expect(loaded).toEqual({ faces: [['Junicode HTR', 'loaded']], covered: true });
+    // The transcription field's font asks for it first, so a PUA character in a line is drawn with it.
+    const family = await page.getByRole('textbox', { name: 'Text of the selected line' }).evaluate((el) => getComputedStyle(el).fontFamily);
+    expect(family).toMatch(/^"Junicode HTR"/);
+  });
+
   it('finds and replaces across the page as one edit, and one undo restores every line', async () => {
     const before = savedDoc(project);
     const all = allLines(before.page.regions);

@@ -12,6 +12,8 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
+  '.otf': 'font/otf',
+  '.txt': 'text/plain; charset=utf-8',
   '.map': 'application/json',
 };
 
