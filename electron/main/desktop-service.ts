@@ -4,7 +4,7 @@
  * which needs the native dialog of the window's main process, and showing a
  * folder in the file manager (the shell is the main process's too).
  */
-import type { AccuracyReport, LanguagesReport, RecentProject, RevealTarget, StartInfo, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
+import type { AccuracyReport, ImportRequest, LanguagesReport, RecentProject, RevealTarget, StartInfo, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../common/api/service.js';
 import { writeFileAtomic } from '../node/io/files.js';
 import type { EngineClient } from '../node/server/engine-port.js';
 import type { CharSet } from '../common/transcription/char-sets.js';
@@ -154,6 +154,10 @@ export class DesktopService implements StudioService {
 
   recognizePages(request: RecognizePagesRequest): Promise<JobStarted> {
     return this.remote.recognizePages(request);
+  }
+
+  importSources(request: ImportRequest): Promise<JobStarted> {
+    return this.remote.importSources(request);
   }
 
   trainingSetup(): Promise<TrainingSetup> {

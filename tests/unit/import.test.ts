@@ -16,6 +16,9 @@ import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines, lineText } from '../../electron/common/model/stats.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { scanProject } from '../../electron/node/project/scan.js';
+import { LocalProjectService } from '../../electron/node/project/local-service.js';
+import { dispatch } from '../../electron/common/api/methods.js';
+import type { JobEvent } from '../../electron/common/api/service.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
 import { makeZip } from '../helpers/zip-writer.js';
 import { makePdf } from '../helpers/pdf-writer.js';
@@ -299,6 +302,33 @@ describe('IIIF', () => {
     const notFound = await cli(['import', `${server.base}/nothing.json`, '-p', project]);
     expect(notFound.err).toMatch(/404/);
     expect(unchanged(snapshot(project))).toEqual(before);
+  });
+});
+
+describe('the engine\'s import job (the editor\'s Import)', () => {
+  it('imports into the open project with progress events; the page list has the new pages; bad sources are refused at the door', async () => {
+    const project = fresh('service');
+    fs.mkdirSync(project);
+    const service = new LocalProjectService(project, { cacheDir: fresh('cache') });
+    const events: JobEvent[] = [];
+    service.jobEvents.subscribe((e) => events.push(e));
+    const pdf = path.join(tmp, 'service.pdf');
+    fs.writeFileSync(pdf, makePdf([{ width: 72, height: 72, content: '0 g 10 10 20 20 re f' }, { width: 72, height: 72, content: '0 g 30 30 20 20 re f' }]));
+    const started = await dispatch(service, 'importSources', [{ sources: [pdf], reference: false, dpi: 72, fileGroups: [] }]);
+    expect(started.ok).toBe(true);
+    await service.jobs.idle();
+    const finished = events.find((e) => e.type === 'finished');
+    expect(finished).toMatchObject({ status: 'done', message: 'imported 2 page(s)' });
+    expect(events.some((e) => e.type === 'progress' && e.total === 2)).toBe(true);
+    expect((await service.listPages()).map((p) => p.id)).toEqual(['service_0001.png', 'service_0002.png']);
+
+    const relative = await dispatch(service, 'importSources', [{ sources: ['some/file.pdf'], reference: false, dpi: null, fileGroups: [] }]);
+    expect(relative).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    const failed: JobEvent[] = [];
+    service.jobEvents.subscribe((e) => e.type === 'finished' && failed.push(e));
+    await dispatch(service, 'importSources', [{ sources: [path.join(tmp, 'nothing-here.pdf')], reference: false, dpi: null, fileGroups: [] }]);
+    await service.jobs.idle();
+    expect(failed[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/no such file or folder/) as unknown });
   });
 });
 

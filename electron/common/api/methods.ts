@@ -84,6 +84,16 @@ export const folderPath = str({
   },
 });
 
+/** An import source: a folder path as above, or the http(s) URL of a IIIF manifest. */
+const importSource: Check<string> = (v, where) => (typeof v === 'string' && /^https?:\/\//i.test(v) ? str({ max: 4096, min: 8 })(v, where) : folderPath(v, where));
+
+export const importRequest = record({
+  sources: list(importSource, 10_000),
+  reference: bool(),
+  dpi: nullable(int(30, 1200)),
+  fileGroups: list(str({ max: 200, min: 1 }), 4),
+});
+
 export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioService[M]>> } = {
   getProject: tuple(),
   listPages: tuple(),
@@ -120,6 +130,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   forgetRecentProject: tuple(folderPath),
   startInfo: tuple(),
   revealPath: tuple(oneOf(REVEAL_TARGETS)),
+  importSources: tuple(importRequest),
 };
 
 export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];

@@ -234,6 +234,18 @@ export interface StartInfo {
   readonly logsDir: string;
 }
 
+/** What the Import dialog (and the start screen's Import) asks the engine for: `htr-studio import` into the open project. */
+export interface ImportRequest {
+  /** Files and folders on this computer (absolute, or ~/…), or http(s) URLs of IIIF manifests. */
+  readonly sources: readonly string[];
+  /** Hard-link image files instead of copying them (same disk only). */
+  readonly reference: boolean;
+  /** Resolution of PDF pages (null: 300). */
+  readonly dpi: number | null;
+  /** METS file groups to use (an image group and/or a PAGE group); empty: the usual ones. */
+  readonly fileGroups: readonly string[];
+}
+
 /** Folders the desktop app can show in the system's file manager. */
 export const REVEAL_TARGETS = ['user-models', 'session-log'] as const;
 export type RevealTarget = (typeof REVEAL_TARGETS)[number];
@@ -306,6 +318,13 @@ export interface StudioService {
   startTraining(request: TrainingRequest): Promise<JobStarted>;
   /** Starts recognising pages without writing them (results as "page-result" events; one job at a time). */
   recognizePages(request: RecognizePagesRequest): Promise<JobStarted>;
+  /**
+   * Starts importing into the open project (one job at a time, as startJob): progress
+   * events while it reads, converts and fetches, cancel with cancelJob; nothing in the
+   * project changes unless the whole import succeeds. The finished message says how many
+   * pages came in, with any warnings.
+   */
+  importSources(request: ImportRequest): Promise<JobStarted>;
   /** Asks a running job to stop; false when it is not running (any more). */
   cancelJob(jobId: string): Promise<boolean>;
   /**

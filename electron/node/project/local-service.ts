@@ -15,6 +15,7 @@ import { pageCount, readDocument, writeDocument } from '../../common/formats/doc
 import { JobRunner } from '../jobs/job-runner.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { jobWork, recognizePagesWork, type JobProject } from '../jobs/project-job.js';
+import { importWork } from '../jobs/import-job.js';
 import { LineImageCache } from './line-images.js';
 import { trainingWork } from '../jobs/train-job.js';
 import { findTorchPython } from '../training/find-python.js';
@@ -40,7 +41,7 @@ import { personLineCount } from '../../common/model/merge.js';
 import { accuracyReport, type AccuracyReport } from '../../common/eval/accuracy-report.js';
 import { languagesReport, type LanguagesReport } from '../../common/language/page-languages.js';
 import { exportGroundTruth, parseSplit, plainCutter } from '../export/gt-export.js';
-import type { ProjectExportRequest, ProjectExportResult } from '../../common/api/service.js';
+import type { ImportRequest, ProjectExportRequest, ProjectExportResult } from '../../common/api/service.js';
 
 export interface LocalServiceOptions {
   readonly cacheDir: string;
@@ -376,6 +377,11 @@ export class LocalProjectService implements StudioService {
     for (const id of request.pageIds) await this.find(id);
     if (request.modelId !== null && !this.models.recognizers().some((m) => m.id === request.modelId)) throw new ApiError('not-found', `no model "${request.modelId}"`);
     return { jobId: this.jobs.start(recognizePagesWork(request, this.jobProject(), this.models)) };
+  }
+
+  async importSources(request: ImportRequest): Promise<JobStarted> {
+    if (!request.sources.length) throw new ApiError('bad-request', 'nothing to import');
+    return { jobId: this.jobs.start(importWork(request, this.root)) };
   }
 
   async trainingSetup(): Promise<TrainingSetup> {

@@ -6,7 +6,7 @@
  * recorded in the recent projects. In the desktop app it runs in Electron's utility
  * process (see server/engine-port.ts), so recognition never blocks the window's main process.
  */
-import type { AccuracyReport, LanguagesReport, RecentProject, RevealTarget, StartInfo, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
+import type { AccuracyReport, ImportRequest, LanguagesReport, RecentProject, RevealTarget, StartInfo, ProjectExportRequest, ProjectExportResult, ExportFormat, ExportResult, JobEventSource, JobRequest, JobStarted, ModelInfo, OpenedPage, PageStatus, PageSummary, ProjectInfo, SaveResult, StudioService, RecognizePagesRequest, TrainingRequest, TrainingSetup } from '../../common/api/service.js';
 import { ApiError } from '../../common/api/errors.js';
 import type { CharSet } from '../../common/transcription/char-sets.js';
 import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
@@ -195,6 +195,10 @@ export class ProjectHost implements StudioService {
 
   recognizePages(request: RecognizePagesRequest): Promise<JobStarted> {
     return this.current.recognizePages(request);
+  }
+
+  importSources(request: ImportRequest): Promise<JobStarted> {
+    return this.current.importSources(request);
   }
 
   trainingSetup(): Promise<TrainingSetup> {
