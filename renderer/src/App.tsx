@@ -13,6 +13,7 @@ import { PageList } from './panels/PageList.js';
 import { AccuracyReportDialog } from './panels/AccuracyReportDialog.js';
 import { LanguagesDialog } from './panels/LanguagesDialog.js';
 import { ExportProjectDialog } from './panels/ExportProjectDialog.js';
+import { ImportDialog } from './panels/ImportDialog.js';
 import { StartScreen } from './panels/StartScreen.js';
 import { setTextNormalization, type TextNormalization } from './editor/text-settings.js';
 import { icons } from './panels/icons.js';
@@ -51,6 +52,7 @@ export function App() {
   const [reportOpen, setReportOpen] = useState(false);
   const [languagesOpen, setLanguagesOpen] = useState(false);
   const [exportOpen, setExportOpen] = useState(false);
+  const [importOpen, setImportOpen] = useState(false);
   const [loading, setLoading] = useState(false);
   const dirty = useRef(false);
   const [dirtyShown, setDirtyShown] = useState(false);
@@ -153,6 +155,8 @@ export function App() {
 
   // "Open folder" from the desktop menu works even before a page is open.
   useEffect(() => bridge?.onCommand((c) => c === 'open-project' && void chooseProject()), [bridge, chooseProject]);
+  // File › Import… (the editor's own button is under the page list).
+  useEffect(() => bridge?.onCommand((c) => c === 'import' && setImportOpen(true)), [bridge]);
 
   const stepPage = useCallback(
     (step: -1 | 1) => {
@@ -205,6 +209,7 @@ export function App() {
       onReport={() => setReportOpen(true)}
       onLanguages={() => setLanguagesOpen(true)}
       onExport={() => setExportOpen(true)}
+      onImport={() => setImportOpen(true)}
       textNormalization={project?.textNormalization ?? 'NFC'}
       onTextNormalization={setNormalization}
     />
@@ -255,6 +260,7 @@ export function App() {
           pagesPanel={pagesPanel}
           markedGroundTruth={pages.find((p) => p.id === open.id)?.status === 'ground-truth'}
           {...(bridge && { onOpenProject: () => void chooseProject() })}
+          onImport={() => setImportOpen(true)}
           initialNotice={open.notice}
           journal={open.journal}
           {...(open.line && { initialLine: open.line })}
@@ -273,6 +279,7 @@ export function App() {
         </div>
       )}
       {service && <ExportProjectDialog service={service} open={exportOpen} onClose={() => setExportOpen(false)} />}
+      {service && <ImportDialog service={service} events={conn.events} open={importOpen} onClose={() => setImportOpen(false)} onImported={refreshPages} />}
       {service && (
         <LanguagesDialog
           service={service}

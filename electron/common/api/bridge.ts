@@ -18,7 +18,7 @@ export const IPC = {
 
 /** Menu actions the main process forwards to the renderer. */
 export const MENU_COMMANDS = [
-  'open-project', 'save', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-fit', 'zoom-actual', 'next-page', 'previous-page', 'toggle-theme',
+  'open-project', 'import', 'save', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-fit', 'zoom-actual', 'next-page', 'previous-page', 'toggle-theme',
   'delete', 'merge', 'move-to-region', 'tool-select', 'tool-region', 'tool-polygon', 'tool-line', 'tool-split', 'tool-order',
   'toggle-order', 'toggle-confidence', 'shortcuts', 'detect-layout', 'recognize-page',
   'export-page-2019', 'export-page-2013', 'export-alto-4', 'next-uncertain', 'previous-uncertain', 'command-palette',

@@ -34,6 +34,7 @@ export interface CommandDef {
 
 export const COMMANDS: readonly CommandDef[] = [
   { id: 'open-project', label: 'Open Folder…', keys: ['Ctrl+O'], menu: 'file', group: 0, desktopOnly: true },
+  { id: 'import', label: 'Import…', keys: [], menu: 'file', group: 0 },
   { id: 'save', label: 'Save Page', keys: ['Ctrl+S'], menu: 'file', group: 1 },
   { id: 'export-page-2019', label: 'Export Page as PAGE-XML 2019…', menuLabel: 'PAGE-XML 2019…', submenu: 'Export Page As', keys: ['Ctrl+E'], menu: 'file', group: 1 },
   { id: 'export-page-2013', label: 'Export Page as PAGE-XML 2013…', menuLabel: 'PAGE-XML 2013…', submenu: 'Export Page As', keys: [], menu: 'file', group: 1 },

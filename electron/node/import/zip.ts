@@ -86,6 +86,7 @@ async function listEntries(zip: yauzl.ZipFile, file: string, limits: ZipLimits):
 }
 
 export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`;
 }
 

@@ -77,6 +77,8 @@ export interface PageEditorProps {
   readonly initialLine?: string;
   /** File › Open Folder… (desktop only: the palette offers it where this is given). */
   readonly onOpenProject?: () => void;
+  /** Opens the Import dialog (App holds it: it outlives the page). */
+  readonly onImport?: () => void;
   /** The page is marked Ground truth (the checker then wants every line's text confirmed by a person). */
   readonly markedGroundTruth: boolean;
   readonly initialNotice: string | null;
@@ -673,7 +675,7 @@ export function PageEditor(props: PageEditorProps) {
         </section>
       </aside>
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
-      <CommandPalette open={paletteOpen} desktop={bridge !== undefined} onClose={() => setPaletteOpen(false)} onRun={(id) => (id === 'open-project' ? props.onOpenProject?.() : run(id))} />
+      <CommandPalette open={paletteOpen} desktop={bridge !== undefined} onClose={() => setPaletteOpen(false)} onRun={(id) => (id === 'open-project' ? props.onOpenProject?.() : id === 'import' ? props.onImport?.() : run(id))} />
     </div>
   );
 }

@@ -17,6 +17,8 @@ interface Props {
   readonly onReport: () => void;
   readonly onLanguages: () => void;
   readonly onExport: () => void;
+  /** Opens the Import dialog (absent: no button). */
+  readonly onImport?: () => void;
   /** The project's setting for how line texts are stored. */
   readonly textNormalization: TextNormalization;
   readonly onTextNormalization: (form: TextNormalization) => void;
@@ -35,7 +37,7 @@ function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
   );
 }
 
-export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, onLanguages, onExport, textNormalization, onTextNormalization }: Props) {
+export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, onLanguages, onExport, onImport, textNormalization, onTextNormalization }: Props) {
   const list = useRef<HTMLUListElement>(null);
   if (pages.length === 0) return <p className="empty-note">{t.noPages}</p>;
   const focusAt = (i: number): void => {
@@ -95,6 +97,11 @@ export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, on
         <button type="button" className="ghost-button small" onClick={onExport}>
           {t.exportProjectOpen}
         </button>
+        {onImport && (
+          <button type="button" className="ghost-button small" onClick={onImport}>
+            {t.importOpen}
+          </button>
+        )}
       </div>
       <label className="field page-status-field">
         <span className="field-label">{t.textNormalization}</span>
