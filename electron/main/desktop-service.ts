@@ -92,6 +92,10 @@ export class DesktopService implements StudioService {
     return this.remote.savePage(pageId, xml, baseRevision);
   }
 
+  nextUncertainLine(fromPageId: string, threshold: number, step: 1 | -1): Promise<{ pageId: string; lineId: string } | null> {
+    return this.remote.nextUncertainLine(fromPageId, threshold, step);
+  }
+
   findInProject(query: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null): Promise<ProjectFind> {
     return this.remote.findInProject(query, opts, pageIds, skipPageId);
   }

@@ -9,6 +9,8 @@ import type { Page } from 'playwright-core';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines, lineText } from '../../electron/common/model/stats.js';
 import { lineVersions } from '../../electron/common/model/provenance.js';
+import { mapAllLines } from '../../electron/common/model/ops.js';
+import { writeDocument } from '../../electron/common/formats/document-io.js';
 import { openEditor, shot, TIMEUS_PAGE, type EditorSession } from './harness.js';
 
 let session: EditorSession;
@@ -55,6 +57,25 @@ describe('find and replace across pages', () => {
     await hit.click();
     await expect.poll(() => page.locator('.crumb').textContent()).toBe(`${TIMEUS_PAGE} copy 1`);
     await expect.poll(() => page.locator('.line-item.is-current').getAttribute('data-line')).toBe(line);
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it('F8 past the last uncertain line of the open page goes on to the next page that has one, at that line', async () => {
+    // The open page (copy 1) has people's text only; the other page gets one machine line at 42%.
+    const first = session.project.xmlFile;
+    const doc = readDocument(fs.readFileSync(first, 'utf8')).doc;
+    const target = allLines(doc.page.regions)[9]!.id;
+    fs.writeFileSync(first, writeDocument(mapAllLines(doc, (l) => (l.id === target ? { ...l, textEquivs: [{ ...l.textEquivs[0]!, conf: 0.42 }] } : l))).xml);
+    await expect.poll(() => page.locator('.crumb').textContent()).toBe(`${TIMEUS_PAGE} copy 1`);
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('F8');
+    await expect.poll(() => page.locator('.crumb').textContent(), { timeout: 20_000 }).toBe(TIMEUS_PAGE);
+    await expect.poll(() => page.locator('.line-item.is-current').getAttribute('data-line')).toBe(target);
+    // On that page it is the one uncertain line; no other page has one: F8 stays on it.
+    await page.locator('.page-canvas').focus();
+    await page.keyboard.press('F8');
+    await expect.poll(() => page.locator('.line-item.is-current').getAttribute('data-line')).toBe(target);
+    expect(await page.locator('.crumb').textContent()).toBe(TIMEUS_PAGE);
     expect(session.pageErrors).toEqual([]);
   });
 });

@@ -12,6 +12,8 @@ import { allLines, lineText } from '../../electron/common/model/stats.js';
 import { lineVersions } from '../../electron/common/model/provenance.js';
 import { dispatch } from '../../electron/common/api/methods.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
+import { mapAllLines } from '../../electron/common/model/ops.js';
+import { linesInReadingOrder } from '../../renderer/src/editor/reading.js';
 import { tempRoot, timeusProject, TIMEUS_XML } from '../helpers/timeus-project.js';
 
 const XML = TIMEUS_XML;
@@ -70,5 +72,33 @@ describe('find and replace across pages', () => {
     expect(fs.readFileSync(path.join(dir, 'page', 'c.xml'), 'utf8')).not.toBe(before.c);
     // An undo is done once.
     expect(await s.undoProjectReplace(r.batchId)).toEqual({ restored: [], changedSince: [] });
+  });
+});
+
+describe('review across pages (F8 past the last uncertain line of the open page)', () => {
+  /** The page with a model's confidence on the text of the lines whose index in reading order is listed. */
+  const withConfidence = (confs: Record<number, number>) => (): ReturnType<typeof readDocument>['doc'] => {
+    const doc = readDocument(XML).doc;
+    const order = linesInReadingOrder(doc).map((l) => l.line.id);
+    const conf = new Map(Object.entries(confs).map(([i, c]) => [order[Number(i)]!, c]));
+    return mapAllLines(doc, (l) => (conf.has(l.id) ? { ...l, textEquivs: [{ ...l.textEquivs[0]!, conf: conf.get(l.id)! }] } : l));
+  };
+
+  it('goes to the first uncertain line, in reading order, of the next page that has one, and back', async () => {
+    const pages: Record<string, Record<number, number>> = { a: { 2: 0.4 }, b: {}, c: { 30: 0.95, 5: 0.5, 12: 0.3 }, d: { 7: 0.6 } };
+    const dir = timeusProject(root(), Object.keys(pages), (stem) => withConfidence(pages[stem]!)());
+    const s = new LocalProjectService(dir, { cacheDir: path.join(root(), 'cache') });
+    const order = linesInReadingOrder(readDocument(XML).doc).map((l) => l.line.id);
+    // From a: b has no machine text, c's first line under 80% in reading order is its 6th (index 5), not the 13th nor the sure one.
+    expect(await s.nextUncertainLine('a.jpg', 0.8, 1)).toEqual({ pageId: 'c.jpg', lineId: order[5] });
+    expect(await s.nextUncertainLine('c.jpg', 0.8, 1)).toEqual({ pageId: 'd.jpg', lineId: order[7] });
+    // Past the last page it wraps round to the first; backwards it takes a page's last uncertain line.
+    expect(await s.nextUncertainLine('d.jpg', 0.8, 1)).toEqual({ pageId: 'a.jpg', lineId: order[2] });
+    expect(await s.nextUncertainLine('d.jpg', 0.8, -1)).toEqual({ pageId: 'c.jpg', lineId: order[12] });
+    // A lower threshold: only c's 30% line is uncertain; from c itself no other page has one.
+    expect(await s.nextUncertainLine('a.jpg', 0.35, 1)).toEqual({ pageId: 'c.jpg', lineId: order[12] });
+    expect(await s.nextUncertainLine('c.jpg', 0.35, 1)).toBeNull();
+    // Over the service's own validation too.
+    expect(await dispatch(s, 'nextUncertainLine', ['a.jpg', 0.8, 2])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
 });

@@ -15,6 +15,14 @@ describe('next uncertain line', () => {
     expect(nextUncertainLine(lines, null, 0.8, 1)).toBe('b');
   });
 
+  it('without wrapping stops at the end of the page (the review then goes on to the next page)', () => {
+    expect(nextUncertainLine(lines, 'd', 0.8, 1, false)).toBeUndefined();
+    expect(nextUncertainLine(lines, 'b', 0.8, 1, false)).toBe('d');
+    expect(nextUncertainLine(lines, 'b', 0.8, -1, false)).toBeUndefined();
+    expect(nextUncertainLine(lines, null, 0.8, 1, false)).toBe('b');
+    expect(nextUncertainLine(lines, 'd', 0.8, 1)).toBe('b');
+  });
+
   it('goes backwards with step -1', () => {
     expect(nextUncertainLine(lines, 'd', 0.8, -1)).toBe('b');
     expect(nextUncertainLine(lines, 'b', 0.8, -1)).toBe('d');

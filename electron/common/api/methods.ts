@@ -6,7 +6,7 @@
 import { PAGE_STATUSES, PROJECT_EXPORT_FORMATS, REVEAL_TARGETS, type ApiMethod, type StudioService } from './service.js';
 import { ApiError, failure, type Envelope } from './errors.js';
 import { TARGET_FORMATS } from '../formats/document-io.js';
-import { bool, int, list, nullable, num, oneOf, record, str, tuple, type Check } from './schema.js';
+import { bool, int, list, nullable, num, oneOf, record, step, str, tuple, type Check } from './schema.js';
 
 /** PAGE files larger than this are refused (a 2,000-line page is ~5 MB). */
 export const MAX_PAGE_XML_CHARS = 100 * 1024 * 1024;
@@ -104,6 +104,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   languagesReport: tuple(num(0.01, 1)),
   exportProject: tuple(record({ format: oneOf(PROJECT_EXPORT_FORMATS), statuses: nullable(list(oneOf(PAGE_STATUSES), 4)), split: nullable(str({ max: 20, pattern: /^[\d.]+\/[\d.]+(\/[\d.]+)?$/ })), force: bool() })),
   journalPage: tuple(pageId, nullable(str({ max: MAX_PAGE_XML_CHARS, min: 1 })), revision),
+  nextUncertainLine: tuple(pageId, num(0, 1), step()),
   findInProject: tuple(str({ max: 1000, min: 1 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId)),
   replaceInProject: tuple(str({ max: 1000, min: 1 }), str({ max: 1000 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId), str({ max: 80 })),
   undoProjectReplace: tuple(str({ max: 64, min: 1, pattern: /^[\w-]+$/ })),

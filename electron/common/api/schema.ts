@@ -62,6 +62,11 @@ export function oneOf<T extends string>(values: readonly T[]): Check<T> {
   };
 }
 
+/** One step through an ordered list: forwards (1) or backwards (-1). */
+export function step(): Check<1 | -1> {
+  return (v, where) => (v === 1 || v === -1 ? v : bad(where, 'expected 1 or -1'));
+}
+
 /** An object with exactly these keys (no extras: an unexpected key is a sign of a confused caller). */
 export function record<S extends Record<string, Check<unknown>>>(shape: S): Check<{ [K in keyof S]: S[K] extends Check<infer T> ? T : never }> {
   return (v, where) => {

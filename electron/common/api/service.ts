@@ -272,6 +272,12 @@ export interface StudioService {
    */
   findInProject(query: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null): Promise<ProjectFind>;
   /**
+   * Review across pages: the first line (step 1; the last for -1) whose machine text is
+   * under `threshold` on the next (previous) saved page that has one, in project order
+   * after `fromPageId`, wrapping round; null when no other page has one.
+   */
+  nextUncertainLine(fromPageId: string, threshold: number, step: 1 | -1): Promise<{ pageId: string; lineId: string } | null>;
+  /**
    * Replaces every hit in those pages, each written as a save (the person's change in
    * the lines' history); `undoProjectReplace` puts them back.
    */

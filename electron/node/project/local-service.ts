@@ -293,6 +293,10 @@ export class LocalProjectService implements StudioService {
     return r;
   }
 
+  async nextUncertainLine(fromPageId: string, threshold: number, step: 1 | -1): Promise<{ pageId: string; lineId: string } | null> {
+    return this.search.nextUncertain(await this.scan(), fromPageId, threshold, step);
+  }
+
   async replaceInProject(query: string, replacement: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null, person: string): Promise<ReplaceOutcome> {
     const pages = await this.searchPages(pageIds, skipPageId);
     for (const p of pages) if (p.xmlFile) await this.mustBeInside(p.xmlFile);

@@ -129,6 +129,10 @@ export class ProjectHost implements StudioService {
     return this.current.savePage(pageId, xml, baseRevision);
   }
 
+  nextUncertainLine(fromPageId: string, threshold: number, step: 1 | -1): Promise<{ pageId: string; lineId: string } | null> {
+    return this.current.nextUncertainLine(fromPageId, threshold, step);
+  }
+
   findInProject(query: string, opts: FindOptions, pageIds: readonly string[] | null, skipPageId: string | null): Promise<ProjectFind> {
     return this.current.findInProject(query, opts, pageIds, skipPageId);
   }

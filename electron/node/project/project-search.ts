@@ -12,7 +12,9 @@ import { randomUUID } from 'node:crypto';
 import type { FindOptions, ProjectFind, ProjectHit, ReplaceOutcome } from '../../common/transcription/find.js';
 import { findInLines, replaceInDocument } from '../../common/transcription/find.js';
 import { readDocument, writeDocument } from '../../common/formats/document-io.js';
-import { allLines, lineText } from '../../common/model/stats.js';
+import { allLines, lineConf, lineText } from '../../common/model/stats.js';
+import { findRegion, regionsInReadingOrder } from '../../common/model/ops.js';
+import { nextUncertainLine } from '../../common/transcription/review.js';
 import type { TextLine } from '../../common/model/types.js';
 import { recordTextChanges, type LineAuthor } from '../../common/model/provenance.js';
 import { readXmlBytes, writeFileAtomic } from '../io/files.js';
@@ -30,11 +32,14 @@ export const MAX_LISTED_HITS = 2000;
 interface Indexed {
   readonly stamp: string;
   readonly lines: readonly TextLine[];
+  /** The same lines in reading order, for the review order (F8) across pages. */
+  readonly ordered: readonly TextLine[];
 }
 
-/** Just what find needs of a line: its id and text. */
+/** Just what find and review need of a line: its id, text and the text's confidence. */
 function slim(l: TextLine): TextLine {
-  return { kind: 'TextLine', id: l.id, textEquivs: [{ unicode: lineText(l) }], words: [], labels: [], alternativeImages: [] };
+  const conf = lineConf(l);
+  return { kind: 'TextLine', id: l.id, textEquivs: [{ unicode: lineText(l), ...(conf !== undefined && { conf }) }], words: [], labels: [], alternativeImages: [] };
 }
 
 export class ProjectSearch {
@@ -44,21 +49,48 @@ export class ProjectSearch {
   constructor(private readonly revisionOf: (file: string) => Promise<string | null>, private readonly revisionOfText: (text: string) => string) {}
 
   private async linesOf(p: SearchPage): Promise<readonly TextLine[]> {
-    if (!p.xmlFile) return [];
+    return (await this.indexed(p)).lines;
+  }
+
+  private async indexed(p: SearchPage): Promise<Indexed> {
+    const none: Indexed = { stamp: '', lines: [], ordered: [] };
+    if (!p.xmlFile) return none;
     const st = await fs.stat(p.xmlFile).catch(() => undefined);
-    if (!st) return [];
+    if (!st) return none;
     const stamp = `${st.size}:${st.mtimeMs}:${st.ino}`;
     const known = this.index.get(p.id);
-    if (known?.stamp === stamp) return known.lines;
+    if (known?.stamp === stamp) return known;
     let lines: TextLine[] = [];
+    let ordered: TextLine[] = [];
     try {
       const { text } = await readXmlBytes(p.xmlFile);
-      lines = allLines(readDocument(text).doc.page.regions).map(slim);
+      const { doc } = readDocument(text);
+      lines = allLines(doc.page.regions).map(slim);
+      const byId = new Map(lines.map((l) => [l.id, l]));
+      ordered = regionsInReadingOrder(doc).flatMap((id) => findRegion(doc, id)?.lines.flatMap((l) => byId.get(l.id) ?? []) ?? []);
     } catch {
       // A page that does not read has nothing to find; it is reported where it is opened.
     }
-    this.index.set(p.id, { stamp, lines });
-    return lines;
+    const entry = { stamp, lines, ordered };
+    this.index.set(p.id, entry);
+    return entry;
+  }
+
+  /**
+   * Review order across pages (F8 past the open page's last uncertain line): the first
+   * line (`step` 1; the last for -1) under `threshold` on the pages after (before) the
+   * open one in project order, wrapping round once; null when no other page has one.
+   */
+  async nextUncertain(pages: readonly SearchPage[], fromPageId: string, threshold: number, step: 1 | -1): Promise<{ pageId: string; lineId: string } | null> {
+    const n = pages.length;
+    const start = pages.findIndex((p) => p.id === fromPageId);
+    for (let k = 1; k < n || (start < 0 && k <= n); k++) {
+      const p = pages[(((start + step * k) % n) + n) % n]!;
+      if (p.id === fromPageId) continue;
+      const lineId = nextUncertainLine((await this.indexed(p)).ordered, null, threshold, step);
+      if (lineId) return { pageId: p.id, lineId };
+    }
+    return null;
   }
 
   async find(pages: readonly SearchPage[], query: string, opts: FindOptions): Promise<ProjectFind | Error> {

@@ -386,17 +386,26 @@ export function PageEditor(props: PageEditorProps) {
     localStorage.setItem(UNCERTAIN_KEY, String(v));
     setUncertainBelowState(v);
   }, []);
+  // Past this page's last uncertain line the review goes on to the next page that has one (the
+  // project's saved pages, asked of the engine), and wraps round this page only when none has.
   const jumpUncertain = useCallback(
-    (step: 1 | -1) => {
+    async (step: 1 | -1) => {
       const { doc: now, selection } = store.getState();
       const inField = isTextField(document.activeElement);
-      const id = nextUncertainLine(linesInReadingOrder(now).map((l) => l.line), selection[0] ?? null, uncertainBelow, step);
+      const lines = linesInReadingOrder(now).map((l) => l.line);
+      const from = selection[0] ?? null;
+      let id = nextUncertainLine(lines, from, uncertainBelow, step, false);
+      if (!id && props.onOpenPageAt) {
+        const there = await service.nextUncertainLine(pageId, uncertainBelow, step).catch(() => null);
+        if (there) return props.onOpenPageAt(there.pageId, there.lineId);
+      }
+      id ??= nextUncertainLine(lines, from, uncertainBelow, step);
       if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
       cmd.select(id, false);
       // Correcting goes on in the text field when that is where the person was.
       if (inField) setTimeout(() => document.querySelector<HTMLTextAreaElement>('.line-input')?.focus(), 0);
     },
-    [cmd, uncertainBelow],
+    [cmd, uncertainBelow, service, pageId, props.onOpenPageAt],
   );
   const run = useCallback(
     (c: Parameters<ToolbarProps['onCommand']>[0] | MenuCommand) => {
@@ -463,9 +472,9 @@ export function PageEditor(props: PageEditorProps) {
         case 'recognize-page':
           return runJob('recognize', 'page');
         case 'next-uncertain':
-          return jumpUncertain(1);
+          return void jumpUncertain(1);
         case 'previous-uncertain':
-          return jumpUncertain(-1);
+          return void jumpUncertain(-1);
         case 'command-palette':
           return setPaletteOpen(true);
         default:
