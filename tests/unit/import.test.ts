@@ -149,8 +149,12 @@ describe('import of real exports', () => {
     expect(pages).toEqual(['laube_europa0202_1837_0006.jpg']);
     // The image it named from the workspace root (GT-PAGE/…) is now the one beside it.
     expect(readDocument(fs.readFileSync(path.join(project, 'page', 'laube_europa0202_1837_0006.xml'), 'utf8')).doc.page.imageFilename).toBe('laube_europa0202_1837_0006.jpg');
-    const chosen = await cli(['import', src, '-p', fresh('ocrd'), '--file-group', 'OCR-D-GT-SEG-PAGE', '--json']);
+    // The binarised images instead, each with the PAGE file of its physical page (the structure map pairs them).
+    const bin = fresh('ocrd');
+    const chosen = await cli(['import', src, '-p', bin, '--file-group', 'OCR-D-BIN', '--file-group', 'OCR-D-GT-SEG-PAGE', '--json']);
     expect(chosen.code, chosen.err).toBe(0);
+    expect((JSON.parse(chosen.out) as { pages: { id: string; xmlPath: string }[] }).pages).toMatchObject([{ id: 'laube_europa0202_1837_0006_B.tif', xmlPath: 'page/laube_europa0202_1837_0006_B.xml' }]);
+    expect(readDocument(fs.readFileSync(path.join(bin, 'page', 'laube_europa0202_1837_0006_B.xml'), 'utf8')).doc.page.imageFilename).toBe('laube_europa0202_1837_0006_B.tif');
     const bad = await cli(['import', src, '-p', fresh('ocrd'), '--file-group', 'NOPE']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/no file group "NOPE"; it has .*OCR-D-IMG/);
@@ -388,6 +392,8 @@ describe('hostile and mistaken inputs: a clear error, the project as it was', ()
     await refused([path.join(tmp, 'missing.png')], /no such file or folder/);
     await refused(['ftp://example.org/manifest.json'], /only http:\/\/ and https:\/\//);
     await refused(['file:///etc/passwd'], /only http:\/\/ and https:\/\//);
+    await refused([path.join(project, 'kept.png')], /is in the project already/);
+    await refused([project], /is in the project already/);
   });
 
   it('a failure after some pages were staged (a good image, then a broken one) leaves nothing', async () => {

@@ -44,6 +44,7 @@ export async function importSources(project: string, sources: readonly string[],
   let scratchN = 0;
   const ctx: PlanContext = {
     options,
+    projectRoot: root,
     stagingRoot,
     warn: (m) => warnings.push(m),
     scratch: async () => {

@@ -16,6 +16,8 @@ export interface MetsFile {
   readonly file?: string;
   readonly href: string;
   readonly mimetype: string;
+  /** The physical page it belongs to (index in the structure map), where the METS says. */
+  readonly page?: number;
 }
 
 export interface MetsGroup {
@@ -42,15 +44,24 @@ export async function readMets(metsFile: string): Promise<MetsGroup[]> {
   const dir = path.dirname(metsFile);
   const root = parseXml(await fs.readFile(metsFile, 'utf8')).root;
   if (root.local !== 'mets') throw new ImportError(`${metsFile} is not a METS file (root <${root.name}>)`);
-  // Page order: the physical structure map's divs, in order, name the files of each page.
-  const order = new Map<string, number>();
-  walk(root, (e) => {
-    if (e.local === 'structMap' && (attr(e, 'TYPE') ?? '').toUpperCase() === 'PHYSICAL') {
-      walk(e, (f) => {
-        const id = f.local === 'fptr' ? attr(f, 'FILEID') : undefined;
-        if (id && !order.has(id)) order.set(id, order.size);
-      });
-    }
+  // Pages: the divs of the physical structure map (Transkribus calls its one MANUSCRIPT) that point
+  // at files, in order; each file's page says which image and which PAGE file belong together.
+  const pageOf = new Map<string, number>();
+  let pages = 0;
+  walk(root, (sm) => {
+    if (sm.local !== 'structMap' || (attr(sm, 'TYPE') ?? '').toUpperCase() === 'LOGICAL') return;
+    walk(sm, (div) => {
+      if (div.local !== 'div') return;
+      const ptrs = childElements(div).filter((c) => c.local === 'fptr');
+      if (!ptrs.length) return;
+      const n = pages++;
+      for (const f of ptrs) {
+        walk(f, (x) => {
+          const id = attr(x, 'FILEID');
+          if (id && !pageOf.has(id)) pageOf.set(id, n);
+        });
+      }
+    });
   });
   const groups: MetsGroup[] = [];
   walk(root, (g) => {
@@ -63,8 +74,8 @@ export async function readMets(metsFile: string): Promise<MetsGroup[]> {
       const href = loc?.attrs.find((a) => a.local === 'href' && a.uri === XLINK)?.value ?? '';
       const local = href && !/^[a-z][a-z0-9+.-]*:\/\//i.test(href) ? href.replace(/^file:\/\//, '').replace(/\\/g, '/') : undefined;
       return {
-        entry: { id: attr(f, 'ID') ?? '', href, mimetype: attr(f, 'MIMETYPE') ?? '', ...(local !== undefined && { file: path.resolve(dir, local) }) },
-        key: order.get(attr(f, 'ID') ?? '') ?? Number(attr(f, 'SEQ') ?? NaN),
+        entry: { id: attr(f, 'ID') ?? '', href, mimetype: attr(f, 'MIMETYPE') ?? '', ...(local !== undefined && { file: path.resolve(dir, local) }), ...(pageOf.has(attr(f, 'ID') ?? '') && { page: pageOf.get(attr(f, 'ID') ?? '')! }) },
+        key: pageOf.get(attr(f, 'ID') ?? '') ?? Number(attr(f, 'SEQ') ?? NaN),
         i,
       };
     });

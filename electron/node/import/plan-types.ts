@@ -46,6 +46,8 @@ export interface PlanContext {
   readonly options: ImportOptions;
   /** A fresh folder under the staging area for unpacked zips and the like. */
   readonly scratch: () => Promise<string>;
+  /** The project imported into (a source inside it would be imported twice). */
+  readonly projectRoot: string;
   /** The staging area itself (IIIF downloads are kept there for resuming). */
   readonly stagingRoot: string;
   readonly warn: (message: string) => void;

@@ -138,11 +138,15 @@ async function planMets(metsFile: string, ctx: PlanContext, transient: boolean):
   const { images, page } = await pickGroups(metsFile, groups, ctx.options.fileGroups ?? [], ctx.warn);
   const inside = (f: string | undefined): f is string => f !== undefined && insideFolder(dir, f);
   const pageFiles: string[] = [];
+  // The PAGE file of each physical page, where the structure map pairs them.
+  const pageFileOf = new Map<number, string>();
   let missingPage = 0;
   let missingImages = 0;
   for (const f of page?.files ?? []) {
-    if (inside(f.file) && (await exists(f.file))) pageFiles.push(f.file);
-    else missingPage++;
+    if (inside(f.file) && (await exists(f.file))) {
+      pageFiles.push(f.file);
+      if (f.page !== undefined) pageFileOf.set(f.page, f.file);
+    } else missingPage++;
   }
   // PAGE files by the image they declare (base name) and by their own stem.
   const byImage = new Map<string, string>();
@@ -159,7 +163,8 @@ async function planMets(metsFile: string, ctx: PlanContext, transient: boolean):
       missingImages++;
       continue;
     }
-    const xml = byImage.get(path.basename(f.file).toLowerCase()) ?? byStem.get(stem(f.file).toLowerCase());
+    const paired = f.page !== undefined ? pageFileOf.get(f.page) : undefined;
+    const xml = (paired && !used.has(paired) ? paired : undefined) ?? byImage.get(path.basename(f.file).toLowerCase()) ?? byStem.get(stem(f.file).toLowerCase());
     const [first, ...more] = await imagePages(f.file, transient, f.file);
     if (xml) used.add(xml);
     pages.push({ ...first!, ...(xml && { xml }) }, ...more);
@@ -218,6 +223,9 @@ export async function planSources(sources: readonly string[], ctx: PlanContext):
     }
     const st = await fs.stat(source).catch(() => undefined);
     if (!st) throw new ImportError(`${source}: no such file or folder`);
+    const real = await fs.realpath(source);
+    const realRoot = await fs.realpath(ctx.projectRoot);
+    if (real === realRoot || real.startsWith(realRoot + path.sep)) throw new ImportError(`${source} is in the project already; import from outside it`);
     if (st.isDirectory()) {
       const pages = await planFolder(source, ctx, false);
       if (!pages.length) throw new ImportError(`${source}: no images, PAGE-XML or ALTO found in this folder`);
