@@ -223,6 +223,21 @@ describe('PDF', () => {
     expect(p300.pages.length).toBe(2);
   });
 
+  it('a scanned page (a JPEG in the PDF) comes out as the scan, at the resolution asked', async () => {
+    // Left half dark, right half light, 400 × 200 px on a 4 × 2 inch page: 100 dpi is the scan's own resolution.
+    const raw = Buffer.alloc(400 * 200 * 3);
+    for (let y = 0; y < 200; y++) for (let x = 0; x < 400; x++) raw.fill(x < 200 ? 30 : 220, (y * 400 + x) * 3, (y * 400 + x) * 3 + 3);
+    const jpeg = await sharp(raw, { raw: { width: 400, height: 200, channels: 3 } }).jpeg({ quality: 95 }).toBuffer();
+    const pdf = path.join(tmp, 'scan.pdf');
+    fs.writeFileSync(pdf, makePdf([{ width: 288, height: 144, jpeg: { data: jpeg, width: 400, height: 200 } }]));
+    const project = fresh('scan');
+    const r = await importSources(project, [pdf], { dpi: 100 });
+    const { data, info } = await sharp(path.join(project, r.pages[0]!.imagePath!)).greyscale().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([400, 200]);
+    expect(Math.abs(data[100 * 400 + 50]! - 30)).toBeLessThan(12);
+    expect(Math.abs(data[100 * 400 + 350]! - 220)).toBeLessThan(12);
+  });
+
   it('a truncated PDF: a clear error, nothing made', async () => {
     const pdf = path.join(tmp, 'cut.pdf');
     fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj\n<< /Type /Catalog');

@@ -30,10 +30,16 @@ let pdfjs: Promise<PdfJs> | undefined;
 // The legacy build: the modern one expects browser APIs Node 20 lacks.
 const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
 
-/** pdf.js's own fonts for PDFs that use the 14 standard fonts without embedding them. */
-function standardFontDataUrl(): string | undefined {
+/**
+ * pdf.js's data folders, read from disk in Node: the 14 standard fonts (for PDFs that
+ * do not embed them), CMaps (CJK text), colour profiles, and the WebAssembly decoders
+ * of JPEG 2000 and JBIG2 images (what scanners put in PDFs besides JPEG).
+ */
+function dataFolders(): Record<string, string | boolean> {
   const pkg = packageFile('pdfjs-dist/package.json');
-  return pkg && path.join(path.dirname(pkg), 'standard_fonts') + path.sep;
+  if (!pkg) return {};
+  const dir = (name: string): string => path.join(path.dirname(pkg), name) + path.sep;
+  return { standardFontDataUrl: dir('standard_fonts'), cMapUrl: dir('cmaps'), cMapPacked: true, iccUrl: dir('iccs'), wasmUrl: dir('wasm') };
 }
 
 /** Open documents of the running import, so each PDF is parsed once; closed by closePdfs. */
@@ -45,9 +51,8 @@ async function openPdf(file: string): Promise<PdfDocument> {
     doc = (async () => {
       const lib = await loadPdfJs();
       const data = new Uint8Array(await fs.readFile(file));
-      const fonts = standardFontDataUrl();
       try {
-        return await lib.getDocument({ data, isEvalSupported: false, disableFontFace: true, verbosity: 0, ...(fonts && { standardFontDataUrl: fonts }) }).promise;
+        return await lib.getDocument({ data, isEvalSupported: false, disableFontFace: true, verbosity: 0, ...dataFolders() }).promise;
       } catch (e) {
         const m = (e as Error).message;
         throw new ImportError(/password/i.test(m) ? `${path.basename(file)} is protected by a password; open it elsewhere and save a copy without one` : `${path.basename(file)} is not a readable PDF: ${m}`);
