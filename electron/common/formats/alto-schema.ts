@@ -5,6 +5,7 @@
  * attributes outside these rules are dropped with a warning rather than risking an
  * invalid file.
  */
+import { ALTO_WRITE_VERSION, altoVocabulary } from './alto-versions.js';
 import type { Warnings } from './format-error.js';
 import { isValidId } from './page-repair.js';
 import type { AttrList } from './xml-out.js';
@@ -87,13 +88,13 @@ const LANG: Check = (v) => /^\s*[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*\s*$/.test(v);
 const LANGS: Check = (v) => v.trim() !== '' && v.trim().split(/\s+/).every(LANG);
 const oneOf = (...values: string[]): Check => (v) => values.includes(v.trim());
 const listOf = (...values: string[]): Check => (v) => v.trim() !== '' && v.trim().split(/\s+/).every((p) => values.includes(p));
-const FONT_STYLES = listOf('bold', 'italics', 'subscript', 'superscript', 'smallcaps', 'underline', 'strikethrough');
-const DIRECTION = oneOf('ltr', 'rtl', 'ttb', 'btt');
+const FONT_STYLES = listOf(...altoVocabulary(ALTO_WRITE_VERSION, 'fontStyle'));
+const DIRECTION = oneOf(...altoVocabulary(ALTO_WRITE_VERSION, 'baseDirection'));
 const FLOAT_BOX: Record<string, Rule> = { HPOS: FLOAT, VPOS: FLOAT, WIDTH: FLOAT, HEIGHT: FLOAT };
 
 /** xs:date, xs:dateTime, xs:gYear or xs:gYearMonth: ALTO's dateTimeType. */
 export const DATE: Check = (v) => /^-?\d{4,}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?)?)?)?(Z|[+-]\d\d:\d\d)?$/.test(v.trim());
-export const PROCESSING_CATEGORY: Check = listOf('contentGeneration', 'contentModification', 'preOperation', 'postOperation', 'other');
+export const PROCESSING_CATEGORY: Check = listOf(...altoVocabulary(ALTO_WRITE_VERSION, 'processingCategory'));
 
 const BLOCK: Record<string, Rule> = { STYLEREFS: 'IDREFS', PROCESSINGREFS: 'IDREFS', ROTATION: FLOAT, IDNEXT: 'IDREF', CS: BOOL };
 const SPACE: Record<string, Rule> = { STYLEREFS: 'IDREFS', PROCESSINGREFS: 'IDREFS' };

@@ -36,3 +36,24 @@ export function altoVersionOf(namespace: string, schemaLocation: string | undefi
   }
   return candidates[candidates.length - 1];
 }
+
+/**
+ * The enumerations that changed between ALTO versions (read from the official
+ * XSDs 2.0 … 4.4): each list with the version that added each value. No value was
+ * ever removed, so the newest minor accepts what every older one does, and a write
+ * to ALTO_WRITE_VERSION keeps an older file's values as they are.
+ */
+export type AltoVocabularyName = 'fontStyle' | 'processingCategory' | 'baseDirection';
+
+const ALTO_VOCABULARIES: Readonly<Record<AltoVocabularyName, Readonly<Partial<Record<AltoVersion, string>>>>> = {
+  fontStyle: { '2.0': 'bold italics subscript superscript smallcaps underline', '4.2': 'strikethrough' },
+  processingCategory: { '4.1': 'contentGeneration contentModification preOperation postOperation other' },
+  baseDirection: { '4.3': 'ltr rtl ttb btt' },
+};
+
+/** The values of `vocab` that ALTO `v` accepts (empty where the version has no such attribute). */
+export function altoVocabulary(v: AltoVersion, vocab: AltoVocabularyName): readonly string[] {
+  return (Object.entries(ALTO_VOCABULARIES[vocab]) as [AltoVersion, string][])
+    .filter(([since]) => since <= v)
+    .flatMap(([, words]) => words.split(' '));
+}

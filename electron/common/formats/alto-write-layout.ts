@@ -10,6 +10,7 @@ import type { AltoVersion, Glyph, Outline, PageDocument, PlacedNode, Points, Reg
 import { bbox, boxPolygon, fmt } from '../model/points.js';
 import type { Warnings } from './format-error.js';
 import { ALTO_SPACES, type AltoSpace } from './alto-read.js';
+import { languageCodeOf } from './language-codes.js';
 import { formatLabel, structureOf, type TagRegistry, type TagInfo } from './alto-tags.js';
 import { FLOAT, UNIT, allowedAttrs, type AltoIds } from './alto-schema.js';
 import { Placer, XmlOut, spelled, type AttrList } from './xml-out.js';
@@ -151,10 +152,20 @@ function baseDirection(ctx: Ctx, x: Residue | undefined): string | undefined {
   return d !== undefined && Object.hasOwn(dirs, d) ? dirs[d] : undefined;
 }
 
-function withoutReadingDirection(x: Residue | undefined): Residue | undefined {
-  if (x?.format !== 'page' || x.attrs?.readingDirection === undefined) return x;
-  const { readingDirection: _d, ...attrs } = x.attrs;
-  return { ...x, attrs };
+/** PAGE language (a name from its list) → ALTO LANG (an ISO 639 code), the name's shortest code. */
+function altoLang(ctx: Ctx, x: Residue | undefined, name: 'primaryLanguage' | 'language'): string | undefined {
+  if (ctx.keep || x?.format !== 'page') return undefined;
+  const value = x.attrs?.[name];
+  if (value === undefined) return undefined;
+  const code = languageCodeOf(value) ?? (/^[a-z]{2,3}$/.test(value) ? value : undefined);
+  if (code === undefined) ctx.warnings.add(`PAGE ${name}="${value}" has no ISO 639 code for ALTO LANG: dropped`);
+  return code;
+}
+
+/** PAGE residue less the attributes written as their ALTO equivalents (BASEDIRECTION, LANG). */
+function withoutMapped(x: Residue | undefined, names: readonly string[]): Residue | undefined {
+  if (x?.format !== 'page' || !x.attrs) return x;
+  return { ...x, attrs: Object.fromEntries(Object.entries(x.attrs).filter(([k]) => !names.includes(k))) };
 }
 
 /** Names of the attributes a writer sets itself, so residue of the same name cannot repeat them. */
@@ -255,8 +266,8 @@ function writeBlock(ctx: Ctx, r: Region): void {
       if (s && formatLabel(s) !== r.type) ctx.warnings.add(`region @type beside another structure type has no ALTO equivalent on <${name}>: dropped`);
     }
   } else if (!ctx.keep && name === 'ComposedBlock' && r.kind !== 'TextRegion') attrs.push(['TYPE', r.kind]);
-  if (name === 'TextBlock') attrs.push(['BASEDIRECTION', baseDirection(ctx, r.x)]);
-  attrs.push(...residueAttrs(ctx, name, withoutReadingDirection(r.x), written(attrs)));
+  if (name === 'TextBlock') attrs.push(['BASEDIRECTION', baseDirection(ctx, r.x)], ['LANG', altoLang(ctx, r.x, 'primaryLanguage')]);
+  attrs.push(...residueAttrs(ctx, name, withoutMapped(r.x, name === 'TextBlock' ? ['readingDirection', 'primaryLanguage'] : ['readingDirection']), written(attrs)));
   const h = ctx.out.open(name, attrs);
   const placer = new Placer(ctx.out, residueNodes(ctx, name, r.x));
   if (ctx.keep && x?.kept?.Shape) placer.next();
@@ -327,9 +338,9 @@ function writeLine(ctx: Ctx, l: TextLine): void {
   }
   const attrs: AttrList = [
     ['ID', idAttr(ctx, l)], ...boxAttrs(ctx, x, l.coords), ['BASELINE', baselineAttr(ctx, l)], ['TAGREFS', ctx.tagrefs.get(l)],
-    ['BASEDIRECTION', baseDirection(ctx, l.x)],
+    ['BASEDIRECTION', baseDirection(ctx, l.x)], ['LANG', altoLang(ctx, l.x, 'primaryLanguage')],
   ];
-  attrs.push(...residueAttrs(ctx, 'TextLine', withoutReadingDirection(l.x), written(attrs)));
+  attrs.push(...residueAttrs(ctx, 'TextLine', withoutMapped(l.x, ['readingDirection', 'primaryLanguage']), written(attrs)));
   const h = ctx.out.open('TextLine', attrs);
   // SP and HYP sit between and after the strings they were read with. They still fit while the words
   // match those strings one to one (edits and the repair pass copy words); their positions only while
@@ -398,8 +409,11 @@ function writeString(ctx: Ctx, w: Word): void {
     if (w.textEquivs.length > 1) ctx.warnings.add('alternative TextEquivs of a Word have no ALTO equivalent: dropped');
     dropPageDetails(ctx, 'Word', w);
   }
-  const attrs: AttrList = [['ID', idAttr(ctx, w)], ...boxAttrs(ctx, x, w.coords), ['CONTENT', te?.unicode ?? (ctx.keep ? undefined : '')], ['WC', wc]];
-  attrs.push(...residueAttrs(ctx, 'String', w.x, written(attrs)));
+  const attrs: AttrList = [
+    ['ID', idAttr(ctx, w)], ...boxAttrs(ctx, x, w.coords), ['CONTENT', te?.unicode ?? (ctx.keep ? undefined : '')], ['WC', wc],
+    ['LANG', altoLang(ctx, w.x, 'language')],
+  ];
+  attrs.push(...residueAttrs(ctx, 'String', withoutMapped(w.x, ['language']), written(attrs)));
   const h = ctx.out.open('String', attrs);
   const placer = new Placer(ctx.out, residueNodes(ctx, 'String', w.x, ['ALTERNATIVE', 'Glyph']).filter(() => ctx.keep));
   if (ctx.keep && x?.kept?.Shape) placer.next();

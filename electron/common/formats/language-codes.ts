@@ -66,3 +66,10 @@ export const LANGUAGES_2010: ReadonlySet<string> = new Set([
 export const LANGUAGE_SYNONYMS: Readonly<Record<string, string>> = {
   Khmer: 'Cambodian', Cambodian: 'Khmer', Panjabi: 'Punjabi', Punjabi: 'Panjabi',
 };
+
+/** The shortest ISO 639 code of a PAGE language name (ALTO's LANG is an xsd:language code), or undefined. */
+export function languageCodeOf(name: string): string | undefined {
+  const n = LANGUAGE_SYNONYMS[name] !== undefined && !LANGUAGE_CODES.find(([x]) => x === name)?.[1] ? LANGUAGE_SYNONYMS[name]! : name;
+  const codes = LANGUAGE_CODES.find(([x]) => x === n)?.[1];
+  return codes ? codes.split(' ')[0] : undefined;
+}

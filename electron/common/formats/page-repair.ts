@@ -119,8 +119,13 @@ function shapeFromBox(b: Box | undefined): Shape | undefined {
   return b ? { points: boxPolygon(b) } : undefined;
 }
 
-function repairOutline(ctx: Ctx, name: string, o: Outline): Outline {
-  if (!o.coords) return o;
+/** PAGE's Border and PrintSpace need Coords; ALTO's PrintSpace may go without a position. */
+function repairOutline(ctx: Ctx, name: string, o: Outline): Outline | undefined {
+  if (!o.coords || o.coords.points.length === 0) {
+    if (!ctx.idsRequired) return o;
+    ctx.w.add(`${name} without Coords: dropped (PAGE requires them)`);
+    return undefined;
+  }
   return { ...o, coords: repairPolygon(ctx, name, o.coords) };
 }
 

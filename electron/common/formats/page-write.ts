@@ -80,8 +80,16 @@ export function writePage(doc: PageDocument, opts: PageWriteOptions, warnings: W
 function residueAttrs(ctx: Ctx, element: string, x: Residue | undefined): AttrList {
   if (!x) return [];
   if (x.format !== 'page') {
-    if (x.attrs) for (const k of Object.keys(x.attrs)) ctx.warnings.add(`${x.format.toUpperCase()} attribute ${k} has no PAGE equivalent: not written`);
-    return [];
+    const out: AttrList = [];
+    for (const [k, v] of Object.entries(x.attrs ?? {})) {
+      const name = k === 'LANG' ? (element === 'Word' ? 'language' : 'primaryLanguage') : undefined;
+      if (name && allowedAttributes(ctx.v, element)?.has(name) !== false) {
+        // ALTO's LANG (an ISO 639 code) is PAGE's language, spelled as the version's name for it.
+        const value = vocabularyValue(ctx, element, name, v);
+        if (value !== undefined) out.push([name, value]);
+      } else ctx.warnings.add(`${x.format.toUpperCase()} attribute ${k} has no PAGE equivalent: not written`);
+    }
+    return out;
   }
   if (!x.attrs) return [];
   const out: AttrList = [];
