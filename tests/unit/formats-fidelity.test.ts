@@ -140,7 +140,7 @@ describe('multi-page ALTO (#17)', () => {
     fs.writeFileSync(bad, fs.readFileSync(MULTI, 'utf8').replace('ID="p3_l1"', 'ID="3bad"'));
     const r = await run('validate', bad);
     expect(r.code).toBe(1);
-    expect(r.out[0]).toMatch(/^INVALID\t.*first: page 3: TextLine id "3bad" is not a valid xs:ID/);
+    expect(r.out[0]).toMatch(/^INVALID\t.*first: page 3: TextLine ID "3bad" is not a valid xs:ID/);
   });
 
   it('the API: a PAGE write of a multi-page document says what it leaves out; writeDocumentPages writes them all', () => {

@@ -8,8 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { altoVersionOf } from '../../electron/common/formats/alto-versions.js';
+import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
+import { checkDocument } from '../../electron/common/formats/page-checks.js';
+import { allLines, lineText } from '../../electron/common/model/stats.js';
+import { readXmlFile } from '../../electron/node/io/files.js';
+import { findSchema, validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { main } from '../../electron/cli/main.js';
-import { SCHEMAS } from '../helpers/corpus.js';
+import { REPO, SCHEMAS } from '../helpers/corpus.js';
 
 const NS4 = 'http://www.loc.gov/standards/alto/ns-v4#';
 
@@ -45,5 +50,115 @@ describe('a UTF-16 file', () => {
     const code = await main(['validate', file, '--schemas', SCHEMAS], { out: (l) => out.push(l), err: (l) => out.push(l) });
     expect(out.join('\n')).not.toMatch(/INVALID/);
     expect(code).toBe(0);
+  });
+});
+
+/** Fixtures of #17 item 3, written for this test (tests/fixtures/formats). */
+const FIXTURE = (name: string): string => path.join(REPO, 'tests/fixtures/formats', name);
+
+async function validate(...args: string[]): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const code = await main(['validate', ...args], { out: (l) => out.push(l), err: (l) => out.push(l) });
+  return { code, out };
+}
+
+describe('the schema a file is checked against (#17 item 3)', () => {
+  it('an unversioned v4 location (Transkribus) is checked as ALTO 4.4, which accepts its BASELINE points', async () => {
+    const file = FIXTURE('alto-transkribus-v4.xml');
+    const { doc } = readDocument(fs.readFileSync(file, 'utf8'));
+    expect(doc.format).toMatchObject({ kind: 'alto', version: '4.4' });
+    expect(path.basename((await findSchema(SCHEMAS, doc.format))!)).toBe('alto-4-4.xsd');
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out.join('\n')).toMatch(/^OK\t.*alto-transkribus-v4\.xml\tALTO 4\.4$/);
+    expect(r.code).toBe(0);
+    // ALTO 4.0 would refuse it: the choice matters.
+    const as40 = await validateAgainstXsd(fs.readFileSync(file, 'utf8'), SCHEMAS, { ...doc.format, version: '4.0' });
+    expect(as40.errors.join('\n')).toMatch(/BASELINE/);
+  });
+
+  it('ALTO 2.1 is checked as 2.1, not 2.0 (whose schema refuses its Tags)', async () => {
+    const file = FIXTURE('alto-2-1.xml');
+    const { doc } = readDocument(fs.readFileSync(file, 'utf8'));
+    expect(doc.format).toMatchObject({ kind: 'alto', version: '2.1' });
+    expect(path.basename((await findSchema(SCHEMAS, doc.format))!)).toBe('alto-2-1.xsd');
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out.join('\n')).toMatch(/^OK\t.*alto-2-1\.xml\tALTO 2\.1$/);
+    const as20 = await validateAgainstXsd(fs.readFileSync(file, 'utf8'), SCHEMAS, { ...doc.format, version: '2.0' });
+    expect(as20.valid).toBe(false);
+  });
+
+  it('a UTF-16 file with a byte-order mark is decoded before the schema step, and its text read right', async () => {
+    const file = FIXTURE('alto-utf16le-bom.xml');
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out.join('\n')).toMatch(/^OK\t.*alto-utf16le-bom\.xml\tALTO 4\.4$/);
+    const { doc } = readDocument(await readXmlFile(file));
+    expect(allLines(doc.page.regions).map(lineText)).toEqual(['Grüße ꝯ ſ — ελληνικά 𝔄']);
+  });
+});
+
+describe('structural checks in the file format\'s own terms (#17 item 3)', () => {
+  it('schema-valid eScriptorium ALTO (a block without a position holding loose lines) is OK, not INVALID in PAGE terms', async () => {
+    const file = FIXTURE('alto-escriptorium.xml');
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out.join('\n')).toMatch(/^OK\t.*alto-escriptorium\.xml\tALTO 4\.2$/);
+    expect(r.code).toBe(0);
+    const { doc } = readDocument(fs.readFileSync(file, 'utf8'));
+    expect(checkDocument(doc)).toEqual([]);
+    // Converted to PAGE, the blocks get the box of their lines, and the result is valid.
+    const { xml, warnings } = writeDocument(doc, 'page-2019');
+    expect(warnings.join('\n')).toMatch(/TextRegion without Coords: given the box of its lines/);
+    expect((await validateAgainstXsd(xml, SCHEMAS, readDocument(xml).doc.format)).errors).toEqual([]);
+  });
+
+  it('ALTO problems are named in ALTO terms; what only HTR Studio asks for is a warning, not INVALID', async () => {
+    const src = fs.readFileSync(FIXTURE('alto-escriptorium.xml'), 'utf8');
+    const bad = src.replace('ID="eSc_line_2"', 'ID="2nd"').replace(/(<TextLine ID="eSc_line_1"[^>]*?) HPOS="10" VPOS="10" WIDTH="380" HEIGHT="40">\s*<Shape>.*?<\/Shape>/s, '$1>')
+      .replace('WIDTH="380" HEIGHT="40">\n            <Shape><Polygon POINTS="10 110', 'WIDTH="500" HEIGHT="40">\n            <Shape><Polygon POINTS="10 110');
+    const problems = checkDocument(readDocument(bad).doc);
+    expect(problems).toContainEqual(expect.objectContaining({ rule: 'id-invalid', severity: 'invalid', message: 'TextLine ID "2nd" is not a valid xs:ID (must start with a letter or _)' }));
+    expect(problems).toContainEqual(expect.objectContaining({ rule: 'coords-missing', severity: 'warning', message: expect.stringMatching(/^TextLine eSc_line_1 in eSc_textblock_1 has no position \(HPOS\/VPOS\/WIDTH\/HEIGHT or Shape\)/) }));
+    expect(problems.map((p) => p.message).join('\n')).not.toMatch(/Coords|TextRegion/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-terms-'));
+    const file = path.join(dir, 'bad.xml');
+    fs.writeFileSync(file, bad);
+    const r = await validate(file, '--json');
+    const [row] = JSON.parse(r.out.join('\n'));
+    expect(row.valid).toBe(false);
+    expect(row.problems).toEqual(['TextLine ID "2nd" is not a valid xs:ID (must start with a letter or _)']);
+    expect(row.warnings.join('\n')).toMatch(/TextLine eSc_line_1 .*has no position/);
+  });
+
+  it('points outside the page are a warning on an OK line, not INVALID (the schema allows them)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-outside-'));
+    const file = path.join(dir, 'outside.xml');
+    fs.writeFileSync(file, fs.readFileSync(FIXTURE('page-2013-vocabulary.xml'), 'utf8').replace('390,10 390,100', '390,10 450,100'));
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out[0]).toMatch(/^OK\t.*\tPAGE 2013-07-15\t1 warning\(s\); first: TextRegion r1: 1 point\(s\) outside the 400×300 image/);
+    expect(r.code).toBe(0);
+  });
+
+  it('an ALTO page without WIDTH/HEIGHT takes its size from the PrintSpace, with a warning, and validates', async () => {
+    const file = FIXTURE('alto-no-page-size.xml');
+    const { doc, warnings } = readDocument(fs.readFileSync(file, 'utf8'));
+    expect([doc.page.imageWidth, doc.page.imageHeight]).toEqual([400, 300]);
+    expect(warnings.join('\n')).toMatch(/without WIDTH\/HEIGHT: the image size is taken from its PrintSpace/);
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out[0]).toMatch(/^OK\t.*alto-no-page-size\.xml\tALTO 4\.4\t1 warning\(s\); first: ALTO <Page> without WIDTH\/HEIGHT/);
+    const { xml } = writeDocument(doc, 'page-2019');
+    expect(xml).toMatch(/<Page imageFilename="page.png" imageWidth="400" imageHeight="300"/);
+    expect((await validateAgainstXsd(xml, SCHEMAS, readDocument(xml).doc.format)).errors).toEqual([]);
+  });
+});
+
+describe('ALTO LANG and PAGE language names (#17 item 1)', () => {
+  it('ALTO → PAGE 2013 writes LANG codes as language names; PAGE → ALTO writes names as codes', async () => {
+    const { doc } = readDocument(fs.readFileSync(FIXTURE('alto-2-1.xml'), 'utf8'));
+    const page = writeDocument(doc, 'page-2013');
+    expect(page.warnings.join('\n')).toMatch(/primaryLanguage="fr" on <TextRegion> written as "French"/);
+    expect(page.xml).toMatch(/<TextRegion id="b1"[^>]* primaryLanguage="French"/);
+    expect((await validateAgainstXsd(page.xml, SCHEMAS, readDocument(page.xml).doc.format)).errors).toEqual([]);
+    const alto = writeDocument(readDocument(page.xml).doc, 'alto-4');
+    expect(alto.xml).toMatch(/<TextBlock ID="b1"[^>]* LANG="fr"/);
+    expect((await validateAgainstXsd(alto.xml, SCHEMAS, readDocument(alto.xml).doc.format)).errors).toEqual([]);
   });
 });

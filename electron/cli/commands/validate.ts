@@ -10,11 +10,13 @@ export const validate: Command = {
   summary: 'check PAGE-XML / ALTO files: structure, and the official XSD with --schemas',
   usage: `htr-studio validate FILE... [--schemas DIR] [--verbose] [--json]
 
-  One line per file: OK or INVALID with the first problem. Checks that ids are
-  unique valid xs:IDs, Coords are present, baselines have 2+ points, points lie
-  inside the page and reading-order references exist. With --schemas DIR (a
-  folder holding the official PAGE/ALTO XSDs), also validates against the XSD of
-  the version the file declares. Exit 1 if any file is invalid.`,
+  One line per file: OK or INVALID with the first problem. INVALID is what the
+  file's own schema forbids: ids that are missing, duplicated or not xs:IDs,
+  missing PAGE Coords, baselines of fewer than 2 points, reading-order references
+  to nothing; with --schemas DIR (a folder holding the official PAGE/ALTO XSDs)
+  also the XSD of the version the file declares. HTR Studio's own rules (points
+  outside the page, ALTO lines without a position, …) are warnings: an OK line
+  counts them and names the first. Exit 1 if any file is invalid.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -26,14 +28,18 @@ export const validate: Command = {
     const rows: unknown[] = [];
     for (const file of positionals) {
       let problems: string[] = [];
+      let warnings: string[] = [];
       let format = '';
       try {
         const text = await readXmlFile(file);
-        const { doc } = readDocument(text);
+        const { doc, warnings: read } = readDocument(text);
         format = describeFormat(doc);
         // Every page of a multi-page ALTO file, each problem named by its page.
         const pages = splitPages(doc);
-        problems = pages.flatMap((d, i) => checkDocument(d).map((p) => (pages.length > 1 ? `page ${i + 1}: ${p.message}` : p.message)));
+        const found = pages.flatMap((d, i) => checkDocument(d).map((p) => ({ ...p, message: pages.length > 1 ? `page ${i + 1}: ${p.message}` : p.message })));
+        problems = found.filter((p) => p.severity === 'invalid').map((p) => p.message);
+        // What reading had to assume (a page size taken from the PrintSpace, …) is a warning too.
+        warnings = [...read, ...found.filter((p) => p.severity === 'warning').map((p) => p.message)];
         if (values.schemas) {
           const xsd = await validateAgainstXsd(text, values.schemas, doc.format);
           problems.push(...xsd.errors.map((e) => `schema: ${e}`));
@@ -42,11 +48,16 @@ export const validate: Command = {
         problems = [(e as Error).message];
       }
       if (problems.length) invalid++;
-      if (values.json) rows.push({ file, format, valid: problems.length === 0, problems });
-      else if (!problems.length) io.out(`OK\t${file}\t${format}`);
-      else {
+      if (values.json) rows.push({ file, format, valid: problems.length === 0, problems, warnings });
+      else if (!problems.length) {
+        io.out(warnings.length ? `OK\t${file}\t${format}\t${warnings.length} warning(s); first: ${warnings[0]}` : `OK\t${file}\t${format}`);
+        if (values.verbose) for (const w of warnings.slice(1)) io.out(`\twarning: ${w}`);
+      } else {
         io.out(`INVALID\t${file}\t${format || '?'}\t${problems.length} problem(s); first: ${problems[0]}`);
-        if (values.verbose) for (const p of problems.slice(1)) io.out(`\t${p}`);
+        if (values.verbose) {
+          for (const p of problems.slice(1)) io.out(`\t${p}`);
+          for (const w of warnings) io.out(`\twarning: ${w}`);
+        }
       }
     }
     if (values.json) io.out(JSON.stringify(rows, null, 2));
