@@ -58,6 +58,10 @@ export const importCmd: Command = {
       if (values.json) io.out(JSON.stringify(result, null, 1));
       else io.out(`imported ${result.pages.length} page(s) into ${values.project}`);
       return 0;
+    } catch (e) {
+      if (!abort.signal.aborted) throw e;
+      io.err('htr-studio import: cancelled; the project is as it was');
+      return 130;
     } finally {
       process.off('SIGINT', onSigint);
     }
