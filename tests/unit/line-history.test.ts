@@ -12,7 +12,7 @@ import { allLines, lineConf, lineText } from '../../electron/common/model/stats.
 import type { PageDocument, TextLine } from '../../electron/common/model/types.js';
 import { isPersonText, mergeLineTexts } from '../../electron/common/model/merge.js';
 import {
-  lineStatus, lineVersions, MAX_VERSIONS, recordChange, recordTextChanges, takeReading, verifyLines, type LineAuthor,
+  charConfidences, lineStatus, lineVersions, MAX_VERSIONS, recordChange, recordTextChanges, takeReading, verifyLines, type LineAuthor,
 } from '../../electron/common/model/provenance.js';
 import { charDiff } from '../../electron/common/transcription/char-diff.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
@@ -187,5 +187,37 @@ describe('charDiff', () => {
     expect(charDiff('ꝯtra', 'contra')).toEqual([{ kind: 'delete', text: 'ꝯ' }, { kind: 'insert', text: 'con' }, { kind: 'same', text: 'tra' }]);
     expect(charDiff('', 'abc')).toEqual([{ kind: 'insert', text: 'abc' }]);
     expect(charDiff('same', 'same')).toEqual([{ kind: 'same', text: 'same' }]);
+  });
+});
+
+describe("the model's confidence in each character (F8 to the unsure characters, their colour)", () => {
+  const base = load();
+  const first = allLines(base.page.regions)[0]!;
+  const text = 'Jonquet Pierre';
+  const confs = [...text].map((_, i) => (i === 3 || i === 4 ? 0.31 : i === 9 ? 0.5 : 0.97));
+  const read: TextLine = { ...first, textEquivs: [{ unicode: text, conf: 0.9 }] };
+
+  it('are kept in the model version, written compactly into the page and read back', () => {
+    const l = recordChange(first, read, model, T0, { chars: confs });
+    expect(charConfidences(l)?.map((c) => Math.round(c * 100) / 100)).toEqual(confs);
+    const doc = readDocument(writeDocument({ ...base, page: { ...base.page, regions: replaceLine(base, l) } }).xml).doc;
+    const back = charConfidences(findLine(doc, first.id)!.line)!;
+    expect(back).toHaveLength(text.length);
+    // Two hex digits each: within 1/255.
+    back.forEach((c, i) => expect(Math.abs(c - confs[i]!)).toBeLessThan(0.005));
+    // A person's text has none; nor a model reading whose character count does not match.
+    expect(charConfidences(recordChange(first, read, marie, T0, { chars: confs }))).toBeUndefined();
+    expect(charConfidences(recordChange(first, read, model, T0, { chars: confs.slice(1) }))).toBeUndefined();
+  });
+
+  it('travel with a reading taken into the page, and are gone once a person changes or confirms the text', () => {
+    const fromJob = recordChange(first, read, model, T0, { chars: confs });
+    const taken = takeReading(first, fromJob, base.format, { kind: 'unknown' }, T0);
+    expect(charConfidences(taken)).toHaveLength(text.length);
+    const doc = { ...base, page: { ...base.page, regions: replaceLine(base, taken) } };
+    const edited = recordTextChanges(doc, setLineText(doc, first.id, 'Jonquet Pierre.'), marie, at(1));
+    expect(charConfidences(findLine(edited, first.id)!.line)).toBeUndefined();
+    const verified = verifyLines(doc, [first.id], marie, at(1));
+    expect(charConfidences(findLine(verified, first.id)!.line)).toBeUndefined();
   });
 });

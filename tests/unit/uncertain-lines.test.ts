@@ -1,6 +1,6 @@
 /** "Next uncertain line" (F8): machine text under the threshold, in reading order, wrapping once. */
 import { describe, expect, it } from 'vitest';
-import { nextUncertainLine } from '../../electron/common/transcription/review.js';
+import { nextUncertainChar, nextUncertainLine, uncertainRunEnd } from '../../electron/common/transcription/review.js';
 import type { TextLine } from '../../electron/common/model/types.js';
 
 const line = (id: string, conf?: number, text = 'x'): TextLine => ({ kind: 'TextLine', id, words: [], labels: [], alternativeImages: [], textEquivs: [{ unicode: text, ...(conf !== undefined && { conf }) }] });
@@ -33,5 +33,30 @@ describe('next uncertain line', () => {
     expect(nextUncertainLine([line('c'), line('p')], null, 1, 1)).toBeUndefined();
     expect(nextUncertainLine(lines, 'a', 0.4, 1)).toBeUndefined();
     expect(nextUncertainLine([line('only', 0.1)], 'only', 0.5, 1)).toBe('only');
+  });
+});
+
+describe('next uncertain characters within a line', () => {
+  // "Jonquet Pierre": "qu" and "e" (of Pierre) unsure at 80%.
+  const confs = [...'Jonquet Pierre'].map((_, i) => (i === 3 || i === 4 ? 0.31 : i === 11 ? 0.5 : 0.97));
+
+  it('goes run by run from the caret, and selects the whole run', () => {
+    expect(nextUncertainChar(confs, 0, 0.8, 1)).toBe(3);
+    expect(uncertainRunEnd(confs, 3, 0.8)).toBe(5);
+    // From the end of the run selected last: the next run.
+    expect(nextUncertainChar(confs, 5, 0.8, 1)).toBe(11);
+    expect(uncertainRunEnd(confs, 11, 0.8)).toBe(12);
+    expect(nextUncertainChar(confs, 12, 0.8, 1)).toBeUndefined();
+    // From inside a run, forwards: the next run; backwards: the run's start, then the one before.
+    expect(nextUncertainChar(confs, 4, 0.8, 1)).toBe(11);
+    expect(nextUncertainChar(confs, 11, 0.8, -1)).toBe(3);
+    expect(nextUncertainChar(confs, 3, 0.8, -1)).toBeUndefined();
+    expect(nextUncertainChar(confs, confs.length, 0.8, -1)).toBe(11);
+  });
+
+  it('follows the threshold', () => {
+    expect(nextUncertainChar(confs, 0, 0.4, 1)).toBe(3);
+    expect(nextUncertainChar(confs, 5, 0.4, 1)).toBeUndefined();
+    expect(nextUncertainChar(confs, 0, 0.2, 1)).toBeUndefined();
   });
 });

@@ -36,6 +36,8 @@ export interface LineVersion {
   readonly conf?: number;
   /** A person confirmed this text as right without changing it. */
   readonly verified?: boolean;
+  /** The model's confidence in each character of `text` (one per UTF-16 code unit), model versions. */
+  readonly chars?: readonly number[];
 }
 
 /** machine: a model's text nobody changed; corrected: a person wrote or changed it; verified: a person confirmed it. */
@@ -78,14 +80,27 @@ function parseVersion(a: UserAttribute): LineVersion {
     ...(typeof o.at === 'string' && { at: o.at }),
     ...(typeof o.conf === 'number' && Number.isFinite(o.conf) && { conf: o.conf }),
     ...(o.verified === true && { verified: true }),
+    ...(typeof o.chars === 'string' && decodeChars(o.chars, (a.value ?? '').length)),
   };
+}
+
+/** Character confidences stored compactly: two hex digits (0–255) per UTF-16 code unit of the text. */
+function encodeChars(chars: readonly number[]): string {
+  return chars.map((c) => Math.round(Math.max(0, Math.min(1, c)) * 255).toString(16).padStart(2, '0')).join('');
+}
+
+function decodeChars(hex: string, length: number): { chars: number[] } | Record<string, never> {
+  if (hex.length !== 2 * length || !/^[0-9a-f]*$/i.test(hex)) return {};
+  const chars: number[] = [];
+  for (let i = 0; i < hex.length; i += 2) chars.push(parseInt(hex.slice(i, i + 2), 16) / 255);
+  return { chars };
 }
 
 function versionAttribute(v: LineVersion): UserAttribute {
   const by = v.by.kind === 'model' ? { by: 'model', model: v.by.model, ...(v.by.version && { version: v.by.version }) }
     : v.by.kind === 'person' ? { by: 'person', ...(v.by.name && { name: v.by.name }) }
     : { by: 'unknown' };
-  const meta = { ...by, ...(v.at && { at: v.at }), ...(v.conf !== undefined && { conf: v.conf }), ...(v.verified && { verified: true }) };
+  const meta = { ...by, ...(v.at && { at: v.at }), ...(v.conf !== undefined && { conf: v.conf }), ...(v.verified && { verified: true }), ...(v.chars && { chars: encodeChars(v.chars) }) };
   return { name: VERSION, type: 'xsd:string', value: v.text, description: JSON.stringify(meta) };
 }
 
@@ -130,7 +145,7 @@ function sameAuthor(a: LineAuthor, b: LineAuthor): boolean {
  * new text. A person's further edits within minutes of their last one replace that
  * version. The status follows: a person's text is corrected (or verified), a model's is machine.
  */
-export function recordChange(before: TextLine, after: TextLine, by: LineAuthor, at: string, opts: { verified?: boolean } = {}): TextLine {
+export function recordChange(before: TextLine, after: TextLine, by: LineAuthor, at: string, opts: { verified?: boolean; chars?: readonly number[] } = {}): TextLine {
   const versions = lineVersions(before);
   const old = lineText(before);
   const last = versions[versions.length - 1];
@@ -140,7 +155,8 @@ export function recordChange(before: TextLine, after: TextLine, by: LineAuthor, 
   }
   const text = lineText(after);
   const conf = lineConf(after);
-  const next: LineVersion = { text, by, at, ...(conf !== undefined && by.kind === 'model' && { conf }), ...(opts.verified && { verified: true }) };
+  const chars = by.kind === 'model' && opts.chars?.length === text.length && text.length > 0 ? opts.chars : undefined;
+  const next: LineVersion = { text, by, at, ...(conf !== undefined && by.kind === 'model' && { conf }), ...(opts.verified && { verified: true }), ...(chars && { chars }) };
   const prev = versions[versions.length - 1];
   const sameSitting = prev && by.kind === 'person' && sameAuthor(prev.by, by) && prev.at && Date.parse(at) - Date.parse(prev.at) < SAME_SITTING_MS
     && !prev.verified;
@@ -215,7 +231,18 @@ export function takeReading(now: TextLine, read: TextLine, format: DocumentForma
   const mine = lineVersions(read);
   const last = mine[mine.length - 1];
   const by = last && last.by.kind === 'model' ? last.by : fallback;
-  return recordChange(now, updated, by, last?.at ?? at);
+  return recordChange(now, updated, by, last?.at ?? at, last?.chars ? { chars: last.chars } : {});
+}
+
+/**
+ * The model's confidence in each character of the line's current text (one per
+ * UTF-16 code unit), while that text is still the model's reading: undefined once a
+ * person changed or confirmed it, or where the reading recorded none.
+ */
+export function charConfidences(l: TextLine): readonly number[] | undefined {
+  const last = lineVersions(l).at(-1);
+  const text = lineText(l);
+  return last?.by.kind === 'model' && last.chars && last.text === text && last.chars.length === text.length && lineStatus(l) === 'machine' ? last.chars : undefined;
 }
 
 /** The model a recogniser manifest stands for, as line history records it. */

@@ -20,3 +20,27 @@ export function nextUncertainLine(lines: readonly TextLine[], fromId: string | n
   }
   return undefined;
 }
+
+/**
+ * Where the next run of unsure characters starts — characters whose confidence is
+ * under `threshold`, as UTF-16 indexes into the line's text — at or after `from`
+ * (the caret, or the end of the run selected last); for `step` -1, the last run
+ * starting before `from`. Undefined when the rest of the line is sure.
+ */
+export function nextUncertainChar(confs: readonly number[], from: number, threshold: number, step: 1 | -1): number | undefined {
+  const unsure = (i: number): boolean => (confs[i] ?? 1) < threshold;
+  const runStart = (i: number): boolean => unsure(i) && (i === 0 || !unsure(i - 1));
+  if (step > 0) {
+    for (let i = Math.max(0, from); i < confs.length; i++) if (runStart(i)) return i;
+    return undefined;
+  }
+  for (let i = Math.min(from, confs.length) - 1; i >= 0; i--) if (runStart(i)) return i;
+  return undefined;
+}
+
+/** The end (exclusive) of the run of unsure characters starting at `start`: what F8 selects. */
+export function uncertainRunEnd(confs: readonly number[], start: number, threshold: number): number {
+  let end = start;
+  while (end < confs.length && (confs[end] ?? 1) < threshold) end++;
+  return Math.max(end, start + 1);
+}

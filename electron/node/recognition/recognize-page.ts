@@ -98,7 +98,9 @@ export async function recognizePage(doc: PageDocument, imageFile: string, rec: L
       textEquivs: [{ unicode: r.text, conf }],
       ...(opts.glyphs && r.chars.length && { words: [glyphWord(l, r, cut[ids.indexOf(l.id)]!, rec)] }),
     };
-    return history ? recordChange(l, read, modelAuthor(rec.manifest), at) : read;
+    // Each character's confidence goes into the model's version (F8 to the next unsure character, colours).
+    const chars = r.chars.flatMap((c) => Array<number>(c.char.length).fill(Math.round(c.conf * 1000) / 1000));
+    return history ? recordChange(l, read, modelAuthor(rec.manifest), at, chars.length === r.text.length ? { chars } : {}) : read;
   });
   return { doc: updated, lines: ids.length, skipped };
 }

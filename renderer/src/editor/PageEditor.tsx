@@ -20,7 +20,8 @@ import { PageSaver } from './core/page-saver.js';
 import { currentPerson } from './person.js';
 import { normalizeStored } from './text-settings.js';
 import { lineText, linesInReadingOrder, topRegionOf, topRegionsInOrder } from './reading.js';
-import { nextUncertainLine } from '../../../electron/common/transcription/review.js';
+import { nextUncertainChar, nextUncertainLine, uncertainRunEnd } from '../../../electron/common/transcription/review.js';
+import { charConfidences } from '../../../electron/common/model/provenance.js';
 import { PageCanvas, type Tool } from '../canvas/PageCanvas.js';
 import { PALETTES, type Theme } from '../canvas/palette.js';
 import { ensureVisible, fitView, minScale, panBy, zoomAt, type Size, type View } from '../canvas/view.js';
@@ -391,7 +392,15 @@ export function PageEditor(props: PageEditorProps) {
   const jumpUncertain = useCallback(
     async (step: 1 | -1) => {
       const { doc: now, selection } = store.getState();
+      const field = document.activeElement instanceof HTMLTextAreaElement && document.activeElement.classList.contains('line-input') ? document.activeElement : null;
       const inField = isTextField(document.activeElement);
+      // In the line's text, untouched machine text: first the characters the model was unsure of, run by run.
+      const current = selection.length === 1 ? findLine(now, selection[0]!)?.line : undefined;
+      const confs = current && field && field.value === lineText(current) ? charConfidences(current) : undefined;
+      if (field && confs) {
+        const at = nextUncertainChar(confs, step > 0 ? field.selectionEnd : field.selectionStart, uncertainBelow, step);
+        if (at !== undefined) return field.setSelectionRange(at, uncertainRunEnd(confs, at, uncertainBelow));
+      }
       const lines = linesInReadingOrder(now).map((l) => l.line);
       const from = selection[0] ?? null;
       let id = nextUncertainLine(lines, from, uncertainBelow, step, false);
@@ -402,8 +411,17 @@ export function PageEditor(props: PageEditorProps) {
       id ??= nextUncertainLine(lines, from, uncertainBelow, step);
       if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
       cmd.select(id, false);
-      // Correcting goes on in the text field when that is where the person was.
-      if (inField) setTimeout(() => document.querySelector<HTMLTextAreaElement>('.line-input')?.focus(), 0);
+      // Correcting goes on in the text field when that is where the person was, at the line's first (last) unsure characters.
+      if (!inField) return;
+      const next = findLine(store.getState().doc, id)?.line;
+      const nextConfs = next ? charConfidences(next) : undefined;
+      setTimeout(() => {
+        const input = document.querySelector<HTMLTextAreaElement>('.line-input');
+        if (!input) return;
+        input.focus();
+        const at = nextConfs && nextUncertainChar(nextConfs, step > 0 ? 0 : nextConfs.length, uncertainBelow, step);
+        if (nextConfs && at !== undefined) input.setSelectionRange(at, uncertainRunEnd(nextConfs, at, uncertainBelow));
+      }, 0);
     },
     [cmd, uncertainBelow, service, pageId, props.onOpenPageAt],
   );

@@ -10,7 +10,7 @@ import { lineText, type LineInOrder } from '../editor/reading.js';
 import { LineImage } from './LineImage.js';
 import { SpecialChars } from './SpecialChars.js';
 import { expandShortcode } from '../../../electron/common/transcription/char-sets.js';
-import { lineStatus } from '../../../electron/common/model/provenance.js';
+import { charConfidences, lineStatus } from '../../../electron/common/model/provenance.js';
 import { currentShortcodes } from '../editor/text-settings.js';
 
 interface Props {
@@ -278,7 +278,7 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
             >
               <span className="line-num">{i + 1}</span>
               <span className="line-text" dir="auto" title={windowed ? lineText(line) : undefined}>
-                {lineText(line) || '\u2014'}
+                {lineText(line) ? <UnsureChars text={lineText(line)} confs={charConfidences(line)} below={uncertainBelow} /> : '\u2014'}
               </span>
               {status && status !== 'machine' && (
                 <span className={`line-status is-${status}`} role="img" aria-label={t.lineStatusLabel(t.lineStatusNames[status]!)} title={t.lineStatusNames[status]}>
@@ -294,3 +294,16 @@ export const TranscriptionPanel = memo(function TranscriptionPanel({ service, pa
     </section>
   );
 });
+
+/** A line's machine text with the characters the model was unsure of (under `below`) marked, run by run. */
+function UnsureChars({ text, confs, below }: { text: string; confs: readonly number[] | undefined; below: number }) {
+  if (!confs?.some((c) => c < below)) return <>{text}</>;
+  const parts: { text: string; unsure: boolean }[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const unsure = (confs[i] ?? 1) < below;
+    const last = parts[parts.length - 1];
+    if (last && last.unsure === unsure) last.text += text[i];
+    else parts.push({ text: text[i]!, unsure });
+  }
+  return <>{parts.map((p, i) => (p.unsure ? <mark key={i} className="char-unsure" title={t.charUnsure}>{p.text}</mark> : p.text))}</>;
+}
