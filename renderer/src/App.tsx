@@ -175,13 +175,29 @@ export function App() {
   if (project === undefined && !error) return <Message title={t.appName} body={t.loading} busy />;
   if (project === null || (project === undefined && service)) {
     return (
-      <StartScreen
-        service={service!}
-        desktop={!!bridge}
-        onChooseFolder={() => void chooseProject()}
-        onOpened={() => void projectOpened()}
-        error={error}
-      />
+      <>
+        <StartScreen
+          service={service!}
+          desktop={!!bridge}
+          onChooseFolder={() => void chooseProject()}
+          onImport={() => setImportOpen(true)}
+          onOpened={() => void projectOpened()}
+          error={error}
+        />
+        {service && (
+          <ImportDialog
+            service={service}
+            events={conn.events}
+            open={importOpen}
+            newProject
+            onClose={() => setImportOpen(false)}
+            onImported={() => {
+              setImportOpen(false);
+              void projectOpened();
+            }}
+          />
+        )}
+      </>
     );
   }
 

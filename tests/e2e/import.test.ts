@@ -10,7 +10,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { makePdf } from '../helpers/pdf-writer.js';
 import { startIiifServer, type IiifServer } from '../helpers/iiif-server.js';
-import { openEditor, shot, type EditorSession } from './harness.js';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openEditor, shot, startServer, type EditorSession, type Server } from './harness.js';
 
 let session: EditorSession;
 let page: Page;
@@ -82,5 +83,37 @@ describe('import (browser mode)', () => {
     await dialog.getByRole('alert').filter({ hasText: 'more than the 200.0 MB an image may have; refused' }).waitFor({ timeout: 30_000 });
     expect(projectImages()).toEqual(before);
     await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+});
+
+describe('import from the start screen (no project open)', () => {
+  let server: Server;
+  let browser: Browser;
+  let root: string;
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-import-start-'));
+    server = await startServer({ dir: root, cacheDir: root, xmlFile: '', originalXml: '' }, { startScreen: true });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('creates the project in the folder named, imports into it, and opens it', async () => {
+    const start = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await start.goto(server.url);
+    await start.getByRole('button', { name: 'Import…' }).click();
+    const dialog = start.getByRole('dialog', { name: 'Import into a new project' });
+    const dir = path.join(root, 'letters');
+    const pdf = path.join(root, 'letters.pdf');
+    fs.writeFileSync(pdf, makePdf([{ width: 72, height: 72, content: '0 g 10 10 20 20 re f' }]));
+    await dialog.getByLabel('Folder for the new project').fill(dir);
+    await dialog.locator('textarea').fill(pdf);
+    await dialog.getByLabel('PDF pages at (dpi)').fill('72');
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await start.locator('.page-item .page-name', { hasText: 'letters_0001' }).waitFor({ timeout: 60_000 });
+    expect(fs.readdirSync(dir).sort()).toEqual(['.htr-studio', 'htr-studio.json', 'letters_0001.png']);
   });
 });

@@ -43,12 +43,11 @@ afterAll(async () => {
 });
 
 describe('the start screen (browser mode, no project open)', () => {
-  it('shows the start screen: no recent project yet, import not yet there, where models and the log are', async () => {
+  it('shows the start screen: no recent project yet, import (tests/e2e/import.test.ts), where models and the log are', async () => {
     await startScreen().waitFor();
     await page.getByText('No project opened yet.').waitFor();
     const importButton = page.getByRole('button', { name: 'Import…' });
-    expect(await importButton.isDisabled()).toBe(true);
-    expect(await importButton.getAttribute('title')).toMatch(/coming soon/);
+    expect(await importButton.isDisabled()).toBe(false);
     // The models folder and this session's log, as paths (browser mode shows no file manager buttons).
     await page.locator('.start-path', { hasText: 'models' }).waitFor();
     expect(await page.locator('.start-path', { hasText: /session-.*\.log$/ }).textContent()).toContain(path.join(userData(), 'logs'));

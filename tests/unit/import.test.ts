@@ -408,7 +408,7 @@ describe('hostile and mistaken inputs: a clear error, the project as it was', ()
     // A JPEG 2000 this build of sharp cannot decode (the prebuilt libvips has no OpenJPEG) says so.
     const jp2 = path.join(tmp, 'scan.jp2');
     fs.writeFileSync(jp2, Buffer.concat([Buffer.from('0000000c6a5020200d0a870a', 'hex'), Buffer.alloc(64)]));
-    await refused([jp2], (sharp.format as Record<string, { input: { file: boolean } } | undefined>).jp2k?.input.file ? /scan\.jp2 is not an image HTR Studio can read/ : /no JPEG 2000 support/);
+    await refused([jp2], (sharp.format as unknown as Record<string, { input: { file: boolean } } | undefined>).jp2k?.input.file ? /scan\.jp2 is not an image HTR Studio can read/ : /no JPEG 2000 support/);
     await refused(['ftp://example.org/manifest.json'], /only http:\/\/ and https:\/\//);
     await refused(['file:///etc/passwd'], /only http:\/\/ and https:\/\//);
     await refused([path.join(project, 'kept.png')], /is in the project already/);

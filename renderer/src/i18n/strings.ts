@@ -284,6 +284,8 @@ export const strings = {
   exportProjectRefused: (n: number, rules: string) => `Not exported: ${n} ${n === 1 ? 'line' : 'lines'} would teach a trainer the wrong thing (${rules}). Fix them (Ground-truth check) or tick "Leave out".`,
   importOpen: 'Import\u2026',
   importTitle: 'Import into the project',
+  importNewTitle: 'Import into a new project',
+  importNeedsFolder: 'Name the folder for the new project (a new or empty one).',
   importSources: 'Files, folders or IIIF manifest addresses, one per line',
   importSourcesPlaceholder: '/home/me/scans/register.pdf\nhttps://example.org/iiif/manifest.json',
   importHint: 'Images (multi-page TIFF too), PDF, PAGE-XML or ALTO with their images, Transkribus and eScriptorium exports (folders or zips), OCR-D workspaces, IIIF manifests. Nothing in the project changes unless the whole import succeeds.',

@@ -3,8 +3,8 @@
  * into the open project, as `htr-studio import` does (the engine runs it as a job:
  * progress, cancel; nothing in the project changes unless it all succeeds). Sources
  * are typed or pasted one per line — paths on this computer or manifest URLs — since
- * the editor has no file system of its own. Exported so the start screen can open it
- * (after creating or opening the project to import into).
+ * the editor has no file system of its own. The start screen opens it with
+ * `newProject`: it then asks for a folder too, and creates the project there first.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { JobEvent, JobEventSource, StudioService } from '../../../electron/common/api/service.js';
@@ -15,8 +15,10 @@ export interface ImportDialogProps {
   readonly events: JobEventSource;
   readonly open: boolean;
   readonly onClose: () => void;
-  /** After a successful import: the page list has new pages. */
+  /** After a successful import: the page list has new pages (with `newProject`: the project to load). */
   readonly onImported: () => void;
+  /** No project is open (the start screen): ask for a folder and create the project there before importing. */
+  readonly newProject?: boolean;
 }
 
 interface Running {
@@ -32,9 +34,10 @@ export function parseSources(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim().replace(/^(["'])(.*)\1$/, '$2')).filter(Boolean);
 }
 
-export function ImportDialog({ service, events, open, onClose, onImported }: ImportDialogProps) {
+export function ImportDialog({ service, events, open, onClose, onImported, newProject = false }: ImportDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const [sources, setSources] = useState('');
+  const [folder, setFolder] = useState('');
   const [reference, setReference] = useState(false);
   const [dpi, setDpi] = useState('300');
   const [groups, setGroups] = useState('');
@@ -86,14 +89,19 @@ export function ImportDialog({ service, events, open, onClose, onImported }: Imp
       setError(t.importNothing);
       return;
     }
+    if (newProject && !folder.trim()) {
+      setError(t.importNeedsFolder);
+      return;
+    }
     const n = Number(dpi);
     setError(null);
     setResult(null);
     early.current = [];
     waiting.current = true;
     setRunning({ jobId: null, done: 0, total: 0, label: '', cancelling: false });
-    service
-      .importSources({ sources: list, reference, dpi: Number.isInteger(n) && n >= 30 && n <= 1200 ? n : null, fileGroups: groups.split(',').map((g) => g.trim()).filter(Boolean) })
+    // From the start screen the project is made first (an empty folder with its htr-studio.json, then open in the engine).
+    (newProject ? service.createProject(folder.trim()) : Promise.resolve(null))
+      .then(() => service.importSources({ sources: list, reference, dpi: Number.isInteger(n) && n >= 30 && n <= 1200 ? n : null, fileGroups: groups.split(',').map((g) => g.trim()).filter(Boolean) }))
       .then(
         ({ jobId }) => {
           waiting.current = false;
@@ -121,7 +129,13 @@ export function ImportDialog({ service, events, open, onClose, onImported }: Imp
   const pct = running && running.total ? Math.round((100 * running.done) / running.total) : null;
   return (
     <dialog ref={ref} className="shortcuts accuracy-report import-dialog" aria-labelledby="import-title" onClose={onClose}>
-      <h2 id="import-title">{t.importTitle}</h2>
+      <h2 id="import-title">{newProject ? t.importNewTitle : t.importTitle}</h2>
+      {newProject && (
+        <label className="field">
+          <span className="field-label">{t.startNewPath}</span>
+          <input type="text" value={folder} placeholder="~/Documents/…" spellCheck={false} onChange={(e) => setFolder(e.target.value)} disabled={running !== null} />
+        </label>
+      )}
       <label className="field">
         <span className="field-label">{t.importSources}</span>
         <textarea className="import-sources" rows={4} style={{ width: '100%', fontFamily: 'inherit', resize: 'vertical' }} value={sources} placeholder={t.importSourcesPlaceholder} spellCheck={false} onChange={(e) => setSources(e.target.value)} disabled={running !== null} />
