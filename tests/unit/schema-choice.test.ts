@@ -13,6 +13,7 @@ import { checkDocument } from '../../electron/common/formats/page-checks.js';
 import { allLines, lineText } from '../../electron/common/model/stats.js';
 import { readXmlFile } from '../../electron/node/io/files.js';
 import { findSchema, validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import sharp from 'sharp';
 import { main } from '../../electron/cli/main.js';
 import { REPO, SCHEMAS } from '../helpers/corpus.js';
 
@@ -72,7 +73,7 @@ describe('the schema a file is checked against (#17 item 3)', () => {
     expect(r.out.join('\n')).toMatch(/^OK\t.*alto-transkribus-v4\.xml\tALTO 4\.4$/);
     expect(r.code).toBe(0);
     // ALTO 4.0 would refuse it: the choice matters.
-    const as40 = await validateAgainstXsd(fs.readFileSync(file, 'utf8'), SCHEMAS, { ...doc.format, version: '4.0' });
+    const as40 = await validateAgainstXsd(fs.readFileSync(file, 'utf8'), SCHEMAS, { kind: 'alto', version: '4.0', namespace: doc.format.namespace });
     expect(as40.errors.join('\n')).toMatch(/BASELINE/);
   });
 
@@ -83,7 +84,7 @@ describe('the schema a file is checked against (#17 item 3)', () => {
     expect(path.basename((await findSchema(SCHEMAS, doc.format))!)).toBe('alto-2-1.xsd');
     const r = await validate(file, '--schemas', SCHEMAS);
     expect(r.out.join('\n')).toMatch(/^OK\t.*alto-2-1\.xml\tALTO 2\.1$/);
-    const as20 = await validateAgainstXsd(fs.readFileSync(file, 'utf8'), SCHEMAS, { ...doc.format, version: '2.0' });
+    const as20 = await validateAgainstXsd(fs.readFileSync(file, 'utf8'), SCHEMAS, { kind: 'alto', version: '2.0', namespace: doc.format.namespace });
     expect(as20.valid).toBe(false);
   });
 
@@ -160,5 +161,35 @@ describe('ALTO LANG and PAGE language names (#17 item 1)', () => {
     const alto = writeDocument(readDocument(page.xml).doc, 'alto-4');
     expect(alto.xml).toMatch(/<TextBlock ID="b1"[^>]* LANG="fr"/);
     expect((await validateAgainstXsd(alto.xml, SCHEMAS, readDocument(alto.xml).doc.format)).errors).toEqual([]);
+  });
+});
+
+describe('what reading a file assumes, before any check (#17 item 3)', () => {
+  it('a file declared ISO-8859-1 (no BOM) is decoded as Latin-1, valid, its text intact, written back as UTF-8', async () => {
+    const file = FIXTURE('page-latin1.xml');
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out[0]).toMatch(/^OK\t.*page-latin1\.xml\tPAGE 2019-07-15$/);
+    const { doc } = readDocument(await readXmlFile(file));
+    expect(allLines(doc.page.regions).map(lineText)).toEqual(['Café au lait, Straße, ½ livre']);
+    const { xml } = writeDocument(doc);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect(xml).toContain('Café au lait, Straße, ½ livre');
+  });
+
+  it('an ALTO page without a size or a positioned PrintSpace takes the size of the image it names; without the image it is refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-size-'));
+    const file = path.join(dir, 'alto.xml');
+    fs.copyFileSync(FIXTURE('alto-size-from-image.xml'), file);
+    const refused = await validate(file);
+    expect(refused.out[0]).toMatch(/^INVALID\t.*no valid WIDTH\/HEIGHT and no PrintSpace/);
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: '#fff' } }).png().toFile(path.join(dir, 'page.png'));
+    const r = await validate(file, '--schemas', SCHEMAS);
+    expect(r.out[0]).toMatch(/^OK\t.*\tALTO 4\.4\t1 warning\(s\); first: ALTO <Page> without WIDTH\/HEIGHT or a PrintSpace: the page size is taken from its image/);
+    const out = path.join(dir, 'page.xml');
+    const c = await main(['convert', file, '-o', out, '--to', 'page-2019'], { out: () => {}, err: () => {} });
+    expect(c).toBe(0);
+    const xml = fs.readFileSync(out, 'utf8');
+    expect(xml).toMatch(/imageWidth="400" imageHeight="300"/);
+    expect((await validateAgainstXsd(xml, SCHEMAS, readDocument(xml).doc.format)).errors).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { readDocument, splitPages } from '../../common/formats/document-io.js';
+import { splitPages } from '../../common/formats/document-io.js';
 import { checkGroundTruth, type GtProblem } from '../../common/gt/gt-checks.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
-import { readXmlFile } from '../../node/io/files.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 import { UsageError, type Command } from '../command.js';
 
 export const check: Command = {
@@ -28,7 +28,7 @@ export const check: Command = {
     }
     const files: { file: string; problems: GtProblem[] }[] = [];
     for (const file of positionals) {
-      const { doc } = readDocument(await readXmlFile(file));
+      const { doc } = await readDocumentFile(file);
       const pages = splitPages(doc);
       const problems = pages.flatMap((p, i) => checkGroundTruth(p, { ...(charset && { charset }) }).map((x) => (pages.length > 1 ? { ...x, message: `page ${i + 1}: ${x.message}` } : x)));
       files.push({ file, problems });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readDocument, writeDocumentPages, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
-import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
+import { writeDocumentPages, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
+import { writeFileAtomic } from '../../node/io/files.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 import { UsageError, type Command } from '../command.js';
 
 /**
@@ -37,7 +38,7 @@ export const convert: Command = {
     const to = values.to as TargetFormat | undefined;
     if (to !== undefined && !TARGET_FORMATS.includes(to)) throw new UsageError(`unknown --to "${to}"; use one of ${TARGET_FORMATS.join(', ')}`);
     const input = positionals[0]!;
-    const read = readDocument(await readXmlFile(input));
+    const read = await readDocumentFile(input);
     const written = writeDocumentPages(read.doc, to);
     for (const w of [...read.warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
     if (written.xmls.length === 1) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { readDocument, describeFormat, splitPages } from '../../common/formats/document-io.js';
+import { describeFormat, splitPages } from '../../common/formats/document-io.js';
 import { pageStats, type PageStats } from '../../common/model/stats.js';
-import { readXmlFile } from '../../node/io/files.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 import { UsageError, type Command } from '../command.js';
 
 /** The counts of every page together (a multi-page ALTO file counts all its pages). */
@@ -29,7 +29,7 @@ export const info: Command = {
     if (!positionals.length) throw new UsageError('info needs at least one file');
     const rows = [];
     for (const file of positionals) {
-      const { doc, warnings } = readDocument(await readXmlFile(file));
+      const { doc, warnings } = await readDocumentFile(file);
       const pages = splitPages(doc);
       const s = fileStats(pages.map(pageStats));
       rows.push({ file, format: describeFormat(doc), pages: pages.length, image: doc.page.imageFilename, width: doc.page.imageWidth, height: doc.page.imageHeight, ...s, warnings });

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { readDocument, describeFormat, splitPages } from '../../common/formats/document-io.js';
+import { describeFormat, splitPages } from '../../common/formats/document-io.js';
 import { checkDocument } from '../../common/formats/page-checks.js';
-import { readXmlFile } from '../../node/io/files.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 import { validateAgainstXsd } from '../../node/xsd/xsd-validate.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -31,8 +31,7 @@ export const validate: Command = {
       let warnings: string[] = [];
       let format = '';
       try {
-        const text = await readXmlFile(file);
-        const { doc, warnings: read } = readDocument(text);
+        const { doc, warnings: read, text } = await readDocumentFile(file);
         format = describeFormat(doc);
         // Every page of a multi-page ALTO file, each problem named by its page.
         const pages = splitPages(doc);

@@ -13,7 +13,7 @@ import type {
   AltoVersion, Glyph, Metadata, Outline, Page, PageDocument, PlacedNode, Region, RegionKind, Residue, Shape, TextEquiv,
   TextLine, Word,
 } from '../model/types.js';
-import { FormatError, type Warnings } from './format-error.js';
+import { FormatError, MissingPageSizeError, type Warnings } from './format-error.js';
 import { altoVersionOf } from './alto-versions.js';
 import { readTags, structureCustom, structureFromRefs, type TagInfo } from './alto-tags.js';
 
@@ -92,6 +92,20 @@ interface Ctx {
   readonly version: AltoVersion;
   readonly warnings: Warnings;
   readonly tags: ReadonlyMap<string, TagInfo>;
+  /** The size of the image the file names, where the caller read it (a page without one takes it). */
+  readonly imageSize?: ImageSize;
+  /** The image the Description names (it comes before the Layout), for a page-size error. */
+  imageFilename: string;
+}
+
+export interface ImageSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface AltoReadOptions {
+  /** The named image's size: a first page without WIDTH/HEIGHT or a PrintSpace takes it. */
+  readonly imageSize?: ImageSize;
 }
 
 /** Walks an element's children: ALTO elements `on` accepts are typed, everything else is kept in place. */
@@ -292,8 +306,12 @@ function readPage(ctx: Ctx, el: XmlElement, before?: Page): Page {
       ctx.warnings.add('ALTO <Page> without WIDTH/HEIGHT or a PrintSpace after the first: given the size of the page before it');
       width = before.imageWidth;
       height = before.imageHeight;
+    } else if ((!ps || !(ps.maxX > 0 && ps.maxY > 0)) && ctx.imageSize) {
+      ctx.warnings.add('ALTO <Page> without WIDTH/HEIGHT or a PrintSpace: the page size is taken from its image');
+      width = ctx.imageSize.width;
+      height = ctx.imageSize.height;
     } else if (!ps || !(ps.maxX > 0 && ps.maxY > 0)) {
-      throw new FormatError('ALTO <Page> has no valid WIDTH/HEIGHT and no PrintSpace to take them from: the image size is required to place regions on the page', el.line);
+      throw new MissingPageSizeError('ALTO <Page> has no valid WIDTH/HEIGHT and no PrintSpace to take them from: the image size is required to place regions on the page', el.line, ctx.imageFilename);
     } else {
       ctx.warnings.add('ALTO <Page> without WIDTH/HEIGHT: the image size is taken from its PrintSpace');
       width = ps!.maxX;
@@ -372,7 +390,7 @@ function versionOf(root: XmlElement, warnings: Warnings): AltoVersion | undefine
 }
 
 /** Maps a parsed ALTO document onto the document model. */
-export function readAlto(xml: XmlDocument, warnings: Warnings): PageDocument {
+export function readAlto(xml: XmlDocument, warnings: Warnings, opts: AltoReadOptions = {}): PageDocument {
   const root = xml.root;
   const version = root.local === 'alto' ? versionOf(root, warnings) : undefined;
   if (!version) {
@@ -383,7 +401,7 @@ export function readAlto(xml: XmlDocument, warnings: Warnings): PageDocument {
   }
   const find = (local: string): XmlElement | undefined =>
     root.children.find((c): c is XmlElement => c.type === 'element' && c.uri === root.uri && c.local === local);
-  const ctx: Ctx = { ns: root.uri, version, warnings, tags: readTags(find('Tags'), root.uri) };
+  const ctx: Ctx = { ns: root.uri, version, warnings, tags: readTags(find('Tags'), root.uri), imageFilename: '', ...(opts.imageSize && { imageSize: opts.imageSize }) };
   const r = new Reading(root, [], true);
   let desc: Description | undefined;
   let page: Page | undefined;
@@ -391,6 +409,7 @@ export function readAlto(xml: XmlDocument, warnings: Warnings): PageDocument {
   eachChild(ctx, r, (local, c) => {
     if (local === 'Description' && !desc) {
       desc = readDescription(ctx, c);
+      ctx.imageFilename = desc.imageFilename;
       return true;
     }
     if (local !== 'Layout' || page) return false;

@@ -3,13 +3,14 @@ import { parseXml } from '../xml/xml-parse.js';
 import { FormatError, Warnings } from './format-error.js';
 import { readPage } from './page-read.js';
 import { writePage } from './page-write.js';
-import { readAlto } from './alto-read.js';
+import { readAlto, type ImageSize } from './alto-read.js';
 import { writeAlto } from './alto-write.js';
 import { ALTO_WRITE_VERSION } from './alto-versions.js';
 import { repairForSchema } from './page-repair.js';
 import { pageCount, splitPages, withPages } from './pages.js';
 
 export { allPages, pageCount, splitPages } from './pages.js';
+export { MissingPageSizeError } from './format-error.js';
 
 /** Output formats that `convert --to` names. */
 export const TARGET_FORMATS = ['page-2019', 'page-2013', 'alto-4'] as const;
@@ -20,14 +21,23 @@ export interface ReadOutcome {
   readonly warnings: string[];
 }
 
+export interface ReadOptions {
+  /**
+   * The size of the image the file names, where the caller could read it: an ALTO page
+   * without WIDTH/HEIGHT or a PrintSpace takes it (without it, such a file is refused
+   * with a MissingPageSizeError that names the image).
+   */
+  readonly imageSize?: ImageSize;
+}
+
 /** Reads PAGE-XML (any version) or ALTO (v2–v4) from text. Throws XmlError/FormatError with a clear message. */
-export function readDocument(text: string): ReadOutcome {
+export function readDocument(text: string, opts: ReadOptions = {}): ReadOutcome {
   const xml = parseXml(text);
   const warnings = new Warnings();
   const root = xml.root;
   let doc: PageDocument;
   if (root.local === 'PcGts') doc = readPage(xml, warnings);
-  else if (root.local === 'alto') doc = readAlto(xml, warnings);
+  else if (root.local === 'alto') doc = readAlto(xml, warnings, opts);
   else throw new FormatError(`neither PAGE-XML nor ALTO: the root element is <${root.name}>`, root.line);
   return { doc, warnings: warnings.list() };
 }

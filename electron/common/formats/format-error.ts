@@ -6,6 +6,17 @@ export class FormatError extends Error {
   }
 }
 
+/**
+ * An ALTO page without a size that neither its PrintSpace nor an earlier page gives:
+ * the caller may look at the image it names and read the file again with that size.
+ */
+export class MissingPageSizeError extends FormatError {
+  constructor(message: string, line: number | undefined, readonly imageFilename: string) {
+    super(message, line);
+    this.name = 'MissingPageSizeError';
+  }
+}
+
 /** Collects warnings, folding repeats into one line with a count. */
 export class Warnings {
   private readonly counts = new Map<string, number>();

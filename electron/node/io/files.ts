@@ -17,10 +17,29 @@ export async function readXmlBytes(file: string): Promise<{ text: string; bytes:
   if (!st.isFile()) throw new Error(`not a file: ${file}`);
   if (st.size > MAX_XML_BYTES) throw new Error(`${file} is ${Math.round(st.size / 1048576)} MB; the limit is ${MAX_XML_BYTES / 1048576} MB`);
   const buf = await fs.readFile(file);
+  return { text: decodeXml(buf), bytes: buf };
+}
+
+/**
+ * XML bytes as text, decoded once, here: a byte-order mark (UTF-16 either way, or
+ * UTF-8) decides; else the declaration's encoding (ISO-8859-1, windows-1252, …
+ * from older OCR tools), else UTF-8. Everything after (parser, schema step) sees
+ * the decoded text only, so nothing decodes the bytes a second time.
+ */
+export function decodeXml(buf: Uint8Array): string {
   if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    return { text: new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf), bytes: buf };
+    return new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf);
   }
-  return { text: new TextDecoder('utf-8', { fatal: false }).decode(buf), bytes: buf };
+  const head = new TextDecoder('latin1').decode(buf.subarray(0, 200));
+  const declared = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
+  if (declared && !/^utf-?8$/.test(declared) && !/^utf-?16/.test(declared)) {
+    try {
+      return new TextDecoder(declared).decode(buf);
+    } catch {
+      // An encoding TextDecoder does not know: read as UTF-8, as before.
+    }
+  }
+  return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
 /** The temporary file of a write in progress: `.NAME.<12 hex>.tmp` beside NAME. */
