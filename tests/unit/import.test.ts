@@ -131,6 +131,17 @@ describe('import of real exports', () => {
     expect(pages.sort()).toEqual(['0_4a125_default.jpg', 'FRAN_0011_11140_L-medium.jpg']);
   });
 
+  it('a zip with two transcriptions of one image: two pages, the image in each', async () => {
+    const src = path.join(CORPUS, 'escriptorium-tapuscorpus-page');
+    const xml = fs.readFileSync(path.join(src, '0_4a125_default.xml'));
+    const zip = path.join(tmp, 'twice.zip');
+    fs.writeFileSync(zip, makeZip([{ name: '0_4a125_default.jpg', data: fs.readFileSync(path.join(src, '0_4a125_default.jpg')) }, { name: '0_4a125_default.xml', data: xml }, { name: 'second.xml', data: xml }]));
+    const project = fresh('twice');
+    const r = await importSources(project, [zip]);
+    expect(r.pages.map((p) => p.id).sort()).toEqual(['0_4a125_default-2.jpg', '0_4a125_default.jpg']);
+    for (const p of r.pages) expect(readDocument(fs.readFileSync(path.join(project, p.xmlPath!), 'utf8')).doc.page.imageFilename).toBe(p.imagePath);
+  });
+
   it('an eScriptorium ALTO export zip: ALTO becomes PAGE 2019, the text kept', async () => {
     const src = path.join(CORPUS, 'escriptorium-testaments-alto');
     const zip = path.join(tmp, 'escriptorium-alto.zip');

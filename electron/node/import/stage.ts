@@ -48,7 +48,7 @@ function unique(name: string, taken: Set<string>): string {
 const FORMAT_EXT: Record<string, string> = { jpeg: '.jpg', png: '.png', tiff: '.tif', webp: '.webp' };
 
 /** Brings one page's image into the staging folder; returns its file name. */
-async function stageImage(p: PlannedPage, name: string, stage: string, ctx: PlanContext, linkFailed: () => void): Promise<string | null> {
+async function stageImage(p: PlannedPage, name: string, stage: string, ctx: PlanContext, linkFailed: () => void, usedLater: boolean): Promise<string | null> {
   const img = p.image;
   if (!img) return null;
   const limitInputPixels = IMPORT_LIMITS.maxPixels;
@@ -56,7 +56,9 @@ async function stageImage(p: PlannedPage, name: string, stage: string, ctx: Plan
     case 'file': {
       const file = `${name}${path.extname(img.file).toLowerCase()}`;
       const dst = path.join(stage, file);
-      if (img.transient) await fs.rename(img.file, dst);
+      // Unpacked from a zip: moved, unless another page still needs the same file.
+      if (img.transient && !usedLater) await fs.rename(img.file, dst);
+      else if (img.transient) await fs.copyFile(img.file, dst);
       else if (ctx.options.reference) {
         // A hard link is the person's file itself, inside the project (the engine never reads through links out of it,
         // and never writes images); another disk cannot hold one, so the image is copied there.
@@ -135,13 +137,17 @@ export async function stagePages(planned: readonly PlannedPage[], root: string, 
     if (!warnedLink) ctx.warn('the images are on another disk than the project, so they were copied instead of linked');
     warnedLink = true;
   };
+  const remaining = new Map<string, number>();
+  for (const p of planned) if (p.image?.kind === 'file') remaining.set(p.image.file, (remaining.get(p.image.file) ?? 0) + 1);
   for (const [i, p] of planned.entries()) {
     ctx.options.signal?.throwIfAborted();
+    const src = p.image?.kind === 'file' ? p.image.file : undefined;
+    if (src) remaining.set(src, remaining.get(src)! - 1);
     ctx.options.onProgress?.({ phase: 'pages', done: i, total: planned.length, message: p.origin });
     const name = unique(p.name, taken);
     let image: string | null;
     try {
-      image = await stageImage(p, name, stage, ctx, linkFailed);
+      image = await stageImage(p, name, stage, ctx, linkFailed, src !== undefined && remaining.get(src)! > 0);
     } catch (e) {
       if (e instanceof ImportError || (e as Error).name === 'AbortError') throw e;
       throw new ImportError(`${p.origin}: ${(e as Error).message}`);
