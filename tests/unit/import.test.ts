@@ -329,6 +329,9 @@ describe('IIIF', () => {
     expect(file.err).toMatch(/file:\/\/\/etc\/passwd is not an http\(s\) address; refused/);
     const notHttp = await cli(['import', 'ftp://127.0.0.1/manifest.json', '-p', project]);
     expect(notHttp.err).toMatch(/only http:\/\/ and https:\/\//);
+    const collection = path.join(tmp, 'collection.json');
+    fs.writeFileSync(collection, JSON.stringify({ '@context': 'http://iiif.io/api/presentation/3/context.json', id: 'x', type: 'Collection', items: [{ id: `${server.base}/v3/manifest.json`, type: 'Manifest' }] }));
+    expect((await cli(['import', collection, '-p', project])).err).toMatch(/is a IIIF Collection, not a manifest/);
     const notFound = await cli(['import', `${server.base}/nothing.json`, '-p', project]);
     expect(notFound.err).toMatch(/404/);
     expect(unchanged(snapshot(project))).toEqual(before);

@@ -133,12 +133,16 @@ export function manifestCanvases(manifest: unknown, source: string): { label: st
   const context = JSON.stringify(m?.['@context'] ?? '');
   if (!m || !/iiif\.io\/api\/presentation\/[23]/.test(context)) throw new ImportError(`${source} is not a IIIF Presentation 2 or 3 manifest`);
   const v3 = /presentation\/3/.test(context);
+  const type = str(m.type) ?? str(m['@type']) ?? '';
+  if (/Collection/i.test(type)) throw new ImportError(`${source} is a IIIF Collection, not a manifest; import the manifests it lists`);
   const canvases = v3 ? arr(m.items).map(obj) : arr(obj(arr(m.sequences)[0])?.canvases).map(obj);
   const out: { label: string; url: string }[] = [];
   for (const [i, c] of canvases.entries()) {
-    const resource = v3
+    let resource = v3
       ? obj(arr(obj(arr(obj(arr(c?.items)[0])?.items)[0])?.body)[0])
       : obj(obj(arr(c?.images)[0])?.resource);
+    // Several versions of one image (v3 Choice, v2 oa:Choice): the first, the default.
+    if (/Choice/.test(str(resource?.type) ?? str(resource?.['@type']) ?? '')) resource = obj(arr(resource?.items)[0]) ?? obj(resource?.default);
     const url = imageUrl(resource, v3 ? 3 : 2);
     if (!url) throw new ImportError(`${source}: canvas ${i + 1} has no image`);
     if (!isHttp(url)) throw new ImportError(`${source}: canvas ${i + 1}'s image ${url} is not an http(s) address; refused`);
