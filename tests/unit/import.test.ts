@@ -1,7 +1,7 @@
 /**
  * `htr-studio import` (#21 item 2): the real Transkribus, eScriptorium and OCR-D
  * material of the shared corpus (read in place) imported into fresh projects, exported
- * as PAGE that its XSD accepts, and an export imported again gives the same document;
+ * as PAGE and ALTO that their XSDs accept, and an export imported again gives the same document;
  * hostile and mistaken inputs refused with a clear message and the project unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,17 @@ async function roundTrip(sources: string[], extra: string[] = []): Promise<{ pro
   for (const f of exported) {
     const xml = fs.readFileSync(path.join(out, f), 'utf8');
     const res = await validateAgainstXsd(xml, SCHEMAS, readDocument(xml).doc.format);
+    expect(res.errors.slice(0, 3), f).toEqual([]);
+  }
+  // ALTO 4 too, for catalogues.
+  const alto = fresh('export-alto');
+  const exa = await cli(['export', ...xmls, '--format', 'alto', '-o', alto, '-q']);
+  expect(exa.code, exa.err).toBe(0);
+  for (const f of fs.readdirSync(alto).filter((x) => x.endsWith('.xml'))) {
+    const xml = fs.readFileSync(path.join(alto, f), 'utf8');
+    const doc = readDocument(xml).doc;
+    expect(doc.format.kind).toBe('alto');
+    const res = await validateAgainstXsd(xml, SCHEMAS, doc.format);
     expect(res.errors.slice(0, 3), f).toEqual([]);
   }
   // Re-import: the exported PAGE files with the project's images give the same documents.
