@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CharLm, LM_FORMAT } from '../../electron/common/recognition/char-lm.js';
 import { beamDecode, greedyDecode, type Frames } from '../../electron/common/recognition/ctc.js';
-import { validateManifest } from '../../electron/common/models/manifest.js';
+import { validateManifest } from '../../electron/common/model-manifest/manifest.js';
 import { loadRecognizer } from '../../electron/node/recognition/load.js';
 import { listModels } from '../../electron/node/models/registry.js';
 import { loadGrey } from '../../electron/node/images/page-image.js';

@@ -23,7 +23,7 @@ import { YoloDetector } from '../../electron/node/layout/yolo.js';
 import { scoreLines } from '../../electron/common/layout/score.js';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import { allLines } from '../../electron/common/model/stats.js';
-import type { ModelManifest } from '../../electron/common/models/manifest.js';
+import type { ModelManifest } from '../../electron/common/model-manifest/manifest.js';
 import { yoloClassNames } from '../../electron/node/export/yolo-classes.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { loadGrey } from '../../electron/node/images/page-image.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { validateManifest } from '../../electron/common/models/manifest.js';
+import { validateManifest } from '../../electron/common/model-manifest/manifest.js';
 import { REPO } from '../helpers/corpus.js';
 
 const good = {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseXml } from '../../electron/common/xml/xml-parse.js';
 import { readPage } from '../../electron/common/formats/page-read.js';
-import { writePage } from '../../electron/common/formats/page-write.js';
+import { writePageXml } from '../../electron/common/formats/page-write.js';
 import { Warnings } from '../../electron/common/formats/format-error.js';
 import * as ops from '../../electron/common/model/ops.js';
 import { emptyHistory, record, redo, undo, undoLabel } from '../../electron/common/model/history.js';
@@ -16,7 +16,7 @@ import { treeDiff, xmlTree } from '../helpers/xml-compare.js';
 const FILE = path.join(CORPUS, 'escriptorium-timeuscorpus/cph_paris_tissage_1858/page/PH 1858-535.xml');
 const SRC = fs.readFileSync(FILE, 'utf8');
 const load = (): PageDocument => readPage(parseXml(SRC), new Warnings());
-const save = (d: PageDocument): string => writePage(d, { version: '2019-07-15', conform: false }, new Warnings());
+const save = (d: PageDocument): string => writePageXml(d, { version: '2019-07-15', conform: false }, new Warnings());
 const firstLine = (d: PageDocument) => allLines(d.page.regions)[0]!;
 
 describe('document operations on a real eScriptorium page', () => {

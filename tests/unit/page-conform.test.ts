@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseXml } from '../../electron/common/xml/xml-parse.js';
 import { readPage } from '../../electron/common/formats/page-read.js';
-import { writePage } from '../../electron/common/formats/page-write.js';
+import { writePageXml } from '../../electron/common/formats/page-write.js';
 import { repairForSchema } from '../../electron/common/formats/page-repair.js';
 import { Warnings } from '../../electron/common/formats/format-error.js';
 import { allLines, lineText } from '../../electron/common/model/stats.js';
@@ -19,7 +19,7 @@ function read(text: string): PageDocument {
 
 function conform(doc: PageDocument, version: PageVersion): { xml: string; warnings: string[] } {
   const w = new Warnings();
-  const xml = writePage(repairForSchema(doc, w), { version, conform: true, now: '2026-11-28T00:00:00Z' }, w);
+  const xml = writePageXml(repairForSchema(doc, w), { version, conform: true, now: '2026-11-28T00:00:00Z' }, w);
   return { xml, warnings: w.list() };
 }
 

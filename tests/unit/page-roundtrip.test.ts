@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseXml } from '../../electron/common/xml/xml-parse.js';
 import { readPage } from '../../electron/common/formats/page-read.js';
-import { writePage } from '../../electron/common/formats/page-write.js';
+import { writePageXml } from '../../electron/common/formats/page-write.js';
 import { Warnings } from '../../electron/common/formats/format-error.js';
 import { corpusFiles, CORPUS } from '../helpers/corpus.js';
 import { treeDiff, xmlTree } from '../helpers/xml-compare.js';
@@ -21,7 +21,7 @@ describe('PAGE-XML lossless round-trip on the real corpus', () => {
       const w = new Warnings();
       const doc = readPage(parseXml(src), w);
       if (doc.format.kind !== 'page') throw new Error('not page');
-      const out = writePage(doc, { version: doc.format.version, conform: false }, w);
+      const out = writePageXml(doc, { version: doc.format.version, conform: false }, w);
       expect(treeDiff(xmlTree(src), xmlTree(out))).toBeUndefined();
     });
   }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { findPageImage } from '../../electron/node/images/find-image.js';
 import { insideProject, scanProject } from '../../electron/node/project/scan.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
-import { validateManifest } from '../../electron/common/models/manifest.js';
+import { validateManifest } from '../../electron/common/model-manifest/manifest.js';
 import { pyramidBuildsSettled } from '../../electron/node/tiles/pyramid.js';
 import { CORPUS } from '../helpers/corpus.js';
 

@@ -8,7 +8,7 @@ import { parseOnnxMetadata, parsePythonNames, parseImgsz } from '../../electron/
 import { letterbox } from '../../electron/common/layout/letterbox.js';
 import { traceLargestContour, simplifyPolygon } from '../../electron/common/layout/mask-contour.js';
 import { bbox } from '../../electron/common/model/points.js';
-import type { ModelManifest } from '../../electron/common/models/manifest.js';
+import type { ModelManifest } from '../../electron/common/model-manifest/manifest.js';
 import { REPO } from '../helpers/corpus.js';
 
 const MODELS = path.join(REPO, 'tests/fixtures/models');

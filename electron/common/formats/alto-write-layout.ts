@@ -179,8 +179,8 @@ function idAttr(ctx: Ctx, rec: { id: string }): string | undefined {
 
 // ---------------------------------------------------------------- layout
 
-/** Writes `doc.page`; `nr` is its place in the file (1 for the first), the PHYSICAL_IMG_NR a converting write gives a page without one. */
-export function writePage(ctx: Ctx, doc: PageDocument, nr = 1): void {
+/** Writes `doc.page` as one ALTO <Page> element of the Layout; `nr` is its place in the file (1 for the first), the PHYSICAL_IMG_NR a converting write gives a page without one. */
+export function writeAltoPageElement(ctx: Ctx, doc: PageDocument, nr = 1): void {
   const p = doc.page;
   const x = altoX(p.x);
   const attrs: AttrList = ctx.keep

@@ -20,7 +20,7 @@ import {
 } from './alto-tags.js';
 import { AltoIds, DATE, PROCESSING_CATEGORY, allowedAttrs } from './alto-schema.js';
 import { Placer, XmlOut, type AttrList } from './xml-out.js';
-import { altoX, attrMap, blockElement, element, isEl, residueAttrs, residueNodes, same, spacesOf, writePage, type Ctx } from './alto-write-layout.js';
+import { altoX, attrMap, blockElement, element, isEl, residueAttrs, residueNodes, same, spacesOf, writeAltoPageElement, type Ctx } from './alto-write-layout.js';
 import { allPages } from './pages.js';
 
 export interface AltoWriteOptions {
@@ -204,11 +204,11 @@ function writeKept(ctx: Ctx, doc: PageDocument, ns: string, srcTags: XmlElement 
   let next = 0;
   for (const c of layout?.children ?? []) {
     if (isEl(c, 'Page') && c.uri === ns) {
-      if (next < pages.length) writePage(ctx, { ...doc, page: pages[next]! }, next + 1);
+      if (next < pages.length) writeAltoPageElement(ctx, { ...doc, page: pages[next]! }, next + 1);
       next++;
     } else if (!(c.type === 'text' && /^\s*$/.test(c.text))) out.node(c);
   }
-  for (; next < pages.length; next++) writePage(ctx, { ...doc, page: pages[next]! }, next + 1);
+  for (; next < pages.length; next++) writeAltoPageElement(ctx, { ...doc, page: pages[next]! }, next + 1);
   out.close('Layout', lh);
   placer.end();
   out.close('alto', h);
@@ -278,7 +278,7 @@ function writeConverted(ctx: Ctx, doc: PageDocument, ns: string, now: string): v
   writeTags(ctx);
   if (ctx.v >= '4.3') writeReadingOrder(ctx, doc);
   const lh = out.open('Layout', []);
-  allPages(doc).forEach((page, i) => writePage(ctx, { ...doc, page }, i + 1));
+  allPages(doc).forEach((page, i) => writeAltoPageElement(ctx, { ...doc, page }, i + 1));
   out.close('Layout', lh);
   out.close('alto', h);
 }

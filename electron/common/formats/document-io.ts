@@ -2,7 +2,7 @@ import type { PageDocument, PageVersion } from '../model/types.js';
 import { parseXml } from '../xml/xml-parse.js';
 import { FormatError, Warnings } from './format-error.js';
 import { readPage } from './page-read.js';
-import { writePage } from './page-write.js';
+import { writePageXml } from './page-write.js';
 import { readAlto, type ImageSize } from './alto-read.js';
 import { writeAlto } from './alto-write.js';
 import { ALTO_WRITE_VERSION } from './alto-versions.js';
@@ -77,7 +77,7 @@ function writeOne(doc: PageDocument, target: TargetFormat | undefined, opts: Wri
   }
   if (!target) {
     return doc.format.kind === 'page'
-      ? writePage(doc, { version: doc.format.version, conform: false, ...now }, warnings)
+      ? writePageXml(doc, { version: doc.format.version, conform: false, ...now }, warnings)
       : writeAlto(doc, { version: doc.format.version, conform: false, ...now }, warnings);
   }
   if (target === 'alto-4') {
@@ -88,7 +88,7 @@ function writeOne(doc: PageDocument, target: TargetFormat | undefined, opts: Wri
     return writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, ...now }, warnings);
   }
   const version: PageVersion = target === 'page-2013' ? '2013-07-15' : '2019-07-15';
-  return writePage(repairForSchema(doc, warnings), { version, conform: true, ...now }, warnings);
+  return writePageXml(repairForSchema(doc, warnings), { version, conform: true, ...now }, warnings);
 }
 
 export interface WritePagesOutcome {

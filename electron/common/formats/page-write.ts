@@ -31,8 +31,8 @@ interface Ctx {
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
-/** Serialises a document as PAGE-XML of the given version. */
-export function writePage(doc: PageDocument, opts: PageWriteOptions, warnings: Warnings): string {
+/** Serialises a whole document as PAGE-XML text of the given version (ALTO has writeAlto; writeAltoPageElement is one ALTO <Page>). */
+export function writePageXml(doc: PageDocument, opts: PageWriteOptions, warnings: Warnings): string {
   const sameVersion = doc.format.kind === 'page' && doc.format.version === opts.version;
   // A lossless write keeps the source's namespace spelling (even https:); a conforming one uses the schema's.
   const ns = sameVersion && !opts.conform ? doc.format.namespace : pageNamespace(opts.version);

@@ -1,14 +1,14 @@
 /**
  * Cutting one text line out of a page: along its polygon (outside = paper white),
  * straightened along its baseline, optionally contrast-stretched, scaled to the
- * model's height. The manifest decides each step (see models/manifest.ts).
+ * model's height. The manifest decides each step (see common/model-manifest/manifest.ts).
  */
 import sharp from 'sharp';
 import type { Point, Points } from '../../common/model/types.js';
 import { bbox } from '../../common/model/points.js';
 import { polylineYAt } from '../../common/model/geometry.js';
 import type { GreyImage } from './page-image.js';
-import type { ContrastStretch } from '../../common/models/manifest.js';
+import type { ContrastStretch } from '../../common/model-manifest/manifest.js';
 
 const DEFAULT_STRETCH: ContrastStretch = { low: 2, high: 98, minRange: 8 };
 

@@ -4,7 +4,7 @@
  * job (one of each kind; switching models frees the old one).
  */
 import type { ModelInfo } from '../../common/api/service.js';
-import type { ModelManifest } from '../../common/models/manifest.js';
+import type { ModelManifest } from '../../common/model-manifest/manifest.js';
 import { listModels, pickRecognizer, type InstalledModel } from '../models/registry.js';
 import { listDetectors, loadDetector, pickDetector, type AvailableDetector } from '../layout/load.js';
 import { loadRecognizer } from '../recognition/load.js';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { packageFile } from '../paths.js';
 import type { Detection, LayoutResult } from '../../common/layout/types.js';
-import type { ModelManifest } from '../../common/models/manifest.js';
+import type { ModelManifest } from '../../common/model-manifest/manifest.js';
 import type { Point } from '../../common/model/types.js';
 import { dbBoxes, DB_DEFAULTS, type DbPostOptions } from '../../common/layout/db-postprocess.js';
 import { groupLines, GROUP_DEFAULTS, type GroupOptions } from '../../common/layout/group-lines.js';

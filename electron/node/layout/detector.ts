@@ -1,5 +1,5 @@
 import type { LayoutResult } from '../../common/layout/types.js';
-import type { ModelManifest } from '../../common/models/manifest.js';
+import type { ModelManifest } from '../../common/model-manifest/manifest.js';
 
 export interface DetectOptions {
   readonly signal?: AbortSignal;

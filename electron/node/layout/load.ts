@@ -5,7 +5,7 @@
  * docs/benchmarks.md, "Layout detectors").
  */
 import { listModels, modelFromDir, type InstalledModel } from '../models/registry.js';
-import type { ModelManifest } from '../../common/models/manifest.js';
+import type { ModelManifest } from '../../common/model-manifest/manifest.js';
 import type { LayoutDetector } from './detector.js';
 import { YoloDetector } from './yolo.js';
 import { DbDetector, dbManifest, defaultDbModelFile } from './db-detector.js';

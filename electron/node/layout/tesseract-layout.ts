@@ -7,7 +7,7 @@
  */
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import type { Detection, LayoutResult } from '../../common/layout/types.js';
-import type { ModelManifest } from '../../common/models/manifest.js';
+import type { ModelManifest } from '../../common/model-manifest/manifest.js';
 import type { Points } from '../../common/model/types.js';
 import { boxPolygon } from '../../common/model/points.js';
 import { loadGrey } from '../images/page-image.js';

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import path from 'node:path';
 import type { Detection, LayoutResult } from '../../common/layout/types.js';
-import type { ModelManifest } from '../../common/models/manifest.js';
+import type { ModelManifest } from '../../common/model-manifest/manifest.js';
 import { letterbox, toPageX, toPageY, type Letterbox } from '../../common/layout/letterbox.js';
 import { decodeCandidates, maskPolygon, nms, classifyOutput, type Candidate } from '../../common/layout/yolo-post.js';
 import { parseImgsz, parsePythonNames, readOnnxMetadata } from '../onnx/onnx-metadata.js';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { validateManifest, type ModelManifest } from '../../common/models/manifest.js';
+import { validateManifest, type ModelManifest } from '../../common/model-manifest/manifest.js';
 import { findTessdata, tesseractManifest, type TessdataSource } from '../recognition/tesseract.js';
 import { runtimePaths, userModelsDir as perUserModelsDir } from '../paths.js';
 

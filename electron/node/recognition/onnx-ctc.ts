@@ -6,8 +6,8 @@
 import * as ort from 'onnxruntime-node';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelManifest, RecognitionInput, RecognitionOutput } from '../../common/models/manifest.js';
-import { ManifestError } from '../../common/models/manifest.js';
+import type { ModelManifest, RecognitionInput, RecognitionOutput } from '../../common/model-manifest/manifest.js';
+import { ManifestError } from '../../common/model-manifest/manifest.js';
 import { beamDecode, greedyDecode, toProbabilities, type Decoded, type Frames } from '../../common/recognition/ctc.js';
 import { CharLm, type LmScorer } from '../../common/recognition/char-lm.js';
 import type { LineImage } from '../images/line-cut.js';

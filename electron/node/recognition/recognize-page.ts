@@ -13,7 +13,7 @@ import type { Decoded } from '../../common/recognition/ctc.js';
 import { loadGrey, type GreyImage } from '../images/page-image.js';
 import { cutLine, polygonAroundBaseline, type LineImage } from '../images/line-cut.js';
 import type { LineRecognizer, RecognizeOptions } from './recognizer.js';
-import type { RecognitionInput } from '../../common/models/manifest.js';
+import type { RecognitionInput } from '../../common/model-manifest/manifest.js';
 
 export interface PageRecognition {
   readonly doc: PageDocument;

@@ -1,6 +1,6 @@
 import type { Decoded } from '../../common/recognition/ctc.js';
 import type { LmScorer } from '../../common/recognition/char-lm.js';
-import type { ModelManifest, RecognitionInput } from '../../common/models/manifest.js';
+import type { ModelManifest, RecognitionInput } from '../../common/model-manifest/manifest.js';
 import type { LineImage } from '../images/line-cut.js';
 
 export interface RecognizeOptions {

@@ -3,7 +3,7 @@
  * padding is needed (padding changes a BiLSTM's backward pass), padded with paper,
  * inverted and normalised as the manifest says.
  */
-import type { RecognitionInput } from '../../common/models/manifest.js';
+import type { RecognitionInput } from '../../common/model-manifest/manifest.js';
 import type { LineImage } from '../images/line-cut.js';
 
 export interface Batch {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
-import type { ModelManifest, RecognitionInput } from '../../common/models/manifest.js';
+import type { ModelManifest, RecognitionInput } from '../../common/model-manifest/manifest.js';
 import type { Decoded, DecodedChar } from '../../common/recognition/ctc.js';
 import { encodePng, type LineImage } from '../images/line-cut.js';
 import type { LineRecognizer, RecognizeOptions } from './recognizer.js';

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs/promises';
 import type { PageDocument } from '../../common/model/types.js';
-import type { RecognitionInput } from '../../common/models/manifest.js';
+import type { RecognitionInput } from '../../common/model-manifest/manifest.js';
 import { allLines, lineText } from '../../common/model/stats.js';
 import { loadGrey } from '../images/page-image.js';
 import { cutForInput } from '../recognition/recognize-page.js';

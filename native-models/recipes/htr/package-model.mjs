@@ -73,7 +73,7 @@ const entry = path.join(root, '.cache/package-model/entry.ts');
 fs.mkdirSync(path.dirname(entry), { recursive: true });
 fs.writeFileSync(entry, `
 export { OnnxCtcRecognizer } from '../../electron/node/recognition/onnx-ctc.js';
-export { validateManifest } from '../../electron/common/models/manifest.js';
+export { validateManifest } from '../../electron/common/model-manifest/manifest.js';
 export { loadGrey } from '../../electron/node/images/page-image.js';
 export { cutWholeLine } from '../../electron/node/recognition/recognize-page.js';
 export { compareTexts, emptyTotals, addCounts, rate } from '../../electron/common/eval/cer.js';
