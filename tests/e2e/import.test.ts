@@ -1,7 +1,7 @@
 /**
- * Import from the editor (browser mode): a PDF rendered into pages, and a IIIF
- * manifest served by a local test server, fetched with progress; a cancelled import
- * leaves the project as it was, and a rerun brings the pages in.
+ * Import from the editor (browser mode): a PDF rendered into pages (a long one
+ * cancelled half-way), and a IIIF manifest served by a local test server, fetched with
+ * progress; a cancelled import leaves the project as it was, and a rerun brings the pages in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
@@ -52,6 +52,22 @@ describe('import (browser mode)', () => {
     await shot(page, '60-import-pdf');
     for (const n of ['register_0001', 'register_0002']) await expect.poll(() => listed(n)).toBe(1);
     expect(projectImages()).toEqual(expect.arrayContaining(['register_0001.png', 'register_0002.png']) as unknown as string[]);
+  });
+
+  it('a long PDF: progress page by page, and cancel leaves the project as it was', async () => {
+    const before = projectImages();
+    const pdf = path.join(tmp, 'long.pdf');
+    // 80 A4 pages at 300 dpi: long enough to cancel on the way, also on a fast machine.
+    fs.writeFileSync(pdf, makePdf(Array.from({ length: 80 }, (_, i) => ({ width: 595, height: 842, content: `0 g 72 ${72 + (i % 35) * 20} 400 12 re f` }))));
+    await startImport(pdf, '300');
+    const dialog = page.getByRole('dialog', { name: 'Import into the project' });
+    const progress = dialog.getByRole('group', { name: 'Importing…' });
+    await expect.poll(() => progress.locator('.import-label').textContent(), { timeout: 60_000 }).toMatch(/long\.pdf page ([2-9]|[1-7]\d)$/);
+    expect(Number(await progress.locator('.job-pct').textContent().then((t) => t?.replace('%', '')))).toBeLessThan(100);
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('status').filter({ hasText: 'Cancelled; the project is as it was.' }).waitFor({ timeout: 60_000 });
+    expect(projectImages()).toEqual(before);
+    expect(fs.readdirSync(path.join(session.project.dir, '.htr-studio')).filter((f) => f.startsWith('import-'))).toEqual([]);
   });
 
   it('a IIIF manifest from a local server: progress while fetching, cancel leaves the project as it was, a rerun imports', async () => {
