@@ -457,8 +457,11 @@ describe('hostile and mistaken inputs: a clear error, the project as it was', ()
     expect(snapshot(project)).toEqual(before);
   });
 
-  it('usage errors: no source, no project', async () => {
+  it('usage errors: no source, no project, a project that is a file', async () => {
     expect((await cli(['import', '-p', project])).code).toBe(2);
+    const notFolder = await cli(['import', path.join(tmp, 'kept.png'), '-p', path.join(tmp, 'kept.png')]);
+    expect(notFolder.code).toBe(2);
+    expect(notFolder.err).toMatch(/kept\.png is a file, not a project folder/);
     expect((await cli(['import', path.join(tmp, 'kept.png')])).code).toBe(2);
     expect(ImportError).toBeDefined();
   });

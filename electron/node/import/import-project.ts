@@ -14,6 +14,7 @@ import { planSources } from './plan.js';
 import { stagePages, placeStaged, isProjectImage } from './stage.js';
 import { closePdfs } from './pdf.js';
 import { removeDownloads } from './iiif.js';
+import { ImportError } from './import-error.js';
 import type { ImportOptions, PlanContext } from './plan-types.js';
 
 export { ImportError } from './import-error.js';
@@ -36,7 +37,9 @@ export const STAGING_DIR = '.htr-studio';
 
 export async function importSources(project: string, sources: readonly string[], options: ImportOptions = {}): Promise<ImportResult> {
   const root = path.resolve(project);
-  const made = !(await fs.stat(root).catch(() => undefined));
+  const st = await fs.stat(root).catch(() => undefined);
+  if (st && !st.isDirectory()) throw new ImportError(`${project} is a file, not a project folder`);
+  const made = !st;
   await fs.mkdir(root, { recursive: true });
   const stagingRoot = path.join(root, STAGING_DIR);
   const work = path.join(stagingRoot, `import-${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(3).toString('hex')}`);
