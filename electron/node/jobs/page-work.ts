@@ -4,11 +4,11 @@
  * or detect its layout (its regions and reading order are replaced; the page's own
  * attributes and metadata stay).
  */
-import type { PageDocument, Region, TextLine } from '../../common/model/types.js';
-import { mapAllLines } from '../../common/model/ops.js';
+import type { PageDocument, Region } from '../../common/model/types.js';
 import { allLines } from '../../common/model/stats.js';
 import { isPersonText } from '../../common/model/merge.js';
-import { modelAuthor, takeReading } from '../../common/model/provenance.js';
+import { modelAuthor } from '../../common/model/provenance.js';
+import { mergeLayout, mergeReadings } from '../../common/model/job-results.js';
 import { recognizePage } from '../recognition/recognize-page.js';
 import type { LineRecognizer } from '../recognition/recognizer.js';
 import { segmentImage } from '../layout/segment-page.js';
@@ -46,20 +46,14 @@ export async function recognizeDocument(doc: PageDocument, imageFile: string, re
   const r = await recognizePage(input, imageFile, rec, { signal: opts.signal, ...(opts.onProgress && { onProgress: opts.onProgress }), ...(opts.beam !== undefined && { beam: opts.beam }) });
   opts.signal.throwIfAborted();
   // Only the text (and its confidence) comes back, with its history: geometry, words and everything else stay as they were.
-  const read = new Map<string, TextLine>(allLines(r.doc.page.regions).map((l) => [l.id, l]));
-  const at = new Date().toISOString();
-  const out = mapAllLines(doc, (l) => {
-    const got = (!keep || keep.has(l.id)) && read.get(l.id);
-    return got ? takeReading(l, got, doc.format, modelAuthor(rec.manifest), at) : l;
-  });
+  const out = mergeReadings(doc, r.doc, { lineIds: keep, fallback: modelAuthor(rec.manifest), at: new Date().toISOString() });
   return { doc: out, lines: r.lines, keptCorrected: kept.length };
 }
 
 export async function detectDocument(doc: PageDocument, imageFile: string, detector: LayoutDetector, outDir: string, opts: PageWorkOptions): Promise<{ doc: PageDocument; lines: number }> {
   const found = await segmentImage(imageFile, detector, { outDir, signal: opts.signal });
   opts.signal.throwIfAborted();
-  const { readingOrder: _old, ...page } = doc.page;
-  const out: PageDocument = { ...doc, page: { ...page, regions: found.page.regions, ...(found.page.readingOrder && { readingOrder: found.page.readingOrder }) } };
+  const out = mergeLayout(doc, found);
   opts.onProgress?.(1, 1);
   return { doc: out, lines: allLines(out.page.regions).length };
 }

@@ -4,13 +4,14 @@
  * Plain functions over a store (no React, no DOM): the editor and the unit tests
  * drive the same controller.
  */
-import type { PageDocument, Point, RegionKind, TextLine } from '../../../../electron/common/model/types.js';
+import type { PageDocument, Point, RegionKind } from '../../../../electron/common/model/types.js';
 import {
-  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mapAllLines, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef, reorderLines, setRegionSubtype,
+  addRegion, deleteElements, deletePoint, findLine, findRegion, insertPoint, mergeLines, moveLineToRegion, movePoint, newId, setLineText, setRegionOrder, setRegionType, splitLine, translate, type ShapeRef, reorderLines, setRegionSubtype,
 } from '../../../../electron/common/model/ops.js';
 import { allLines } from '../../../../electron/common/model/stats.js';
 import { findInLines, replaceInDocument, type FindOptions } from '../../../../electron/common/transcription/find.js';
-import { recordTextChanges, takeReading, verifyLines } from '../../../../electron/common/model/provenance.js';
+import { recordTextChanges, verifyLines } from '../../../../electron/common/model/provenance.js';
+import { mergeLayout, mergeReadings } from '../../../../electron/common/model/job-results.js';
 import type { LineAuthor } from '../../../../electron/common/model/provenance.js';
 import { fixAll } from '../../../../electron/common/gt/gt-fixes.js';
 import type { GtProblem } from '../../../../electron/common/gt/gt-checks.js';
@@ -262,20 +263,13 @@ export function createEditorCommands(store: EditorStore, env: EditorEnvironment)
     applyResult(kind, result, lineIds) {
       if (kind === 'detect') {
         const label = t.editDetectLayout;
-        rawEdit(label, (d) => {
-          const { readingOrder: _ro, ...page } = d.page;
-          return { ...d, page: { ...page, regions: result.page.regions, ...(result.page.readingOrder && { readingOrder: result.page.readingOrder }) } };
-        }, []);
+        rawEdit(label, (d) => mergeLayout(d, result), []);
         return;
       }
       // Only text and confidence: geometry edited while the job ran stays as it is now.
       const keep = lineIds ? new Set(lineIds) : null;
-      const read = new Map<string, TextLine>(allLines(result.page.regions).filter((l) => !keep || keep.has(l.id)).map((l) => [l.id, l]));
       const at = env.now();
-      rawEdit(lineIds ? t.editRecognizeLines : t.editRecognizePage, (d) => mapAllLines(d, (l) => {
-        const got = read.get(l.id);
-        return got ? takeReading(l, got, d.format, { kind: 'unknown' }, at) : l;
-      }));
+      rawEdit(lineIds ? t.editRecognizeLines : t.editRecognizePage, (d) => mergeReadings(d, result, { lineIds: keep, fallback: { kind: 'unknown' }, at }));
     },
     undo: () => dispatch({ type: 'undo' }),
     redo: () => dispatch({ type: 'redo' }),
