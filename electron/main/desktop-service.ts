@@ -21,6 +21,8 @@ export class DesktopService implements StudioService {
     private readonly pickSaveFile: (suggestedName: string) => Promise<string | undefined> = async () => undefined,
     /** The start screen's "show in the file manager", and this session's log (main's, which holds the engine's output too). */
     private readonly shell: { readonly reveal: (target: RevealTarget, info: StartInfo) => Promise<void>; readonly sessionLog: string | null } = { reveal: async () => undefined, sessionLog: null },
+    /** The native open dialog for import sources: files (several) or a folder; resolves to the chosen paths (none when cancelled). */
+    private readonly pickImportSources: (kind: 'files' | 'folder') => Promise<string[]> = async () => [],
   ) {}
 
   private get remote(): StudioService {
@@ -158,6 +160,10 @@ export class DesktopService implements StudioService {
 
   recognizePages(request: RecognizePagesRequest): Promise<JobStarted> {
     return this.remote.recognizePages(request);
+  }
+
+  chooseImportSources(kind: 'files' | 'folder'): Promise<string[]> {
+    return this.pickImportSources(kind);
   }
 
   importSources(request: ImportRequest): Promise<JobStarted> {

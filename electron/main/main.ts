@@ -194,6 +194,10 @@ function createWindow(): void {
 if (primary) void app.whenReady().then(() => {
   appReady = true;
   windowState = loadWindowState();
+  // An older version kept File › Open Recent in window-state.json: carried into recent.json once, then dropped.
+  const { recentProjects: older, ...rest } = windowState;
+  windowState = rest;
+  if (older?.length) void recentProjects.carryOver(older).then(rebuildMenu, () => undefined);
   serveAppProtocol();
   lockDownSessions();
   const engineLog = { stdout: sessionLog.lineWriter('engine'), stderr: sessionLog.lineWriter('engine') };
@@ -254,6 +258,16 @@ if (primary) void app.whenReady().then(() => {
         else await shell.openPath(logsDir);
       },
       sessionLog: sessionLog.file ?? null,
+    },
+    async (kind) => {
+      // Import… › Add files / Add a folder: the paths go into the dialog's list, the engine reads them.
+      const opts = {
+        title: kind === 'files' ? 'Files to import' : 'A folder to import (an export, a workspace, images)',
+        properties: kind === 'files' ? (['openFile', 'multiSelections'] as const) : (['openDirectory'] as const),
+        filters: kind === 'files' ? [{ name: 'Images, PDF, PAGE/ALTO, METS, zip, IIIF manifest', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'jp2', 'pdf', 'xml', 'pxml', 'zip', 'json'] }, { name: 'All files', extensions: ['*'] }] : [],
+      };
+      const r = win ? await dialog.showOpenDialog(win, { ...opts, properties: [...opts.properties] }) : await dialog.showOpenDialog({ ...opts, properties: [...opts.properties] });
+      return r.canceled ? [] : r.filePaths;
     },
   );
   ipcMain.handle(IPC.call, (event, method: unknown, args: unknown) => handleApiCall(service, senderOf(event), method, args));

@@ -190,6 +190,7 @@ export function App() {
             events={conn.events}
             open={importOpen}
             newProject
+            desktop={!!bridge}
             onClose={() => setImportOpen(false)}
             onImported={() => {
               setImportOpen(false);
@@ -295,7 +296,7 @@ export function App() {
         </div>
       )}
       {service && <ExportProjectDialog service={service} open={exportOpen} onClose={() => setExportOpen(false)} />}
-      {service && <ImportDialog service={service} events={conn.events} open={importOpen} onClose={() => setImportOpen(false)} onImported={refreshPages} />}
+      {service && <ImportDialog service={service} events={conn.events} open={importOpen} desktop={!!bridge} onClose={() => setImportOpen(false)} onImported={refreshPages} />}
       {service && (
         <LanguagesDialog
           service={service}

@@ -18,7 +18,9 @@ import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { scanProject } from '../../electron/node/project/scan.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { dispatch } from '../../electron/common/api/methods.js';
-import type { JobEvent } from '../../electron/common/api/service.js';
+import type { JobEvent, StudioService } from '../../electron/common/api/service.js';
+import { DesktopService } from '../../electron/main/desktop-service.js';
+import type { EngineClient } from '../../electron/node/server/engine-port.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
 import { makeZip } from '../helpers/zip-writer.js';
 import { makePdf } from '../helpers/pdf-writer.js';
@@ -373,6 +375,17 @@ describe('the engine\'s import job (the editor\'s Import)', () => {
     await dispatch(service, 'importSources', [{ sources: [path.join(tmp, 'nothing-here.pdf')], reference: false, dpi: null, fileGroups: [] }]);
     await service.jobs.idle();
     expect(failed[0]).toMatchObject({ status: 'failed', message: expect.stringMatching(/no such file or folder/) as unknown });
+    // The native file dialog is the desktop app's; the engine says so.
+    expect(await dispatch(service, 'chooseImportSources', ['files'])).toMatchObject({ ok: false, error: { code: 'unsupported' } });
+  });
+
+  it('the desktop app answers chooseImportSources with its native dialog\'s paths', async () => {
+    const asked: string[] = [];
+    const engine = { service: {} as StudioService } as unknown as EngineClient;
+    const svc = new DesktopService(() => engine, async () => undefined, () => undefined, async () => undefined, undefined, async (kind) => (asked.push(kind), kind === 'files' ? ['/a.pdf', '/b.jpg'] : []));
+    expect(await svc.chooseImportSources('files')).toEqual(['/a.pdf', '/b.jpg']);
+    expect(await svc.chooseImportSources('folder')).toEqual([]);
+    expect(asked).toEqual(['files', 'folder']);
   });
 });
 

@@ -132,6 +132,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   startInfo: tuple(),
   revealPath: tuple(oneOf(REVEAL_TARGETS)),
   importSources: tuple(importRequest),
+  chooseImportSources: tuple(oneOf(['files', 'folder'] as const)),
 };
 
 export const API_METHODS = Object.keys(API_ARGS) as ApiMethod[];

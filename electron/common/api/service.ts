@@ -331,6 +331,8 @@ export interface StudioService {
    * pages came in, with any warnings.
    */
   importSources(request: ImportRequest): Promise<JobStarted>;
+  /** The native dialog for the Import dialog's sources: files (several) or one folder (desktop app only; browser mode answers "unsupported"). */
+  chooseImportSources(kind: 'files' | 'folder'): Promise<string[]>;
   /** Asks a running job to stop; false when it is not running (any more). */
   cancelJob(jobId: string): Promise<boolean>;
   /**

@@ -383,6 +383,10 @@ export class LocalProjectService implements StudioService {
     return { jobId: this.jobs.start(recognizePagesWork(request, this.jobProject(), this.models)) };
   }
 
+  async chooseImportSources(): Promise<string[]> {
+    throw new ApiError('unsupported', 'the file dialog belongs to the desktop app; type or paste the paths');
+  }
+
   async importSources(request: ImportRequest): Promise<JobStarted> {
     if (!request.sources.length) throw new ApiError('bad-request', 'nothing to import');
     return { jobId: this.jobs.start(importWork(request, this.root)) };

@@ -201,6 +201,10 @@ export class ProjectHost implements StudioService {
     return this.current.recognizePages(request);
   }
 
+  async chooseImportSources(): Promise<string[]> {
+    throw new ApiError('unsupported', 'the file dialog belongs to the window, not the engine');
+  }
+
   importSources(request: ImportRequest): Promise<JobStarted> {
     return this.current.importSources(request);
   }

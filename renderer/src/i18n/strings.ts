@@ -285,6 +285,8 @@ export const strings = {
   importOpen: 'Import\u2026',
   importTitle: 'Import into the project',
   importNewTitle: 'Import into a new project',
+  importAddFiles: 'Add files\u2026',
+  importAddFolder: 'Add a folder\u2026',
   importNeedsFolder: 'Name the folder for the new project (a new or empty one).',
   importSources: 'Files, folders or IIIF manifest addresses, one per line',
   importSourcesPlaceholder: '/home/me/scans/register.pdf\nhttps://example.org/iiif/manifest.json',

@@ -19,6 +19,8 @@ export interface ImportDialogProps {
   readonly onImported: () => void;
   /** No project is open (the start screen): ask for a folder and create the project there before importing. */
   readonly newProject?: boolean;
+  /** The desktop app: native dialogs add files or a folder to the list. */
+  readonly desktop?: boolean;
 }
 
 interface Running {
@@ -34,7 +36,7 @@ export function parseSources(text: string): string[] {
   return text.split(/\r?\n/).map((l) => l.trim().replace(/^(["'])(.*)\1$/, '$2')).filter(Boolean);
 }
 
-export function ImportDialog({ service, events, open, onClose, onImported, newProject = false }: ImportDialogProps) {
+export function ImportDialog({ service, events, open, onClose, onImported, newProject = false, desktop = false }: ImportDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const [sources, setSources] = useState('');
   const [folder, setFolder] = useState('');
@@ -119,6 +121,13 @@ export function ImportDialog({ service, events, open, onClose, onImported, newPr
       );
   };
 
+  const add = (kind: 'files' | 'folder'): void => {
+    service.chooseImportSources(kind).then(
+      (paths) => paths.length && setSources((s) => [...parseSources(s), ...paths].join('\n')),
+      (e: Error) => setError(e.message),
+    );
+  };
+
   const cancel = (): void => {
     const id = jobRef.current;
     if (!id) return;
@@ -140,6 +149,16 @@ export function ImportDialog({ service, events, open, onClose, onImported, newPr
         <span className="field-label">{t.importSources}</span>
         <textarea className="import-sources" rows={4} style={{ width: '100%', fontFamily: 'inherit', resize: 'vertical' }} value={sources} placeholder={t.importSourcesPlaceholder} spellCheck={false} onChange={(e) => setSources(e.target.value)} disabled={running !== null} />
       </label>
+      {desktop && (
+        <div className="save-conflict-buttons">
+          <button type="button" className="ghost-button small" disabled={running !== null} onClick={() => add('files')}>
+            {t.importAddFiles}
+          </button>
+          <button type="button" className="ghost-button small" disabled={running !== null} onClick={() => add('folder')}>
+            {t.importAddFolder}
+          </button>
+        </div>
+      )}
       <p className="empty-note">{t.importHint}</p>
       <div className="properties">
         <label className="field">
