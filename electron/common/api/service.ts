@@ -5,7 +5,7 @@
  * crosses both transports unchanged.
  */
 import type { FinetuneEvent } from '../training/finetune-events.js';
-import type { TargetFormat } from '../formats/document-io.js';
+import { TARGET_NAMES, type TargetFormat } from '../formats/document-io.js';
 import type { AccuracyReport } from '../eval/accuracy-report.js';
 import type { CharSet } from '../transcription/char-sets.js';
 import type { LanguagesReport } from '../language/page-languages.js';
@@ -36,7 +36,9 @@ export const PAGE_STATUSES = ['new', 'in-progress', 'done', 'ground-truth'] as c
 export type PageStatus = (typeof PAGE_STATUSES)[number];
 
 /** What the editor's "Export ground truth" asks for: the same choices as `htr-studio export`. */
-export const DOCUMENT_EXPORT_FORMATS = ['page', 'page-2013', 'alto', 'text'] as const;
+export const DOCUMENT_EXPORT_FORMATS = [
+  TARGET_NAMES['page-2019'].exportFormat, TARGET_NAMES['page-2013'].exportFormat, TARGET_NAMES['alto-4'].exportFormat, 'text',
+] as const;
 export const TRAINER_EXPORT_FORMATS = ['kraken', 'tesstrain', 'pylaia', 'loghi'] as const;
 export const PROJECT_EXPORT_FORMATS = [...DOCUMENT_EXPORT_FORMATS, ...TRAINER_EXPORT_FORMATS] as const;
 export type ProjectExportFormat = (typeof PROJECT_EXPORT_FORMATS)[number];

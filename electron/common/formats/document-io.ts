@@ -16,6 +16,22 @@ export { MissingPageSizeError } from './format-error.js';
 export const TARGET_FORMATS = ['page-2019', 'page-2013', 'alto-4'] as const;
 export type TargetFormat = (typeof TARGET_FORMATS)[number];
 
+/**
+ * Each target once, with its other names: what `htr-studio export --format` and the
+ * editor's ground-truth export call it (public names older than TARGET_FORMATS), and
+ * the suffix of a page exported from the editor (`<stem>.page2019.xml`).
+ */
+export const TARGET_NAMES = {
+  'page-2019': { exportFormat: 'page', fileSuffix: 'page2019' },
+  'page-2013': { exportFormat: 'page-2013', fileSuffix: 'page2013' },
+  'alto-4': { exportFormat: 'alto', fileSuffix: 'alto' },
+} as const satisfies Record<TargetFormat, { exportFormat: string; fileSuffix: string }>;
+
+/** The target an `export --format` name stands for, or undefined (text and the trainers' formats). */
+export function targetOfExportFormat(name: string): TargetFormat | undefined {
+  return TARGET_FORMATS.find((t) => TARGET_NAMES[t].exportFormat === name);
+}
+
 export interface ReadOutcome {
   readonly doc: PageDocument;
   readonly warnings: string[];

@@ -14,7 +14,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PageStatus } from '../../common/api/service.js';
-import { readDocument, writeDocument, type TargetFormat } from '../../common/formats/document-io.js';
+import { readDocument, targetOfExportFormat, writeDocument } from '../../common/formats/document-io.js';
 import type { PageDocument } from '../../common/model/types.js';
 import { allLines, lineText } from '../../common/model/stats.js';
 import { regionsInReadingOrder, findRegion } from '../../common/model/ops.js';
@@ -33,7 +33,6 @@ import { DOCUMENT_EXPORT_FORMATS as DOCUMENT_FORMATS, TRAINER_EXPORT_FORMATS as 
 export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 export type TrainerFormat = (typeof TRAINER_FORMATS)[number];
 
-const TARGET: Record<Exclude<DocumentFormat, 'text'>, TargetFormat> = { page: 'page-2019', 'page-2013': 'page-2013', alto: 'alto-4' };
 
 /** Checker rules that make a trainer learn the wrong thing from a line. */
 export const BREAKING_RULES: readonly GtRule[] = ['polygon-degenerate', 'polygon-self-intersecting', 'baseline-outside-line', 'gt-unconfirmed'];
@@ -215,7 +214,9 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
         await fs.mkdir(dirOf(s), { recursive: true });
         if (o.format === 'text') await writeFileAtomic(path.join(dirOf(s), `${p.name}.txt`), pageText(p.doc));
         else {
-          const r = writeDocument(p.doc, TARGET[o.format as Exclude<DocumentFormat, 'text'>]);
+          const target = targetOfExportFormat(o.format);
+          if (!target) throw new Error(`export format ${o.format} names no document target`);
+          const r = writeDocument(p.doc, target);
           for (const w of r.warnings) o.warn(`${p.xml}: ${w}`);
           await writeFileAtomic(path.join(dirOf(s), `${p.name}.xml`), r.xml);
         }

@@ -11,7 +11,7 @@ import type { RecentProject, StartInfo, ExportFormat, ExportResult, JobEventSour
 import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
-import { pageCount, readDocument, writeDocument } from '../../common/formats/document-io.js';
+import { pageCount, readDocument, TARGET_NAMES, writeDocument } from '../../common/formats/document-io.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { jobWork, recognizePagesWork, type JobProject } from '../jobs/project-job.js';
@@ -523,6 +523,5 @@ export class LocalProjectService implements StudioService {
 /** A name that says what the file holds and never equals the project's own page file: `<stem>.page2019.xml`, `<stem>.alto.xml`. */
 export function exportFileName(file: string, format: ExportFormat): string {
   const stem = path.basename(file).replace(/\.(page\.)?(xml|pxml|alto|jpe?g|png|tiff?|jp2|webp)$/i, '');
-  const suffix = format === 'alto-4' ? 'alto' : format === 'page-2013' ? 'page2013' : 'page2019';
-  return `${stem}.${suffix}.xml`;
+  return `${stem}.${TARGET_NAMES[format].fileSuffix}.xml`;
 }
