@@ -160,6 +160,16 @@ describe('ALTO LANG and PAGE language names (#17 item 1)', () => {
     expect((await validateAgainstXsd(page.xml, SCHEMAS, readDocument(page.xml).doc.format)).errors).toEqual([]);
     const alto = writeDocument(readDocument(page.xml).doc, 'alto-4');
     expect(alto.xml).toMatch(/<TextBlock ID="b1"[^>]* LANG="fr"/);
+    // BASEDIRECTION (ALTO 4.3+) ↔ readingDirection, both ways; PAGE 2013 has it on regions only.
+    const rtl = alto.xml.replace('<TextBlock ID="b1"', '<TextBlock ID="b1" BASEDIRECTION="rtl"').replace(/<TextLine ID="l1"/, '<TextLine ID="l1" BASEDIRECTION="rtl"');
+    const p2019 = writeDocument(readDocument(rtl).doc, 'page-2019');
+    expect(p2019.xml).toMatch(/<TextRegion id="b1"[^>]* readingDirection="right-to-left"/);
+    expect(p2019.xml).toMatch(/<TextLine id="l1"[^>]* readingDirection="right-to-left"/);
+    expect((await validateAgainstXsd(p2019.xml, SCHEMAS, readDocument(p2019.xml).doc.format)).errors).toEqual([]);
+    const p2013 = writeDocument(readDocument(rtl).doc, 'page-2013');
+    expect(p2013.warnings.join('\n')).toMatch(/ALTO attribute BASEDIRECTION has no PAGE equivalent/);
+    expect((await validateAgainstXsd(p2013.xml, SCHEMAS, readDocument(p2013.xml).doc.format)).errors).toEqual([]);
+    expect(writeDocument(readDocument(p2019.xml).doc, 'alto-4').xml).toMatch(/<TextBlock ID="b1"[^>]* BASEDIRECTION="rtl"/);
     expect((await validateAgainstXsd(alto.xml, SCHEMAS, readDocument(alto.xml).doc.format)).errors).toEqual([]);
   });
 });

@@ -57,3 +57,8 @@ export function altoVocabulary(v: AltoVersion, vocab: AltoVocabularyName): reado
     .filter(([since]) => since <= v)
     .flatMap(([, words]) => words.split(' '));
 }
+
+/** ALTO BASEDIRECTION (4.3+) and the PAGE readingDirection each stands for. */
+export const ALTO_DIRECTIONS: Readonly<Record<string, string>> = {
+  ltr: 'left-to-right', rtl: 'right-to-left', ttb: 'top-to-bottom', btt: 'bottom-to-top',
+};

@@ -10,6 +10,7 @@ import type { AltoVersion, Glyph, Outline, PageDocument, PlacedNode, Points, Reg
 import { bbox, boxPolygon, fmt } from '../model/points.js';
 import type { Warnings } from './format-error.js';
 import { ALTO_SPACES, type AltoSpace } from './alto-read.js';
+import { ALTO_DIRECTIONS } from './alto-versions.js';
 import { languageCodeOf } from './language-codes.js';
 import { formatLabel, structureOf, type TagRegistry, type TagInfo } from './alto-tags.js';
 import { FLOAT, UNIT, allowedAttrs, type AltoIds } from './alto-schema.js';
@@ -148,8 +149,7 @@ function dropPageDetails(ctx: Ctx, what: string, r: { comments?: string; textSty
 function baseDirection(ctx: Ctx, x: Residue | undefined): string | undefined {
   if (ctx.keep || x?.format !== 'page') return undefined;
   const d = x.attrs?.readingDirection;
-  const dirs: Record<string, string> = { 'left-to-right': 'ltr', 'right-to-left': 'rtl', 'top-to-bottom': 'ttb', 'bottom-to-top': 'btt' };
-  return d !== undefined && Object.hasOwn(dirs, d) ? dirs[d] : undefined;
+  return d === undefined ? undefined : Object.keys(ALTO_DIRECTIONS).find((k) => ALTO_DIRECTIONS[k] === d);
 }
 
 /** PAGE language (a name from its list) → ALTO LANG (an ISO 639 code), the name's shortest code. */

@@ -6,6 +6,7 @@ import { formatPoints, fmt } from '../model/points.js';
 import type { Warnings } from './format-error.js';
 import { allowedAttributes, isModern, knowsRegion, pageNamespace, pageSchemaLocation, usesPointElements } from './page-versions.js';
 import { conformValue } from './page-vocab.js';
+import { ALTO_DIRECTIONS } from './alto-versions.js';
 import { Placer, XmlOut, spelled, type AttrList } from './xml-out.js';
 
 export interface PageWriteOptions {
@@ -82,11 +83,10 @@ function residueAttrs(ctx: Ctx, element: string, x: Residue | undefined): AttrLi
   if (x.format !== 'page') {
     const out: AttrList = [];
     for (const [k, v] of Object.entries(x.attrs ?? {})) {
-      const name = k === 'LANG' ? (element === 'Word' ? 'language' : 'primaryLanguage') : undefined;
-      if (name && allowedAttributes(ctx.v, element)?.has(name) !== false) {
-        // ALTO's LANG (an ISO 639 code) is PAGE's language, spelled as the version's name for it.
-        const value = vocabularyValue(ctx, element, name, v);
-        if (value !== undefined) out.push([name, value]);
+      const eq = x.format === 'alto' ? altoEquivalent(element, k, v) : undefined;
+      if (eq && allowedAttributes(ctx.v, element)?.has(eq[0]) !== false) {
+        const value = vocabularyValue(ctx, element, eq[0], eq[1]);
+        if (value !== undefined) out.push([eq[0], value]);
       } else ctx.warnings.add(`${x.format.toUpperCase()} attribute ${k} has no PAGE equivalent: not written`);
     }
     return out;
@@ -103,6 +103,16 @@ function residueAttrs(ctx: Ctx, element: string, x: Residue | undefined): AttrLi
     if (value !== undefined) out.push([k, value]);
   }
   return out;
+}
+
+/**
+ * The PAGE attribute an ALTO one stands for: LANG (an ISO 639 code, spelled as the
+ * version's language name by vocabularyValue) and BASEDIRECTION (ltr → left-to-right).
+ */
+function altoEquivalent(element: string, name: string, value: string): [string, string] | undefined {
+  if (name === 'LANG') return [element === 'Word' ? 'language' : 'primaryLanguage', value];
+  if (name === 'BASEDIRECTION') return ['readingDirection', Object.hasOwn(ALTO_DIRECTIONS, value.trim()) ? ALTO_DIRECTIONS[value.trim()]! : value];
+  return undefined;
 }
 
 /**
