@@ -7,24 +7,16 @@ export interface WindowState {
   readonly height: number;
   readonly maximized: boolean;
   readonly lastProject?: string;
-  /** Project folders opened before, most recent first (File › Open Recent). */
+  /**
+   * Project folders opened before, most recent first, as older versions kept them;
+   * now the engine's recent.json (electron/node/project/recent-projects.ts) holds them,
+   * and main carries these over once.
+   */
   readonly recentProjects?: readonly string[];
 }
 
-/** How many folders File › Open Recent lists. */
+/** How many folders an older window-state.json listed. */
 export const MAX_RECENT = 8;
-
-/** The state after opening `dir`: it becomes the last project and heads the recent list (no duplicates). */
-export function withRecentProject(state: WindowState, dir: string): WindowState {
-  const recent = [dir, ...(state.recentProjects ?? []).filter((d) => d !== dir)].slice(0, MAX_RECENT);
-  return { ...state, lastProject: dir, recentProjects: recent };
-}
-
-/** The state without `dir` in the recent list (a folder that is gone), or without any when `dir` is omitted. */
-export function withoutRecentProject(state: WindowState, dir?: string): WindowState {
-  const recent = dir === undefined ? [] : (state.recentProjects ?? []).filter((d) => d !== dir);
-  return { ...state, recentProjects: recent };
-}
 
 export interface Rect {
   readonly x: number;

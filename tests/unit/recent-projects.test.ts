@@ -56,6 +56,14 @@ describe('recent projects store', () => {
     expect(await store.clear()).toEqual([]);
   });
 
+  it('carries over the folders an older window-state.json listed, once, in their order', async () => {
+    const store = new RecentProjects(path.join(root, 'data-carry'));
+    await store.carryOver(['/new', '/old']);
+    expect(store.dirs()).toEqual(['/new', '/old']);
+    await store.carryOver(['/other']);
+    expect(store.dirs()).toEqual(['/new', '/old']);
+  });
+
   it('reads a missing, broken or hand-edited file without failing', () => {
     expect(parseRecent(undefined)).toEqual([]);
     expect(parseRecent('{not json')).toEqual([]);

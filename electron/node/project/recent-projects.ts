@@ -83,6 +83,12 @@ export class RecentProjects {
     return this.change((entries) => entries.filter((e) => e.dir !== dir));
   }
 
+  /** Folders listed elsewhere before this file existed (the desktop app's window-state.json), most recent first; only when there is no file yet. */
+  async carryOver(dirs: readonly string[]): Promise<void> {
+    if (!dirs.length || fs.existsSync(this.file)) return;
+    await this.change((entries) => [...dirs].reverse().reduce((list, dir) => withOpened(list, dir), entries));
+  }
+
   clear(): Promise<RecentProject[]> {
     return this.change(() => []);
   }
