@@ -28,6 +28,8 @@ interface OpenPage {
   readonly notice: string | null;
   /** A line to select when it opens (a find hit). */
   readonly line?: string;
+  /** Put the caret in that line's text (the review went on from the text field on the page before). */
+  readonly edit?: boolean;
   /** Unsaved edits the journal kept from a session that stopped before saving them. */
   readonly journal: OpenedPage['journal'];
   /** Changes on every open, so reopening the same page starts a fresh editor. */
@@ -77,7 +79,7 @@ export function App() {
   const bridge = conn.mode === 'desktop' ? conn.bridge : undefined;
 
   const openPage = useCallback(
-    async (id: string, list: readonly PageSummary[] = pages, line?: string) => {
+    async (id: string, list: readonly PageSummary[] = pages, line?: string, edit = false) => {
       if (!service) return;
       if (!(await leavePage())) return;
       setLoading(true);
@@ -88,7 +90,7 @@ export function App() {
         const summary = list.find((p) => p.id === id);
         dirty.current = false;
         setDirtyShown(false);
-        setOpen({ id, name: summary?.name ?? id, doc, revision: opened.revision, image: opened.image, notice: warnings.length ? t.readWarnings(warnings.length) : null, journal: opened.journal, ...(line && { line }), serial: ++serial.current });
+        setOpen({ id, name: summary?.name ?? id, doc, revision: opened.revision, image: opened.image, notice: warnings.length ? t.readWarnings(warnings.length) : null, journal: opened.journal, ...(line && { line }), ...(line && edit && { edit }), serial: ++serial.current });
         setError(null);
         sessionStorage.setItem('htr-studio-last-page', id);
       } catch (e) {
@@ -281,7 +283,8 @@ export function App() {
           initialNotice={open.notice}
           journal={open.journal}
           {...(open.line && { initialLine: open.line })}
-          onOpenPageAt={(id, line) => void openPage(id, pages, line)}
+          {...(open.edit && { initialEdit: true })}
+          onOpenPageAt={(id, line, edit) => void openPage(id, pages, line, edit)}
           onFlush={onFlush}
         />
       ) : (

@@ -67,10 +67,16 @@ describe('find and replace across pages', () => {
     const target = allLines(doc.page.regions)[9]!.id;
     fs.writeFileSync(first, writeDocument(mapAllLines(doc, (l) => (l.id === target ? { ...l, textEquivs: [{ ...l.textEquivs[0]!, conf: 0.42 }] } : l))).xml);
     await expect.poll(() => page.locator('.crumb').textContent()).toBe(`${TIMEUS_PAGE} copy 1`);
-    await page.locator('.page-canvas').focus();
+    // Pressed in a line's text: the review goes on in the text of the line it opens.
+    await page.locator('.line-item').first().click();
+    await page.keyboard.press('Enter');
+    const field = page.getByRole('textbox', { name: 'Text of the selected line' });
+    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('F8');
     await expect.poll(() => page.locator('.crumb').textContent(), { timeout: 20_000 }).toBe(TIMEUS_PAGE);
     await expect.poll(() => page.locator('.line-item.is-current').getAttribute('data-line')).toBe(target);
+    await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await field.inputValue()).toBe(await page.locator(`.line-item[data-line="${target}"] .line-text`).textContent());
     // On that page it is the one uncertain line; no other page has one: F8 stays on it.
     await page.locator('.page-canvas').focus();
     await page.keyboard.press('F8');

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import type { ExportFormat, ImageInfo, JobEventSource, JobScope, OpenedPage, StudioService } from '../../../electron/common/api/service.js';
 import { downloadText } from './download.js';
 import type { MenuCommand, StudioBridge } from '../../../electron/common/api/bridge.js';
-import type { PageDocument } from '../../../electron/common/model/types.js';
+import type { PageDocument, TextLine } from '../../../electron/common/model/types.js';
 import { findLine, findRegion } from '../../../electron/common/model/ops.js';
 import { personLineCount } from '../../../electron/common/model/merge.js';
 import { redoLabel, undoLabel } from '../../../electron/common/model/history.js';
@@ -73,9 +73,11 @@ export interface PageEditorProps {
   /** Unsaved edits found in the journal when the page opened: offered back. */
   readonly journal?: OpenedPage['journal'];
   /** Opens another page with one of its lines selected (a find hit there). */
-  readonly onOpenPageAt?: (pageId: string, lineId: string) => void;
+  readonly onOpenPageAt?: (pageId: string, lineId: string, edit?: boolean) => void;
   /** The line to select when the page opens. */
   readonly initialLine?: string;
+  /** Opened by F8 from the text field of the page before: the caret goes into that line's text, at its first unsure characters. */
+  readonly initialEdit?: boolean;
   /** File › Open Folder… (desktop only: the palette offers it where this is given). */
   readonly onOpenProject?: () => void;
   /** Opens the Import dialog (App holds it: it outlives the page). */
@@ -111,6 +113,18 @@ let clipboard: Clip | null = null;
 
 const isTextField = (el: EventTarget | null): boolean => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
 
+/** The caret into the selected line's text field once it is drawn, on the line's first (step 1) or last (-1) run of unsure characters. */
+function focusLineText(line: TextLine | undefined, step: 1 | -1, uncertainBelow: number): void {
+  const confs = line ? charConfidences(line) : undefined;
+  setTimeout(() => {
+    const input = document.querySelector<HTMLTextAreaElement>('.line-input');
+    if (!input) return;
+    input.focus();
+    const at = confs && nextUncertainChar(confs, step > 0 ? 0 : confs.length, uncertainBelow, step);
+    if (confs && at !== undefined) input.setSelectionRange(at, uncertainRunEnd(confs, at, uncertainBelow));
+  }, 0);
+}
+
 export function PageEditor(props: PageEditorProps) {
   const { service, bridge, pageId, image, theme } = props;
   // The plain controller (store + commands); React only renders its state.
@@ -120,6 +134,7 @@ export function PageEditor(props: PageEditorProps) {
   // Opened at a line (a find hit on this page): select it once.
   useEffect(() => {
     if (props.initialLine) dispatch({ type: 'select', ids: [props.initialLine] });
+    if (props.initialLine && props.initialEdit) focusLineText(findLine(store.getState().doc, props.initialLine)?.line, 1, readThreshold());
   }, []);
   const cmd = useMemo(() => createEditorCommands(store, { author: currentPerson, now: () => new Date().toISOString(), normalize: normalizeStored }), [store]);
   const jobs = useJobs(service, props.events, pageId, {
@@ -406,22 +421,13 @@ export function PageEditor(props: PageEditorProps) {
       let id = nextUncertainLine(lines, from, uncertainBelow, step, false);
       if (!id && props.onOpenPageAt) {
         const there = await service.nextUncertainLine(pageId, uncertainBelow, step).catch(() => null);
-        if (there) return props.onOpenPageAt(there.pageId, there.lineId);
+        if (there) return props.onOpenPageAt(there.pageId, there.lineId, inField);
       }
       id ??= nextUncertainLine(lines, from, uncertainBelow, step);
       if (!id) return dispatch({ type: 'notice', kind: 'info', text: t.noUncertainLine(Math.round(uncertainBelow * 100)) });
       cmd.select(id, false);
       // Correcting goes on in the text field when that is where the person was, at the line's first (last) unsure characters.
-      if (!inField) return;
-      const next = findLine(store.getState().doc, id)?.line;
-      const nextConfs = next ? charConfidences(next) : undefined;
-      setTimeout(() => {
-        const input = document.querySelector<HTMLTextAreaElement>('.line-input');
-        if (!input) return;
-        input.focus();
-        const at = nextConfs && nextUncertainChar(nextConfs, step > 0 ? 0 : nextConfs.length, uncertainBelow, step);
-        if (nextConfs && at !== undefined) input.setSelectionRange(at, uncertainRunEnd(nextConfs, at, uncertainBelow));
-      }, 0);
+      if (inField) focusLineText(findLine(store.getState().doc, id)?.line, step, uncertainBelow);
     },
     [cmd, uncertainBelow, service, pageId, props.onOpenPageAt],
   );
