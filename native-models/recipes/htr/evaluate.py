@@ -1,7 +1,7 @@
 """Greedy CER/WER of a checkpoint on a folder of NAME.png|jpg + NAME.gt.txt.
 
   /usr/bin/python3 evaluate.py work/ckpt/best.pt work/lines/val
-  /usr/bin/python3 evaluate.py work/ckpt/best.pt /work/shared/corpus/htr-lines --stretch
+  /usr/bin/python3 evaluate.py work/ckpt/best.pt ../../../../shared/corpus/htr-lines --stretch
   /usr/bin/python3 evaluate.py work/ckpt/best.pt work/pack/val.lines      # a line pack (pack_lines.py)
 
 --stretch: the folder holds cut but not contrast-stretched lines (such as
