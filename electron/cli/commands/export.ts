@@ -14,6 +14,7 @@ import { exportYolo } from '../../node/export/yolo-export.js';
 import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
 import { DOCUMENT_FORMATS, exportGroundTruth, parseSplit, plainCutter, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
 import { PAGE_STATUSES, type PageStatus } from '../../common/api/service.js';
+import { expandProjectFolders } from '../../node/project/project-inputs.js';
 
 const FORMATS = ['lines', 'yolo', ...DOCUMENT_FORMATS, ...TRAINER_FORMATS] as const;
 const LINES_ONLY = ['height', 'straighten', 'no-contrast', 'cut-as', 'exclude-type'] as const;
@@ -28,7 +29,7 @@ export const exportCmd: Command = {
   summary: 'export ground truth for training (lines: line image + .gt.txt pairs; yolo: layout dataset)',
   usage: `htr-studio export INPUT... --format lines -o OUTDIR [--height N] [--straighten dewarp|none] [--no-contrast]
                          [--cut-as MODEL] [--exclude-type WORD,...]
-       htr-studio export INPUT... --format page|page-2013|alto|text|kraken|tesstrain|pylaia|loghi -o OUTDIR
+       htr-studio export INPUT... --format page|page-2013|alto|text|mets|kraken|tesstrain|pylaia|loghi -o OUTDIR
                          [--status S,...] [--split TRAIN/VAL[/TEST]] [--seed N] [--force]
                          [--height N] [--straighten dewarp|none] [--no-contrast] [--cut-as MODEL]
        htr-studio export INPUT... --format yolo -o OUTDIR [--classes lines|regions|both] [--imgsz N]
@@ -48,7 +49,10 @@ export const exportCmd: Command = {
   lines.tsv's last columns are each line's type and its input file as given.
 
   --format page|page-2013|alto|text writes each page as PAGE 2019, PAGE 2013 (for
-  Transkribus), ALTO 4 or plain text (its lines in reading order). --format
+  Transkribus), ALTO 4 or plain text (its lines in reading order). --format mets
+  writes an OCR-D workspace: OUTDIR/mets.xml listing, in the order of the inputs,
+  each page's image (copied into OCR-D-IMG/) and its PAGE 2019 file
+  (OCR-D-GT-SEG-LINE/), all by relative path; with --split, one per split folder. --format
   kraken|tesstrain writes line pairs as --format lines does (NAME.png + NAME.gt.txt,
   what kraken, Calamari and tesstrain read); pylaia puts the images in images/ and
   writes SPLIT.txt ("NAME c h a r s", <space> between words), SPLIT_ids.txt and
@@ -57,7 +61,8 @@ export const exportCmd: Command = {
   beside the page file or one folder up; pages not listed there are new).
   --split 80/10/10 puts whole documents into OUTDIR/train, val and test (seeded,
   --seed N; default: everything in OUTDIR). OUTDIR/split.tsv lists each page's
-  split, document and status. Before line pairs are written the ground-truth
+  split, document and status. An INPUT that is a project folder stands for its
+  pages in the project's page order. Before line pairs are written the ground-truth
   checker looks at every page: lines with a degenerate or self-crossing polygon,
   a baseline outside the line, or machine text nobody confirmed on a page marked
   Ground truth stop the export (exit 2, nothing written, counts per rule);
@@ -174,7 +179,13 @@ async function runProjectExport(format: DocumentFormat | TrainerFormat, values: 
   const seed = Number(str('seed') ?? 0);
   if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
   const progress = new Progress(`export ${format}`, values.quiet as boolean | undefined);
-  const r = await exportGroundTruth(inputs, {
+  let pages: string[];
+  try {
+    pages = await expandProjectFolders(inputs);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const r = await exportGroundTruth(pages, {
     format,
     outDir: str('output')!,
     ...(statuses && { statuses }),

@@ -38,6 +38,8 @@ export type PageStatus = (typeof PAGE_STATUSES)[number];
 /** What the editor's "Export ground truth" asks for: the same choices as `htr-studio export`. */
 export const DOCUMENT_EXPORT_FORMATS = [
   TARGET_NAMES['page-2019'].exportFormat, TARGET_NAMES['page-2013'].exportFormat, TARGET_NAMES['alto-4'].exportFormat, 'text',
+  // An OCR-D workspace: mets.xml with the images and PAGE 2019 files it lists (node/export/mets-export.ts).
+  'mets',
 ] as const;
 export const TRAINER_EXPORT_FORMATS = ['kraken', 'tesstrain', 'pylaia', 'loghi'] as const;
 export const PROJECT_EXPORT_FORMATS = [...DOCUMENT_EXPORT_FORMATS, ...TRAINER_EXPORT_FORMATS] as const;

@@ -27,6 +27,7 @@ import { cutLine } from '../images/line-cut.js';
 import { linePolygon } from '../recognition/recognize-page.js';
 import { documentKey, splitPages, type SplitPage } from './yolo-split.js';
 import { MANIFEST_NAME, readProjectManifest } from '../project/project-manifest.js';
+import { MetsExportWriter } from './mets-export.js';
 
 export { DOCUMENT_EXPORT_FORMATS as DOCUMENT_FORMATS, TRAINER_EXPORT_FORMATS as TRAINER_FORMATS } from '../../common/api/service.js';
 import { DOCUMENT_EXPORT_FORMATS as DOCUMENT_FORMATS, TRAINER_EXPORT_FORMATS as TRAINER_FORMATS } from '../../common/api/service.js';
@@ -196,6 +197,8 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   const lineCounts = { train: 0, val: 0, test: 0 };
   const skipped: Record<string, number> = {};
   const writers = new Map<SplitName, LinePairWriter>();
+  // --format mets: one OCR-D workspace (mets.xml) per split folder.
+  const metsWriters = new Map<SplitName, MetsExportWriter>();
   const splitRows = ['page\tsplit\tdocument\tstatus\tsource'];
   await fs.mkdir(o.outDir, { recursive: true });
   for (const [n, p] of pages.entries()) {
@@ -213,6 +216,11 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
       } else {
         await fs.mkdir(dirOf(s), { recursive: true });
         if (o.format === 'text') await writeFileAtomic(path.join(dirOf(s), `${p.name}.txt`), pageText(p.doc));
+        else if (o.format === 'mets') {
+          let m = metsWriters.get(s);
+          if (!m) metsWriters.set(s, (m = new MetsExportWriter(dirOf(s))));
+          await m.addPage(p.name, p.doc, p.image, o.warn);
+        }
         else {
           const target = targetOfExportFormat(o.format);
           if (!target) throw new Error(`export format ${o.format} names no document target`);
@@ -229,6 +237,7 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
     }
     o.progress?.(n + 1, pages.length);
   }
+  for (const m of metsWriters.values()) await m.finish();
   for (const [s, w] of writers) {
     await w.finish();
     for (const [why, k] of w.skipped) skipped[why] = (skipped[why] ?? 0) + k;

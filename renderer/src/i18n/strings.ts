@@ -269,6 +269,7 @@ export const strings = {
     'page-2013': 'PAGE-XML 2013 (Transkribus)',
     alto: 'ALTO 4',
     text: 'Plain text',
+    mets: 'METS with images and PAGE-XML (OCR-D workspace)',
     kraken: 'Line images + text (kraken, Calamari)',
     tesstrain: 'Line images + text (tesstrain)',
     pylaia: 'PyLaia (images and lists)',
