@@ -167,7 +167,7 @@ describe('line history and status (TIME US PH 1858-535 as PAGE 2019, Tesseract o
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/^Exported 1 page .* into exports\/page-/);
     const pageFolder = path.join(folder_(), (await result.getAttribute('data-folder'))!);
-    expect(fs.readdirSync(pageFolder).sort()).toEqual([`${TIMEUS_PAGE}.xml`, 'split.tsv']);
+    expect(fs.readdirSync(pageFolder).sort()).toEqual([`${TIMEUS_PAGE}.xml`, 'export-manifest.json', 'split.tsv']);
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(pageErrors).toEqual([]);
   });

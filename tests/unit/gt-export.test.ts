@@ -50,7 +50,7 @@ describe('export of documents', () => {
       const r = runCli(['export', ...pages(dir), '--format', format, '--status', 'ground-truth,done', '-o', out, '-q']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toContain('1 page(s) not of status ground-truth or done');
-      expect(fs.readdirSync(out).sort()).toEqual(['a.xml', 'b.xml', 'split.tsv']);
+      expect(fs.readdirSync(out).sort()).toEqual(['a.xml', 'b.xml', 'export-manifest.json', 'split.tsv']);
       const xml = fs.readFileSync(path.join(out, 'a.xml'), 'utf8');
       const doc = readDocument(xml).doc;
       expect(doc.format.kind).toBe(kind);

@@ -12,7 +12,9 @@ import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command, type Io } from '../command.js';
 import { exportYolo } from '../../node/export/yolo-export.js';
 import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
-import { DOCUMENT_FORMATS, exportGroundTruth, parseSplit, plainCutter, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
+import { exportDestination, exportProjectPackage, writeToDestination } from '../../node/export/export-package.js';
+import { writeExportManifest, type ManifestPage } from '../../node/export/export-manifest.js';
+import { DOCUMENT_FORMATS, parseSplit, plainCutter, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
 import { PAGE_STATUSES, type PageStatus } from '../../common/api/service.js';
 import { expandProjectFolders } from '../../node/project/project-inputs.js';
 
@@ -23,13 +25,15 @@ const PROJECT_ONLY = ['status', 'split', 'force'] as const;
 /** Cutting options that --cut-as takes from the model instead. */
 const CUT_OPTIONS = ['height', 'straighten', 'no-contrast'] as const;
 const YOLO_ONLY = ['classes', 'imgsz', 'val-fraction', 'split-by', 'val-list', 'seed'] as const;
+/** Options of the exports with a manifest, which may be zipped (every format but yolo, which writes its own export.json). */
+const PACKAGED_ONLY = ['zip'] as const;
 
 export const exportCmd: Command = {
   name: 'export',
   summary: 'export ground truth for training (lines: line image + .gt.txt pairs; yolo: layout dataset)',
-  usage: `htr-studio export INPUT... --format lines -o OUTDIR [--height N] [--straighten dewarp|none] [--no-contrast]
+  usage: `htr-studio export INPUT... --format lines -o OUTDIR|NAME.zip [--zip] [--height N] [--straighten dewarp|none] [--no-contrast]
                          [--cut-as MODEL] [--exclude-type WORD,...]
-       htr-studio export INPUT... --format page|page-2013|alto|text|mets|kraken|tesstrain|pylaia|loghi -o OUTDIR
+       htr-studio export INPUT... --format page|page-2013|alto|text|mets|kraken|tesstrain|pylaia|loghi -o OUTDIR|NAME.zip [--zip]
                          [--status S,...] [--split TRAIN/VAL[/TEST]] [--seed N] [--force]
                          [--height N] [--straighten dewarp|none] [--no-contrast] [--cut-as MODEL]
        htr-studio export INPUT... --format yolo -o OUTDIR [--classes lines|regions|both] [--imgsz N]
@@ -68,6 +72,19 @@ export const exportCmd: Command = {
   Ground truth stop the export (exit 2, nothing written, counts per rule);
   --force leaves those lines out and counts them.
 
+  Every lines and project export also writes OUTDIR/export-manifest.json: HTR
+  Studio's version, this command, format and options, the time; each source page
+  file and image with its SHA-256 and size; each page's split, document and status;
+  the counts (pages, lines, lines left out by reason); and each source's licence
+  and attribution as the project (htr-studio.json settings.license and
+  settings.attribution), a METS beside the source (MODS accessCondition, dv:owner)
+  and the page's own Creator/Comments say them ("unknown" where nothing does).
+  -o NAME.zip (or --zip, which adds .zip to the name) writes the same files as one
+  zip instead of a folder (images stored, text deflated). It is written under a
+  temporary name beside NAME.zip and renamed when complete: a failed, refused or
+  interrupted export leaves no NAME.zip. In a zip, Loghi's lists name images
+  relative to the zip's root instead of by absolute path.
+
   --format yolo writes an Ultralytics detection dataset: OUTDIR/images/{train,val},
   OUTDIR/labels/{train,val} ("class cx cy w h" per object, 0–1 of the page; boxes
   of the line and region polygons), OUTDIR/data.yaml, pages.tsv and export.json.
@@ -101,6 +118,7 @@ export const exportCmd: Command = {
         status: { type: 'string' },
         split: { type: 'string' },
         force: { type: 'boolean' },
+        zip: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
       },
       allowPositionals: true,
@@ -112,12 +130,15 @@ export const exportCmd: Command = {
     const fmt = values.format;
     const isProject = (DOCUMENT_FORMATS as readonly string[]).includes(fmt) || (TRAINER_FORMATS as readonly string[]).includes(fmt);
     const notHere: readonly string[] = fmt === 'lines' ? [...YOLO_ONLY, ...PROJECT_ONLY]
-      : fmt === 'yolo' ? [...LINES_ONLY, ...PROJECT_ONLY]
+      : fmt === 'yolo' ? [...LINES_ONLY, ...PROJECT_ONLY, ...PACKAGED_ONLY]
       : (DOCUMENT_FORMATS as readonly string[]).includes(fmt) ? [...LINES_ONLY, ...YOLO_ONLY.filter((k) => k !== 'seed'), 'force']
       : [...YOLO_ONLY.filter((k) => k !== 'seed'), 'exclude-type'];
     const misplaced = notHere.filter((k) => (values as Record<string, unknown>)[k] !== undefined);
     if (misplaced.length) throw new UsageError(`--${misplaced[0]} does not apply to --format ${fmt}`);
-    if (fmt === 'yolo') return runYolo(values, positionals, io);
+    if (fmt === 'yolo') {
+      if (/\.zip$/i.test(values.output)) throw new UsageError('--format yolo writes a folder; -o NAME.zip and --zip are for the other formats');
+      return runYolo(values, positionals, io);
+    }
     const height = intOption(values.height, 'height', 8, 1024);
     const straighten = (values.straighten ?? 'dewarp') as 'dewarp' | 'none';
     if (straighten !== 'dewarp' && straighten !== 'none') throw new UsageError('--straighten must be dewarp or none');
@@ -136,33 +157,55 @@ export const exportCmd: Command = {
     const cut: LineCutter = cutInput
       ? (page, l) => cutForInput(page, l, cutInput)
       : plainCutter({ straighten, contrast: !values['no-contrast'], ...(height && { height }) });
-    if (isProject) return runProjectExport(fmt as DocumentFormat | TrainerFormat, values, positionals, cut, io);
-    await fs.mkdir(outDir, { recursive: true });
-    const writer = new LinePairWriter(outDir, cut, excluded);
-    let failed = 0;
-    const progress = new Progress('export lines', values.quiet);
-    for (const [n, input] of positionals.entries()) {
-      try {
-        const { doc } = readDocument(await readXmlFile(input));
-        const image = findPageImage(input, doc.page.imageFilename);
-        if (!image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${input} or in its parent folder`);
-        const page = await loadGrey(image, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight });
-        await writer.addPage(doc, page, path.basename(input).replace(/\.[^.]+$/, ''), path.basename(input), input);
-      } catch (e) {
-        failed++;
-        io.err(`error: ${input}: ${(e as Error).message}`);
+    const cutOptions = cutAs ? { cutAs: cutAs.manifest.id } : { straighten, contrast: !values['no-contrast'], ...(height && { height }) };
+    if (isProject) return runProjectExport(fmt as DocumentFormat | TrainerFormat, values, positionals, cut, cutOptions, ['export', ...args], io);
+    const dest = exportDestination(outDir, values.zip);
+    const { writer, failed } = await writeToDestination(dest, async (dir) => {
+      await fs.mkdir(dir, { recursive: true });
+      const writer = new LinePairWriter(dir, cut, excluded);
+      let failed = 0;
+      const pages: ManifestPage[] = [];
+      const progress = new Progress('export lines', values.quiet);
+      for (const [n, input] of positionals.entries()) {
+        try {
+          const { doc } = readDocument(await readXmlFile(input));
+          const image = findPageImage(input, doc.page.imageFilename);
+          if (!image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${input} or in its parent folder`);
+          const page = await loadGrey(image, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight });
+          const stem = path.basename(input).replace(/\.[^.]+$/, '');
+          const before = writer.written;
+          await writer.addPage(doc, page, stem, path.basename(input), input);
+          pages.push({ name: stem, xml: input, image, doc, lines: writer.written - before });
+        } catch (e) {
+          failed++;
+          io.err(`error: ${input}: ${(e as Error).message}`);
+        }
+        progress.update(n + 1, positionals.length);
       }
-      progress.update(n + 1, positionals.length);
-    }
-    await writer.finish();
+      await writer.finish();
+      await writeExportManifest(dir, {
+        format: 'lines',
+        command: ['export', ...args],
+        options: { ...cutOptions, ...(excluded.length && { excludeTypes: excluded }) },
+        pages,
+        pageCounts: { all: pages.length },
+        lineCounts: { all: writer.written },
+        filtered: 0,
+        failed,
+        skipped: Object.fromEntries(writer.skipped),
+        split: null,
+        seed: null,
+      });
+      return { writer, failed };
+    }, () => true);
     const skippedTotal = writer.skippedTotal;
-    io.err(`exported ${writer.written} line(s) to ${outDir}; skipped ${skippedTotal}${skippedTotal ? `: ${[...writer.skipped].map(([r, k]) => `${k} ${r}`).join(', ')}` : ''}`);
+    io.err(`exported ${writer.written} line(s) to ${dest.path}; skipped ${skippedTotal}${skippedTotal ? `: ${[...writer.skipped].map(([r, k]) => `${k} ${r}`).join(', ')}` : ''}`);
     return failed ? 1 : 0;
   },
 };
 
 /** Documents and trainers' layouts: options checked here, the work in electron/node/export/gt-export.ts. */
-async function runProjectExport(format: DocumentFormat | TrainerFormat, values: Record<string, string | boolean | undefined>, inputs: string[], cut: LineCutter, io: Io): Promise<number> {
+async function runProjectExport(format: DocumentFormat | TrainerFormat, values: Record<string, string | boolean | undefined>, inputs: string[], cut: LineCutter, cutOptions: Record<string, unknown>, command: string[], io: Io): Promise<number> {
   const str = (k: string): string | undefined => values[k] as string | undefined;
   let statuses: PageStatus[] | undefined;
   if (str('status') !== undefined) {
@@ -179,15 +222,17 @@ async function runProjectExport(format: DocumentFormat | TrainerFormat, values: 
   const seed = Number(str('seed') ?? 0);
   if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
   const progress = new Progress(`export ${format}`, values.quiet as boolean | undefined);
+  const dest = exportDestination(str('output')!, values.zip === true);
+  const lineFormat = (TRAINER_FORMATS as readonly string[]).includes(format);
+  const options = { ...(statuses && { statuses }), ...(split && { split: str('split') }), seed, force: values.force === true, ...(lineFormat && cutOptions) };
   let pages: string[];
   try {
     pages = await expandProjectFolders(inputs);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const r = await exportGroundTruth(pages, {
+  const r = await exportProjectPackage(pages, {
     format,
-    outDir: str('output')!,
     ...(statuses && { statuses }),
     ...(split && { split }),
     seed,
@@ -195,14 +240,14 @@ async function runProjectExport(format: DocumentFormat | TrainerFormat, values: 
     cut,
     warn: io.err,
     progress: (done, total) => progress.update(done, total),
-  });
+  }, dest, { command, options });
   const counts = (o: Record<string, number>): string => Object.entries(o).map(([k, n]) => `${n} ${k}`).join(', ');
   if (r.refused) {
     io.err(`not exported: ${Object.values(r.breaking).reduce((a, b) => a + b, 0)} line(s) would teach a trainer the wrong thing (${counts(r.breaking)}); \`htr-studio check\` lists them, --force leaves them out`);
     return 2;
   }
   const parts = (['train', 'val', 'test'] as const).filter((s) => r.pages[s]).map((s) => `${s} ${r.pages[s]} page(s) / ${r.lines[s]} line(s)`);
-  io.err(`exported ${parts.join(', ') || 'nothing'} to ${str('output')}${r.filtered ? `; ${r.filtered} page(s) not of status ${statuses!.join(' or ')}` : ''}`);
+  io.err(`exported ${parts.join(', ') || 'nothing'} to ${dest.path}${r.filtered ? `; ${r.filtered} page(s) not of status ${statuses!.join(' or ')}` : ''}`);
   const left = { ...r.skipped };
   if (Object.keys(left).length) io.err(`left out: ${counts(left)}`);
   return r.failed ? 1 : 0;

@@ -102,7 +102,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
   accuracyReport: tuple(),
   languagesReport: tuple(num(0.01, 1)),
-  exportProject: tuple(record({ format: oneOf(PROJECT_EXPORT_FORMATS), statuses: nullable(list(oneOf(PAGE_STATUSES), 4)), split: nullable(str({ max: 20, pattern: /^[\d.]+\/[\d.]+(\/[\d.]+)?$/ })), force: bool() })),
+  exportProject: tuple(record({ format: oneOf(PROJECT_EXPORT_FORMATS), statuses: nullable(list(oneOf(PAGE_STATUSES), 4)), split: nullable(str({ max: 20, pattern: /^[\d.]+\/[\d.]+(\/[\d.]+)?$/ })), force: bool(), zip: bool() })),
   journalPage: tuple(pageId, nullable(str({ max: MAX_PAGE_XML_CHARS, min: 1 })), revision),
   nextUncertainLine: tuple(pageId, num(0, 1), step()),
   findInProject: tuple(str({ max: 1000, min: 1 }), findOptions, nullable(list(pageId, 100_000)), nullable(pageId)),

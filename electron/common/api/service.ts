@@ -53,10 +53,12 @@ export interface ProjectExportRequest {
   readonly split: string | null;
   /** Leave out lines the checker finds breaking instead of refusing. */
   readonly force: boolean;
+  /** One zip (`exports/FORMAT-TIME.zip`) instead of a folder; both hold export-manifest.json. */
+  readonly zip: boolean;
 }
 
 export interface ProjectExportResult {
-  /** The folder written, relative to the project (null when refused). */
+  /** The folder (or zip) written, relative to the project (null when refused). */
   readonly folder: string | null;
   readonly pages: Readonly<Record<'train' | 'val' | 'test', number>>;
   readonly lines: Readonly<Record<'train' | 'val' | 'test', number>>;
@@ -304,7 +306,8 @@ export interface StudioService {
   journalPage(pageId: string, xml: string | null, baseRevision: string | null): Promise<void>;
   /**
    * Exports the project's ground truth (as `htr-studio export`) into a new folder
-   * `exports/FORMAT-TIME/` inside the project, and says what it wrote or why it refused.
+   * `exports/FORMAT-TIME/` (or zip `exports/FORMAT-TIME.zip`) inside the project, with
+   * its export-manifest.json, and says what it wrote or why it refused.
    */
   exportProject(request: ProjectExportRequest): Promise<ProjectExportResult>;
   /** The languages of the project's saved pages and of all of them together (as `htr-studio languages`). */

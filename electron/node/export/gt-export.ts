@@ -65,7 +65,7 @@ export interface GtPage {
 }
 
 /** The project folder holding htr-studio.json for a page file: its folder or the one above (page/). */
-async function projectOf(xmlFile: string): Promise<string | undefined> {
+export async function projectOf(xmlFile: string): Promise<string | undefined> {
   for (const dir of [path.dirname(path.resolve(xmlFile)), path.dirname(path.dirname(path.resolve(xmlFile)))]) {
     if (await fs.stat(path.join(dir, MANIFEST_NAME)).then(() => true, () => false)) return dir;
   }
@@ -138,6 +138,11 @@ export interface GtExportOptions {
   readonly cut: LineCutter;
   readonly warn: (line: string) => void;
   readonly progress?: (done: number, total: number) => void;
+  /**
+   * Loghi's lists name images relative to outDir instead of by absolute path: for an
+   * export that is zipped (the folder it is written in is not where it will be read).
+   */
+  readonly relativeListPaths?: boolean;
 }
 
 export interface GtExportResult {
@@ -150,6 +155,21 @@ export interface GtExportResult {
   /** Breaking problems found (refused without force). */
   readonly breaking: Readonly<Record<string, number>>;
   readonly refused: boolean;
+  /** The pages written, in input order, with where each went (the export manifest lists them). */
+  readonly exported: readonly ExportedPage[];
+}
+
+/** One page of an export: its source files, its split and how many lines it gave. */
+export interface ExportedPage {
+  readonly name: string;
+  readonly xml: string;
+  readonly image: string | undefined;
+  readonly status: PageStatus;
+  readonly split: SplitName;
+  /** documentKey's document, as split.tsv names it. */
+  readonly document: string;
+  readonly lines: number;
+  readonly doc: PageDocument;
 }
 
 export async function exportGroundTruth(inputs: readonly string[], o: GtExportOptions): Promise<GtExportResult> {
@@ -189,7 +209,7 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   }
   const nBreaking = Object.values(breaking).reduce((a, b) => a + b, 0);
   const empty = { train: 0, val: 0, test: 0 };
-  if (nBreaking && !o.force) return { pages: empty, lines: empty, filtered, failed, skipped: {}, breaking, refused: true };
+  if (nBreaking && !o.force) return { pages: empty, lines: empty, filtered, failed, skipped: {}, breaking, refused: true, exported: [] };
 
   const splits = assignSplits(pages, o.split, o.seed);
   const dirOf = (s: SplitName): string => (o.split ? path.join(o.outDir, s) : o.outDir);
@@ -200,10 +220,12 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   // --format mets: one OCR-D workspace (mets.xml) per split folder.
   const metsWriters = new Map<SplitName, MetsExportWriter>();
   const splitRows = ['page\tsplit\tdocument\tstatus\tsource'];
+  const exported: ExportedPage[] = [];
   await fs.mkdir(o.outDir, { recursive: true });
   for (const [n, p] of pages.entries()) {
     const s = splits.get(p.name) ?? 'train';
     splitRows.push([p.name, s, path.basename(documentKey(p.xml)), p.status, p.xml].map((v) => v.replace(/\t/g, ' ')).join('\t'));
+    const linesBefore = lineCounts[s];
     try {
       if (lineFormat) {
         if (!p.image) throw new Error(`image "${p.doc.page.imageFilename}" not found beside ${p.xml} or in its parent folder`);
@@ -231,6 +253,7 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
         lineCounts[s] += allLines(p.doc.page.regions).filter((l) => lineText(l).trim()).length;
       }
       pageCounts[s]++;
+      exported.push({ name: p.name, xml: p.xml, image: p.image, status: p.status, split: s, document: path.basename(documentKey(p.xml)), lines: lineCounts[s] - linesBefore, doc: p.doc });
     } catch (e) {
       failed++;
       o.warn(`error: ${p.xml}: ${(e as Error).message}`);
@@ -241,14 +264,14 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   for (const [s, w] of writers) {
     await w.finish();
     for (const [why, k] of w.skipped) skipped[why] = (skipped[why] ?? 0) + k;
-    await writeTrainerLists(o.format, dirOf(s), s, w);
+    await writeTrainerLists(o.format, dirOf(s), s, w, o.relativeListPaths ? o.outDir : undefined);
   }
   await writeFileAtomic(path.join(o.outDir, 'split.tsv'), splitRows.join('\n') + '\n');
-  return { pages: pageCounts, lines: lineCounts, filtered, failed, skipped, breaking, refused: false };
+  return { pages: pageCounts, lines: lineCounts, filtered, failed, skipped, breaking, refused: false, exported };
 }
 
 /** PyLaia's and Loghi's own lists beside the images (kraken and tesstrain read the pairs as they are). */
-async function writeTrainerLists(format: GtExportOptions['format'], dir: string, split: SplitName, w: LinePairWriter): Promise<void> {
+async function writeTrainerLists(format: GtExportOptions['format'], dir: string, split: SplitName, w: LinePairWriter, relativeTo?: string): Promise<void> {
   if (format === 'pylaia') {
     // "ID c h a r s", spaces as <space>; the image list; the symbols.
     const chars = (t: string): string => [...t].map((c) => (c === ' ' ? '<space>' : c)).join(' ');
@@ -258,6 +281,10 @@ async function writeTrainerLists(format: GtExportOptions['format'], dir: string,
     await writeFileAtomic(path.join(dir, `${split}_ids.txt`), w.entries.map((e) => e.name).join('\n') + '\n');
     await writeFileAtomic(path.join(dir, 'syms.txt'), ['<ctc>', ...[...syms].sort()].map((c, i) => `${c} ${i}`).join('\n') + '\n');
   } else if (format === 'loghi') {
-    await writeFileAtomic(path.join(dir, `${split}.txt`), w.entries.map((e) => `${path.join(dir, `${e.name}.png`)}\t${e.text}`).join('\n') + '\n');
+    const image = (name: string): string => {
+      const file = path.join(dir, `${name}.png`);
+      return relativeTo === undefined ? file : path.relative(relativeTo, file).split(path.sep).join('/');
+    };
+    await writeFileAtomic(path.join(dir, `${split}.txt`), w.entries.map((e) => `${image(e.name)}\t${e.text}`).join('\n') + '\n');
   }
 }

@@ -25,7 +25,8 @@ import { withFileLock } from '../io/file-lock.js';
 import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
-import { readProjectManifest, updatePageEntries, updateSettings, type TextNormalization } from './project-manifest.js';
+import { readProjectManifest, recordModelUse, updatePageEntries, updateSettings, type TextNormalization } from './project-manifest.js';
+import { syncProjectMets } from './project-mets.js';
 import { readJournal, removeJournal, writeJournal } from './edit-journal.js';
 import { ProjectSearch } from './project-search.js';
 import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
@@ -40,7 +41,8 @@ function charSetsPath(): string {
 import { personLineCount } from '../../common/model/merge.js';
 import { accuracyReport, type AccuracyReport } from '../../common/eval/accuracy-report.js';
 import { languagesReport, type LanguagesReport } from '../../common/language/page-languages.js';
-import { exportGroundTruth, parseSplit, plainCutter } from '../export/gt-export.js';
+import { parseSplit, plainCutter } from '../export/gt-export.js';
+import { exportDestination, exportProjectPackage } from '../export/export-package.js';
 import type { ImportRequest, ProjectExportRequest, ProjectExportResult } from '../../common/api/service.js';
 
 export interface LocalServiceOptions {
@@ -145,6 +147,8 @@ export class LocalProjectService implements StudioService {
 
   async listPages(): Promise<PageSummary[]> {
     const [pages, manifest] = await Promise.all([this.scan(), readProjectManifest(this.root)]);
+    // Pages added or removed outside HTR Studio: its own mets.xml follows (a foreign one, or none, is left alone).
+    await syncProjectMets(this.root, { create: false, pages }).catch(() => undefined);
     return pages.map(({ id, name, xmlPath, imagePath }) => ({ id, name, xmlPath, imagePath, status: manifest.pages[id]?.status ?? 'new' }));
   }
 
@@ -226,7 +230,10 @@ export class LocalProjectService implements StudioService {
       await writeFileAtomic(file, xml);
       // Saved: the journal's copy of these edits is no longer needed.
       await removeJournal(this.root, pageId).catch(() => undefined);
-      if (!page.xmlFile) this.pages = undefined; // the image-only page now has a file: rescan next time
+      if (!page.xmlFile) {
+        this.pages = undefined; // the image-only page now has a file: rescan next time
+        await this.pageFileMade();
+      }
       // A person's text saved for the first time: the page is in progress (people set done and ground truth).
       if (personLineCount(doc) > 0) {
         await updatePageEntries(this.root, (all) => ((all[pageId]?.status ?? 'new') === 'new' ? { [pageId]: { status: 'in-progress', changed: new Date().toISOString() } } : undefined))
@@ -261,15 +268,17 @@ export class LocalProjectService implements StudioService {
     }
     const inputs = (await this.scan()).filter((p) => p.xmlFile).map((p) => p.xmlFile!);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const folder = path.join('exports', `${req.format}-${stamp}`);
-    const r = await exportGroundTruth(inputs, {
+    const folder = path.join('exports', `${req.format}-${stamp}${req.zip ? '.zip' : ''}`);
+    const r = await exportProjectPackage(inputs, {
       format: req.format,
-      outDir: path.join(this.root, folder),
       ...(req.statuses && { statuses: req.statuses }),
       ...(split && { split }),
       force: req.force,
       cut: plainCutter(),
       warn: () => undefined,
+    }, exportDestination(path.join(this.root, folder), req.zip), {
+      command: null,
+      options: { ...(req.statuses && { statuses: req.statuses }), ...(req.split && { split: req.split }), force: req.force, zip: req.zip },
     });
     return { folder: r.refused ? null : folder.split(path.sep).join('/'), pages: r.pages, lines: r.lines, filtered: r.filtered, skipped: r.skipped, breaking: r.breaking, refused: r.refused };
   }
@@ -427,6 +436,8 @@ export class LocalProjectService implements StudioService {
       pages: async () => (await this.scan()).map((p) => ({ id: p.id, name: p.name, imageFile: p.imageFile })),
       read: async (pageId) => (await this.readVersion(pageId)).doc,
       readVersion: (pageId) => this.readVersion(pageId),
+      // A model's reading is worth more than a record of it: a manifest that cannot be written does not fail the job.
+      modelUsed: (pageId, kind, model) => recordModelUse(this.root, pageId, kind, model).catch(() => undefined),
       write: async (pageId, doc, revision, rebase) => {
         const page = await this.find(pageId);
         const file = page.xmlFile ?? (await newXmlFileFor(this.root, page.imageFile!));
@@ -444,10 +455,19 @@ export class LocalProjectService implements StudioService {
           await writeFileAtomic(file, writeDocument(out).xml);
           return how;
         });
-        if (!page.xmlFile) this.pages = undefined;
+        if (!page.xmlFile) {
+          this.pages = undefined;
+          if (outcome !== 'skipped') await this.pageFileMade();
+        }
         return outcome;
       },
     };
+  }
+
+  /** A page's first transcription file was written: mets.xml lists it (made now if the project has none). */
+  private async pageFileMade(): Promise<void> {
+    // The page is saved; a mets.xml that could not follow is brought in step by the next page list.
+    await syncProjectMets(this.root, { create: true }).catch(() => undefined);
   }
 
   /** The page as saved and the revision savePage will check (null: an image without its file yet). */

@@ -278,6 +278,7 @@ export const strings = {
   exportProjectSplit: 'Split train/validation/test by document (optional)',
   exportProjectStatuses: 'Only pages marked',
   exportProjectForce: 'Leave out lines the ground-truth check finds harmful (instead of stopping)',
+  exportProjectZip: 'As one zip (with the manifest of sources, licences and split)',
   exportProjectRun: 'Export',
   exportProjectRunning: 'Exporting\u2026',
   exportProjectDone: (folder: string, pages: number, lines: number, filtered: number, skipped: number) =>

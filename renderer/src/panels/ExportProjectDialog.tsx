@@ -3,7 +3,8 @@
  * `htr-studio export` writes them (PAGE, ALTO, text, or line pairs for kraken,
  * tesstrain, PyLaia, Loghi), only the pages of the chosen statuses, optionally split
  * train/validation/test by document. The engine writes a new folder inside the
- * project (`exports/…`) and says what it wrote; the ground-truth checker comes first
+ * project (`exports/…`, or one zip) with its export-manifest.json (sources, licences,
+ * split) and says what it wrote; the ground-truth checker comes first
  * for line pairs, and a refusal says how many lines would break a trainer.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -22,6 +23,7 @@ export function ExportProjectDialog({ service, open, onClose }: Props) {
   const [statuses, setStatuses] = useState<ReadonlySet<PageStatus>>(new Set(['ground-truth']));
   const [split, setSplit] = useState('');
   const [force, setForce] = useState(false);
+  const [zip, setZip] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ProjectExportResult | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +41,7 @@ export function ExportProjectDialog({ service, open, onClose }: Props) {
     setBusy(true);
     setResult(null);
     setError(null);
-    service.exportProject({ format, statuses: statuses.size ? [...statuses] : null, split: split.trim() || null, force }).then(
+    service.exportProject({ format, statuses: statuses.size ? [...statuses] : null, split: split.trim() || null, force, zip }).then(
       (r) => setResult(r),
       (e: Error) => setError(e.message),
     ).finally(() => setBusy(false));
@@ -85,6 +87,10 @@ export function ExportProjectDialog({ service, open, onClose }: Props) {
       <label className="check-field">
         <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
         <span>{t.exportProjectForce}</span>
+      </label>
+      <label className="check-field">
+        <input type="checkbox" checked={zip} onChange={(e) => setZip(e.target.checked)} />
+        <span>{t.exportProjectZip}</span>
       </label>
       <div className="save-conflict-buttons">
         <button type="button" className="primary-button small" disabled={busy} onClick={run}>
