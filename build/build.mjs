@@ -44,6 +44,10 @@ if (want('renderer') && existsSync(path.join(root, 'renderer/index.html'))) {
   jobs.push(viteBuild({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn' }));
 }
 await Promise.all(jobs);
+if (want('cli')) {
+  const { copySchemas } = await import('./schemas.mjs');
+  copySchemas(root, path.join(root, 'dist/schemas'));
+}
 if (want('renderer') && existsSync(path.join(root, 'dist/renderer/index.html'))) {
   const { copyJunicode } = await import('./junicode.mjs');
   copyJunicode(path.join(root, 'dist/renderer/fonts'));

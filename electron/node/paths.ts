@@ -24,8 +24,13 @@
  * | user models  | $XDG_DATA_HOME/htr-studio/models (~/.local/share/…) | ~/Library/Application Support/HTR Studio/models | %APPDATA%\HTR Studio\models |
  * | tile cache   | $XDG_CACHE_HOME/htr-studio (~/.cache/htr-studio) | ~/Library/Caches/htr-studio          | %LOCALAPPDATA%\htr-studio\Cache      |
  *
+ * The official XSDs the app was built with (build/schemas.mjs) are in dist/schemas
+ * (dev, browser) or resources/schemas (packaged); a user may drop them into
+ * <user data>/schemas instead.
+ *
  * Overrides: HTR_STUDIO_MODELS (user models), HTR_STUDIO_NATIVE_MODELS (shipped
- * models), HTR_STUDIO_CACHE_DIR (tile cache), HTR_STUDIO_RESOURCES (packaged layout).
+ * models), HTR_STUDIO_CACHE_DIR (tile cache), HTR_STUDIO_RESOURCES (packaged layout),
+ * HTR_STUDIO_SCHEMAS (the XSD folder).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -67,6 +72,10 @@ export interface RuntimePaths {
   readonly recipes: string;
   /** The sample project as shipped (read-only; a copy in userSample is what gets opened). */
   readonly sample: string;
+  /** The official PAGE/ALTO/METS XSDs copied in when the app was built (may be absent). */
+  readonly schemas: string;
+  /** Where a user may put the XSDs themselves. */
+  readonly userSchemas: string;
   readonly userData: string;
   readonly userSample: string;
   readonly userModels: string;
@@ -136,6 +145,8 @@ export function resolvePaths(opts: PathOptions = {}): RuntimePaths {
     shippedModels,
     recipes: path.join(shippedModels, 'recipes'),
     sample: packaged ? path.join(resources, 'sample') : path.join(appRoot, 'assets', 'sample'),
+    schemas: env.HTR_STUDIO_SCHEMAS || (packaged ? path.join(resources, 'schemas') : path.join(appRoot, 'dist', 'schemas')),
+    userSchemas: path.join(userData, 'schemas'),
     userData,
     userSample: path.join(userData, 'sample'),
     userModels: userModelsDir(perUser),

@@ -183,7 +183,7 @@ describe('the packaged file set runs (app.asar extracted, plain Node)', () => {
     work = path.join(out, 'run');
     res = path.join(work, 'resources');
     fs.mkdirSync(res, { recursive: true });
-    for (const d of ['app.asar.unpacked', 'models', 'sample']) fs.symlinkSync(path.join(resources, d), path.join(res, d));
+    for (const d of ['app.asar.unpacked', 'models', 'sample', 'schemas']) if (fs.existsSync(path.join(resources, d))) fs.symlinkSync(path.join(resources, d), path.join(res, d));
     fs.copyFileSync(archive, path.join(res, 'packed.asar'));
     fs.symlinkSync(path.join(resources, 'app.asar.unpacked'), path.join(res, 'packed.asar.unpacked'));
     asar.extractAll(path.join(res, 'packed.asar'), path.join(res, 'app.asar'));
@@ -205,6 +205,24 @@ describe('the packaged file set runs (app.asar extracted, plain Node)', () => {
     cli('recognize', xml, '-o', path.join(work, 'tess'), '--model', 'tesseract-eng');
     expect(lineTexts(path.join(work, 'tess', path.basename(xml))).join(' ')).toMatch(/\bthe\b/i);
   }, 180_000);
+
+  it('validates against the official XSDs it ships in resources/schemas (where it was built with them)', (ctx) => {
+    if (!fs.existsSync(path.join(REPO, 'dist', 'schemas'))) return ctx.skip('built without the official XSDs (no HTR_STUDIO_SCHEMAS_SOURCE, no ../shared beside the checkout)');
+    expect(fs.existsSync(path.join(resources, 'schemas', 'page', '2019-07-15', 'pagecontent.xsd'))).toBe(true);
+    expect(fs.existsSync(path.join(resources, 'schemas', 'NOTICE.txt'))).toBe(true);
+    const page = path.join(res, 'sample', 'page', fs.readdirSync(path.join(res, 'sample', 'page')).find((f) => f.endsWith('.xml'))!);
+    // A file its XSD rejects (a Coords without points) is INVALID by the schema: the check ran from resources/schemas.
+    const broken = path.join(work, 'broken.xml');
+    fs.writeFileSync(broken, fs.readFileSync(page, 'utf8').replace(/<Coords points="[^"]*"/, '<Coords'));
+    let report = '';
+    try {
+      cli('validate', broken, '--json');
+    } catch (e) {
+      report = String((e as { stdout?: unknown }).stdout);
+    }
+    expect(JSON.parse(report)[0].problems.join('\n')).toMatch(/^schema: .*points/m);
+    expect(JSON.parse(cli('validate', page, '--json'))[0].valid).toBe(true);
+  }, 120_000);
 
   it('runs the PP-OCR detector from the unpacked package', () => {
     cli('segment', sampleImage(), '--model', 'ppocr-db', '-o', path.join(work, 'db'));

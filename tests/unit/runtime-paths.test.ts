@@ -64,8 +64,12 @@ describe('packaged layout (an installed app)', () => {
     expect(p.shippedModels).toBe(path.join(resources, 'models'));
     expect(p.recipes).toBe(path.join(resources, 'models', 'recipes'));
     expect(p.sample).toBe(path.join(resources, 'sample'));
+    expect(p.schemas).toBe(path.join(resources, 'schemas'));
     // The per-user folders do not move with the app.
     expect(p.userData).toBe(resolvePaths({ ...linux }).userData);
+    expect(p.userSchemas).toBe(path.join(p.userData, 'schemas'));
+    // From a checkout: the XSDs the build copied into dist/.
+    expect(resolvePaths({ ...linux, appRoot: REPO }).schemas).toBe(path.join(REPO, 'dist', 'schemas'));
   });
 
   it('is known in the engine from HTR_STUDIO_RESOURCES, and from code running inside an app.asar', () => {

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { writeDocumentPages, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
 import { writeFileAtomic } from '../../node/io/files.js';
 import { readDocumentFile } from '../../node/io/read-document.js';
+import { targetDocumentFormat } from '../../common/formats/target-format.js';
+import { assertSchemaValid, findSchemaFolder } from '../../node/xsd/schema-folder.js';
 import { UsageError, type Command } from '../command.js';
 
 /**
@@ -19,18 +21,21 @@ export function pageFileNames(input: string, output: string, count: number): str
 export const convert: Command = {
   name: 'convert',
   summary: 'convert PAGE-XML / ALTO, losslessly or to a schema-valid target',
-  usage: `htr-studio convert IN -o OUT [--to ${TARGET_FORMATS.join('|')}]
+  usage: `htr-studio convert IN -o OUT [--to ${TARGET_FORMATS.join('|')}] [--schemas DIR]
 
   Without --to, OUT keeps IN's format and version and everything in it.
   With --to, OUT is valid against the target's official schema; every repair
-  and every detail the target cannot hold is reported on stderr.
+  and every detail the target cannot hold is reported on stderr. The output is
+  checked against that XSD before it is written (the XSDs built into the app, or
+  --schemas DIR): one that still fails is not written (exit 2, the first schema
+  error). Without any XSD folder this check is skipped, with a warning.
   A multi-page ALTO file stays one file as ALTO; as PAGE (one page per file) it
   becomes OUT/IN_0001.xml, OUT/IN_0002.xml, … (OUT a folder), or
   NAME_0001.xml, … beside OUT when OUT is NAME.xml.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
-      options: { output: { type: 'string', short: 'o' }, to: { type: 'string' } },
+      options: { output: { type: 'string', short: 'o' }, to: { type: 'string' }, schemas: { type: 'string' } },
       allowPositionals: true,
     });
     if (positionals.length !== 1) throw new UsageError('convert takes one input file');
@@ -41,6 +46,17 @@ export const convert: Command = {
     const read = await readDocumentFile(input);
     const written = writeDocumentPages(read.doc, to);
     for (const w of [...read.warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
+    if (to) {
+      // Every output file passes its target's XSD before any is written: a user never receives an invalid file as a success.
+      const folder = findSchemaFolder(values.schemas);
+      for (const [i, xml] of written.xmls.entries()) {
+        const what = written.xmls.length > 1 ? `page ${i + 1} of ${input} as ${to}` : `${input} as ${to}`;
+        if (!(await assertSchemaValid(xml, targetDocumentFormat(to), what, folder))) {
+          io.err(`warning: ${input}: not checked against the ${to} XSD: no schema folder (see validate --help)`);
+          break;
+        }
+      }
+    }
     if (written.xmls.length === 1) {
       await writeFileAtomic(values.output, written.xmls[0]!);
       return 0;

@@ -3,18 +3,21 @@ import { describeFormat, splitPages } from '../../common/formats/document-io.js'
 import { checkDocument } from '../../common/formats/page-checks.js';
 import { readDocumentFile } from '../../node/io/read-document.js';
 import { validateAgainstXsd } from '../../node/xsd/xsd-validate.js';
+import { findSchemaFolder } from '../../node/xsd/schema-folder.js';
 import { UsageError, type Command } from '../command.js';
 
 export const validate: Command = {
   name: 'validate',
-  summary: 'check PAGE-XML / ALTO files: structure, and the official XSD with --schemas',
+  summary: 'check PAGE-XML / ALTO files: structure and the official XSD',
   usage: `htr-studio validate FILE... [--schemas DIR] [--verbose] [--json]
 
   One line per file: OK or INVALID with the first problem. INVALID is what the
   file's own schema forbids: ids that are missing, duplicated or not xs:IDs,
   missing PAGE Coords, baselines of fewer than 2 points, reading-order references
-  to nothing; with --schemas DIR (a folder holding the official PAGE/ALTO XSDs)
-  also the XSD of the version the file declares. HTR Studio's own rules (points
+  to nothing; and the XSD of the version the file declares, from the XSDs built
+  into the app (or put in <user data>/schemas; --schemas DIR names another folder
+  of the official PAGE/ALTO XSDs; where there is none, stderr says so). HTR
+  Studio's own rules (points
   outside the page, ALTO lines without a position, …) are warnings: an OK line
   counts them and names the first. Exit 1 if any file is invalid.`,
   async run(args, io) {
@@ -24,6 +27,8 @@ export const validate: Command = {
       allowPositionals: true,
     });
     if (!positionals.length) throw new UsageError('validate needs at least one file');
+    const folder = findSchemaFolder(values.schemas);
+    if (!folder) io.err('validate: no XSD checked (no schema folder: the app was built without the official XSDs; give --schemas DIR)');
     let invalid = 0;
     const rows: unknown[] = [];
     for (const file of positionals) {
@@ -39,8 +44,8 @@ export const validate: Command = {
         problems = found.filter((p) => p.severity === 'invalid').map((p) => p.message);
         // What reading had to assume (a page size taken from the PrintSpace, …) is a warning too.
         warnings = [...read, ...found.filter((p) => p.severity === 'warning').map((p) => p.message)];
-        if (values.schemas) {
-          const xsd = await validateAgainstXsd(text, values.schemas, doc.format);
+        if (folder) {
+          const xsd = await validateAgainstXsd(text, folder, doc.format);
           problems.push(...xsd.errors.map((e) => `schema: ${e}`));
         }
       } catch (e) {

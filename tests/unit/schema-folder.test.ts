@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../electron/cli/main.js';
+import { findSchemaFolder } from '../../electron/node/xsd/schema-folder.js';
+import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
+// @ts-expect-error: a build script in plain JavaScript
+import { copySchemas } from '../../build/schemas.mjs';
+
+// The official XSDs travel with the app (copied in at build time) and every --to
+// conversion is checked against its target's XSD before anything is written.
+
+async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out, err };
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-schemas-'));
+const saved = { ...process.env };
+afterEach(() => {
+  for (const k of ['HTR_STUDIO_SCHEMAS', 'HTR_STUDIO_SCHEMAS_SOURCE', 'XDG_CONFIG_HOME']) {
+    if (saved[k] === undefined) delete process.env[k];
+    else process.env[k] = saved[k];
+  }
+});
+
+const PAGE_2019_NS = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
+// A schema of our own for PAGE 2019's namespace that accepts no real page (its root must be <Nothing>):
+// what a target XSD that rejects the output looks like to convert.
+const REJECTING_XSD = `<?xml version="1.0"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="${PAGE_2019_NS}" elementFormDefault="qualified">
+  <xs:element name="Nothing" type="xs:string"/>
+</xs:schema>
+`;
+const TRANSKRIBUS_PAGE_2013 = path.join(CORPUS, 'transkribus-du-abp/M_Aicha_vorm_Wald_017_0130.pxml');
+
+describe('the XSD folder', () => {
+  it('is the one named, else HTR_STUDIO_SCHEMAS or the built-in copy, else the user\'s, else none', () => {
+    expect(findSchemaFolder('/named')).toBe('/named');
+    const user = path.join(tmp, 'config');
+    const empty = path.join(tmp, 'empty');
+    fs.mkdirSync(empty, { recursive: true });
+    process.env.HTR_STUDIO_SCHEMAS = empty;
+    process.env.XDG_CONFIG_HOME = user;
+    expect(findSchemaFolder()).toBeUndefined();
+    const userPage = path.join(user, 'htr-studio', 'schemas', 'page', '2019-07-15');
+    fs.mkdirSync(userPage, { recursive: true });
+    fs.writeFileSync(path.join(userPage, 'pagecontent.xsd'), REJECTING_XSD);
+    expect(findSchemaFolder()).toBe(path.join(user, 'htr-studio', 'schemas'));
+    process.env.HTR_STUDIO_SCHEMAS = SCHEMAS;
+    expect(findSchemaFolder()).toBe(SCHEMAS);
+  });
+
+  it('is copied into the build with a notice of the licences, XSDs only', () => {
+    process.env.HTR_STUDIO_SCHEMAS_SOURCE = SCHEMAS;
+    const out = path.join(tmp, 'built');
+    const n = copySchemas(path.join(tmp, 'no-repo'), out);
+    const xsds = fs.readdirSync(SCHEMAS, { recursive: true }).map(String).filter((f) => f.endsWith('.xsd')).sort();
+    expect(n).toBe(xsds.length);
+    expect(fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.xsd')).sort()).toEqual(xsds);
+    for (const f of xsds) expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(SCHEMAS, f)));
+    expect(fs.readFileSync(path.join(out, 'NOTICE.txt'), 'utf8')).toMatch(/Apache License 2\.0[\s\S]*CC BY-SA 4\.0[\s\S]*CC0/);
+    expect(fs.existsSync(path.join(out, 'README.md'))).toBe(false);
+  });
+});
+
+describe('convert --to checks its output against the target XSD', () => {
+  it('writes a Transkribus PAGE 2013 page as PAGE 2019 and ALTO 4 that pass their XSDs', async () => {
+    for (const to of ['page-2019', 'alto-4']) {
+      const out = path.join(tmp, `abp.${to}.xml`);
+      const r = await run('convert', TRANSKRIBUS_PAGE_2013, '-o', out, '--to', to, '--schemas', SCHEMAS);
+      expect(r.code).toBe(0);
+      expect(r.err.join('\n')).not.toMatch(/not checked/);
+      expect((await run('validate', out, '--schemas', SCHEMAS)).code).toBe(0);
+    }
+  });
+
+  it('refuses to write a file its target XSD rejects: exit 2, the first schema error, nothing written', async () => {
+    const folder = path.join(tmp, 'rejecting', 'page', '2019-07-15');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'pagecontent.xsd'), REJECTING_XSD);
+    const out = path.join(tmp, 'refused.xml');
+    const r = await run('convert', TRANSKRIBUS_PAGE_2013, '-o', out, '--to', 'page-2019', '--schemas', path.join(tmp, 'rejecting'));
+    expect(r.code).toBe(2);
+    expect(r.err.at(-1)).toMatch(/^htr-studio convert: .*M_Aicha_vorm_Wald_017_0130\.pxml as page-2019 would not be valid against pagecontent\.xsd \(1 error\(s\); first: .*PcGts.*\); nothing written$/);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('says so when there is no XSD to check against, and still writes', async () => {
+    const empty = path.join(tmp, 'none');
+    fs.mkdirSync(empty, { recursive: true });
+    process.env.HTR_STUDIO_SCHEMAS = empty;
+    process.env.XDG_CONFIG_HOME = path.join(tmp, 'no-config');
+    const out = path.join(tmp, 'unchecked.xml');
+    const r = await run('convert', TRANSKRIBUS_PAGE_2013, '-o', out, '--to', 'page-2019');
+    expect(r.code).toBe(0);
+    expect(r.err.join('\n')).toMatch(/not checked against the page-2019 XSD: no schema folder/);
+    expect(fs.existsSync(out)).toBe(true);
+  });
+});
