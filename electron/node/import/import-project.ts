@@ -9,7 +9,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { recordImport } from '../project/project-manifest.js';
-import { relativeId } from '../project/scan.js';
+import { relativeId, scanProject } from '../project/scan.js';
+import { syncProjectMets } from '../project/project-mets.js';
 import { planSources } from './plan.js';
 import { stagePages, placeStaged, isProjectImage } from './stage.js';
 import { closePdfs } from './pdf.js';
@@ -63,6 +64,8 @@ export async function importSources(project: string, sources: readonly string[],
     const staged = await stagePages(planned, root, path.join(work, 'stage'), ctx);
     options.signal?.throwIfAborted();
     options.onProgress?.({ phase: 'finishing', done: 0, total: 1, message: '' });
+    // The pages there were, in the project's order: the new ones follow them.
+    const before = (await scanProject(root)).map((p) => p.id);
     await placeStaged(staged, root, path.join(work, 'stage'));
     const pages: ImportedPage[] = staged.map((s) => ({
       id: s.image && isProjectImage(s.image) ? s.image : (s.xml ?? s.image ?? s.name),
@@ -70,12 +73,27 @@ export async function importSources(project: string, sources: readonly string[],
       imagePath: s.image,
       xmlPath: s.xml,
     }));
+    const shownSource = (src: string): string => (/^https?:/i.test(src) ? src : relativeOrAbsolute(root, src));
+    // One document per source, its pages in the source's order.
+    const documents = new Map<string, string[]>();
+    pages.forEach((p, i) => {
+      const name = planned[i]?.document ?? path.basename(root);
+      documents.set(name, [...(documents.get(name) ?? []), p.id]);
+    });
     await recordImport(root, {
       at: new Date().toISOString(),
-      sources: sources.map((s) => (/^https?:/i.test(s) ? s : relativeOrAbsolute(root, s))),
+      sources: sources.map(shownSource),
       pages: pages.map((p) => p.id),
       ...(options.reference && { referenced: true }),
+    }, {
+      order: [...before, ...pages.map((p) => p.id)],
+      documents: [...documents].map(([name, ids]) => ({ name, pages: ids })),
     });
+    // The pages are in: a mets.xml that cannot be written is worth a warning, not undoing the import.
+    await syncProjectMets(root, { create: true }).then(
+      (r) => r === 'foreign' && warnings.push(`${path.join(root, 'mets.xml')} was written by another program; it is left as it is and does not list the imported pages`),
+      (e: Error) => warnings.push(`mets.xml not updated: ${e.message}`),
+    );
     await removeDownloads(stagingRoot, planned.flatMap((p) => (p.image?.kind === 'url' ? [p.image.cacheKey] : [])));
     return { pages, warnings };
   } catch (e) {

@@ -18,6 +18,8 @@ export interface PlannedPage {
   readonly xml?: string;
   /** Where it came from, for messages. */
   readonly origin: string;
+  /** The project document it joins: one per source named in the import (planSources sets it). */
+  readonly document?: string;
 }
 
 export interface ImportOptions {

@@ -209,16 +209,33 @@ async function matchLoose(images: PlannedPage[], xmls: string[], ctx: PlanContex
   return pages;
 }
 
+/** The name of the document a source becomes: a folder's or file's name (a mets.xml's folder), a IIIF manifest's last path step. */
+export function documentName(source: string): string {
+  if (/^https?:\/\//i.test(source)) {
+    const url = new URL(source);
+    const steps = url.pathname.split('/').filter((s) => s && !/^manifest(\.json)?$/i.test(s));
+    return decodeURIComponent(steps.at(-1) ?? url.hostname);
+  }
+  const abs = path.resolve(source);
+  if (path.basename(abs).toLowerCase() === 'mets.xml') return path.basename(path.dirname(abs));
+  return path.basename(abs).replace(/\.(zip|pdf|json|jsonld|xml)$/i, '') || path.basename(abs);
+}
+
 export async function planSources(sources: readonly string[], ctx: PlanContext): Promise<PlannedPage[]> {
   if (!sources.length) throw new ImportError('nothing to import: name files, folders, zips, PDFs or IIIF manifests');
+  // Each source's pages make one document; loose images and PAGE/ALTO files named together make one, named after the first one's folder.
   const out: PlannedPage[] = [];
+  const push = (source: string, pages: readonly PlannedPage[]): void => {
+    out.push(...pages.map((p) => ({ ...p, document: documentName(source) })));
+  };
   const looseImages: PlannedPage[] = [];
   const looseXml: string[] = [];
+  let firstLoose: string | undefined;
   for (const source of sources) {
     ctx.options.signal?.throwIfAborted();
     if (/^[a-z][a-z0-9+.-]*:/i.test(source) && !/^[a-zA-Z]:[\\/]/.test(source)) {
       if (!/^https?:\/\//i.test(source)) throw new ImportError(`${source}: only http:// and https:// addresses are imported (IIIF manifests)`);
-      out.push(...(await planIiif(source, ctx)));
+      push(source, await planIiif(source, ctx));
       continue;
     }
     const st = await fs.stat(source).catch(() => undefined);
@@ -229,7 +246,7 @@ export async function planSources(sources: readonly string[], ctx: PlanContext):
     if (st.isDirectory()) {
       const pages = await planFolder(source, ctx, false);
       if (!pages.length) throw new ImportError(`${source}: no images, PAGE-XML or ALTO found in this folder`);
-      out.push(...pages);
+      push(source, pages);
       continue;
     }
     if (await isZipFile(source)) {
@@ -237,11 +254,11 @@ export async function planSources(sources: readonly string[], ctx: PlanContext):
       await unzipSafely(source, dir, undefined, ctx.options.signal);
       const pages = await planFolder(dir, ctx, true);
       if (!pages.length) throw new ImportError(`${source}: no images, PAGE-XML or ALTO found in this zip`);
-      out.push(...pages);
+      push(source, pages);
       continue;
     }
     if (await isPdfFile(source)) {
-      out.push(...(await planPdf(source, ctx)));
+      push(source, await planPdf(source, ctx));
       continue;
     }
     if (ext(source) === '.pdf') throw new ImportError(`${source} is not a PDF (it does not start with %PDF-)`);
@@ -249,21 +266,26 @@ export async function planSources(sources: readonly string[], ctx: PlanContext):
     if (ext(source) === '.json' || ext(source) === '.jsonld') {
       const text = await fs.readFile(source, 'utf8');
       if (!isIiifManifestText(text)) throw new ImportError(`${source} is not a IIIF Presentation manifest`);
-      out.push(...(await planIiif(source, ctx)));
+      push(source, await planIiif(source, ctx));
       continue;
     }
     if (XML_EXTENSIONS.includes(ext(source))) {
       const head = await xmlHead(source);
-      if (head.kind === 'mets') out.push(...(await planMets(source, ctx, false)));
-      else if (head.kind === 'page' || head.kind === 'alto') looseXml.push(source);
+      if (head.kind === 'mets') push(source, await planMets(source, ctx, false));
+      else if (head.kind === 'page' || head.kind === 'alto') {
+        looseXml.push(source);
+        firstLoose ??= source;
+      }
       else throw new ImportError(`${source} is neither PAGE-XML, ALTO nor METS`);
       continue;
     }
     if (IMAGE_EXTENSIONS.includes(ext(source)) || CONVERTED_EXTENSIONS.includes(ext(source))) {
       looseImages.push(...(await imagePages(source, false, source)));
+      firstLoose ??= source;
       continue;
     }
     throw new ImportError(`${source}: not something HTR Studio imports (images, PDF, PAGE-XML, ALTO, METS, zip, IIIF manifest)`);
   }
-  return [...out, ...(await matchLoose(looseImages, looseXml, ctx))];
+  const loose = await matchLoose(looseImages, looseXml, ctx);
+  return [...out, ...loose.map((p) => ({ ...p, document: path.basename(path.dirname(path.resolve(firstLoose!))) }))];
 }

@@ -11,6 +11,9 @@ import type { JobContext, JobWork } from './job-runner.js';
 import type { ModelProvider } from './model-catalog.js';
 import { detectDocument, recognizeDocument, type PageWorkOptions } from './page-work.js';
 import { mergeLineTexts, personLineCount } from '../../common/model/merge.js';
+import type { ModelKind } from '../project/project-manifest.js';
+import type { LineRecognizer } from '../recognition/recognizer.js';
+import type { LayoutDetector } from '../layout/detector.js';
 
 export interface JobPage {
   readonly id: string;
@@ -31,6 +34,8 @@ export interface JobProject {
    * gets the page as it is now and returns what to write instead, or undefined to leave it.
    */
   write(pageId: string, doc: PageDocument, revision: string | null, rebase: (current: PageDocument) => PageDocument | undefined): Promise<'written' | 'merged' | 'skipped'>;
+  /** Notes that a model read (or laid out) a page: the project's manifest keeps the last of each kind. */
+  modelUsed?(pageId: string, kind: ModelKind, model: { readonly id: string; readonly version?: string }): Promise<void>;
 }
 
 type PageStep = (doc: PageDocument, imageFile: string, opts: PageWorkOptions) => Promise<{ doc: PageDocument; lines: number; keptCorrected: number }>;
@@ -48,14 +53,17 @@ export function jobWork(req: JobRequest, project: JobProject, models: ModelProvi
     ctx.progress(0, targets.length * STEPS_PER_PAGE, null, 'loading model');
     const lineIds = req.scope === 'lines' ? req.lineIds : null;
     const scope = { lineIds, replaceCorrected: req.replaceCorrected };
-    const processPage: PageStep = req.kind === 'recognize'
-      ? await models.recognizer(req.modelId).then((rec) => (doc, image, opts) => recognizeDocument(doc, image, rec, scope, req.beam === null ? opts : { ...opts, beam: req.beam }))
-      : await models.detector(req.modelId).then((det) => async (doc, image, opts) => {
-          // Layout detection replaces every line: a page with a person's text is left as it is unless asked.
-          const corrected = personLineCount(doc);
-          if (corrected && !req.replaceCorrected) return { doc, lines: 0, keptCorrected: corrected };
-          return { ...(await detectDocument(doc, image, det, path.dirname(image), opts)), keptCorrected: 0 };
-        });
+    const recognize = (rec: LineRecognizer): PageStep => (doc, image, opts) => recognizeDocument(doc, image, rec, scope, req.beam === null ? opts : { ...opts, beam: req.beam });
+    const detect = (det: LayoutDetector): PageStep => async (doc, image, opts) => {
+      // Layout detection replaces every line: a page with a person's text is left as it is unless asked.
+      const corrected = personLineCount(doc);
+      if (corrected && !req.replaceCorrected) return { doc, lines: 0, keptCorrected: corrected };
+      return { ...(await detectDocument(doc, image, det, path.dirname(image), opts)), keptCorrected: 0 };
+    };
+    const { step: processPage, model } = req.kind === 'recognize'
+      ? await models.recognizer(req.modelId).then((rec) => ({ step: recognize(rec), model: rec.manifest }))
+      : await models.detector(req.modelId).then((det) => ({ step: detect(det), model: det.manifest }));
+    const kind: ModelKind = req.kind === 'recognize' ? 'recognition' : 'layout';
     ctx.signal.throwIfAborted();
 
     let lines = 0;
@@ -77,6 +85,8 @@ export function jobWork(req: JobRequest, project: JobProject, models: ModelProvi
       kept += r.keptCorrected;
       if (isOpen) {
         ctx.emit({ type: 'page-result', kind: req.kind, pageId: page.id, xml: writeDocument(r.doc).xml, lineIds: lineIds && [...lineIds] });
+        // The editor applies it (one undo takes it back): the model still read the page.
+        if (r.doc !== doc) await project.modelUsed?.(page.id, kind, model);
       } else if (r.doc !== doc) {
         ctx.signal.throwIfAborted();
         // Saved by someone while we worked: our text goes only into lines they left as they were;
@@ -86,6 +96,7 @@ export function jobWork(req: JobRequest, project: JobProject, models: ModelProvi
         if (outcome === 'skipped') skipped++;
         else {
           written++;
+          await project.modelUsed?.(page.id, kind, model);
           ctx.emit({ type: 'page-saved', pageId: page.id });
         }
       }

@@ -1,6 +1,7 @@
 /**
  * Finds the pages of a project folder: page images with their PAGE-XML (or ALTO)
- * beside them or in a `page/` subfolder. A transcription file is matched to its
+ * beside them or in a `page/` subfolder, in the project's page order (htr-studio.json,
+ * else by name). A transcription file is matched to its
  * image by the file name it declares, then by a shared base name; images with no
  * file are pages too (the editor starts them empty).
  *
@@ -11,6 +12,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PageSummary } from '../../common/api/service.js';
+import { readProjectManifest } from './project-manifest.js';
 
 export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp'];
 const XML_EXTENSIONS = ['.xml', '.pxml'];
@@ -21,6 +23,8 @@ export interface ScannedPage extends Omit<PageSummary, 'status'> {
   /** Absolute paths; never leave the engine. */
   readonly xmlFile: string | null;
   readonly imageFile: string | null;
+  /** The transcription is ALTO (else PAGE-XML, or none). */
+  readonly alto?: boolean;
 }
 
 interface XmlHead {
@@ -105,11 +109,19 @@ export async function scanProject(root: string): Promise<ScannedPage[]> {
     if (image && used.has(image) && !head.isPage) continue; // an ALTO twin of a PAGE file already listed
     const claimed = image !== null && used.has(image);
     if (image) used.add(image);
-    pages.push(page(root, file, image, claimed ? file : (image ?? file)));
+    pages.push({ ...page(root, file, image, claimed ? file : (image ?? file)), ...(!head.isPage && { alto: true }) });
   }
   for (const image of images) if (!used.has(image)) pages.push(page(root, null, image, image));
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-  return pages.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id));
+  pages.sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id));
+  return inPageOrder(pages, (await readProjectManifest(root)).order);
+}
+
+/** Pages in the project's order (htr-studio.json `order`); those it does not list follow in the order given (by name). */
+export function inPageOrder<T extends { readonly id: string }>(pages: readonly T[], order: readonly string[]): T[] {
+  const pos = new Map(order.map((id, i) => [id, i]));
+  const listed = pages.filter((p) => pos.has(p.id)).sort((a, b) => pos.get(a.id)! - pos.get(b.id)!);
+  return [...listed, ...pages.filter((p) => !pos.has(p.id))];
 }
 
 function page(root: string, xmlFile: string | null, imageFile: string | null, idFile: string): ScannedPage {
