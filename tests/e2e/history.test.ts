@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { findLine, findRegion, regionsInReadingOrder } from '../../electron/common/model/ops.js';
@@ -17,6 +18,7 @@ import { allLines, lineConf, lineText } from '../../electron/common/model/stats.
 import { lineStatus, lineVersions } from '../../electron/common/model/provenance.js';
 import { accuracyReport } from '../../electron/common/eval/accuracy-report.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
+import { unzipSafely } from '../../electron/node/import/zip.js';
 import { SCHEMAS } from '../helpers/corpus.js';
 import { openFolder, shot, TIMEUS_DIR, TIMEUS_PAGE, type FolderSession } from './harness.js';
 
@@ -168,6 +170,19 @@ describe('line history and status (TIME US PH 1858-535 as PAGE 2019, Tesseract o
     await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/^Exported 1 page .* into exports\/page-/);
     const pageFolder = path.join(folder_(), (await result.getAttribute('data-folder'))!);
     expect(fs.readdirSync(pageFolder).sort()).toEqual([`${TIMEUS_PAGE}.xml`, 'export-manifest.json', 'split.tsv']);
+    // As one zip: the same files, the manifest naming the page's source and its status.
+    await dialog.getByRole('checkbox', { name: /^As one zip/ }).check();
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/^Exported 1 page .* into exports\/page-.*\.zip in the project/);
+    const zip = path.join(folder_(), (await result.getAttribute('data-folder'))!);
+    const unzipped = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-e2e-zip-'));
+    await unzipSafely(zip, unzipped);
+    expect(fs.readdirSync(unzipped).sort()).toEqual([`${TIMEUS_PAGE}.xml`, 'export-manifest.json', 'split.tsv']);
+    const linesOf = (file: string): string[] => allLines(readDocument(fs.readFileSync(file, 'utf8')).doc.page.regions).map(lineText);
+    expect(linesOf(path.join(unzipped, `${TIMEUS_PAGE}.xml`))).toEqual(linesOf(path.join(pageFolder, `${TIMEUS_PAGE}.xml`)));
+    const manifest = JSON.parse(fs.readFileSync(path.join(unzipped, 'export-manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ via: 'editor', format: 'page', options: { zip: true }, sources: [{ page: TIMEUS_PAGE, status: 'ground-truth', image: { path: `${TIMEUS_PAGE}.jpg` } }] });
+    fs.rmSync(unzipped, { recursive: true, force: true });
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(pageErrors).toEqual([]);
   });
