@@ -101,3 +101,22 @@ describe('convert --to checks its output against the target XSD', () => {
     expect(fs.existsSync(out)).toBe(true);
   });
 });
+
+describe('export checks each page against the XSD of its format', () => {
+  it('writes pages that pass; a page its XSD rejects is an error, not written, exit 1', async () => {
+    const ok = path.join(tmp, 'export-ok');
+    const r = await run('export', TRANSKRIBUS_PAGE_2013, '--format', 'page', '-o', ok, '-q');
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(ok, 'M_Aicha_vorm_Wald_017_0130.xml'))).toBe(true);
+
+    const folder = path.join(tmp, 'rejecting-export', 'page', '2019-07-15');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'pagecontent.xsd'), REJECTING_XSD);
+    process.env.HTR_STUDIO_SCHEMAS = path.join(tmp, 'rejecting-export');
+    const refused = path.join(tmp, 'export-refused');
+    const bad = await run('export', TRANSKRIBUS_PAGE_2013, '--format', 'page', '-o', refused, '-q');
+    expect(bad.code).toBe(1);
+    expect(bad.err.join('\n')).toMatch(/error: .*M_Aicha_vorm_Wald_017_0130\.pxml: .*as page-2019 would not be valid against pagecontent\.xsd/);
+    expect(fs.existsSync(path.join(refused, 'M_Aicha_vorm_Wald_017_0130.xml'))).toBe(false);
+  });
+});

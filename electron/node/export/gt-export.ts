@@ -20,6 +20,8 @@ import { allLines, lineText } from '../../common/model/stats.js';
 import { regionsInReadingOrder, findRegion } from '../../common/model/ops.js';
 import { checkGroundTruth, type GtRule } from '../../common/gt/gt-checks.js';
 import { readXmlFile, writeFileAtomic } from '../io/files.js';
+import { targetDocumentFormat } from '../../common/formats/target-format.js';
+import { assertSchemaValid, findSchemaFolder } from '../xsd/schema-folder.js';
 import { findPageImage } from '../images/find-image.js';
 import { loadGrey } from '../images/page-image.js';
 import { LinePairWriter, type LineCutter } from './line-pairs.js';
@@ -222,6 +224,8 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   const splitRows = ['page\tsplit\tdocument\tstatus\tsource'];
   const exported: ExportedPage[] = [];
   await fs.mkdir(o.outDir, { recursive: true });
+  const schemaFolder = findSchemaFolder();
+  let schemaWarned = false;
   for (const [n, p] of pages.entries()) {
     const s = splits.get(p.name) ?? 'train';
     splitRows.push([p.name, s, path.basename(documentKey(p.xml)), p.status, p.xml].map((v) => v.replace(/\t/g, ' ')).join('\t'));
@@ -248,6 +252,11 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
           if (!target) throw new Error(`export format ${o.format} names no document target`);
           const r = writeDocument(p.doc, target);
           for (const w of r.warnings) o.warn(`${p.xml}: ${w}`);
+          // Checked against the target's official XSD before it is written: a page that fails is an error, never a quiet success.
+          if (!(await assertSchemaValid(r.xml, targetDocumentFormat(target), `${p.xml} as ${target}`, schemaFolder)) && !schemaWarned) {
+            schemaWarned = true;
+            o.warn(`not checked against the ${target} XSD: no schema folder (see validate --help)`);
+          }
           await writeFileAtomic(path.join(dirOf(s), `${p.name}.xml`), r.xml);
         }
         lineCounts[s] += allLines(p.doc.page.regions).filter((l) => lineText(l).trim()).length;
