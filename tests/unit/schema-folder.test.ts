@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../electron/cli/main.js';
 import { findSchemaFolder } from '../../electron/node/xsd/schema-folder.js';
+import { LocalProjectService } from '../../electron/node/project/local-service.js';
+import { ApiError } from '../../electron/common/api/errors.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
 // @ts-expect-error: a build script in plain JavaScript
 import { copySchemas } from '../../build/schemas.mjs';
@@ -61,7 +63,7 @@ describe('the XSD folder', () => {
     const xsds = fs.readdirSync(SCHEMAS, { recursive: true }).map(String).filter((f) => f.endsWith('.xsd')).sort();
     expect(n).toBe(xsds.length);
     expect(fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.endsWith('.xsd')).sort()).toEqual(xsds);
-    for (const f of xsds) expect(fs.readFileSync(path.join(out, f))).toEqual(fs.readFileSync(path.join(SCHEMAS, f)));
+    for (const f of xsds) expect(fs.readFileSync(path.join(out, f)).equals(fs.readFileSync(path.join(SCHEMAS, f))), f).toBe(true);
     expect(fs.readFileSync(path.join(out, 'NOTICE.txt'), 'utf8')).toMatch(/Apache License 2\.0[\s\S]*CC BY-SA 4\.0[\s\S]*CC0/);
     expect(fs.existsSync(path.join(out, 'README.md'))).toBe(false);
   });
@@ -118,5 +120,25 @@ describe('export checks each page against the XSD of its format', () => {
     expect(bad.code).toBe(1);
     expect(bad.err.join('\n')).toMatch(/error: .*M_Aicha_vorm_Wald_017_0130\.pxml: .*as page-2019 would not be valid against pagecontent\.xsd/);
     expect(fs.existsSync(path.join(refused, 'M_Aicha_vorm_Wald_017_0130.xml'))).toBe(false);
+  });
+});
+
+describe("the editor's export of a page", () => {
+  it('hands over a file its XSD accepts, and refuses one it rejects with the reason', async () => {
+    const project = path.join(tmp, 'project');
+    fs.mkdirSync(project, { recursive: true });
+    fs.copyFileSync(TRANSKRIBUS_PAGE_2013, path.join(project, 'page.xml'));
+    const service = new LocalProjectService(project, { cacheDir: path.join(tmp, 'cache') });
+    const [page] = await service.listPages();
+    const xml = fs.readFileSync(TRANSKRIBUS_PAGE_2013, 'utf8');
+    process.env.HTR_STUDIO_SCHEMAS = SCHEMAS;
+    const ok = await service.exportPage(page!.id, xml, 'page-2019');
+    expect(ok.text).toMatch(/pagecontent\/2019-07-15/);
+    process.env.HTR_STUDIO_SCHEMAS = path.join(tmp, 'rejecting-editor');
+    fs.mkdirSync(path.join(tmp, 'rejecting-editor', 'page', '2019-07-15'), { recursive: true });
+    fs.writeFileSync(path.join(tmp, 'rejecting-editor', 'page', '2019-07-15', 'pagecontent.xsd'), REJECTING_XSD);
+    const refused = await service.exportPage(page!.id, xml, 'page-2019').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).message).toMatch(/^not exported: page ".*" as page-2019 would not be valid against pagecontent\.xsd/);
   });
 });

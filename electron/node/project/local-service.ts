@@ -12,6 +12,8 @@ import { ApiError } from '../../common/api/errors.js';
 import { JobEventHub } from '../../common/api/job-events.js';
 import type { PageDocument } from '../../common/model/types.js';
 import { pageCount, readDocument, TARGET_NAMES, writeDocument } from '../../common/formats/document-io.js';
+import { targetDocumentFormat } from '../../common/formats/target-format.js';
+import { assertSchemaValid, findSchemaFolder } from '../xsd/schema-folder.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { ModelCatalog, type ModelProvider } from '../jobs/model-catalog.js';
 import { jobWork, recognizePagesWork, type JobProject } from '../jobs/project-job.js';
@@ -365,6 +367,14 @@ export class LocalProjectService implements StudioService {
       converted = writeDocument(readDocument(xml).doc, format);
     } catch (e) {
       throw new ApiError('bad-request', `not exported: the page does not read (${(e as Error).message})`);
+    }
+    // The official XSD of the format (where the app has them) has the last word: an invalid file is never handed over as an export.
+    try {
+      if (!(await assertSchemaValid(converted.xml, targetDocumentFormat(format), `page "${pageId}" as ${format}`, findSchemaFolder()))) {
+        converted.warnings.push(`not checked against the ${format} XSD: no schema folder`);
+      }
+    } catch (e) {
+      throw new ApiError('bad-request', `not exported: ${(e as Error).message}`);
     }
     return { fileName: exportFileName(page.xmlFile ?? page.imageFile!, format), text: converted.xml, savedTo: null, cancelled: false, warnings: converted.warnings };
   }
