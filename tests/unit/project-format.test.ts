@@ -212,6 +212,19 @@ describe('the project\'s mets.xml', () => {
   });
 });
 
+describe('documents in exports', () => {
+  it('--split keeps each project document whole, and split.tsv names it', async () => {
+    const project = newProject();
+    await importSources(project, [workspace('vol-a'), workspace('vol-b')]);
+    const out = path.join(root(), 'export-split-docs');
+    const r = await exportGroundTruth(await expandProjectFolders([project]), { format: 'text', outDir: out, split: { train: 0.5, val: 0.5, test: 0 }, cut: plainCutter(), warn: () => undefined });
+    expect(r.pages.train + r.pages.val).toBe(6);
+    const rows = fs.readFileSync(path.join(out, 'split.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    expect(rows.map((c) => c[2])).toEqual([...METS_ORDER.map(() => 'vol-a'), ...METS_ORDER.map(() => 'vol-b')]);
+    for (const d of ['vol-a', 'vol-b']) expect(new Set(rows.filter((c) => c[2] === d).map((c) => c[1])).size).toBe(1);
+  });
+});
+
 describe('export --format mets', () => {
   it('writes an OCR-D workspace of the project in page order: XSD-valid METS, the images and PAGE 2019 files it names', async () => {
     const project = newProject();

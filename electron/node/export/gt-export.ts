@@ -64,6 +64,8 @@ export interface GtPage {
   readonly image: string | undefined;
   readonly status: PageStatus;
   readonly name: string;
+  /** The project document the page is in (htr-studio.json); undefined: none recorded, documentKey guesses from the file name. */
+  readonly document?: string;
 }
 
 /** The project folder holding htr-studio.json for a page file: its folder or the one above (page/). */
@@ -74,13 +76,22 @@ export async function projectOf(xmlFile: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** A page's status as the project records it (page id = the image's path relative to the project); new when none. */
-async function statusOf(xmlFile: string, image: string | undefined): Promise<PageStatus> {
+/**
+ * A page's status and document as the project records them (page id = the image's path
+ * relative to the project): new when none; no document when it is in none (the split
+ * then groups it by its file name, documentKey, as pages outside a project are).
+ */
+async function projectFactsOf(xmlFile: string, image: string | undefined): Promise<{ status: PageStatus; document?: string }> {
   const root = await projectOf(xmlFile);
-  if (!root || !image) return 'new';
+  if (!root || !image) return { status: 'new' };
   const id = path.relative(root, image).split(path.sep).join('/');
-  return (await readProjectManifest(root)).pages[id]?.status ?? 'new';
+  const manifest = await readProjectManifest(root);
+  const document = manifest.documents.find((d) => d.pages.includes(id))?.name;
+  return { status: manifest.pages[id]?.status ?? 'new', ...(document !== undefined && { document }) };
 }
+
+/** A page's document as split.tsv and the export manifest name it. */
+const documentName = (p: GtPage): string => p.document ?? path.basename(documentKey(p.xml));
 
 /** Distinct output stems: a second "page.xml" from another folder becomes page_2. */
 function uniqueStems(inputs: readonly string[]): string[] {
@@ -98,10 +109,10 @@ function uniqueStems(inputs: readonly string[]): string[] {
 }
 
 /** Which split each page goes to: whole documents, by a seeded hash (yolo-split.ts). */
-export function assignSplits(pages: readonly { name: string; xml: string }[], split: Split | undefined, seed = 0): Map<string, SplitName> {
+export function assignSplits(pages: readonly { name: string; xml: string; document?: string }[], split: Split | undefined, seed = 0): Map<string, SplitName> {
   const out = new Map<string, SplitName>(pages.map((p) => [p.name, 'train']));
   if (!split) return out;
-  const units: SplitPage[] = pages.map((p) => ({ name: p.name, xml: p.xml, document: documentKey(p.xml) }));
+  const units: SplitPage[] = pages.map((p) => ({ name: p.name, xml: p.xml, document: p.document ?? documentKey(p.xml) }));
   const test = split.test > 0 ? splitPages(units, split.test, 'document', seed + 1) : new Set<string>();
   const rest = units.filter((u) => !test.has(u.name));
   const val = split.val > 0 ? splitPages(rest, split.val / (1 - split.test), 'document', seed) : new Set<string>();
@@ -168,7 +179,7 @@ export interface ExportedPage {
   readonly image: string | undefined;
   readonly status: PageStatus;
   readonly split: SplitName;
-  /** documentKey's document, as split.tsv names it. */
+  /** The page's document (GtPage.document), as split.tsv names it. */
   readonly document: string;
   readonly lines: number;
   readonly doc: PageDocument;
@@ -183,12 +194,12 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
     try {
       const doc = readDocument(await readXmlFile(xml)).doc;
       const image = findPageImage(xml, doc.page.imageFilename);
-      const status = await statusOf(xml, image);
+      const { status, document } = await projectFactsOf(xml, image);
       if (o.statuses && !o.statuses.includes(status)) {
         filtered++;
         continue;
       }
-      pages.push({ xml, doc, image, status, name: stems[i]! });
+      pages.push({ xml, doc, image, status, name: stems[i]!, ...(document !== undefined && { document }) });
     } catch (e) {
       failed++;
       o.warn(`error: ${xml}: ${(e as Error).message}`);
@@ -228,7 +239,7 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   let schemaWarned = false;
   for (const [n, p] of pages.entries()) {
     const s = splits.get(p.name) ?? 'train';
-    splitRows.push([p.name, s, path.basename(documentKey(p.xml)), p.status, p.xml].map((v) => v.replace(/\t/g, ' ')).join('\t'));
+    splitRows.push([p.name, s, documentName(p), p.status, p.xml].map((v) => v.replace(/\t/g, ' ')).join('\t'));
     const linesBefore = lineCounts[s];
     try {
       if (lineFormat) {
@@ -253,16 +264,15 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
           const r = writeDocument(p.doc, target);
           for (const w of r.warnings) o.warn(`${p.xml}: ${w}`);
           // Checked against the target's official XSD before it is written: a page that fails is an error, never a quiet success.
-          if (!(await assertSchemaValid(r.xml, targetDocumentFormat(target), `${p.xml} as ${target}`, schemaFolder)) && !schemaWarned) {
-            schemaWarned = true;
-            o.warn(`not checked against the ${target} XSD: no schema folder (see validate --help)`);
-          }
+          const skipped = await assertSchemaValid(r.xml, targetDocumentFormat(target), `${p.xml} as ${target}`, schemaFolder);
+          if (skipped && (schemaFolder || !schemaWarned)) o.warn(`${schemaFolder ? `${p.xml}: ` : ''}not checked against the ${target} XSD: ${skipped}`);
+          schemaWarned ||= skipped !== undefined;
           await writeFileAtomic(path.join(dirOf(s), `${p.name}.xml`), r.xml);
         }
         lineCounts[s] += allLines(p.doc.page.regions).filter((l) => lineText(l).trim()).length;
       }
       pageCounts[s]++;
-      exported.push({ name: p.name, xml: p.xml, image: p.image, status: p.status, split: s, document: path.basename(documentKey(p.xml)), lines: lineCounts[s] - linesBefore, doc: p.doc });
+      exported.push({ name: p.name, xml: p.xml, image: p.image, status: p.status, split: s, document: documentName(p), lines: lineCounts[s] - linesBefore, doc: p.doc });
     } catch (e) {
       failed++;
       o.warn(`error: ${p.xml}: ${(e as Error).message}`);
