@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { main } from '../../electron/cli/main.js';
-import { findSchemaFolder } from '../../electron/node/xsd/schema-folder.js';
+import { assertSchemaValid, findSchemaFolder, MAX_XSD_CHECK_BYTES } from '../../electron/node/xsd/schema-folder.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { ApiError } from '../../electron/common/api/errors.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
@@ -66,6 +66,16 @@ describe('the XSD folder', () => {
     for (const f of xsds) expect(fs.readFileSync(path.join(out, f)).equals(fs.readFileSync(path.join(SCHEMAS, f))), f).toBe(true);
     expect(fs.readFileSync(path.join(out, 'NOTICE.txt'), 'utf8')).toMatch(/Apache License 2\.0[\s\S]*CC BY-SA 4\.0[\s\S]*CC0/);
     expect(fs.existsSync(path.join(out, 'README.md'))).toBe(false);
+  });
+});
+
+describe('the check before writing', () => {
+  it('skips, saying why, a file too big for the built-in validator rather than calling it invalid', async () => {
+    const huge = `<PcGts xmlns="${PAGE_2019_NS}">${' '.repeat(MAX_XSD_CHECK_BYTES)}</PcGts>`;
+    const format = { kind: 'page', version: '2019-07-15', namespace: PAGE_2019_NS } as const;
+    expect(await assertSchemaValid(huge, format, 'huge', SCHEMAS)).toMatch(/^64\.0 MB is above the 64 MB the built-in XSD check reads/);
+    expect(await assertSchemaValid('<x/>', format, 'x', undefined)).toMatch(/no schema folder/);
+    await expect(assertSchemaValid(`<Nothing xmlns="${PAGE_2019_NS}">a</Nothing>`, format, 'nothing', SCHEMAS)).rejects.toThrow(/^nothing would not be valid against pagecontent\.xsd/);
   });
 });
 

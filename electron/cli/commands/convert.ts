@@ -51,10 +51,9 @@ export const convert: Command = {
       const folder = findSchemaFolder(values.schemas);
       for (const [i, xml] of written.xmls.entries()) {
         const what = written.xmls.length > 1 ? `page ${i + 1} of ${input} as ${to}` : `${input} as ${to}`;
-        if (!(await assertSchemaValid(xml, targetDocumentFormat(to), what, folder))) {
-          io.err(`warning: ${input}: not checked against the ${to} XSD: no schema folder (see validate --help)`);
-          break;
-        }
+        const skipped = await assertSchemaValid(xml, targetDocumentFormat(to), what, folder);
+        if (skipped) io.err(`warning: ${input}: ${written.xmls.length > 1 ? `page ${i + 1}: ` : ''}not checked against the ${to} XSD: ${skipped}`);
+        if (skipped && !folder) break;
       }
     }
     if (written.xmls.length === 1) {

@@ -370,9 +370,8 @@ export class LocalProjectService implements StudioService {
     }
     // The official XSD of the format (where the app has them) has the last word: an invalid file is never handed over as an export.
     try {
-      if (!(await assertSchemaValid(converted.xml, targetDocumentFormat(format), `page "${pageId}" as ${format}`, findSchemaFolder()))) {
-        converted.warnings.push(`not checked against the ${format} XSD: no schema folder`);
-      }
+      const skipped = await assertSchemaValid(converted.xml, targetDocumentFormat(format), `page "${pageId}" as ${format}`, findSchemaFolder());
+      if (skipped) converted.warnings.push(`not checked against the ${format} XSD: ${skipped}`);
     } catch (e) {
       throw new ApiError('bad-request', `not exported: ${(e as Error).message}`);
     }

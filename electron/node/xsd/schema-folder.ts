@@ -35,13 +35,21 @@ export class SchemaInvalidError extends Error {
 }
 
 /**
+ * Above this the check is skipped (with the reason): libxml2 in WebAssembly holds the
+ * whole tree in at most 2 GiB, and a file this big would be refused for want of memory,
+ * not for being invalid. xmllint on the command line checks such files.
+ */
+export const MAX_XSD_CHECK_BYTES = 64 * 1024 * 1024;
+
+/**
  * Checks XML HTR Studio is about to write against the XSD of `format`; throws
  * SchemaInvalidError naming `what` and the first schema error when it fails. Returns
- * false (nothing checked) when there is no schema folder.
+ * undefined when checked, else why it was not (no schema folder, too big), for a warning.
  */
-export async function assertSchemaValid(xml: string, format: DocumentFormat, what: string, folder: string | undefined): Promise<boolean> {
-  if (!folder) return false;
+export async function assertSchemaValid(xml: string, format: DocumentFormat, what: string, folder: string | undefined): Promise<string | undefined> {
+  if (!folder) return 'no schema folder (see validate --help)';
+  if (xml.length > MAX_XSD_CHECK_BYTES) return `${(xml.length / 1024 / 1024).toFixed(1)} MB is above the ${MAX_XSD_CHECK_BYTES / 1024 / 1024} MB the built-in XSD check reads (check it with xmllint)`;
   const r = await validateAgainstXsd(xml, folder, format);
   if (!r.valid) throw new SchemaInvalidError(`${what} would not be valid against ${path.basename(r.schema) || 'its schema'} (${r.errors.length} error(s); first: ${r.errors[0] ?? '?'}); nothing written`);
-  return true;
+  return undefined;
 }
