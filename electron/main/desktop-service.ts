@@ -142,6 +142,10 @@ export class DesktopService implements StudioService {
     return this.remote.setPageStatus(pageId, status);
   }
 
+  reorderPages(pageIds: readonly string[]): Promise<PageSummary[]> {
+    return this.remote.reorderPages(pageIds);
+  }
+
   getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array> {
     return this.remote.getTile(pageId, level, col, row);
   }

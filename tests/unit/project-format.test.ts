@@ -15,6 +15,7 @@ import { readProjectManifest, recordModelUse, updatePageEntries, MANIFEST_NAME }
 import { reorderPages, syncProjectMets } from '../../electron/node/project/project-mets.js';
 import { expandProjectFolders } from '../../electron/node/project/project-inputs.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
+import { dispatch } from '../../electron/common/api/methods.js';
 import { JobEventHub } from '../../electron/common/api/job-events.js';
 import type { JobEvent } from '../../electron/common/api/service.js';
 import type { ModelProvider } from '../../electron/node/jobs/model-catalog.js';
@@ -190,6 +191,22 @@ describe('the project\'s mets.xml', () => {
     await service.savePage(`${TIMEUS_NAME}.jpg`, page.xml.replace('</PcGts>', '</PcGts>\n'), page.revision);
     expect(fs.statSync(mets).mtimeMs).toBe(stat.mtimeMs);
     expect(await syncProjectMets(project, { create: false })).toBe('unchanged');
+  });
+
+  it('the editor\'s reorderPages (through the API schema) reorders the list and mets.xml; an unknown page is refused', async () => {
+    const project = newProject();
+    await importSources(project, [workspace()]);
+    const service = new LocalProjectService(project, { cacheDir: path.join(root(), 'cache') });
+    const wanted = [METS_ORDER[2], METS_ORDER[0]].map((n) => `${n}.jpg`);
+    const r = await dispatch(service, 'reorderPages', [wanted]);
+    expect(r).toMatchObject({ ok: true });
+    // The pages named first, the one left out after them.
+    const order = [METS_ORDER[2], METS_ORDER[0], METS_ORDER[1]];
+    expect((r as { value: { name: string }[] }).value.map((p) => p.name)).toEqual(order);
+    expect((await metsHrefs(path.join(project, 'mets.xml')))['OCR-D-IMG']).toEqual(order.map((n) => `${n}.jpg`));
+    expect(await dispatch(service, 'reorderPages', [['nope.jpg']])).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await dispatch(service, 'reorderPages', ['a.jpg'])).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(await names(project)).toEqual(order);
   });
 
   it('a mets.xml another program wrote (an OCR-D workspace) is never rewritten', async () => {

@@ -100,6 +100,7 @@ export const API_ARGS: { readonly [M in ApiMethod]: Check<Parameters<StudioServi
   openPage: tuple(pageId),
   savePage: tuple(pageId, str({ max: MAX_PAGE_XML_CHARS, min: 1 }), revision),
   setPageStatus: tuple(pageId, oneOf(PAGE_STATUSES)),
+  reorderPages: tuple(list(pageId, 100_000)),
   accuracyReport: tuple(),
   languagesReport: tuple(num(0.01, 1)),
   exportProject: tuple(record({ format: oneOf(PROJECT_EXPORT_FORMATS), statuses: nullable(list(oneOf(PAGE_STATUSES), 4)), split: nullable(str({ max: 20, pattern: /^[\d.]+\/[\d.]+(\/[\d.]+)?$/ })), force: bool(), zip: bool() })),

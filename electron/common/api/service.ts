@@ -314,6 +314,11 @@ export interface StudioService {
   languagesReport(threshold: number): Promise<LanguagesReport>;
   /** Sets a page's status (kept in the project's htr-studio.json, so it works for every file format). */
   setPageStatus(pageId: string, status: PageStatus): Promise<void>;
+  /**
+   * Puts the pages in this order (page ids; pages left out follow, by name), kept in the
+   * project's htr-studio.json with its mets.xml; answers the page list in its new order.
+   */
+  reorderPages(pageIds: readonly string[]): Promise<PageSummary[]>;
   /** One JPEG tile of the page image's pyramid. */
   getTile(pageId: string, level: number, col: number, row: number): Promise<Uint8Array>;
   /** Recognition models, the default first. */

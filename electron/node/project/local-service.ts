@@ -28,7 +28,7 @@ import { imageHeader, shouldOrient, TileCache } from '../tiles/pyramid.js';
 import { insideProject, newXmlFileFor, relativeId, scanProject, XML_SUBFOLDERS, type ScannedPage } from './scan.js';
 import { blankPageXml } from './blank-page.js';
 import { readProjectManifest, recordModelUse, updatePageEntries, updateSettings, type TextNormalization } from './project-manifest.js';
-import { syncProjectMets } from './project-mets.js';
+import { reorderPages, syncProjectMets } from './project-mets.js';
 import { readJournal, removeJournal, writeJournal } from './edit-journal.js';
 import { ProjectSearch } from './project-search.js';
 import type { FindOptions, ProjectFind, ReplaceOutcome } from '../../common/transcription/find.js';
@@ -345,6 +345,13 @@ export class LocalProjectService implements StudioService {
 
   async setTextNormalization(form: TextNormalization): Promise<void> {
     await updateSettings(this.root, { textNormalization: form });
+  }
+
+  async reorderPages(pageIds: readonly string[]): Promise<PageSummary[]> {
+    // Only ids the scan knows, each once: an unknown one is the caller's mistake, not a hole in the order.
+    for (const id of pageIds) await this.find(id);
+    await reorderPages(this.root, pageIds);
+    return this.listPages();
   }
 
   async setPageStatus(pageId: string, status: PageStatus): Promise<void> {

@@ -177,6 +177,10 @@ export class ProjectHost implements StudioService {
     return this.current.setPageStatus(pageId, status);
   }
 
+  reorderPages(pageIds: readonly string[]): Promise<PageSummary[]> {
+    return this.current.reorderPages(pageIds);
+  }
+
   exportPage(pageId: string, xml: string, format: ExportFormat): Promise<ExportResult> {
     return this.current.exportPage(pageId, xml, format);
   }
