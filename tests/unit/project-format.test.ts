@@ -155,10 +155,17 @@ describe('the project\'s mets.xml', () => {
     // Every file it lists is there, relative to the mets.xml.
     for (const g of await readMets(path.join(project, 'mets.xml'))) for (const f of g.files) expect(fs.existsSync(f.file!)).toBe(true);
 
-    // Imported elsewhere (as an OCR-D workspace), the project gives the same pages in the same order.
+    // Imported elsewhere, the project gives the same pages in the same order (read as a project: its ALTO files come too).
+    const alto = path.join(CORPUS, 'escriptorium-tapuscorpus-alto', 'FRAN_0150_0001_L-medium');
+    fs.copyFileSync(`${alto}.xml`, path.join(project, 'page', 'z-alto.xml'));
+    fs.copyFileSync(`${alto}.jpg`, path.join(project, 'z-alto.jpg'));
+    await syncProjectMets(project, { create: false });
+    expect((await metsHrefs(path.join(project, 'mets.xml'))).ALTO).toEqual(['page/z-alto.xml']);
+    expect(await metsXsdErrors(fs.readFileSync(path.join(project, 'mets.xml'), 'utf8'))).toEqual([]);
     const again = newProject();
     await importSources(again, [project]);
-    expect(await names(again)).toEqual(METS_ORDER);
+    expect(await names(again)).toEqual([...METS_ORDER, 'z-alto']);
+    expect((await scanProject(again)).at(-1)!.xmlPath).toBe('page/z-alto.xml');
   });
 
   it('follows a reorder, a page added by hand and a page\'s first save, but not a text save', async () => {

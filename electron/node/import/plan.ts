@@ -10,6 +10,8 @@ import { scanProject, IMAGE_EXTENSIONS } from '../project/scan.js';
 import { findPageImage } from '../images/find-image.js';
 import { ImportError } from './import-error.js';
 import { readMets, insideFolder, type MetsGroup } from './mets.js';
+import { metsOwnership } from '../../common/formats/mets-write.js';
+import { MANIFEST_NAME } from '../project/project-manifest.js';
 import { isZipFile, unzipSafely } from './zip.js';
 import { isPdfFile, planPdf } from './pdf.js';
 import { planIiif, isIiifManifestText } from './iiif.js';
@@ -81,10 +83,20 @@ async function planPlainFolder(dir: string, transient: boolean): Promise<Planned
   return pages;
 }
 
+/**
+ * An HTR Studio project with the mets.xml HTR Studio keeps: read as a project (its own
+ * matching and page order), which also brings the ALTO files a project may hold and its
+ * METS lists apart from the PAGE group the METS reading takes.
+ */
+async function isHtrStudioProject(dir: string, mets: string): Promise<boolean> {
+  if (!(await fs.stat(path.join(dir, MANIFEST_NAME)).then((s) => s.isFile(), () => false))) return false;
+  return metsOwnership(await fs.readFile(mets, 'utf8')).ours;
+}
+
 /** A folder: a METS workspace or export (mets.xml), else its images and transcriptions, else its subfolders (an export of several documents). */
 async function planFolder(dir: string, ctx: PlanContext, transient: boolean, depth = 0): Promise<PlannedPage[]> {
   const mets = path.join(dir, 'mets.xml');
-  if (await fs.stat(mets).then((s) => s.isFile(), () => false)) return planMets(mets, ctx, transient);
+  if (await fs.stat(mets).then((s) => s.isFile(), () => false) && !(await isHtrStudioProject(dir, mets))) return planMets(mets, ctx, transient);
   const pages = await planPlainFolder(dir, transient);
   if (pages.length || depth >= 3) return pages;
   const subs = (await fs.readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('__MACOSX')).map((e) => e.name);
