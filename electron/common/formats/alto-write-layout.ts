@@ -310,9 +310,12 @@ function baselineAttr(ctx: Ctx, l: TextLine): string | undefined {
   if (!pts?.length) return undefined;
   if (ctx.v < '4.2') {
     // Before 4.2 BASELINE is one number: the height of a horizontal baseline.
-    const ys = pts.map((p) => p.y);
-    if (Math.max(...ys) !== Math.min(...ys)) ctx.warnings.add(`sloped baseline written as one height: ALTO ${ctx.v} has no baseline points`);
-    return fmt(ys.reduce((a, b) => a + b, 0) / ys.length);
+    // bbox loops (Math.max(...ys) would overflow the stack on a baseline of millions of points).
+    const box = bbox(pts)!;
+    if (box.maxY !== box.minY) ctx.warnings.add(`sloped baseline written as one height: ALTO ${ctx.v} has no baseline points`);
+    let sum = 0;
+    for (const p of pts) sum += p.y;
+    return fmt(sum / pts.length);
   }
   const src = x?.spelling?.BASELINE;
   return pointsText(pts, ctx.keep && src !== undefined && !src.includes(',') ? ' ' : ',');

@@ -64,7 +64,7 @@ export function writeAlto(doc: PageDocument, opts: AltoWriteOptions, warnings: W
   };
   for (const p of allPages(doc)) planTagrefs(ctx, p.regions);
   const now = opts.now ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  ctx.out.parts.push('<?xml version="1.0" encoding="UTF-8"?>');
+  ctx.out.push('<?xml version="1.0" encoding="UTF-8"?>');
   if (keep) writeKept(ctx, doc, ns, srcTagsEl);
   else writeConverted(ctx, doc, ns, now);
   return ctx.out.toString();

@@ -1,7 +1,7 @@
 import type { PageDocument, PageVersion } from '../model/types.js';
 import { parseXml } from '../xml/xml-parse.js';
 import { FormatError, Warnings } from './format-error.js';
-import { readPage } from './page-read.js';
+import { LinesReadAhead, readPage } from './page-read.js';
 import { writePageXml } from './page-write.js';
 import { readAlto, type ImageSize } from './alto-read.js';
 import { writeAlto } from './alto-write.js';
@@ -48,11 +48,13 @@ export interface ReadOptions {
 
 /** Reads PAGE-XML (any version) or ALTO (v2–v4) from text. Throws XmlError/FormatError with a clear message. */
 export function readDocument(text: string, opts: ReadOptions = {}): ReadOutcome {
-  const xml = parseXml(text);
+  // PAGE lines are read as they are parsed: a big file never holds its tree and its model at once.
+  const ahead = new LinesReadAhead();
+  const xml = parseXml(text, undefined, ahead.onClose);
   const warnings = new Warnings();
   const root = xml.root;
   let doc: PageDocument;
-  if (root.local === 'PcGts') doc = readPage(xml, warnings);
+  if (root.local === 'PcGts') doc = readPage(xml, warnings, ahead);
   else if (root.local === 'alto') doc = readAlto(xml, warnings, opts);
   else throw new FormatError(`neither PAGE-XML nor ALTO: the root element is <${root.name}>`, root.line);
   return { doc, warnings: warnings.list() };

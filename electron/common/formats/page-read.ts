@@ -1,4 +1,5 @@
 import type { XmlDocument, XmlElement, XmlNode } from '../xml/xml-node.js';
+import type { OnClose } from '../xml/xml-parse.js';
 import { textOf } from '../xml/xml-node.js';
 import { parsePoints } from '../model/points.js';
 import {
@@ -91,7 +92,9 @@ class Reading {
 interface Ctx {
   readonly ns: string;
   readonly version: PageVersion;
-  readonly warnings: Warnings;
+  readonly warnings: Pick<Warnings, 'add'>;
+  /** Lines read while the file was parsed (readAhead), by their stand-in element. */
+  readonly ahead?: LinesReadAhead;
 }
 
 /** Walks an element's children: known PAGE elements go to `on`, everything else is kept in place. */
@@ -350,6 +353,21 @@ function tableCellRole(a: Record<string, string | undefined>): TableCellRole | u
   };
 }
 
+/**
+ * Whether a child element `local` (in the PAGE namespace) of a region read as `parent`
+ * (or of the Page, `parent` 'Page') is read as a region: the one rule the reader and
+ * the read-ahead share. Transkribus' TableCell is a region only inside a TableRegion.
+ */
+function readsAsRegion(parent: string, local: string): boolean {
+  if (local === 'TableCell') return parent === 'TableRegion';
+  return REGION_SET.has(local);
+}
+
+/** Whether a region of this kind reads its TextLine children as lines. */
+function holdsLines(kind: string): boolean {
+  return kind === 'TextRegion' || kind === 'TableCell';
+}
+
 function readRegion(ctx: Ctx, kind: RegionKind, el: XmlElement): Region {
   // Transkribus' TableCell carries its grid position as row/col attributes.
   const cellAttrs = kind === 'TableCell' ? ['id', 'custom', 'comments', 'type', 'row', 'col', 'rowSpan', 'colSpan'] : ['id', 'custom', 'comments', 'type'];
@@ -360,13 +378,12 @@ function readRegion(ctx: Ctx, kind: RegionKind, el: XmlElement): Region {
   let tableCell: TableCellRole | undefined;
   if (kind === 'TableCell') tableCell = tableCellRole(r.typed);
   eachChild(ctx, r, (local, child) => {
-    const nestedRegion = local === 'TableCell' ? kind === 'TableRegion' : REGION_SET.has(local);
-    if (nestedRegion) {
+    if (readsAsRegion(kind, local)) {
       regions.push(readRegion(ctx, local as RegionKind, child));
       return true;
     }
-    if (local === 'TextLine' && (kind === 'TextRegion' || kind === 'TableCell')) {
-      lines.push(readLine(ctx, child));
+    if (local === 'TextLine' && holdsLines(kind)) {
+      lines.push(ctx.ahead?.take(child, ctx.warnings) ?? readLine(ctx, child));
       return true;
     }
     if (local === 'Roles' && !tableCell) {
@@ -505,7 +522,7 @@ function readPageElement(ctx: Ctx, el: XmlElement): Page {
   let printSpace: Outline | undefined;
   let readingOrder: ReadingOrder | undefined;
   eachChild(ctx, r, (local, child) => {
-    if (REGION_SET.has(local) && local !== 'TableCell') {
+    if (readsAsRegion('Page', local)) {
       regions.push(readRegion(ctx, local as RegionKind, child));
       return true;
     }
@@ -543,8 +560,56 @@ function readPageElement(ctx: Ctx, el: XmlElement): Page {
   };
 }
 
-/** Maps a parsed PAGE-XML document onto the document model. */
-export function readPage(xml: XmlDocument, warnings: Warnings): PageDocument {
+/**
+ * Reads PAGE text lines (with their words and glyphs: the bulk of a big file) as the
+ * parser closes them, and hands the parser a stand-in without children, so the
+ * tree of a 200 MB file is never held next to its model. Only lines that readPage
+ * will certainly read as lines are taken (the same rules, readsAsRegion and
+ * holdsLines); anything else stays in the tree as it was, for the residue.
+ */
+export class LinesReadAhead {
+  private readonly lines = new WeakMap<XmlElement, { line: TextLine; warnings: string[] }>();
+  private ctx: Ctx | undefined;
+
+  readonly onClose: OnClose = (el, ancestors) => {
+    if (el.local !== 'TextLine') return undefined;
+    const root = ancestors[0];
+    const page = ancestors[1];
+    const ns = root?.uri ?? '';
+    if (root?.local !== 'PcGts' || el.uri !== ns || page?.local !== 'Page' || page.uri !== ns || ancestors.length < 3) return undefined;
+    // Only the first <Page> is read; a second one is kept as it is.
+    if (root.children.some((c) => c.type === 'element' && c.local === 'Page' && c.uri === ns)) return undefined;
+    let parent = 'Page';
+    for (let i = 2; i < ancestors.length; i++) {
+      const a = ancestors[i]!;
+      if (a.uri !== ns || !readsAsRegion(parent, a.local)) return undefined;
+      parent = a.local;
+    }
+    if (!holdsLines(parent)) return undefined;
+    const version = pageVersionOf(ns);
+    if (!version) return undefined;
+    if (this.ctx?.ns !== ns) this.ctx = { ns, version, warnings: { add: () => undefined } };
+    const warnings: string[] = [];
+    const line = readLine({ ...this.ctx, warnings: { add: (m) => warnings.push(m) } }, el);
+    const standIn: XmlElement = { ...el, children: [] };
+    this.lines.set(standIn, { line, warnings });
+    return standIn;
+  };
+
+  /** The line read ahead for this stand-in, its warnings given now (in reading order). */
+  take(el: XmlElement, warnings: Pick<Warnings, 'add'>): TextLine | undefined {
+    const got = this.lines.get(el);
+    if (!got) return undefined;
+    for (const w of got.warnings) warnings.add(w);
+    return got.line;
+  }
+}
+
+/**
+ * Maps a parsed PAGE-XML document onto the document model. `ahead`: the read-ahead
+ * that parseXml was given (`new LinesReadAhead().onClose`), whose lines are taken as read.
+ */
+export function readPage(xml: XmlDocument, warnings: Warnings, ahead?: LinesReadAhead): PageDocument {
   const root = xml.root;
   const version = pageVersionOf(root.uri);
   if (root.local !== 'PcGts' || !version) {
@@ -554,7 +619,7 @@ export function readPage(xml: XmlDocument, warnings: Warnings): PageDocument {
     );
   }
   if (root.uri.startsWith('https:')) warnings.add(`namespace spelled with https: "${root.uri}"; PAGE schemas use http:`);
-  const ctx: Ctx = { ns: root.uri, version, warnings };
+  const ctx: Ctx = { ns: root.uri, version, warnings, ...(ahead && { ahead }) };
   const r = new Reading(root, ['pcGtsId']);
   let metadata: Metadata | undefined;
   let page: Page | undefined;

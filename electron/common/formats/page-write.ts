@@ -39,7 +39,7 @@ export function writePageXml(doc: PageDocument, opts: PageWriteOptions, warnings
   const ns = sameVersion && !opts.conform ? doc.format.namespace : pageNamespace(opts.version);
   const out = new XmlOut(ns);
   const ctx: Ctx = { out, v: opts.version, keep: sameVersion && !opts.conform, warnings, modern: isModern(opts.version) };
-  out.parts.push('<?xml version="1.0" encoding="UTF-8"?>');
+  out.push('<?xml version="1.0" encoding="UTF-8"?>');
   if (ctx.keep) for (const n of doc.prolog ?? []) out.node(n);
 
   const rootAttrs: AttrList = [['xmlns', ns]];

@@ -3,9 +3,15 @@ import { escapeAttr, escapeText, writeNode } from '../xml/xml-write.js';
 
 export type AttrList = [string, string | undefined][];
 
+/** Size of the pieces the text is gathered in (not one string per line: a 200 MB file has millions). */
+const CHUNK_CHARS = 1 << 16;
+
 /** An indented XML text being written; elements are opened and closed in order. */
 export class XmlOut {
-  readonly parts: string[] = [];
+  private readonly chunks: string[] = [];
+  private buf = '';
+  /** The start tag last opened, while nothing has been written inside it: `close` makes it `<X/>`. */
+  private pending: string | undefined;
   private depth = 0;
 
   constructor(readonly defaultNs: string) {}
@@ -14,19 +20,44 @@ export class XmlOut {
     return '  '.repeat(this.depth);
   }
 
-  /** Opens an element; returns a handle for `close`. */
+  /** Appends one line (an XML declaration, a kept node's line). */
+  push(line: string): void {
+    this.flushPending();
+    this.append(line);
+  }
+
+  private append(line: string): void {
+    this.buf += line + '\n';
+    if (this.buf.length > CHUNK_CHARS) {
+      this.chunks.push(this.buf);
+      this.buf = '';
+    }
+  }
+
+  private flushPending(): void {
+    if (this.pending === undefined) return;
+    const open = this.pending;
+    this.pending = undefined;
+    this.append(open + '>');
+  }
+
+  /** Opens an element; returns a handle for `close` (its depth). */
   open(name: string, attrs: AttrList): number {
     let s = `${this.indent()}<${name}`;
     for (const [k, v] of attrs) if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`;
-    this.parts.push(s + '>');
-    this.depth++;
-    return this.parts.length - 1;
+    this.flushPending();
+    this.pending = s;
+    return this.depth++;
   }
 
   close(name: string, handle: number): void {
     this.depth--;
-    if (this.parts.length === handle + 1) this.parts[handle] = this.parts[handle]!.slice(0, -1) + '/>';
-    else this.parts.push(`${this.indent()}</${name}>`);
+    if (handle !== this.depth) throw new Error(`XmlOut: </${name}> closes an element opened at depth ${handle}, not ${this.depth}`);
+    if (this.pending !== undefined) {
+      const open = this.pending;
+      this.pending = undefined;
+      this.append(open + '/>');
+    } else this.append(`${this.indent()}</${name}>`);
   }
 
   empty(name: string, attrs: AttrList): void {
@@ -36,15 +67,15 @@ export class XmlOut {
   textElement(name: string, text: string, attrs: AttrList = []): void {
     let s = `${this.indent()}<${name}`;
     for (const [k, v] of attrs) if (v !== undefined) s += ` ${k}="${escapeAttr(v)}"`;
-    this.parts.push(`${s}>${escapeText(text)}</${name}>`);
+    this.push(`${s}>${escapeText(text)}</${name}>`);
   }
 
   node(n: PlacedNode['node']): void {
-    writeNode(n, this.defaultNs, this.parts, this.indent());
+    writeNode(n, this.defaultNs, this, this.indent());
   }
 
   toString(): string {
-    return this.parts.join('\n') + '\n';
+    return this.chunks.join('') + this.buf;
   }
 }
 

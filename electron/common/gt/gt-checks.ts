@@ -57,8 +57,19 @@ export function selfIntersects(pts: Points): boolean {
   return false;
 }
 
-/** Points along a polyline every `step` px (its vertices included). */
-function sample(pts: Points, step = 8): Point[] {
+/** Most points a baseline is sampled at, and most vertices of the polygon they are tested against. */
+const MAX_BASELINE_SAMPLES = 2_000;
+const MAX_POLYGON_VERTICES = 20_000;
+
+/**
+ * Points along a polyline every `step` px (its vertices included), at most
+ * MAX_BASELINE_SAMPLES: a baseline of millions of points (or kilometres long)
+ * is sampled more coarsely instead of filling memory.
+ */
+function sample(pts: Points, step = 8): Points {
+  let length = 0;
+  for (let i = 0; i + 1 < pts.length; i++) length += Math.hypot(pts[i + 1]!.x - pts[i]!.x, pts[i + 1]!.y - pts[i]!.y);
+  if (length / step + pts.length > MAX_BASELINE_SAMPLES) return everyNth(pts, MAX_BASELINE_SAMPLES);
   const out: Point[] = [];
   for (let i = 0; i + 1 < pts.length; i++) {
     const a = pts[i]!, b = pts[i + 1]!;
@@ -66,6 +77,15 @@ function sample(pts: Points, step = 8): Point[] {
     for (let k = 0; k < n; k++) out.push({ x: a.x + ((b.x - a.x) * k) / n, y: a.y + ((b.y - a.y) * k) / n });
   }
   if (pts.length) out.push(pts[pts.length - 1]!);
+  return out;
+}
+
+/** At most `max` of the points, evenly spread, the first and the last included (all of them when there are fewer). */
+function everyNth(pts: Points, max: number): Points {
+  if (pts.length <= max) return pts;
+  const out: Point[] = [];
+  const stride = (pts.length - 1) / (max - 1);
+  for (let k = 0; k < max; k++) out.push(pts[Math.round(k * stride)]!);
   return out;
 }
 
@@ -87,8 +107,11 @@ function lineProblems(l: TextLine, opts: GtCheckOptions): GtProblem[] {
   if (base.length < 2) p('baseline-missing', base.length ? 'a baseline of one point' : 'no baseline: baseline-based trainers (kraken, Loghi) skip it');
   else if (polyOk) {
     // (A broken polygon has no inside to measure against: it is reported itself.)
+    // Bounded work for polygons of millions of points (traced pixel by pixel): their outline
+    // at MAX_POLYGON_VERTICES vertices is close enough for a share of a baseline.
     const pts = sample(base);
-    const outside = pts.filter((q) => !pointInPolygon(q, poly)).length;
+    const outline = everyNth(poly, MAX_POLYGON_VERTICES);
+    const outside = pts.filter((q) => !pointInPolygon(q, outline)).length;
     if (outside / pts.length > BASELINE_OUTSIDE_SHARE) p('baseline-outside-line', `${Math.round((100 * outside) / pts.length)}% of its baseline lies outside its polygon`);
   }
   if (text !== text.normalize('NFC')) p('text-not-nfc', 'its text is not in NFC: the same letter in two encodings (e.g. é as e + ◌́) counts as two characters to a trainer');

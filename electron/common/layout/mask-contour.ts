@@ -92,7 +92,12 @@ export function simplifyPolygon(pts: readonly Point[], tolerance: number): Point
   const keep = new Uint8Array(ring.length);
   keep[0] = 1;
   keep[far] = 1;
-  const dp = (from: number, to: number): void => {
+  // An explicit stack of spans, not recursion: a contour of millions of points whose
+  // splits peel off one point at a time would otherwise overflow the call stack.
+  const spans: number[] = [0, far, far, ring.length - 1];
+  while (spans.length) {
+    const to = spans.pop()!;
+    const from = spans.pop()!;
     const a = ring[from]!, b = ring[to]!;
     const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
     let maxD = 0;
@@ -107,11 +112,8 @@ export function simplifyPolygon(pts: readonly Point[], tolerance: number): Point
     }
     if (maxD > tolerance && idx > 0) {
       keep[idx] = 1;
-      dp(from, idx);
-      dp(idx, to);
+      spans.push(from, idx, idx, to);
     }
-  };
-  dp(0, far);
-  dp(far, ring.length - 1);
+  }
   return pts.filter((_, i) => keep[i]);
 }

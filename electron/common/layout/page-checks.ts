@@ -46,8 +46,11 @@ function yAt(line: Points, x: number): number | undefined {
 /** Whether two baselines cross: the sign of their vertical distance changes where both are defined. */
 export function baselinesCross(a: Points, b: Points): boolean {
   const xs = [...a, ...b].map((p) => p.x).sort((u, v) => u - v);
-  const lo = Math.max(Math.min(...a.map((p) => p.x)), Math.min(...b.map((p) => p.x)));
-  const hi = Math.min(Math.max(...a.map((p) => p.x)), Math.max(...b.map((p) => p.x)));
+  // Loops, not Math.min(...xs): a baseline of millions of points would overflow the stack.
+  const ba = bbox(a), bb = bbox(b);
+  if (!ba || !bb) return false;
+  const lo = Math.max(ba.minX, bb.minX);
+  const hi = Math.min(ba.maxX, bb.maxX);
   let sign = 0;
   for (const x of xs) {
     if (x < lo || x > hi) continue;

@@ -6,22 +6,84 @@ import type { Point, Points } from './types.js';
  */
 const spelled = new WeakMap<Points, string>();
 
-const PAGE_POINTS = /^\s*[^\s,]+,[^\s,]+(\s+[^\s,]+,[^\s,]+)*\s*$/;
+/** JavaScript's `\s` (what `trim` and the old split on /[\s,]+/ took as space). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 
-/** Parses PAGE `points` ("x,y x,y …"); also accepts ALTO's "x y x y …" and "x,y,x,y". */
-export function parsePoints(text: string): Points | undefined {
-  const nums = text.trim().split(/[\s,]+/);
-  if (nums.length === 1 && nums[0] === '') return [];
-  if (nums.length % 2 !== 0) return undefined;
-  const pts: Point[] = new Array(nums.length / 2);
-  for (let i = 0; i < nums.length; i += 2) {
-    const x = Number(nums[i]);
-    const y = Number(nums[i + 1]);
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
-    pts[i / 2] = { x, y };
+/** A token's number: plain integers read here (most points), anything else as `Number` reads it. */
+function tokenNumber(text: string, a: number, b: number): number {
+  let i = a;
+  const neg = text.charCodeAt(i) === 45;
+  if (neg) i++;
+  if (b - i > 0 && b - i < 16) {
+    let n = 0;
+    for (; i < b; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === b) return neg ? -n : n;
   }
+  return a === b ? 0 : Number(text.slice(a, b));
+}
+
+/**
+ * Parses PAGE `points` ("x,y x,y …"); also accepts ALTO's "x y x y …" and "x,y,x,y".
+ * One pass over the text, no regular expression and no recursion: a polygon of
+ * millions of points (a border traced pixel by pixel) costs its points and nothing more.
+ * Tokens are separated by runs of spaces and commas (an empty token at either end reads
+ * as 0, as `split(/[\s,]+/)` gave it).
+ */
+export function parsePoints(text: string): Points | undefined {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (start === end) return [];
+  const pts: Point[] = [];
+  // PAGE's own notation (worth keeping verbatim): exactly one comma inside a pair, spaces only between pairs.
+  let pageNotation = true;
+  let x = 0;
+  let odd = false;
+  let i = start;
+  for (;;) {
+    const a = i;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === 44 || isSpace(c)) break;
+      i++;
+    }
+    const n = tokenNumber(text, a, i);
+    if (!Number.isFinite(n)) return undefined;
+    if (a === i) pageNotation = false;
+    if (odd) pts.push({ x, y: n });
+    else x = n;
+    odd = !odd;
+    if (i >= end) break;
+    // The separator run: its commas and spaces.
+    let commas = 0;
+    let spaces = 0;
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 44) commas++;
+      else if (isSpace(c)) spaces++;
+      else break;
+    }
+    if (odd ? commas !== 1 || spaces !== 0 : commas !== 0) pageNotation = false;
+    if (i >= end) {
+      // A trailing comma: one more (empty) token.
+      if (odd) pts.push({ x, y: 0 });
+      else return undefined;
+      odd = !odd;
+      pageNotation = false;
+      break;
+    }
+  }
+  if (odd) return undefined;
   // Only PAGE's own notation is worth keeping verbatim; ALTO's "x y x y" is rewritten.
-  if (PAGE_POINTS.test(text)) spelled.set(pts, text);
+  if (pageNotation) spelled.set(pts, text);
   return pts;
 }
 

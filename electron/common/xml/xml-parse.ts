@@ -17,6 +17,21 @@ export interface XmlParseLimits {
 
 export const DEFAULT_LIMITS: XmlParseLimits = { maxChars: 256 * 1024 * 1024, maxDepth: 200 };
 
+/** An open element around the one being closed (outermost first), as `onClose` sees it. */
+export interface XmlAncestor {
+  readonly local: string;
+  readonly uri: string;
+  /** The children closed so far. */
+  readonly children: readonly XmlNode[];
+}
+
+/**
+ * Called as each element closes, with its open ancestors: a reader that maps a
+ * subtree onto its model at once returns a stand-in (the subtree is then garbage),
+ * so a big file never holds its whole tree and its model together.
+ */
+export type OnClose = (el: XmlElement, ancestors: readonly XmlAncestor[]) => XmlElement | undefined;
+
 interface Building {
   name: string;
   local: string;
@@ -32,9 +47,9 @@ interface Building {
  * love: DTDs with entity declarations (expansion bombs, external entities reading
  * local files). Undeclared entities are errors, so nothing is ever fetched or read.
  */
-export function parseXml(source: string, limits: XmlParseLimits = DEFAULT_LIMITS): XmlDocument {
+export function parseXml(source: string, limits: XmlParseLimits = DEFAULT_LIMITS, onClose?: OnClose): XmlDocument {
   if (source.length > limits.maxChars) {
-    throw new XmlError(`file too large: ${source.length} characters, the limit is ${limits.maxChars}`);
+    throw new XmlError(`file too large: ${source.length.toLocaleString('en')} characters, above the limit of ${limits.maxChars.toLocaleString('en')}`);
   }
   // A byte-order mark is legal before the declaration but saxes treats it as text.
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
@@ -73,7 +88,8 @@ export function parseXml(source: string, limits: XmlParseLimits = DEFAULT_LIMITS
   });
   parser.on('closetag', () => {
     const b = stack.pop()!;
-    const el: XmlElement = { type: 'element', name: b.name, local: b.local, uri: b.uri, attrs: b.attrs, nsDecls: b.nsDecls, children: b.children, line: b.line };
+    let el: XmlElement = { type: 'element', name: b.name, local: b.local, uri: b.uri, attrs: b.attrs, nsDecls: b.nsDecls, children: b.children, line: b.line };
+    if (onClose && stack.length) el = onClose(el, stack) ?? el;
     if (stack.length === 0) root = el;
     else stack[stack.length - 1]!.children.push(el);
   });

@@ -16,7 +16,12 @@ export function escapeText(v: string): string {
  * namespace in force where it is written: an element in that namespace loses its
  * prefix, one in another namespace keeps its source prefix and re-declares it.
  */
-export function writeNode(node: XmlNode, defaultNs: string, out: string[], indent: string): void {
+/** Where written lines go: an array, or XmlOut. */
+export interface LineSink {
+  push(line: string): void;
+}
+
+export function writeNode(node: XmlNode, defaultNs: string, out: LineSink, indent: string): void {
   switch (node.type) {
     case 'text':
       if (!/^\s*$/.test(node.text)) out.push(escapeText(node.text));
@@ -32,7 +37,7 @@ export function writeNode(node: XmlNode, defaultNs: string, out: string[], inden
   }
 }
 
-function writeElement(el: XmlElement, defaultNs: string, out: string[], indent: string): void {
+function writeElement(el: XmlElement, defaultNs: string, out: LineSink, indent: string): void {
   let name = el.local;
   let decls = '';
   let innerDefault = defaultNs;

@@ -16,6 +16,7 @@ import { CONTENT_SECURITY_POLICY } from '../../common/api/content-security-polic
 import { guardRequest, LOOPBACK_HOST, requestTarget } from './request-guard.js';
 import { readStatic } from './static-files.js';
 import { bodyLimit, LARGE_BODIES_AT_ONCE, Slots, SMALL_BODY_BYTES } from './body-limits.js';
+import { formatBytes, overLimit } from '../../common/api/size-limit.js';
 
 
 export interface ServerOptions {
@@ -81,9 +82,9 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
 }
 
 /** 413, and the connection closed after it: the rest of the body is never read. */
-function tooLarge(res: http.ServerResponse, limit: number): void {
+function tooLarge(res: http.ServerResponse, limit: number, declared?: number): void {
   res.shouldKeepAlive = false;
-  send(res, 413, 'application/json; charset=utf-8', JSON.stringify({ ok: false, error: { code: 'bad-request', message: `request body too large (limit ${Math.round(limit / 1048576)} MB for this call)` } }), { Connection: 'close' });
+  send(res, 413, 'application/json; charset=utf-8', JSON.stringify({ ok: false, error: { code: 'bad-request', message: `request body too large: ${declared !== undefined ? overLimit(declared, limit) : `over the ${formatBytes(limit)} limit`} for this call` } }), { Connection: 'close' });
   res.on('finish', () => res.socket?.destroy());
 }
 
@@ -123,7 +124,7 @@ async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, ur
     }
     const limit = bodyLimit(m[1]!);
     const declared = Number(req.headers['content-length'] ?? NaN);
-    if (declared > limit) return tooLarge(res, limit);
+    if (declared > limit) return tooLarge(res, limit, declared);
     // A body that may be large (or does not say) waits for one of the few large-body slots.
     const release = Number.isFinite(declared) && declared <= SMALL_BODY_BYTES ? () => undefined : await largeBodies.acquire();
     try {

@@ -95,7 +95,8 @@ export async function validateAgainstXsd(xml: string, dir: string, format: Docum
     preload,
     initialMemoryPages: 64 * memoryPages.MiB,
     maxMemoryPages: 2 * memoryPages.GiB,
-    modifyArguments: (args) => ['--nonet', ...args],
+    // --huge: a polygon of millions of points is one attribute longer than libxml2's default 10 MB limit.
+    modifyArguments: (args) => ['--nonet', '--huge', ...args],
   });
   return {
     valid: res.valid,
