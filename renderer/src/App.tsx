@@ -212,6 +212,18 @@ export function App() {
       setError(e.message);
     });
   };
+  const movePage = (id: string, step: -1 | 1): void => {
+    const ids = pages.map((p) => p.id);
+    const from = ids.indexOf(id);
+    const to = from + step;
+    if (from < 0 || to < 0 || to >= ids.length) return;
+    [ids[from], ids[to]] = [ids[to]!, ids[from]!];
+    // The engine keeps the order (htr-studio.json, mets.xml) and answers the list as it now stands.
+    void service?.reorderPages(ids).then(setPages, (e: Error) => {
+      refreshPages();
+      setError(e.message);
+    });
+  };
   const setNormalization = (form: TextNormalization): void => {
     void service?.setTextNormalization(form).then(() => {
       setTextNormalization(form);
@@ -225,6 +237,7 @@ export function App() {
       dirty={dirtyShown}
       onOpen={(id) => void openPage(id)}
       onStatus={setStatus}
+      onMove={movePage}
       onReport={() => setReportOpen(true)}
       onLanguages={() => setLanguagesOpen(true)}
       onExport={() => setExportOpen(true)}

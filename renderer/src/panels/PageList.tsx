@@ -1,7 +1,8 @@
 /**
- * The project's pages with their status; the open one is marked. Arrow keys move
- * through the list, Enter opens. Above the list, how many pages stand at each
- * status; below it, the open page's status, which people set (done, ground truth).
+ * The project's pages with their status, in the project's page order; the open one is
+ * marked. Arrow keys move through the list, Enter opens. Above the list, how many pages
+ * stand at each status; below it, the open page's status, which people set (done,
+ * ground truth), and buttons that move it earlier or later in the order.
  */
 import { useRef } from 'react';
 import { PAGE_STATUSES, type PageStatus, type PageSummary } from '../../../electron/common/api/service.js';
@@ -14,6 +15,8 @@ interface Props {
   readonly dirty: boolean;
   readonly onOpen: (id: string) => void;
   readonly onStatus: (id: string, status: PageStatus) => void;
+  /** Moves a page one place earlier (-1) or later (1) in the project's order (absent: no buttons). */
+  readonly onMove?: (id: string, step: -1 | 1) => void;
   readonly onReport: () => void;
   readonly onLanguages: () => void;
   readonly onExport: () => void;
@@ -37,7 +40,7 @@ function StatusCounts({ pages }: { readonly pages: readonly PageSummary[] }) {
   );
 }
 
-export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, onLanguages, onExport, onImport, textNormalization, onTextNormalization }: Props) {
+export function PageList({ pages, current, dirty, onOpen, onStatus, onMove, onReport, onLanguages, onExport, onImport, textNormalization, onTextNormalization }: Props) {
   const list = useRef<HTMLUListElement>(null);
   if (pages.length === 0) return <p className="empty-note">{t.noPages}</p>;
   const focusAt = (i: number): void => {
@@ -45,6 +48,7 @@ export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, on
     items?.[Math.max(0, Math.min(items.length - 1, i))]?.focus();
   };
   const open = pages.find((p) => p.id === current);
+  const openAt = open ? pages.indexOf(open) : -1;
   return (
     <>
       <StatusCounts pages={pages} />
@@ -86,6 +90,16 @@ export function PageList({ pages, current, dirty, onOpen, onStatus, onReport, on
             ))}
           </select>
         </label>
+      )}
+      {open && onMove && pages.length > 1 && (
+        <div className="page-report-buttons" role="group" aria-label={t.pageOrderOf(open.name)}>
+          <button type="button" className="ghost-button small" disabled={openAt <= 0} onClick={() => onMove(open.id, -1)}>
+            {t.pageMoveEarlier}
+          </button>
+          <button type="button" className="ghost-button small" disabled={openAt >= pages.length - 1} onClick={() => onMove(open.id, 1)}>
+            {t.pageMoveLater}
+          </button>
+        </div>
       )}
       <div className="page-report-buttons">
         <button type="button" className="ghost-button small" onClick={onReport}>
