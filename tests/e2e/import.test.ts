@@ -130,6 +130,6 @@ describe('import from the start screen (no project open)', () => {
     await dialog.getByLabel('PDF pages at (dpi)').fill('72');
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     await start.locator('.page-item .page-name', { hasText: 'letters_0001' }).waitFor({ timeout: 60_000 });
-    expect(fs.readdirSync(dir).sort()).toEqual(['.htr-studio', 'htr-studio.json', 'letters_0001.png']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.htr-studio', 'htr-studio.json', 'letters_0001.png', 'mets.xml']);
   });
 });
