@@ -175,7 +175,8 @@ export const exportCmd: Command = {
           const stem = path.basename(input).replace(/\.[^.]+$/, '');
           const before = writer.written;
           await writer.addPage(doc, page, stem, path.basename(input), input);
-          pages.push({ name: stem, xml: input, image, doc, lines: writer.written - before });
+          const { creator, comments } = doc.metadata;
+          pages.push({ name: stem, xml: input, image, maker: { ...(creator !== undefined && { creator }), ...(comments !== undefined && { comments }) }, lines: writer.written - before });
         } catch (e) {
           failed++;
           io.err(`error: ${input}: ${(e as Error).message}`);

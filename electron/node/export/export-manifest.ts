@@ -25,8 +25,8 @@ import { attr, childElements, textOf, type XmlElement } from '../../common/xml/x
 import { MANIFEST_NAME } from '../project/project-manifest.js';
 import { runtimePaths } from '../paths.js';
 import { writeFileAtomic } from '../io/files.js';
-import { projectOf } from './gt-export.js';
-import type { PageDocument } from '../../common/model/types.js';
+import { projectOf, type PageMaker } from './gt-export.js';
+
 
 export const EXPORT_MANIFEST_NAME = 'export-manifest.json';
 export const UNKNOWN = 'unknown';
@@ -96,7 +96,8 @@ export interface ManifestPage {
   readonly name: string;
   readonly xml: string;
   readonly image: string | undefined;
-  readonly doc: PageDocument;
+  /** The page's own Metadata Creator and Comments. */
+  readonly maker: PageMaker;
   readonly split?: 'train' | 'val' | 'test';
   readonly document?: string;
   readonly status?: string;
@@ -239,8 +240,8 @@ export async function rightsOf(page: ManifestPage, root: string | undefined): Pr
       if (licence && attribution) break;
     }
   }
-  const pageCreator = note(page.doc.metadata.creator);
-  const pageComments = note(page.doc.metadata.comments);
+  const pageCreator = note(page.maker.creator);
+  const pageComments = note(page.maker.comments);
   return { licence: licence ?? UNKNOWN, attribution: attribution ?? UNKNOWN, from, ...(pageCreator && { pageCreator }), ...(pageComments && { pageComments }) };
 }
 

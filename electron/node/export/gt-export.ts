@@ -58,10 +58,21 @@ export function parseSplit(text: string): Split {
   return { train: train / 100, val: val / 100, test: test / 100 };
 }
 
+/** Who made a page file and what it says of itself (PAGE Metadata), for the export manifest's attribution. */
+export interface PageMaker {
+  readonly creator?: string;
+  readonly comments?: string;
+}
+
+/**
+ * A page chosen for export, without its document: pages are read once to choose and
+ * check them and again when written, so that an export's memory does not grow with
+ * its page count (a parsed page is ~100× its file).
+ */
 export interface GtPage {
   readonly xml: string;
-  readonly doc: PageDocument;
   readonly image: string | undefined;
+  readonly maker: PageMaker;
   readonly status: PageStatus;
   readonly name: string;
   /** The project document the page is in (htr-studio.json); undefined: none recorded, documentKey guesses from the file name. */
@@ -182,7 +193,7 @@ export interface ExportedPage {
   /** The page's document (GtPage.document), as split.tsv names it. */
   readonly document: string;
   readonly lines: number;
-  readonly doc: PageDocument;
+  readonly maker: PageMaker;
 }
 
 export async function exportGroundTruth(inputs: readonly string[], o: GtExportOptions): Promise<GtExportResult> {
@@ -190,6 +201,10 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   const pages: GtPage[] = [];
   let failed = 0;
   let filtered = 0;
+  const lineFormat = (TRAINER_FORMATS as readonly string[]).includes(o.format);
+  // The checker first, as pages are read: a refused export writes nothing.
+  const breaking: Record<string, number> = {};
+  const leaveOut = new Map<string, Map<string, string>>();
   for (const [i, xml] of inputs.entries()) {
     try {
       const doc = readDocument(await readXmlFile(xml)).doc;
@@ -199,25 +214,19 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
         filtered++;
         continue;
       }
-      pages.push({ xml, doc, image, status, name: stems[i]!, ...(document !== undefined && { document }) });
+      pages.push({ xml, image, maker: { ...(doc.metadata.creator !== undefined && { creator: doc.metadata.creator }), ...(doc.metadata.comments !== undefined && { comments: doc.metadata.comments }) }, status, name: stems[i]!, ...(document !== undefined && { document }) });
+      if (lineFormat) {
+        const found = checkGroundTruth(doc, { markedGroundTruth: status === 'ground-truth' }).filter((x) => x.id && BREAKING_RULES.includes(x.rule));
+        const out = new Map<string, string>();
+        for (const x of found) {
+          breaking[x.rule] = (breaking[x.rule] ?? 0) + 1;
+          out.set(x.id, `checker: ${x.rule}`);
+        }
+        leaveOut.set(stems[i]!, out);
+      }
     } catch (e) {
       failed++;
       o.warn(`error: ${xml}: ${(e as Error).message}`);
-    }
-  }
-  const lineFormat = (TRAINER_FORMATS as readonly string[]).includes(o.format);
-  // The checker first: a refused export writes nothing.
-  const breaking: Record<string, number> = {};
-  const leaveOut = new Map<string, Map<string, string>>();
-  if (lineFormat) {
-    for (const p of pages) {
-      const found = checkGroundTruth(p.doc, { markedGroundTruth: p.status === 'ground-truth' }).filter((x) => x.id && BREAKING_RULES.includes(x.rule));
-      const out = new Map<string, string>();
-      for (const x of found) {
-        breaking[x.rule] = (breaking[x.rule] ?? 0) + 1;
-        out.set(x.id, `checker: ${x.rule}`);
-      }
-      leaveOut.set(p.name, out);
     }
   }
   const nBreaking = Object.values(breaking).reduce((a, b) => a + b, 0);
@@ -242,26 +251,27 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
     splitRows.push([p.name, s, documentName(p), p.status, p.xml].map((v) => v.replace(/\t/g, ' ')).join('\t'));
     const linesBefore = lineCounts[s];
     try {
+      const doc = readDocument(await readXmlFile(p.xml)).doc;
       if (lineFormat) {
-        if (!p.image) throw new Error(`image "${p.doc.page.imageFilename}" not found beside ${p.xml} or in its parent folder`);
+        if (!p.image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${p.xml} or in its parent folder`);
         let w = writers.get(s);
         if (!w) writers.set(s, (w = new LinePairWriter(o.format === 'pylaia' ? path.join(dirOf(s), 'images') : dirOf(s), o.cut)));
         w.leaveOut = leaveOut.get(p.name) ?? new Map();
         const before = w.written;
-        await w.addPage(p.doc, await loadGrey(p.image, { expectWidth: p.doc.page.imageWidth, expectHeight: p.doc.page.imageHeight }), p.name, path.basename(p.xml), p.xml);
+        await w.addPage(doc, await loadGrey(p.image, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight }), p.name, path.basename(p.xml), p.xml);
         lineCounts[s] += w.written - before;
       } else {
         await fs.mkdir(dirOf(s), { recursive: true });
-        if (o.format === 'text') await writeFileAtomic(path.join(dirOf(s), `${p.name}.txt`), pageText(p.doc));
+        if (o.format === 'text') await writeFileAtomic(path.join(dirOf(s), `${p.name}.txt`), pageText(doc));
         else if (o.format === 'mets') {
           let m = metsWriters.get(s);
           if (!m) metsWriters.set(s, (m = new MetsExportWriter(dirOf(s))));
-          await m.addPage(p.name, p.doc, p.image, o.warn);
+          await m.addPage(p.name, doc, p.image, o.warn);
         }
         else {
           const target = targetOfExportFormat(o.format);
           if (!target) throw new Error(`export format ${o.format} names no document target`);
-          const r = writeDocument(p.doc, target);
+          const r = writeDocument(doc, target);
           for (const w of r.warnings) o.warn(`${p.xml}: ${w}`);
           // Checked against the target's official XSD before it is written: a page that fails is an error, never a quiet success.
           const skipped = await assertSchemaValid(r.xml, targetDocumentFormat(target), `${p.xml} as ${target}`, schemaFolder);
@@ -269,10 +279,10 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
           schemaWarned ||= skipped !== undefined;
           await writeFileAtomic(path.join(dirOf(s), `${p.name}.xml`), r.xml);
         }
-        lineCounts[s] += allLines(p.doc.page.regions).filter((l) => lineText(l).trim()).length;
+        lineCounts[s] += allLines(doc.page.regions).filter((l) => lineText(l).trim()).length;
       }
       pageCounts[s]++;
-      exported.push({ name: p.name, xml: p.xml, image: p.image, status: p.status, split: s, document: documentName(p), lines: lineCounts[s] - linesBefore, doc: p.doc });
+      exported.push({ name: p.name, xml: p.xml, image: p.image, status: p.status, split: s, document: documentName(p), lines: lineCounts[s] - linesBefore, maker: p.maker });
     } catch (e) {
       failed++;
       o.warn(`error: ${p.xml}: ${(e as Error).message}`);

@@ -25,7 +25,16 @@ export interface LinePairEntry {
   readonly text: string;
 }
 
+/**
+ * PNG encodes and file writes in flight at once: sharp encodes on its own threads and
+ * the disk writes meanwhile, while the next line is cut in JavaScript; a few suffice
+ * to overlap them, and the bound keeps memory flat (each holds one line image).
+ */
+const WRITES_IN_FLIGHT = 4;
+
 export class LinePairWriter {
+  private readonly pending = new Set<Promise<void>>();
+  private writeError: Error | undefined;
   private readonly index = ['name\tpage\tline_id\ttext\ttype\tsource'];
   /** What was written, for formats that list their lines their own way (PyLaia, Loghi). */
   readonly entries: LinePairEntry[] = [];
@@ -81,16 +90,37 @@ export class LinePairWriter {
         name = `${name}_${k}`;
       }
       this.used.add(name);
-      await fs.writeFile(path.join(this.outDir, `${name}.png`), await encodePng(img));
-      await fs.writeFile(path.join(this.outDir, `${name}.gt.txt`), text + '\n');
+      await this.write(name, img, text);
       this.index.push([name, page, l.id, text, type, source].map((v) => v.replace(/\t/g, ' ')).join('\t'));
       this.entries.push({ name, page, lineId: l.id, text });
       this.written++;
     }
   }
 
-  /** lines.tsv, written last and atomically: a folder with an index is a finished export. */
+  /** Encodes and writes one pair without waiting for it, unless WRITES_IN_FLIGHT are already under way. */
+  private async write(name: string, img: LineImage, text: string): Promise<void> {
+    if (this.writeError) throw this.writeError;
+    const job = (async () => {
+      await fs.writeFile(path.join(this.outDir, `${name}.png`), await encodePng(img));
+      await fs.writeFile(path.join(this.outDir, `${name}.gt.txt`), text + '\n');
+    })().catch((e: Error) => {
+      this.writeError ??= e;
+    });
+    const tracked = job.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
+    if (this.pending.size >= WRITES_IN_FLIGHT) await Promise.race(this.pending);
+    if (this.writeError) throw this.writeError;
+  }
+
+  /** Every pair written (or the first write's error). */
+  private async drain(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.writeError) throw this.writeError;
+  }
+
+  /** lines.tsv, written last and atomically, once every pair is on disk: a folder with an index is a finished export. */
   async finish(): Promise<void> {
+    await this.drain();
     await fs.mkdir(this.outDir, { recursive: true });
     await writeFileAtomic(path.join(this.outDir, 'lines.tsv'), this.index.join('\n') + '\n');
   }
