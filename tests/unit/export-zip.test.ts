@@ -20,7 +20,8 @@ import { listFiles } from '../../electron/node/export/zip-folder.js';
 import { exportDestination, writeToDestination } from '../../electron/node/export/export-package.js';
 import type { ExportManifest } from '../../electron/node/export/export-manifest.js';
 import { CORPUS, REPO } from '../helpers/corpus.js';
-import { runCli } from '../helpers/cli-process.js';
+import { ensureCliBuilt, runCli } from '../helpers/cli-process.js';
+import { spawn } from 'node:child_process';
 
 const TIMEUS = path.join(CORPUS, 'escriptorium-timeuscorpus', 'cph_paris_tissage_1858');
 const NAME = 'PH 1858-535';
@@ -176,6 +177,23 @@ describe('a zip is complete or absent', () => {
     expect(fs.readdirSync(dir)).toEqual(['gt.zip']);
     expect(fs.readFileSync(target, 'utf8')).toBe('an earlier export');
   });
+
+  it('Ctrl+C during a zipped export removes its temporary files: no zip, nothing left', async () => {
+    const dir = fs.mkdtempSync(path.join(root, 'interrupted-'));
+    const child = spawn(process.execPath, [ensureCliBuilt(), 'export', ...inputs().slice(0, 3), '--format', 'kraken', '--force', '-q', '-o', path.join(dir, 'gt.zip')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupted once line pairs are being written into the staging folder.
+    const started = Date.now();
+    const staging = (): string | undefined => fs.readdirSync(dir).find((f) => f.endsWith('.partial'));
+    while (!(staging() && fs.readdirSync(path.join(dir, staging()!)).some((f) => f.endsWith('.png'))) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 50));
+    expect(staging()).toBeDefined();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('cancelled; no zip was written');
+    expect(fs.readdirSync(dir)).toEqual([]);
+  }, 180_000);
 
   it('zips the lines format too, Loghi lists relative to the zip\'s root', async () => {
     const zip = path.join(root, 'lines.zip');

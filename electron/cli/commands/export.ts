@@ -14,6 +14,7 @@ import { exportYolo } from '../../node/export/yolo-export.js';
 import { CLASS_SETS, type ClassSet } from '../../node/export/yolo-classes.js';
 import { exportDestination, exportProjectPackage, writeToDestination } from '../../node/export/export-package.js';
 import { writeExportManifest, type ManifestPage } from '../../node/export/export-manifest.js';
+import { removeUnfinishedSync } from '../../node/export/zip-folder.js';
 import { DOCUMENT_FORMATS, parseSplit, plainCutter, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
 import { PAGE_STATUSES, type PageStatus } from '../../common/api/service.js';
 import { expandProjectFolders } from '../../node/project/project-inputs.js';
@@ -27,6 +28,18 @@ const CUT_OPTIONS = ['height', 'straighten', 'no-contrast'] as const;
 const YOLO_ONLY = ['classes', 'imgsz', 'val-fraction', 'split-by', 'val-list', 'seed'] as const;
 /** Options of the exports with a manifest, which may be zipped (every format but yolo, which writes its own export.json). */
 const PACKAGED_ONLY = ['zip'] as const;
+
+let sigintHooked = false;
+/** Ctrl+C during a zipped export: its temporary zip and staging folder are removed, and no NAME.zip appears. */
+function cancelZipOnSigint(io: Io): void {
+  if (sigintHooked) return;
+  sigintHooked = true;
+  process.once('SIGINT', () => {
+    removeUnfinishedSync();
+    io.err('htr-studio export: cancelled; no zip was written');
+    process.exit(130);
+  });
+}
 
 export const exportCmd: Command = {
   name: 'export',
@@ -160,6 +173,7 @@ export const exportCmd: Command = {
     const cutOptions = cutAs ? { cutAs: cutAs.manifest.id } : { straighten, contrast: !values['no-contrast'], ...(height && { height }) };
     if (isProject) return runProjectExport(fmt as DocumentFormat | TrainerFormat, values, positionals, cut, cutOptions, ['export', ...args], io);
     const dest = exportDestination(outDir, values.zip);
+    if (dest.zip) cancelZipOnSigint(io);
     const { writer, failed } = await writeToDestination(dest, async (dir) => {
       await fs.mkdir(dir, { recursive: true });
       const writer = new LinePairWriter(dir, cut, excluded);
@@ -224,6 +238,7 @@ async function runProjectExport(format: DocumentFormat | TrainerFormat, values: 
   if (!Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
   const progress = new Progress(`export ${format}`, values.quiet as boolean | undefined);
   const dest = exportDestination(str('output')!, values.zip === true);
+  if (dest.zip) cancelZipOnSigint(io);
   const lineFormat = (TRAINER_FORMATS as readonly string[]).includes(format);
   const options = { ...(statuses && { statuses }), ...(split && { split: str('split') }), seed, force: values.force === true, ...(lineFormat && cutOptions) };
   let pages: string[];

@@ -10,7 +10,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { exportGroundTruth, type GtExportOptions, type GtExportResult } from './gt-export.js';
 import { writeExportManifest } from './export-manifest.js';
-import { partialName, zipFolderAtomic } from './zip-folder.js';
+import { done, partialName, zipFolderAtomic } from './zip-folder.js';
 
 export interface ExportDestination {
   /** The folder, or the zip file. */
@@ -34,13 +34,14 @@ export function exportDestination(output: string, zip = false): ExportDestinatio
 export async function writeToDestination<T>(dest: ExportDestination, write: (dir: string) => Promise<T>, keep: (r: T) => boolean): Promise<T> {
   if (!dest.zip) return write(dest.path);
   await fsp.mkdir(path.dirname(path.resolve(dest.path)), { recursive: true });
-  const stage = `${partialName(dest.path)}-dir`;
+  const stage = partialName(dest.path);
   try {
     const r = await write(stage);
     if (keep(r)) await zipFolderAtomic(stage, dest.path);
     return r;
   } finally {
     await fsp.rm(stage, { recursive: true, force: true });
+    done(stage);
   }
 }
 

@@ -28,9 +28,27 @@ export async function listFiles(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** The temporary name of a zip being written: `.NAME.<12 hex>.partial` beside NAME. */
+/** Temporary zips and staging folders of this process not yet renamed or removed. */
+const unfinished = new Set<string>();
+
+/** The temporary name of a zip (or its staging folder) being written: `.NAME.<12 hex>.partial` beside NAME; `done` it when renamed or removed. */
 export function partialName(target: string): string {
-  return path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
+  const name = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.partial`);
+  unfinished.add(name);
+  return name;
+}
+
+export function done(partial: string): void {
+  unfinished.delete(partial);
+}
+
+/**
+ * Removes this process's temporary zips and staging folders at once, synchronously:
+ * for Ctrl+C, after which no awaited cleanup would run.
+ */
+export function removeUnfinishedSync(): void {
+  for (const p of unfinished) fs.rmSync(p, { recursive: true, force: true });
+  unfinished.clear();
 }
 
 /** Zips every file under `dir` (paths relative to it) into `zipFile`, atomically. Returns the entries written. */
@@ -57,6 +75,8 @@ export async function zipFolderAtomic(dir: string, zipFile: string): Promise<str
   } catch (e) {
     await fsp.rm(tmp, { force: true });
     throw e;
+  } finally {
+    done(tmp);
   }
   return files;
 }
