@@ -11,13 +11,13 @@ import path from 'node:path';
 import { parseXml } from '../../electron/common/xml/xml-parse.js';
 import { readPage } from '../../electron/common/formats/page-read.js';
 import { Warnings } from '../../electron/common/formats/format-error.js';
-import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
+import { readDocument, writeDocument, writeDocumentTo } from '../../electron/common/formats/document-io.js';
 import { checkDocument } from '../../electron/common/formats/page-checks.js';
 import { checkGroundTruth } from '../../electron/common/gt/gt-checks.js';
 import { simplifyPolygon } from '../../electron/common/layout/mask-contour.js';
 import { formatPoints, parsePoints } from '../../electron/common/model/points.js';
 import { formatBytes, overLimit } from '../../electron/common/api/size-limit.js';
-import { MAX_XML_BYTES, readXmlFile } from '../../electron/node/io/files.js';
+import { MAX_XML_BYTES, readXmlFile, writeFileAtomicFrom } from '../../electron/node/io/files.js';
 import { corpusFiles, CORPUS, REPO } from '../helpers/corpus.js';
 import { treeDiff, xmlTree } from '../helpers/xml-compare.js';
 
@@ -91,6 +91,32 @@ function hugePolygonPage(n: number, baselinePoints: number): { text: string; out
 `;
   return { text, outline };
 }
+
+describe('the lossless write in pieces', () => {
+  it('hands over the same text as writeDocument, in pieces, and a failed write leaves nothing', async () => {
+    const { text } = hugePolygonPage(100_000, 1_000);
+    const { doc } = readDocument(text);
+    const pieces: string[] = [];
+    const warnings = writeDocumentTo(doc, (c) => pieces.push(c), { now: '2026-01-02T00:00:00Z' });
+    expect(warnings).toEqual(writeDocument(doc, undefined, { now: '2026-01-02T00:00:00Z' }).warnings);
+    expect(pieces.join('')).toBe(writeDocument(doc, undefined, { now: '2026-01-02T00:00:00Z' }).xml);
+    // A piece ends with the line that takes it over 64 kB: the outline (~1 MB) and the line's Coords (~80 kB) end one each.
+    expect(pieces.length).toBe(3);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-big-'));
+    try {
+      const file = path.join(dir, 'out.xml');
+      await writeFileAtomicFrom(file, (write) => writeDocumentTo(doc, write));
+      expect(fs.readFileSync(file, 'utf8').replace(/<LastChange>[^<]*/, '')).toBe(text.replace(/<LastChange>[^<]*/, ''));
+      await expect(writeFileAtomicFrom(path.join(dir, 'broken.xml'), (write) => {
+        write('<PcGts>');
+        throw new Error('disk full');
+      })).rejects.toThrow('disk full');
+      expect(fs.readdirSync(dir)).toEqual(['out.xml']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('geometry of millions of points', () => {
   it('a 2-million-point polygon parses, round-trips byte for byte, converts and is checked, without a stack overflow', () => {

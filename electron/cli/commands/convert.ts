@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeDocumentPages, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
-import { writeFileAtomic } from '../../node/io/files.js';
+import { writeDocumentPages, writeDocumentTo, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
+import { writeFileAtomic, writeFileAtomicFrom } from '../../node/io/files.js';
 import { readDocumentFile } from '../../node/io/read-document.js';
 import { targetDocumentFormat } from '../../common/formats/target-format.js';
 import { assertSchemaValid, findSchemaFolder } from '../../node/xsd/schema-folder.js';
@@ -44,6 +44,12 @@ export const convert: Command = {
     if (to !== undefined && !TARGET_FORMATS.includes(to)) throw new UsageError(`unknown --to "${to}"; use one of ${TARGET_FORMATS.join(', ')}`);
     const input = positionals[0]!;
     const read = await readDocumentFile(input);
+    if (!to && read.doc.format.kind === 'page') {
+      // The lossless PAGE write goes to the file as it is made: a 200 MB file is never one string.
+      const warnings = await writeFileAtomicFrom(values.output, (write) => writeDocumentTo(read.doc, write));
+      for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
+      return 0;
+    }
     const written = writeDocumentPages(read.doc, to);
     for (const w of [...read.warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
     if (to) {

@@ -109,6 +109,22 @@ function writeOne(doc: PageDocument, target: TargetFormat | undefined, opts: Wri
   return writePageXml(repairForSchema(doc, warnings), { version, conform: true, ...now }, warnings);
 }
 
+/**
+ * As writeDocument without a target (the lossless write), the text handed to `sink` in
+ * pieces as it is made: a big PAGE file is never one string in memory (ALTO is written
+ * whole, then handed over). Returns the warnings.
+ */
+export function writeDocumentTo(doc: PageDocument, sink: (chunk: string) => void, opts: WriteOptions = {}): string[] {
+  if (doc.format.kind !== 'page') {
+    const w = writeDocument(doc, undefined, opts);
+    sink(w.xml);
+    return w.warnings;
+  }
+  const warnings = new Warnings();
+  writePageXml(doc, { version: doc.format.version, conform: false, sink, ...(opts.now && { now: opts.now }) }, warnings);
+  return warnings.list();
+}
+
 export interface WritePagesOutcome {
   /** One XML text per output file: a single one for ALTO output (all pages), one per page for PAGE output. */
   readonly xmls: string[];

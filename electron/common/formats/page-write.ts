@@ -19,6 +19,8 @@ export interface PageWriteOptions {
   readonly conform: boolean;
   /** ISO timestamp for LastChange (tests pass a fixed one). */
   readonly now?: string;
+  /** Where the text goes in pieces as it is written (writePageXml then returns ''). */
+  readonly sink?: (chunk: string) => void;
 }
 
 interface Ctx {
@@ -37,7 +39,7 @@ export function writePageXml(doc: PageDocument, opts: PageWriteOptions, warnings
   const sameVersion = doc.format.kind === 'page' && doc.format.version === opts.version;
   // A lossless write keeps the source's namespace spelling (even https:); a conforming one uses the schema's.
   const ns = sameVersion && !opts.conform ? doc.format.namespace : pageNamespace(opts.version);
-  const out = new XmlOut(ns);
+  const out = new XmlOut(ns, opts.sink);
   const ctx: Ctx = { out, v: opts.version, keep: sameVersion && !opts.conform, warnings, modern: isModern(opts.version) };
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   if (ctx.keep) for (const n of doc.prolog ?? []) out.node(n);

@@ -14,7 +14,8 @@ export class XmlOut {
   private pending: string | undefined;
   private depth = 0;
 
-  constructor(readonly defaultNs: string) {}
+  /** `sink`: where full pieces go as they are made (a big file is then never one string). */
+  constructor(readonly defaultNs: string, private readonly sink?: (chunk: string) => void) {}
 
   private indent(): string {
     return '  '.repeat(this.depth);
@@ -29,7 +30,8 @@ export class XmlOut {
   private append(line: string): void {
     this.buf += line + '\n';
     if (this.buf.length > CHUNK_CHARS) {
-      this.chunks.push(this.buf);
+      if (this.sink) this.sink(this.buf);
+      else this.chunks.push(this.buf);
       this.buf = '';
     }
   }
@@ -74,7 +76,13 @@ export class XmlOut {
     writeNode(n, this.defaultNs, this, this.indent());
   }
 
+  /** The text written; with a sink, the rest goes to it and this is ''. */
   toString(): string {
+    if (this.sink) {
+      if (this.buf) this.sink(this.buf);
+      this.buf = '';
+      return '';
+    }
     return this.chunks.join('') + this.buf;
   }
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import { writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { overLimit } from '../../common/api/size-limit.js';
@@ -89,17 +90,41 @@ export async function writeFileOnce(file: string, text: string): Promise<boolean
   return true;
 }
 
+/**
+ * As writeFileAtomic, with the text given in pieces by `produce` as it makes them (a
+ * big file is never one string in memory). Returns what `produce` returns; a throw
+ * leaves no file and no temporary file.
+ */
+export async function writeFileAtomicFrom<T>(file: string, produce: (write: (chunk: string) => void) => T): Promise<T> {
+  let result: T | undefined;
+  const tmp = await writeTemp(file, (fd) => {
+    result = produce((chunk) => void writeSync(fd, chunk, null, 'utf8'));
+  });
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await syncFolder(path.dirname(path.resolve(file)));
+  return result as T;
+}
+
 /** The text in a synced temporary file beside `file` (its folder made if needed); returns the temporary file's path. */
-async function writeTemp(file: string, text: string): Promise<string> {
+async function writeTemp(file: string, text: string | ((fd: number) => void)): Promise<string> {
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w');
   try {
-    await handle.writeFile(text, 'utf8');
+    if (typeof text === 'string') await handle.writeFile(text, 'utf8');
+    else text(handle.fd);
     await handle.sync();
-  } finally {
+  } catch (e) {
     await handle.close();
+    await fs.rm(tmp, { force: true });
+    throw e;
   }
+  await handle.close();
   return tmp;
 }
 
