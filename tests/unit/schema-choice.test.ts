@@ -203,5 +203,12 @@ describe('what reading a file assumes, before any check (#17 item 3)', () => {
     const xml = fs.readFileSync(out, 'utf8');
     expect(xml).toMatch(/imageWidth="400" imageHeight="300"/);
     expect((await validateAgainstXsd(xml, SCHEMAS, readDocument(xml).doc.format)).errors).toEqual([]);
+    // Every command that reads page files reads it so: eval, languages, train-lm as well as convert, validate, info, check.
+    const quiet = { out: () => {}, err: () => {} };
+    const texts: string[] = [];
+    expect(await main(['eval', '--gt', file, '--hyp', file, '--json'], { out: (l) => texts.push(l), err: () => {} })).toBe(0);
+    expect(JSON.parse(texts.join('\n'))).toMatchObject({ cer: 0 });
+    expect(await main(['languages', file, '--json'], quiet)).toBe(0);
+    expect(await main(['train-lm', file, '-o', path.join(dir, 'lm.json'), '--order', '3'], quiet)).toBe(0);
   });
 });

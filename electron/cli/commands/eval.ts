@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readDocument } from '../../common/formats/document-io.js';
 import { pairLines, type LinePair, type Pairing } from '../../common/eval/pair-lines.js';
 import { addCounts, compareTexts, emptyTotals, rate, topConfusions, type Totals } from '../../common/eval/cer.js';
-import { readXmlFile } from '../../node/io/files.js';
 import { UsageError, type Command, type Io } from '../command.js';
 import { accuracyReport } from '../../common/eval/accuracy-report.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 
 async function pageFiles(inputs: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -32,7 +31,7 @@ function printConfusions(io: Io, confusions: readonly { ref: string; hyp: string
 async function historyReport(inputs: readonly string[], json: boolean, confusions: number, io: Io): Promise<number> {
   if (!inputs.length) throw new UsageError('eval --history needs PAGE files or folders');
   const files = await pageFiles(inputs);
-  const pages = await Promise.all(files.map(async (f) => ({ id: f, name: path.basename(f).replace(/\.[^.]+$/, ''), doc: readDocument(await readXmlFile(f)).doc })));
+  const pages = await Promise.all(files.map(async (f) => ({ id: f, name: path.basename(f).replace(/\.[^.]+$/, ''), doc: (await readDocumentFile(f)).doc })));
   const r = accuracyReport(pages, confusions);
   if (json) {
     io.out(JSON.stringify(r, null, 2));
@@ -64,7 +63,7 @@ async function folderPairs(gtDir: string, hypDir: string): Promise<LinePair[]> {
 }
 
 async function pagePairs(gtFile: string, hypFile: string): Promise<Pairing> {
-  return pairLines(readDocument(await readXmlFile(gtFile)).doc, readDocument(await readXmlFile(hypFile)).doc);
+  return pairLines((await readDocumentFile(gtFile)).doc, (await readDocumentFile(hypFile)).doc);
 }
 
 export const evalCmd: Command = {

@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readDocument, writeDocument } from '../../common/formats/document-io.js';
+import { writeDocument } from '../../common/formats/document-io.js';
 import { lineText } from '../../common/model/stats.js';
 import { LANGUAGE_NAMES, type LanguageShare } from '../../common/language/identify.js';
 import { canWriteLanguages, languagesReport, pageLanguages, withLanguages } from '../../common/language/page-languages.js';
-import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
+import { writeFileAtomic } from '../../node/io/files.js';
 import { UsageError, type Command } from '../command.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 
 const shown = (l: LanguageShare): string => `${LANGUAGE_NAMES[l.lang]?.page ?? l.lang} ${Math.round(100 * l.share)}% (confidence ${l.conf.toFixed(2)})`;
 const csvCell = (v: string | number): string => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
@@ -40,7 +41,7 @@ export const languages: Command = {
     const threshold = values.threshold === undefined ? 0.8 : Number(values.threshold);
     if (!(threshold > 0 && threshold <= 1)) throw new UsageError('--threshold must be above 0 and at most 1');
     const docs = [];
-    for (const file of positionals) docs.push({ id: file, name: path.basename(file), doc: readDocument(await readXmlFile(file)).doc });
+    for (const file of positionals) docs.push({ id: file, name: path.basename(file), doc: (await readDocumentFile(file)).doc });
     const report = languagesReport(docs, threshold);
     const pages = [];
     for (const { id: file, doc } of docs) {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readDocument, writeDocument } from '../../common/formats/document-io.js';
-import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
+import { writeDocument } from '../../common/formats/document-io.js';
+import { writeFileAtomic } from '../../node/io/files.js';
 import { findPageImage } from '../../node/images/find-image.js';
 import { loadGrey } from '../../node/images/page-image.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
@@ -12,6 +12,7 @@ import type { LineRecognizer } from '../../node/recognition/recognizer.js';
 import { Progress } from '../progress.js';
 import { intOption, UsageError, type Command } from '../command.js';
 import { outputPaths } from '../output-names.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 
 const IMAGE_EXT = /\.(png|jpe?g|tiff?|webp|bmp|gif|jp2)$/i;
 
@@ -70,7 +71,7 @@ export const recognize: Command = {
             await writeFileAtomic(out, res!.text + '\n');
             results.push({ input, output: out, text: res!.text, conf: res!.conf, ms: Math.round(performance.now() - t0) });
           } else {
-            const { doc, warnings } = readDocument(await readXmlFile(input));
+            const { doc, warnings } = (await readDocumentFile(input));
             const image = findPageImage(input, doc.page.imageFilename);
             if (!image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${input} or in its parent folder`);
             const r = await recognizePage(doc, image, rec, { beam, glyphs: Boolean(values.glyphs), onProgress: (d, t) => progress.update(d, t, path.basename(input)) });

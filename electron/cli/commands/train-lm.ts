@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readDocument } from '../../common/formats/document-io.js';
 import { allLines, lineText } from '../../common/model/stats.js';
 import { normalizeTranscription } from '../../common/recognition/normalize-text.js';
 import { CharLm } from '../../common/recognition/char-lm.js';
-import { readXmlFile, writeFileAtomic } from '../../node/io/files.js';
+import { writeFileAtomic } from '../../node/io/files.js';
 import { intOption, UsageError, type Command } from '../command.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 
 /** Every ground-truth text under `input`: NAME.gt.txt files (the `export --format lines` output) and the lines of PAGE/ALTO files. */
 async function texts(input: string, out: string[]): Promise<void> {
@@ -20,7 +20,7 @@ async function texts(input: string, out: string[]): Promise<void> {
   } else if (/\.(xml|pxml|alto)$/i.test(input) && !/(^|[/\\])(METS|mets|metadata)\.xml$/.test(input)) {
     let doc;
     try {
-      doc = readDocument(await readXmlFile(input)).doc;
+      doc = (await readDocumentFile(input)).doc;
     } catch {
       return; // not a page (a METS file, a stray XML): not ground truth
     }
