@@ -41,16 +41,42 @@ async function readHead(file: string): Promise<XmlHead | undefined> {
     const head = buf.subarray(0, bytesRead).toString('utf8');
     if (/<(\w+:)?PcGts\b/.test(head)) {
       const m = /\bimageFilename\s*=\s*"([^"]*)"/.exec(head);
-      return { isPage: true, ...(m && { imageName: decodeEntities(m[1]!) }) };
+      return { isPage: true, ...(m && { imageName: detached(decodeEntities(m[1]!)) }) };
     }
     if (/<(\w+:)?alto\b/.test(head)) {
       const m = /<(?:\w+:)?fileName>([^<]*)</.exec(head);
-      return { isPage: false, ...(m && { imageName: decodeEntities(m[1]!.trim()) }) };
+      return { isPage: false, ...(m && { imageName: detached(decodeEntities(m[1]!.trim())) }) };
     }
     return undefined;
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Heads read at once: each holds a 64 kB buffer and its text until it is done, so
+ * reading every file of a 500-page project at once held them all (peak memory grew
+ * with the page count); a few at a time keeps the disk busy as well.
+ */
+const HEAD_READS_AT_ONCE = 16;
+
+/** `fn` over `items` with at most `limit` running at once; results in input order. */
+async function mapInTurns<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** A copy that does not keep the 64 kB head it was cut from alive (V8 slices share their parent). */
+function detached(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 function decodeEntities(s: string): string {
@@ -100,7 +126,7 @@ export async function scanProject(root: string): Promise<ScannedPage[]> {
   const used = new Set<string>();
   const pages: ScannedPage[] = [];
   // PAGE files win over ALTO files for the same image: PAGE is what the editor writes.
-  const heads = await Promise.all(xmlFiles.map(async (f) => ({ file: f, head: await readHead(f).catch(() => undefined) })));
+  const heads = await mapInTurns(xmlFiles, HEAD_READS_AT_ONCE, async (f) => ({ file: f, head: await readHead(f).catch(() => undefined) }));
   heads.sort((a, b) => Number(b.head?.isPage) - Number(a.head?.isPage));
   for (const { file, head } of heads) {
     if (!head) continue; // METS, Transkribus metadata.xml and other XML: not pages.
