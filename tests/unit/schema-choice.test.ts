@@ -210,5 +210,9 @@ describe('what reading a file assumes, before any check (#17 item 3)', () => {
     expect(JSON.parse(texts.join('\n'))).toMatchObject({ cer: 0 });
     expect(await main(['languages', file, '--json'], quiet)).toBe(0);
     expect(await main(['train-lm', file, '-o', path.join(dir, 'lm.json'), '--order', '3'], quiet)).toBe(0);
+    expect(await main(['export', file, '--format', 'lines', '-o', path.join(dir, 'lines')], quiet)).toBe(0);
+    expect(fs.readdirSync(path.join(dir, 'lines')).filter((f) => f.endsWith('.gt.txt'))).toHaveLength(1);
+    expect(await main(['export', file, '--format', 'page', '-o', path.join(dir, 'as-page'), '-q'], quiet)).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'as-page', 'alto.xml'), 'utf8')).toMatch(/imageWidth="400" imageHeight="300"/);
   });
 });

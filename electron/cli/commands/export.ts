@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { readDocument } from '../../common/formats/document-io.js';
-import { readXmlFile } from '../../node/io/files.js';
 import { findPageImage } from '../../node/images/find-image.js';
 import { loadGrey } from '../../node/images/page-image.js';
 import { LinePairWriter, type LineCutter } from '../../node/export/line-pairs.js';
@@ -18,6 +16,7 @@ import { removeUnfinishedSync } from '../../node/export/zip-folder.js';
 import { DOCUMENT_FORMATS, parseSplit, plainCutter, TRAINER_FORMATS, type DocumentFormat, type TrainerFormat } from '../../node/export/gt-export.js';
 import { PAGE_STATUSES, type PageStatus } from '../../common/api/service.js';
 import { expandProjectFolders } from '../../node/project/project-inputs.js';
+import { readDocumentFile } from '../../node/io/read-document.js';
 
 const FORMATS = ['lines', 'yolo', ...DOCUMENT_FORMATS, ...TRAINER_FORMATS] as const;
 const LINES_ONLY = ['height', 'straighten', 'no-contrast', 'cut-as', 'exclude-type'] as const;
@@ -182,7 +181,7 @@ export const exportCmd: Command = {
       const progress = new Progress('export lines', values.quiet);
       for (const [n, input] of positionals.entries()) {
         try {
-          const { doc } = readDocument(await readXmlFile(input));
+          const { doc } = (await readDocumentFile(input));
           const image = findPageImage(input, doc.page.imageFilename);
           if (!image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${input} or in its parent folder`);
           const page = await loadGrey(image, { expectWidth: doc.page.imageWidth, expectHeight: doc.page.imageHeight });

@@ -14,12 +14,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { PageStatus } from '../../common/api/service.js';
-import { readDocument, targetOfExportFormat, writeDocument } from '../../common/formats/document-io.js';
+import { targetOfExportFormat, writeDocument } from '../../common/formats/document-io.js';
 import type { PageDocument } from '../../common/model/types.js';
 import { allLines, lineText } from '../../common/model/stats.js';
 import { regionsInReadingOrder, findRegion } from '../../common/model/ops.js';
 import { checkGroundTruth, type GtRule } from '../../common/gt/gt-checks.js';
-import { readXmlFile, writeFileAtomic } from '../io/files.js';
+import { writeFileAtomic } from '../io/files.js';
 import { targetDocumentFormat } from '../../common/formats/target-format.js';
 import { assertSchemaValid, findSchemaFolder } from '../xsd/schema-folder.js';
 import { findPageImage } from '../images/find-image.js';
@@ -33,6 +33,7 @@ import { MetsExportWriter } from './mets-export.js';
 
 export { DOCUMENT_EXPORT_FORMATS as DOCUMENT_FORMATS, TRAINER_EXPORT_FORMATS as TRAINER_FORMATS } from '../../common/api/service.js';
 import { DOCUMENT_EXPORT_FORMATS as DOCUMENT_FORMATS, TRAINER_EXPORT_FORMATS as TRAINER_FORMATS } from '../../common/api/service.js';
+import { readDocumentFile } from '../io/read-document.js';
 export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 export type TrainerFormat = (typeof TRAINER_FORMATS)[number];
 
@@ -207,7 +208,7 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
   const leaveOut = new Map<string, Map<string, string>>();
   for (const [i, xml] of inputs.entries()) {
     try {
-      const doc = readDocument(await readXmlFile(xml)).doc;
+      const doc = (await readDocumentFile(xml)).doc;
       const image = findPageImage(xml, doc.page.imageFilename);
       const { status, document } = await projectFactsOf(xml, image);
       if (o.statuses && !o.statuses.includes(status)) {
@@ -251,7 +252,7 @@ export async function exportGroundTruth(inputs: readonly string[], o: GtExportOp
     splitRows.push([p.name, s, documentName(p), p.status, p.xml].map((v) => v.replace(/\t/g, ' ')).join('\t'));
     const linesBefore = lineCounts[s];
     try {
-      const doc = readDocument(await readXmlFile(p.xml)).doc;
+      const doc = (await readDocumentFile(p.xml)).doc;
       if (lineFormat) {
         if (!p.image) throw new Error(`image "${doc.page.imageFilename}" not found beside ${p.xml} or in its parent folder`);
         let w = writers.get(s);

@@ -14,16 +14,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { readDocument } from '../../common/formats/document-io.js';
 import type { Region } from '../../common/model/types.js';
 import { bbox } from '../../common/model/points.js';
 import { structureOf } from '../../common/formats/alto-tags.js';
-import { readXmlFile, writeFileAtomic } from '../io/files.js';
+import { writeFileAtomic } from '../io/files.js';
 import { findPageImage } from '../images/find-image.js';
 import { MAX_PIXELS } from '../images/page-image.js';
 import { linePolygon } from '../recognition/recognize-page.js';
 import { segmontoType, yoloClassNames, type ClassSet } from './yolo-classes.js';
 import { documentKey, pagesFromList, splitPages, type SplitBy } from './yolo-split.js';
+import { readDocumentFile } from '../io/read-document.js';
 
 export interface YoloExportOptions {
   readonly outDir: string;
@@ -182,7 +182,7 @@ export async function exportYolo(inputs: readonly string[], opts: YoloExportOpti
   const pages: PageEntry[] = [];
   for (const input of inputs) {
     try {
-      const { doc } = readDocument(await readXmlFile(input));
+      const { doc } = (await readDocumentFile(input));
       const image = findPageImage(input, doc.page.imageFilename);
       if (!image) {
         opts.warn(`skipped ${input}: image "${doc.page.imageFilename}" not found beside it or in its parent folders`);
