@@ -208,6 +208,21 @@ describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → t
     expect(list('train')).toEqual([...fs.readdirSync(path.join(data, 'images/train')), 'synth_register_5_0000.jpg', 'synth_register_5_0001.jpg'].sort());
     expect(list('val')).toEqual(fs.readdirSync(path.join(data, 'images/val')).sort()); // chosen on real pages only
     expect(fs.readdirSync(path.join(mix, 'labels/train')).length).toBe(list('train').length);
+    // --val-from: a second export's validation pages join the first's (how corpus-train-more's
+    // validation wills were added), and pages.tsv lists exactly the mix's pages for evaluate_app.mjs.
+    const synthVal = path.join(tmp, 'synth-val');
+    const valList = path.join(tmp, 'synth-val-list.txt');
+    fs.writeFileSync(valList, `${xmls[1]!.replace(/\.xml$/, '')}\n`);
+    expect(await exportCmd.run([...xmls.map((f) => path.join(pages, f)), '--format', 'yolo', '-o', synthVal, '--imgsz', '512', '--val-list', valList, '-q'], { out: () => {}, err: () => {} })).toBe(0);
+    const mix2 = path.join(tmp, 'mix2');
+    python(['mix_data.py', '--out', mix2, '--val-from', synthVal, data, synthVal]);
+    const list2 = (split: string): string[] => fs.readdirSync(path.join(mix2, 'images', split)).sort();
+    expect(list2('val')).toEqual([...fs.readdirSync(path.join(data, 'images/val')), 'synth_register_5_0001.jpg'].sort());
+    expect(list2('train')).toEqual([...fs.readdirSync(path.join(data, 'images/train')), 'synth_register_5_0000.jpg'].sort());
+    const rows = fs.readFileSync(path.join(mix2, 'pages.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    for (const split of ['train', 'val']) {
+      expect(rows.filter((r) => r[1] === split).map((r) => r[0]).sort(), split).toEqual(list2(split).map((f) => f.replace(/\.jpg$/, '')));
+    }
     // The mix trains: one step and its evaluation on the real validation page.
     const trained = python(['train.py', '--data', path.join(mix, 'data.yaml'), '--out', path.join(tmp, 'run'), '--imgsz', '512', '--window', '256x384',
       '--batch', '2', '--max-steps', '1', '--threads', '1', '--regression', '']);

@@ -46,6 +46,11 @@ ATTRIBUTION = [  # ../shared/corpus-train/SOURCES.md; all CC BY 4.0
     ("Arch-W/iForal-Dataset", "iForal project"),
     ("HTR-United/CREMMA-Medieval-LAT", "CREMMA Medieval Latin"),
     ("HTRomance-Project/medieval-italian", "HTRomance; images Gallica (BnF)"),
+    # ../shared/corpus-train-more/SOURCES.md (fine-tune of 2026-12-04 onwards); all CC BY 4.0
+    ("HTR-United/lectaurep-repertoires", "LECTAUREP, Archives nationales (Minutier central des notaires de Paris) / Inria ALMAnaCH / EPHE"),
+    ("HTR-United/CREMMA-MSS-20", "CREMMA"),
+    ("alix-tz/dataset-celestine-doniau-danest", "Journal de Célestine Doniau-Danest, Archives départementales de la Somme 134J94; Université de Montréal HNU2000"),
+    ("PSL-Chartes-HTR-Students/TNAH-2021-Projet-Correspondance-Berlioz", "PSL / École des chartes students; images Gallica (BnF)"),
 ]
 
 

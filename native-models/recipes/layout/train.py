@@ -30,6 +30,7 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import signal
 import sys
 import time
@@ -61,6 +62,8 @@ def parse_args():
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--eval-minutes", type=float, default=20)
     ap.add_argument("--save-minutes", type=float, default=5)
+    ap.add_argument("--snapshots", action="store_true",
+                    help="also keep each evaluation's checkpoint as <out>/ckpt/step-N.pt (to choose among them through the app)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0, help="smoke test: N pages per split")
@@ -232,10 +235,14 @@ def main():
     if resumed:
         ema = Ema(model, args.ema, resumed["ema_updates"])
         ema.model.load_state_dict(resumed["ema"])
-        opt.load_state_dict(resumed["optimizer"])
-        sched.load_state_dict(resumed["scheduler"])
-        step, epoch, order, pos, best = resumed["step"], resumed["epoch"], resumed["order"], resumed["pos"], resumed["best_val_f1"]
-        rng.bit_generator.state = resumed["rng"]
+        if "optimizer" in resumed:
+            opt.load_state_dict(resumed["optimizer"])
+            sched.load_state_dict(resumed["scheduler"])
+        elif not args.rewarm:  # a shipped checkpoint is stripped to its weights (strip_checkpoint.py)
+            raise SystemExit(f"{resume_path} holds weights only (no optimizer state): resume it with --rewarm")
+        step, epoch, order, pos, best = resumed["step"], resumed["epoch"], resumed.get("order"), resumed.get("pos", 0), resumed["best_val_f1"]
+        if resumed.get("rng"):
+            rng.bit_generator.state = resumed["rng"]
         old = resumed.get("time_schedule")
         if args.schedule_minutes and old and not args.rewarm and old.get("minutes") == args.schedule_minutes:
             sched_state["seconds"] = old["seconds"]
@@ -294,6 +301,8 @@ def main():
             f.write(json.dumps(entry, ensure_ascii=False) + "\n")
         print(json.dumps(entry, ensure_ascii=False), flush=True)
         save(os.path.join(ckpt_dir, "last.pt"), state())
+        if args.snapshots:
+            shutil.copyfile(os.path.join(ckpt_dir, "last.pt"), os.path.join(ckpt_dir, f"step-{step}.pt"))
 
     loader = None
     if workers:
