@@ -2,16 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../electron/cli/main.js';
 import { corpusFiles, CORPUS, SCHEMAS } from '../helpers/corpus.js';
 import { treeDiff, xmlTree } from '../helpers/xml-compare.js';
+import { runMain } from '../helpers/cli-in-process.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
+const run = runMain;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-cli-'));
 const all = [...corpusFiles('page'), ...corpusFiles('alto')];

@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../electron/cli/main.js';
 import {
   pageCount, readDocument, splitPages, writeDocument, writeDocumentPages,
 } from '../../electron/common/formats/document-io.js';
@@ -17,6 +16,7 @@ import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { REPO, SCHEMAS } from '../helpers/corpus.js';
 import { treeDiff, xmlTree } from '../helpers/xml-compare.js';
+import { runMain } from '../helpers/cli-in-process.js';
 
 const FIXTURES = path.join(REPO, 'tests/fixtures/formats');
 const MULTI = path.join(FIXTURES, 'alto-multipage.xml');
@@ -27,12 +27,7 @@ const NOW = '2026-01-01T00:00:00Z';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-fidelity-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
+const run = runMain;
 
 function read(file: string): PageDocument {
   return readDocument(fs.readFileSync(file, 'utf8')).doc;

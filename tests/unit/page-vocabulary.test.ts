@@ -8,12 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../electron/cli/main.js';
 import { readDocument, writeDocument } from '../../electron/common/formats/document-io.js';
 import { PAGE_VERSIONS } from '../../electron/common/formats/page-versions.js';
 import { acceptsValue, conformValue, type VocabularyName } from '../../electron/common/formats/page-vocab.js';
 import { validateAgainstXsd } from '../../electron/node/xsd/xsd-validate.js';
 import { REPO, SCHEMAS } from '../helpers/corpus.js';
+import { runMain } from '../helpers/cli-in-process.js';
 
 const FIXTURES = path.join(REPO, 'tests/fixtures/formats');
 const FROM_2019 = path.join(FIXTURES, 'page-2019-vocabulary.xml');
@@ -38,12 +38,7 @@ const TYPES: Record<string, VocabularyName> = {
   TextDataTypeSimpleType: 'dataType', MirroredSimpleType: 'mirrored',
 };
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
+const run = runMain;
 
 async function schemaErrors(xml: string): Promise<string[]> {
   return (await validateAgainstXsd(xml, SCHEMAS, readDocument(xml).doc.format)).errors;

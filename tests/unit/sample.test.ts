@@ -8,21 +8,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { main } from '../../electron/cli/main.js';
 import { readDocument } from '../../electron/common/formats/document-io.js';
 import type { TextLine } from '../../electron/common/model/types.js';
 import { REPO, SCHEMAS } from '../helpers/corpus.js';
+import { runMain } from '../helpers/cli-in-process.js';
 
 const SAMPLE = path.join(REPO, 'assets', 'sample');
 const images = fs.readdirSync(SAMPLE).filter((f) => f.endsWith('.jpg')).sort();
 const xmlOf = (image: string): string => path.join(SAMPLE, 'page', image.replace(/\.jpg$/, '.xml'));
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
+const run = runMain;
 
 function linesOf(file: string): TextLine[] {
   return readDocument(fs.readFileSync(file, 'utf8')).doc.page.regions.flatMap((r) => r.lines);

@@ -2,23 +2,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../electron/cli/main.js';
 import { assertSchemaValid, findSchemaFolder, MAX_XSD_CHECK_BYTES } from '../../electron/node/xsd/schema-folder.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { ApiError } from '../../electron/common/api/errors.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
 // @ts-expect-error: a build script in plain JavaScript
 import { copySchemas } from '../../build/schemas.mjs';
+import { runMain } from '../helpers/cli-in-process.js';
 
 // The official XSDs travel with the app (copied in at build time) and every --to
 // conversion is checked against its target's XSD before anything is written.
 
-async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out, err };
-}
+const run = runMain;
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-schemas-'));
 const saved = { ...process.env };

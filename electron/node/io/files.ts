@@ -56,7 +56,11 @@ const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
  * the folder is flushed too, so that the rename itself survives a power cut.
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = await writeTemp(file, text);
+  await renameIntoPlace(await writeTemp(file, text), file);
+}
+
+/** The complete temporary file renamed over `file` and the folder flushed; a failed rename leaves no temporary file behind. */
+async function renameIntoPlace(tmp: string, file: string): Promise<void> {
   try {
     await fs.rename(tmp, file);
   } catch (e) {
@@ -100,13 +104,7 @@ export async function writeFileAtomicFrom<T>(file: string, produce: (write: (chu
   const tmp = await writeTemp(file, (fd) => {
     result = produce((chunk) => void writeSync(fd, chunk, null, 'utf8'));
   });
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await syncFolder(path.dirname(path.resolve(file)));
+  await renameIntoPlace(tmp, file);
   return result as T;
 }
 
