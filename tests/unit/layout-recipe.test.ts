@@ -160,6 +160,16 @@ describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → t
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  it('strip_checkpoint (one helper for both recipes) keeps the weights and no optimiser or RNG state', { timeout: 60_000 }, () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-strip-'));
+    const out = path.join(tmp, 'stripped.pt');
+    expect(python(['strip_checkpoint.py', CHECKPOINT, out])).toMatch(/kept \[.*'ema'.*'model'.*'step'/);
+    const keys = python(['-c', `import sys; sys.path.insert(0, '../common'); from torchkit import load_state; print(sorted(load_state(${JSON.stringify(out)})))`]);
+    expect(keys).toMatch(/'model'/);
+    expect(keys).not.toMatch(/'optimizer'|'scheduler'|'rng'/);
+    expect(fs.existsSync(`${out}.tmp`)).toBe(false);
+  });
+
   it('synthetic registers: valid PAGE, lines boxed on their ink, exported, mixed into training only', { timeout: 180_000 }, async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-layout-synth-'));
     const data = path.join(tmp, 'data');

@@ -56,7 +56,7 @@ export async function zipFolderAtomic(dir: string, zipFile: string): Promise<str
   const files = await listFiles(dir);
   const tmp = partialName(zipFile);
   const zip = new ZipFile();
-  // One fixed time for every entry: the same export zips to the same bytes whatever the files' times.
+  // One time for every entry (when the zip was made), not the staging files' own moments of writing.
   const mtime = new Date();
   for (const f of files) zip.addFile(path.join(dir, ...f.split('/')), f, { compress: !STORED.test(f), mtime });
   zip.end();

@@ -6,6 +6,8 @@ Each recipe's scripts run from their own folder, here and on the GPU machine
 (which receives the whole working tree). The module every script of a recipe
 imports first puts this folder on sys.path: htr/model.py, layout/evaluate.py.
 """
+import os
+
 import torch
 
 
@@ -17,6 +19,19 @@ def load_state(path):
         return torch.load(path, map_location="cpu", weights_only=False)
     except TypeError:  # a torch without weights_only
         return torch.load(path, map_location="cpu")
+
+
+def save_stripped(src, dst, keep):
+    """A copy of checkpoint `src` holding only the keys in `keep`, written
+    atomically to `dst`: what a recipe commits beside a shipped model, without the
+    optimiser and RNG state that would only weigh down the repository's history.
+    Returns the full state and the copy."""
+    state = load_state(src)
+    slim = {k: state[k] for k in keep if k in state}
+    tmp = dst + ".tmp"
+    torch.save(slim, tmp)
+    os.replace(tmp, dst)
+    return state, slim
 
 
 def to_cpu(obj):

@@ -8,13 +8,10 @@ optimizer state, the epoch order and the RNG: a third of the size. `train.py
 --resume` continues from such a file with a fresh optimizer; `--init` and
 `finetune.py` only ever need the weights.
 """
-import os
 import sys
 
-import torch
-
 from model import WIDTH_STRIDE  # noqa: F401  (puts ../common on sys.path)
-from torchkit import load_state
+from torchkit import save_stripped
 
 KEEP = ("model", "model_config", "charset", "step", "epoch", "best_val_cer", "args", "trained_minutes", "base_steps")
 
@@ -22,11 +19,7 @@ KEEP = ("model", "model_config", "charset", "step", "epoch", "best_val_cer", "ar
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    state = load_state(sys.argv[1])
-    slim = {k: state[k] for k in KEEP if k in state}
-    tmp = sys.argv[2] + ".tmp"
-    torch.save(slim, tmp)
-    os.replace(tmp, sys.argv[2])
+    _, slim = save_stripped(sys.argv[1], sys.argv[2], KEEP)
     print(f"{sys.argv[2]}: step {slim.get('step')} (+{slim.get('base_steps', 0)} before), weights only")
 
 

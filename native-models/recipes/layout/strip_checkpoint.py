@@ -9,10 +9,8 @@ usage: /usr/bin/python3 strip_checkpoint.py work/ft-more/ckpt/step-8682.pt check
 import os
 import sys
 
-import torch
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "common"))
-from torchkit import load_state  # noqa: E402
+from torchkit import save_stripped  # noqa: E402
 
 KEEP = ("model", "ema", "ema_updates", "model_config", "names", "imgsz", "strides", "step", "epoch",
         "best_val_f1", "args", "postprocess", "data")
@@ -21,11 +19,8 @@ KEEP = ("model", "ema", "ema_updates", "model_config", "names", "imgsz", "stride
 def main():
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
-    ckpt = load_state(sys.argv[1])
-    out = {k: ckpt[k] for k in KEEP if k in ckpt}
-    out["stripped_from"] = {"keys_dropped": sorted(set(ckpt) - set(KEEP))}
-    torch.save(out, sys.argv[2])
-    print(f"{sys.argv[2]}: kept {sorted(out)}")
+    ckpt, out = save_stripped(sys.argv[1], sys.argv[2], KEEP)
+    print(f"{sys.argv[2]}: kept {sorted(out)}; dropped {sorted(set(ckpt) - set(out))}")
 
 
 if __name__ == "__main__":
