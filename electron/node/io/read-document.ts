@@ -4,7 +4,6 @@
  * (beside the file, as its fileName says) instead of a refusal.
  */
 import path from 'node:path';
-import sharp from 'sharp';
 import { MissingPageSizeError, readDocument, type ReadOutcome } from '../../common/formats/document-io.js';
 import { readXmlFile } from './files.js';
 
@@ -20,6 +19,8 @@ export async function readDocumentFile(file: string): Promise<FileReadOutcome> {
   } catch (e) {
     if (!(e instanceof MissingPageSizeError) || !e.imageFilename) throw e;
     const image = path.resolve(path.dirname(file), e.imageFilename.replace(/^file:\/\//, ''));
+    // sharp only for this case: reading a page file does not load it otherwise.
+    const { default: sharp } = await import('sharp');
     const meta = await sharp(image, { limitInputPixels: false }).metadata().catch(() => undefined);
     if (!meta?.width || !meta.height) throw e;
     return { text, ...readDocument(text, { imageSize: { width: meta.width, height: meta.height } }) };

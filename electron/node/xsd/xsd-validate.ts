@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { validateXML, memoryPages } from 'xmllint-wasm';
 import type { DocumentFormat } from '../../common/model/types.js';
 
 export interface XsdResult {
@@ -89,6 +88,8 @@ export async function validateAgainstXsd(xml: string, dir: string, format: Docum
       xsd = xsd.split(XLINK_URL).join('xlink.xsd');
     }
   }
+  // Loaded here, not at start: the commands that never validate do not pay for it.
+  const { validateXML, memoryPages } = await import('xmllint-wasm');
   const res = await validateXML({
     xml: [{ fileName: 'document.xml', contents: asUtf8Declared(xml) }],
     schema: [{ fileName: 'schema.xsd', contents: xsd }],
