@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeDocumentPages, writeDocumentTo, TARGET_FORMATS, type TargetFormat } from '../../common/formats/document-io.js';
+import { writeDocumentPages, writeDocumentTo, TARGET_FORMATS, type ReadOutcome, type TargetFormat } from '../../common/formats/document-io.js';
 import { writeFileAtomic, writeFileAtomicFrom } from '../../node/io/files.js';
-import { readDocumentFile } from '../../node/io/read-document.js';
+import { readDocumentPieces } from '../../node/io/read-document.js';
+import { LineSpool } from '../../node/io/line-spool.js';
 import { targetDocumentFormat } from '../../common/formats/target-format.js';
 import { assertSchemaValid, findSchemaFolder } from '../../node/xsd/schema-folder.js';
-import { UsageError, type Command } from '../command.js';
+import { UsageError, type Command, type Io } from '../command.js';
 
 /**
  * The files of a multi-page ALTO written as PAGE, one per page: OUT names a folder
@@ -43,32 +44,46 @@ export const convert: Command = {
     const to = values.to as TargetFormat | undefined;
     if (to !== undefined && !TARGET_FORMATS.includes(to)) throw new UsageError(`unknown --to "${to}"; use one of ${TARGET_FORMATS.join(', ')}`);
     const input = positionals[0]!;
-    const read = await readDocumentFile(input);
-    if (!to && read.doc.format.kind === 'page') {
-      // The lossless PAGE write goes to the file as it is made: a 200 MB file is never one string.
-      const warnings = await writeFileAtomicFrom(values.output, (write) => writeDocumentTo(read.doc, write));
-      for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
-      return 0;
-    }
-    const written = writeDocumentPages(read.doc, to);
-    for (const w of [...read.warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
-    if (to) {
-      // Every output file passes its target's XSD before any is written: a user never receives an invalid file as a success.
-      const folder = findSchemaFolder(values.schemas);
-      for (const [i, xml] of written.xmls.entries()) {
-        const what = written.xmls.length > 1 ? `page ${i + 1} of ${input} as ${to}` : `${input} as ${to}`;
-        const skipped = await assertSchemaValid(xml, targetDocumentFormat(to), what, folder);
-        if (skipped) io.err(`warning: ${input}: ${written.xmls.length > 1 ? `page ${i + 1}: ` : ''}not checked against the ${to} XSD: ${skipped}`);
-        if (skipped && !folder) break;
+    if (!to) {
+      // Lossless: the file read in pieces, each PAGE line written (to a spool beside OUT) as it
+      // is read, and the write going to OUT as it is made: a 200 MB file is never one string, nor one model.
+      const spool = new LineSpool(values.output);
+      try {
+        const read = await readDocumentPieces(input, { keepLine: spool.keepLine });
+        if (read.doc.format.kind === 'page') {
+          const warnings = await writeFileAtomicFrom(values.output, (write) => writeDocumentTo(read.doc, write, {}, spool.lineText));
+          for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
+          return 0;
+        }
+        return await writeConverted(input, values.output, read, undefined, values.schemas, io);
+      } finally {
+        spool.close();
       }
     }
-    if (written.xmls.length === 1) {
-      await writeFileAtomic(values.output, written.xmls[0]!);
-      return 0;
-    }
-    const files = pageFileNames(input, values.output, written.xmls.length);
-    for (const [i, file] of files.entries()) await writeFileAtomic(file, written.xmls[i]!);
-    io.err(`wrote ${files.length} PAGE files, one per page of ${input}: ${files[0]} … ${files[files.length - 1]}`);
-    return 0;
+    return writeConverted(input, values.output, await readDocumentPieces(input), to, values.schemas, io);
   },
 };
+
+/** A document written as `to` (or as ALTO, its own format): each file checked against the target's XSD, then written. */
+async function writeConverted(input: string, output: string, read: ReadOutcome, to: TargetFormat | undefined, schemas: string | undefined, io: Io): Promise<number> {
+  const written = writeDocumentPages(read.doc, to);
+  for (const w of [...read.warnings, ...written.warnings]) io.err(`warning: ${input}: ${w}`);
+  if (to) {
+    // Every output file passes its target's XSD before any is written: a user never receives an invalid file as a success.
+    const folder = findSchemaFolder(schemas);
+    for (const [i, xml] of written.xmls.entries()) {
+      const what = written.xmls.length > 1 ? `page ${i + 1} of ${input} as ${to}` : `${input} as ${to}`;
+      const skipped = await assertSchemaValid(xml, targetDocumentFormat(to), what, folder);
+      if (skipped) io.err(`warning: ${input}: ${written.xmls.length > 1 ? `page ${i + 1}: ` : ''}not checked against the ${to} XSD: ${skipped}`);
+      if (skipped && !folder) break;
+    }
+  }
+  if (written.xmls.length === 1) {
+    await writeFileAtomic(output, written.xmls[0]!);
+    return 0;
+  }
+  const files = pageFileNames(input, output, written.xmls.length);
+  for (const [i, file] of files.entries()) await writeFileAtomic(file, written.xmls[i]!);
+  io.err(`wrote ${files.length} PAGE files, one per page of ${input}: ${files[0]} … ${files[files.length - 1]}`);
+  return 0;
+}

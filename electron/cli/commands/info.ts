@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { describeFormat, splitPages } from '../../common/formats/document-io.js';
-import { pageStats, type PageStats } from '../../common/model/stats.js';
-import { readDocumentFile } from '../../node/io/read-document.js';
+import { lineCounts, pageStats, type LineCounts, type PageStats } from '../../common/model/stats.js';
+import type { TextLine } from '../../common/model/types.js';
+import { readDocumentPieces } from '../../node/io/read-document.js';
 import { UsageError, type Command } from '../command.js';
 
 /** The counts of every page together (a multi-page ALTO file counts all its pages). */
@@ -29,9 +30,17 @@ export const info: Command = {
     if (!positionals.length) throw new UsageError('info needs at least one file');
     const rows = [];
     for (const file of positionals) {
-      const { doc, warnings } = await readDocumentFile(file);
+      // Read in pieces, each PAGE line kept only as its counts: a 200 MB file is never one string, nor one model.
+      const counts = new WeakMap<TextLine, LineCounts>();
+      const { doc, warnings } = await readDocumentPieces(file, {
+        keepLine: (line) => {
+          const standIn: TextLine = { kind: 'TextLine', id: line.id, textEquivs: [], words: [], alternativeImages: [], labels: [] };
+          counts.set(standIn, lineCounts(line));
+          return standIn;
+        },
+      });
       const pages = splitPages(doc);
-      const s = fileStats(pages.map(pageStats));
+      const s = fileStats(pages.map((p) => pageStats(p, (l) => counts.get(l) ?? lineCounts(l))));
       rows.push({ file, format: describeFormat(doc), pages: pages.length, image: doc.page.imageFilename, width: doc.page.imageWidth, height: doc.page.imageHeight, ...s, warnings });
       if (!values.json) {
         io.out(`${file}`);

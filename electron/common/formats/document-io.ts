@@ -1,8 +1,8 @@
 import type { PageDocument, PageVersion } from '../model/types.js';
 import { parseXml } from '../xml/xml-parse.js';
 import { FormatError, Warnings } from './format-error.js';
-import { LinesReadAhead, readPage } from './page-read.js';
-import { writePageXml } from './page-write.js';
+import { LinesReadAhead, readPage, type LineKeeper } from './page-read.js';
+import { writePageXml, type PageWriteOptions } from './page-write.js';
 import { readAlto, type ImageSize } from './alto-read.js';
 import { writeAlto } from './alto-write.js';
 import { ALTO_WRITE_VERSION } from './alto-versions.js';
@@ -44,12 +44,17 @@ export interface ReadOptions {
    * with a MissingPageSizeError that names the image).
    */
   readonly imageSize?: ImageSize;
+  /** What the model keeps of each PAGE line read while parsing (LinesReadAhead): the whole line by default. */
+  readonly keepLine?: LineKeeper;
 }
 
-/** Reads PAGE-XML (any version) or ALTO (v2–v4) from text. Throws XmlError/FormatError with a clear message. */
-export function readDocument(text: string, opts: ReadOptions = {}): ReadOutcome {
+/**
+ * Reads PAGE-XML (any version) or ALTO (v2–v4) from text, whole or in pieces (a big
+ * file read piece by piece, readXmlPieces). Throws XmlError/FormatError with a clear message.
+ */
+export function readDocument(text: string | Iterable<string>, opts: ReadOptions = {}): ReadOutcome {
   // PAGE lines are read as they are parsed: a big file never holds its tree and its model at once.
-  const ahead = new LinesReadAhead();
+  const ahead = new LinesReadAhead(opts.keepLine);
   const xml = parseXml(text, undefined, ahead.onClose);
   const warnings = new Warnings();
   const root = xml.root;
@@ -112,16 +117,17 @@ function writeOne(doc: PageDocument, target: TargetFormat | undefined, opts: Wri
 /**
  * As writeDocument without a target (the lossless write), the text handed to `sink` in
  * pieces as it is made: a big PAGE file is never one string in memory (ALTO is written
- * whole, then handed over). Returns the warnings.
+ * whole, then handed over). `lineText`: PAGE lines the caller wrote as it read them
+ * (PageWriteOptions.lineText). Returns the warnings.
  */
-export function writeDocumentTo(doc: PageDocument, sink: (chunk: string) => void, opts: WriteOptions = {}): string[] {
+export function writeDocumentTo(doc: PageDocument, sink: (chunk: string) => void, opts: WriteOptions = {}, lineText?: PageWriteOptions['lineText']): string[] {
   if (doc.format.kind !== 'page') {
     const w = writeDocument(doc, undefined, opts);
     sink(w.xml);
     return w.warnings;
   }
   const warnings = new Warnings();
-  writePageXml(doc, { version: doc.format.version, conform: false, sink, ...(opts.now && { now: opts.now }) }, warnings);
+  writePageXml(doc, { version: doc.format.version, conform: false, sink, ...(opts.now && { now: opts.now }), ...(lineText && { lineText }) }, warnings);
   return warnings.list();
 }
 

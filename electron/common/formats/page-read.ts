@@ -560,6 +560,20 @@ function readPageElement(ctx: Ctx, el: XmlElement): Page {
   };
 }
 
+/** Where a line read ahead sits: the file's PAGE version and namespace, and its depth (PcGts is 0). */
+export interface LinePlace {
+  readonly version: PageVersion;
+  readonly namespace: string;
+  readonly depth: number;
+}
+
+/**
+ * What the model keeps of a line read ahead: the line itself (the default), or a
+ * stand-in for a caller that needs less of it than the whole (`info` its counts; the
+ * lossless `convert` its text, already written). `warnings`: the reader's, for the line.
+ */
+export type LineKeeper = (line: TextLine, place: LinePlace, warnings: readonly string[]) => TextLine;
+
 /**
  * Reads PAGE text lines (with their words and glyphs: the bulk of a big file) as the
  * parser closes them, and hands the parser a stand-in without children, so the
@@ -568,8 +582,10 @@ function readPageElement(ctx: Ctx, el: XmlElement): Page {
  * holdsLines); anything else stays in the tree as it was, for the residue.
  */
 export class LinesReadAhead {
-  private readonly lines = new WeakMap<XmlElement, { line: TextLine; warnings: string[] }>();
+  private readonly lines = new WeakMap<XmlElement, { line: TextLine; warnings: readonly string[] }>();
   private ctx: Ctx | undefined;
+
+  constructor(private readonly keeper?: LineKeeper) {}
 
   readonly onClose: OnClose = (el, ancestors) => {
     if (el.local !== 'TextLine') return undefined;
@@ -590,7 +606,8 @@ export class LinesReadAhead {
     if (!version) return undefined;
     if (this.ctx?.ns !== ns) this.ctx = { ns, version, warnings: { add: () => undefined } };
     const warnings: string[] = [];
-    const line = readLine({ ...this.ctx, warnings: { add: (m) => warnings.push(m) } }, el);
+    let line = readLine({ ...this.ctx, warnings: { add: (m) => warnings.push(m) } }, el);
+    if (this.keeper) line = this.keeper(line, { version, namespace: ns, depth: ancestors.length }, warnings);
     const standIn: XmlElement = { ...el, children: [] };
     this.lines.set(standIn, { line, warnings });
     return standIn;

@@ -21,6 +21,12 @@ export interface PageWriteOptions {
   readonly now?: string;
   /** Where the text goes in pieces as it is written (writePageXml then returns ''). */
   readonly sink?: (chunk: string) => void;
+  /**
+   * A line's text as writePageLine wrote it at this depth (with these options), where the
+   * caller holds it instead of the line (the lossless `convert` of a big file); undefined:
+   * the line is written from the model.
+   */
+  readonly lineText?: (line: TextLine, depth: number, warnings: Pick<Warnings, 'add'>) => string | undefined;
 }
 
 interface Ctx {
@@ -28,8 +34,9 @@ interface Ctx {
   readonly v: PageVersion;
   /** Keep unknown attributes and elements: a lossless write in the source version. */
   readonly keep: boolean;
-  readonly warnings: Warnings;
+  readonly warnings: Pick<Warnings, 'add'>;
   readonly modern: boolean;
+  readonly lineText?: PageWriteOptions['lineText'];
 }
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -40,7 +47,7 @@ export function writePageXml(doc: PageDocument, opts: PageWriteOptions, warnings
   // A lossless write keeps the source's namespace spelling (even https:); a conforming one uses the schema's.
   const ns = sameVersion && !opts.conform ? doc.format.namespace : pageNamespace(opts.version);
   const out = new XmlOut(ns, opts.sink);
-  const ctx: Ctx = { out, v: opts.version, keep: sameVersion && !opts.conform, warnings, modern: isModern(opts.version) };
+  const ctx: Ctx = { out, v: opts.version, keep: sameVersion && !opts.conform, warnings, modern: isModern(opts.version), ...(opts.lineText && { lineText: opts.lineText }) };
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   if (ctx.keep) for (const n of doc.prolog ?? []) out.node(n);
 
@@ -76,6 +83,19 @@ export function writePageXml(doc: PageDocument, opts: PageWriteOptions, warnings
   writePageElement(ctx, doc.page);
   placer.end();
   out.close('PcGts', h);
+  return out.toString();
+}
+
+/**
+ * One text line as writePageXml writes it at `depth` (PcGts is 0) in a document of this
+ * format written with these options: the same text, to the last character, so that a
+ * caller may write a line when it is read and hand the text back (PageWriteOptions.lineText).
+ */
+export function writePageLine(line: TextLine, format: { version: PageVersion; namespace: string }, opts: Pick<PageWriteOptions, 'version' | 'conform'>, depth: number, warnings: Pick<Warnings, 'add'>): string {
+  const sameVersion = format.version === opts.version;
+  const ns = sameVersion && !opts.conform ? format.namespace : pageNamespace(opts.version);
+  const out = new XmlOut(ns, undefined, depth);
+  writeLine({ out, v: opts.version, keep: sameVersion && !opts.conform, warnings, modern: isModern(opts.version) }, line);
   return out.toString();
 }
 
@@ -505,7 +525,9 @@ function writeRegion(ctx: Ctx, r: Region): void {
   if (text) {
     for (const l of r.lines) {
       placer.next();
-      writeLine(ctx, l);
+      const written = ctx.lineText?.(l, out.level, ctx.warnings);
+      if (written !== undefined) out.raw(written);
+      else writeLine(ctx, l);
     }
     writeTextEquivs(ctx, placer, name, r.textEquivs);
     if (r.textStyle) {

@@ -12,10 +12,20 @@ export class XmlOut {
   private buf = '';
   /** The start tag last opened, while nothing has been written inside it: `close` makes it `<X/>`. */
   private pending: string | undefined;
-  private depth = 0;
+  private depth: number;
 
-  /** `sink`: where full pieces go as they are made (a big file is then never one string). */
-  constructor(readonly defaultNs: string, private readonly sink?: (chunk: string) => void) {}
+  /**
+   * `sink`: where full pieces go as they are made (a big file is then never one string).
+   * `depth`: the indentation of the first element (a piece written on its own, as one line of a page).
+   */
+  constructor(readonly defaultNs: string, private readonly sink?: (chunk: string) => void, depth = 0) {
+    this.depth = depth;
+  }
+
+  /** The depth the next element opens at. */
+  get level(): number {
+    return this.depth;
+  }
 
   private indent(): string {
     return '  '.repeat(this.depth);
@@ -27,8 +37,19 @@ export class XmlOut {
     this.append(line);
   }
 
+  /** Appends text already written at this depth (whole lines, each ending in a newline). */
+  raw(text: string): void {
+    this.flushPending();
+    this.buf += text;
+    this.spill();
+  }
+
   private append(line: string): void {
     this.buf += line + '\n';
+    this.spill();
+  }
+
+  private spill(): void {
     if (this.buf.length > CHUNK_CHARS) {
       if (this.sink) this.sink(this.buf);
       else this.chunks.push(this.buf);

@@ -51,7 +51,26 @@ export function allLines(regions: readonly Region[], out: TextLine[] = []): Text
   return out;
 }
 
-export function pageStats(doc: PageDocument): PageStats {
+/** What pageStats counts of one line. */
+export interface LineCounts {
+  /** lineText's. */
+  readonly text: string;
+  readonly baseline: boolean;
+  readonly words: number;
+  readonly glyphs: number;
+}
+
+export function lineCounts(l: TextLine): LineCounts {
+  let glyphs = 0;
+  for (const w of l.words) glyphs += w.glyphs.length;
+  return { text: lineText(l), baseline: l.baseline !== undefined, words: l.words.length, glyphs };
+}
+
+/**
+ * The counts of a page. `countsOf`: each line's counts (lineCounts by default; `info`
+ * on a big file keeps only these of each line while it is read, see LineKeeper).
+ */
+export function pageStats(doc: PageDocument, countsOf: (l: TextLine) => LineCounts = lineCounts): PageStats {
   const kinds: Record<string, number> = {};
   let regions = 0;
   const walk = (rs: readonly Region[]): void => {
@@ -65,12 +84,12 @@ export function pageStats(doc: PageDocument): PageStats {
   const lines = allLines(doc.page.regions);
   let words = 0, glyphs = 0, characters = 0, withText = 0, withBaseline = 0;
   for (const l of lines) {
-    const t = lineText(l);
-    if (t.trim()) withText++;
-    characters += [...t].length;
-    if (l.baseline) withBaseline++;
-    words += l.words.length;
-    for (const w of l.words) glyphs += w.glyphs.length;
+    const c = countsOf(l);
+    if (c.text.trim()) withText++;
+    characters += [...c.text].length;
+    if (c.baseline) withBaseline++;
+    words += c.words;
+    glyphs += c.glyphs;
   }
   let refs = 0;
   const count = (items: readonly { kind: string; items?: readonly unknown[] }[]): void => {

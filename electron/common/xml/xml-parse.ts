@@ -43,20 +43,40 @@ interface Building {
 }
 
 /**
+ * A copy of a string that does not hold on to the text it was cut from. A slice of 13
+ * characters or more is a view into its parent in V8: one attribute value kept from a
+ * piece of a file read in pieces would keep the whole piece.
+ */
+function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/**
  * Parses XML into an `XmlDocument`. Refuses what page files never need and attackers
  * love: DTDs with entity declarations (expansion bombs, external entities reading
  * local files). Undeclared entities are errors, so nothing is ever fetched or read.
+ *
+ * `source`: the whole text, or the text in pieces (a big file read piece by piece is
+ * never one string; what the tree keeps of a piece is copied out of it, so the pieces
+ * are let go as the parse goes on). Both give the same tree and the same errors.
  */
-export function parseXml(source: string, limits: XmlParseLimits = DEFAULT_LIMITS, onClose?: OnClose): XmlDocument {
-  if (source.length > limits.maxChars) {
-    throw new XmlError(`file too large: ${source.length.toLocaleString('en')} characters, above the limit of ${limits.maxChars.toLocaleString('en')}`);
-  }
-  // A byte-order mark is legal before the declaration but saxes treats it as text.
-  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+export function parseXml(source: string | Iterable<string>, limits: XmlParseLimits = DEFAULT_LIMITS, onClose?: OnClose): XmlDocument {
+  const whole = typeof source === 'string';
+  if (whole && source.length > limits.maxChars) throw tooLarge(source.length, limits);
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: Building[] = [];
   const prolog: (XmlComment | XmlPi)[] = [];
   let root: XmlElement | undefined;
+  // In pieces: values copied out of their piece, and names (a few dozen, repeated millions of times) shared.
+  const names = new Map<string, string>();
+  const name = whole ? (n: string): string => n : (n: string): string => {
+    const got = names.get(n);
+    if (got !== undefined) return got;
+    const own = detach(n);
+    names.set(own, own);
+    return own;
+  };
+  const value = whole ? (v: string): string => v : detach;
 
   const append = (node: XmlNode): void => {
     const top = stack[stack.length - 1];
@@ -80,11 +100,11 @@ export function parseXml(source: string, limits: XmlParseLimits = DEFAULT_LIMITS
     const nsDecls: Record<string, string> = {};
     for (const key in tag.attributes) {
       const a = tag.attributes[key]!;
-      if (a.prefix === 'xmlns') nsDecls[a.local] = a.value;
-      else if (a.name === 'xmlns') nsDecls[''] = a.value;
-      else attrs.push({ name: a.name, local: a.local, uri: a.uri, value: a.value });
+      if (a.prefix === 'xmlns') nsDecls[name(a.local)] = name(a.value);
+      else if (a.name === 'xmlns') nsDecls[''] = name(a.value);
+      else attrs.push({ name: name(a.name), local: name(a.local), uri: name(a.uri), value: value(a.value) });
     }
-    stack.push({ name: tag.name, local: tag.local, uri: tag.uri, attrs, nsDecls, children: [], line: parser.line });
+    stack.push({ name: name(tag.name), local: name(tag.local), uri: name(tag.uri), attrs, nsDecls, children: [], line: parser.line });
   });
   parser.on('closetag', () => {
     const b = stack.pop()!;
@@ -94,24 +114,50 @@ export function parseXml(source: string, limits: XmlParseLimits = DEFAULT_LIMITS
     else stack[stack.length - 1]!.children.push(el);
   });
   parser.on('text', (t: string) => {
-    if (stack.length) append({ type: 'text', text: t });
+    if (stack.length) append({ type: 'text', text: value(t) });
   });
   parser.on('cdata', (t: string) => {
-    if (stack.length) append({ type: 'text', text: t });
+    if (stack.length) append({ type: 'text', text: value(t) });
   });
-  parser.on('comment', (t: string) => append({ type: 'comment', text: t }));
-  parser.on('processinginstruction', (pi: { target: string; body: string }) => append({ type: 'pi', target: pi.target, body: pi.body }));
+  parser.on('comment', (t: string) => append({ type: 'comment', text: value(t) }));
+  parser.on('processinginstruction', (pi: { target: string; body: string }) => append({ type: 'pi', target: name(pi.target), body: value(pi.body) }));
   parser.on('error', (err: Error) => {
     throw err instanceof XmlError ? err : new XmlError(`not well-formed XML: ${cleanSaxesMessage(err.message)}`, parser.line);
   });
   try {
-    parser.write(text).close();
+    if (whole) {
+      // A byte-order mark is legal before the declaration but saxes treats it as text.
+      parser.write(source.charCodeAt(0) === 0xfeff ? source.slice(1) : source);
+    } else {
+      let chars = 0;
+      let first = true;
+      const pieces = source[Symbol.iterator]();
+      for (let next = pieces.next(); !next.done; next = pieces.next()) {
+        let piece = next.value;
+        chars += piece.length;
+        if (chars > limits.maxChars) {
+          // The exact size in the message: the rest is only counted.
+          for (next = pieces.next(); !next.done; next = pieces.next()) chars += next.value.length;
+          throw tooLarge(chars, limits);
+        }
+        if (first && piece.length) {
+          first = false;
+          if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+        }
+        parser.write(piece);
+      }
+    }
+    parser.close();
   } catch (err) {
     if (err instanceof XmlError) throw err;
     throw new XmlError(`not well-formed XML: ${cleanSaxesMessage((err as Error).message)}`, parser.line);
   }
   if (!root) throw new XmlError('no root element');
   return { root, prolog };
+}
+
+function tooLarge(chars: number, limits: XmlParseLimits): XmlError {
+  return new XmlError(`file too large: ${chars.toLocaleString('en')} characters, above the limit of ${limits.maxChars.toLocaleString('en')}`);
 }
 
 function cleanSaxesMessage(msg: string): string {

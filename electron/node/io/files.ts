@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
-import { writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
 import { overLimit } from '../../common/api/size-limit.js';
 
 /**
@@ -32,19 +33,80 @@ export async function readXmlBytes(file: string): Promise<{ text: string; bytes:
  * the decoded text only, so nothing decodes the bytes a second time.
  */
 export function decodeXml(buf: Uint8Array): string {
-  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-    return new TextDecoder(buf[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(buf);
+  return xmlDecoder(buf).decode(buf);
+}
+
+/** The decoder decodeXml uses for a file that begins with these bytes (its first 200 or more). */
+function xmlDecoder(head: Uint8Array): InstanceType<typeof TextDecoder> {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return new TextDecoder(head[0] === 0xff ? 'utf-16le' : 'utf-16be');
   }
-  const head = new TextDecoder('latin1').decode(buf.subarray(0, 200));
-  const declared = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head)?.[1]?.toLowerCase();
+  const start = new TextDecoder('latin1').decode(head.subarray(0, 200));
+  const declared = /^(?:\uFEFF|\u00EF\u00BB\u00BF)?<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(start)?.[1]?.toLowerCase();
   if (declared && !/^utf-?8$/.test(declared) && !/^utf-?16/.test(declared)) {
     try {
-      return new TextDecoder(declared).decode(buf);
+      return new TextDecoder(declared);
     } catch {
       // An encoding TextDecoder does not know: read as UTF-8, as before.
     }
   }
-  return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+  return new TextDecoder('utf-8', { fatal: false });
+}
+
+/** Bytes read at a time by readXmlPieces: small enough that each piece dies young (a 1 MB piece is a large object, kept until a full collection). */
+const PIECE_BYTES = 1 << 15;
+
+/**
+ * A page file's text in pieces of 32 kB, decoded as decodeXml decodes the whole
+ * (parseXml takes them as they come: a 200 MB file is never one string). The file is
+ * checked (exists, is a file, at most MAX_XML_BYTES, with its exact size) before the
+ * first piece; it is read as the pieces are taken and closed after the last.
+ */
+export function readXmlPieces(file: string): Iterable<string> {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(err.code === 'ENOENT' ? `no such file: ${file}` : err.code === 'EISDIR' ? `not a file: ${file}` : `cannot read ${file}: ${err.message}`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error(`not a file: ${file}`);
+    if (st.size > MAX_XML_BYTES) throw new Error(`${file} is ${overLimit(st.size, MAX_XML_BYTES)}`);
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
+  return (function* pieces(): Generator<string> {
+    try {
+      const buf = Buffer.allocUnsafe(PIECE_BYTES);
+      let decode: ((bytes: Buffer) => string) | undefined;
+      let end: (() => string) | undefined;
+      for (;;) {
+        const n = readSync(fd, buf, 0, PIECE_BYTES, null);
+        if (n === 0) break;
+        if (!decode) {
+          const decoder = xmlDecoder(buf.subarray(0, n));
+          if (decoder.encoding === 'utf-8') {
+            // UTF-8, nearly every file: Node's own decoder (the same text; TextDecoder's pieces stay outside the heap until collected).
+            const utf8 = new StringDecoder('utf8');
+            decode = (bytes) => utf8.write(bytes);
+            end = () => utf8.end();
+          } else {
+            decode = (bytes) => decoder.decode(bytes, { stream: true });
+            end = () => decoder.decode();
+          }
+        }
+        const text = decode(buf.subarray(0, n));
+        if (text) yield text;
+      }
+      const rest = end?.() ?? '';
+      if (rest) yield rest;
+    } finally {
+      closeSync(fd);
+    }
+  })();
 }
 
 /** The temporary file of a write in progress: `.NAME.<12 hex>.tmp` beside NAME. */

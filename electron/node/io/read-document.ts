@@ -4,8 +4,8 @@
  * (beside the file, as its fileName says) instead of a refusal.
  */
 import path from 'node:path';
-import { MissingPageSizeError, readDocument, type ReadOutcome } from '../../common/formats/document-io.js';
-import { readXmlFile } from './files.js';
+import { MissingPageSizeError, readDocument, type ReadOptions, type ReadOutcome } from '../../common/formats/document-io.js';
+import { readXmlFile, readXmlPieces } from './files.js';
 
 export interface FileReadOutcome extends ReadOutcome {
   /** The decoded text, for the schema step. */
@@ -14,8 +14,22 @@ export interface FileReadOutcome extends ReadOutcome {
 
 export async function readDocumentFile(file: string): Promise<FileReadOutcome> {
   const text = await readXmlFile(file);
+  return { text, ...(await withImageSize(file, (opts) => readDocument(text, opts))) };
+}
+
+/**
+ * As readDocumentFile, the file read and parsed in pieces (readXmlPieces) and its text
+ * not kept: a big file is never one string. `keepLine`: what the model keeps of each
+ * PAGE line (ReadOptions.keepLine).
+ */
+export async function readDocumentPieces(file: string, opts: Pick<ReadOptions, 'keepLine'> = {}): Promise<ReadOutcome> {
+  return withImageSize(file, (more) => readDocument(readXmlPieces(file), { ...opts, ...more }));
+}
+
+/** `read`, again with the size of the image the file names where an ALTO page has none of its own. */
+async function withImageSize(file: string, read: (opts: ReadOptions) => ReadOutcome): Promise<ReadOutcome> {
   try {
-    return { text, ...readDocument(text) };
+    return read({});
   } catch (e) {
     if (!(e instanceof MissingPageSizeError) || !e.imageFilename) throw e;
     const image = path.resolve(path.dirname(file), e.imageFilename.replace(/^file:\/\//, ''));
@@ -23,6 +37,6 @@ export async function readDocumentFile(file: string): Promise<FileReadOutcome> {
     const { default: sharp } = await import('sharp');
     const meta = await sharp(image, { limitInputPixels: false }).metadata().catch(() => undefined);
     if (!meta?.width || !meta.height) throw e;
-    return { text, ...readDocument(text, { imageSize: { width: meta.width, height: meta.height } }) };
+    return read({ imageSize: { width: meta.width, height: meta.height } });
   }
 }

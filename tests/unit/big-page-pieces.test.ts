@@ -1,0 +1,164 @@
+/**
+ * Big PAGE files read in pieces (#17 item 8): a file read and parsed 32 kB at a time gives
+ * the tree, the errors, the decoded text that reading it whole gives, for every PAGE, ALTO
+ * and METS file of the corpus and every fixture (the hostile and broken ones included);
+ * `info` (each line kept only as its counts) and the lossless `convert` (each line written
+ * to a spool as it is read) give what the whole model gives, to the byte.
+ * Time and memory are measured in bench/big-page-xml.mjs.
+ */
+import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseXml, XmlError } from '../../electron/common/xml/xml-parse.js';
+import type { XmlDocument } from '../../electron/common/xml/xml-node.js';
+import { readDocument, splitPages, writeDocument } from '../../electron/common/formats/document-io.js';
+import { pageStats } from '../../electron/common/model/stats.js';
+import { decodeXml, MAX_XML_BYTES, readXmlFile, readXmlPieces } from '../../electron/node/io/files.js';
+import { CORPUS, REPO, corpusFiles } from '../helpers/corpus.js';
+import { runMain } from '../helpers/cli-in-process.js';
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (/\.(xml|pxml)$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+const FIXTURES = path.join(REPO, 'tests/fixtures');
+const XML_FILES = [...walk(CORPUS).filter((p) => !p.includes(`${path.sep}schemas${path.sep}`)), ...walk(FIXTURES)].sort();
+
+/** The tree parseXml gives, or its error (class and message). */
+function parsed(source: string | Iterable<string>): XmlDocument | { error: string } {
+  try {
+    return parseXml(source);
+  } catch (e) {
+    return { error: `${(e as Error).name}: ${(e as Error).message}` };
+  }
+}
+
+/** A text cut into pieces of `n` characters. */
+function cut(text: string, n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += n) out.push(text.slice(i, i + n));
+  return out;
+}
+
+const name = (file: string): string => path.relative(path.dirname(REPO), file);
+
+describe('XML read and parsed in pieces', () => {
+  it('finds the corpus and the fixtures, the hostile ones among them', () => {
+    expect(XML_FILES.length).toBeGreaterThanOrEqual(50);
+    for (const f of ['entity-bomb.xml', 'external-entity.xml', 'truncated.xml', 'binary.xml', 'alto-utf16le-bom.xml', 'page-latin1.xml']) {
+      expect(XML_FILES.some((p) => p.endsWith(`${path.sep}${f}`))).toBe(true);
+    }
+  });
+
+  for (const file of XML_FILES) {
+    it(`${name(file)}: the same text, and the same tree or error, whole or in pieces`, () => {
+      const whole = decodeXml(fs.readFileSync(file));
+      const pieces = [...readXmlPieces(file)];
+      // The byte-order mark aside (TextDecoder drops it, the parser skips it), the same characters.
+      expect(pieces.join('').replace(/^\uFEFF/, '')).toBe(whole.replace(/^\uFEFF/, ''));
+      const expected = parsed(whole);
+      expect(parsed(readXmlPieces(file))).toEqual(expected);
+      // Pieces of 1 and 7 characters: every boundary falls inside a name, a value, a reference, a CR LF.
+      // Where saxes finds several faults at once (binary bytes), which one it names first, and on which
+      // line, can depend on where a piece ends: then a refusal as not well-formed is asked for.
+      const sameRefusal = (got: XmlDocument | { error: string }): void => {
+        const prefix = 'XmlError: not well-formed XML: ';
+        if ('error' in expected && expected.error.startsWith(prefix) && 'error' in got) expect(got.error.startsWith(prefix)).toBe(true);
+        else expect(got).toEqual(expected);
+      };
+      sameRefusal(parsed(cut(whole, 7)));
+      if (whole.length < 100_000) sameRefusal(parsed(cut(whole, 1)));
+    });
+  }
+
+  it('decodes a character cut by a piece boundary, and bad bytes, as the whole file is decoded', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-pieces-'));
+    try {
+      const file = path.join(dir, 'cut.xml');
+      const head = '<?xml version="1.0" encoding="UTF-8"?>\n<a>';
+      // ſ (2 bytes), € (3), 𝔄 (4) each across the 32 kB boundary; then a lone continuation byte and a cut-off sequence.
+      for (const ch of ['ſ', '€', '𝔄']) {
+        const pad = 'x'.repeat((1 << 15) - Buffer.byteLength(head) - 1);
+        const bytes = Buffer.concat([Buffer.from(head + pad + ch + 'y</a>\n'), Buffer.from([0x80, 0xe2, 0x82])]);
+        fs.writeFileSync(file, bytes);
+        expect([...readXmlPieces(file)].join('')).toBe(decodeXml(bytes));
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses as readXmlFile does: a missing file, a folder, a file over the limit (with its exact size)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-pieces-'));
+    try {
+      const missing = path.join(dir, 'missing.xml');
+      await expect(readXmlFile(missing)).rejects.toThrow(`no such file: ${missing}`);
+      expect(() => readXmlPieces(missing)).toThrow(`no such file: ${missing}`);
+      await expect(readXmlFile(dir)).rejects.toThrow(`not a file: ${dir}`);
+      expect(() => readXmlPieces(dir)).toThrow(`not a file: ${dir}`);
+      const huge = path.join(dir, 'huge.xml');
+      fs.closeSync(fs.openSync(huge, 'w'));
+      fs.truncateSync(huge, MAX_XML_BYTES + 9_700_000);
+      expect(() => readXmlPieces(huge)).toThrow(`${huge} is 259.7 MB, above the 250 MB limit`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the character limit exactly when the text comes in pieces', () => {
+    const limits = { maxChars: 5, maxDepth: 10 };
+    expect(() => parseXml(['<ab', 'c/>', '  '], limits)).toThrow(new XmlError('file too large: 8 characters, above the limit of 5'));
+    expect(() => parseXml(['<abc/>'], { maxChars: 6, maxDepth: 10 })).not.toThrow();
+  });
+});
+
+describe('info and the lossless convert of PAGE files, each line kept as little as it can be', () => {
+  const pages = [...corpusFiles('page'), ...walk(FIXTURES).filter((p) => /<(\w+:)?PcGts\b/.test(fs.readFileSync(p, 'latin1').slice(0, 3000)))];
+  const alto = corpusFiles('alto').slice(0, 3);
+
+  it('finds the PAGE files', () => expect(pages.length).toBeGreaterThanOrEqual(20));
+
+  for (const file of [...pages, ...alto]) {
+    it(`${name(file)}: info counts and the lossless convert writes what the whole model gives`, async () => {
+      let expected: { doc: ReturnType<typeof readDocument>['doc']; warnings: string[] } | { error: string };
+      try {
+        expected = readDocument(decodeXml(fs.readFileSync(file)));
+      } catch (e) {
+        expected = { error: (e as Error).message };
+      }
+      const info = await runMain('info', file, '--json');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-pieces-'));
+      try {
+        const out = path.join(dir, 'out.xml');
+        const converted = await runMain('convert', file, '-o', out);
+        if ('error' in expected) {
+          expect(info.code).toBe(2);
+          expect(info.err.join('\n')).toContain(expected.error);
+          expect(converted.code).toBe(2);
+          expect(converted.err.join('\n')).toContain(expected.error);
+          expect(fs.readdirSync(dir)).toEqual([]);
+          return;
+        }
+        expect(info.code).toBe(0);
+        const row = JSON.parse(info.out.join('\n'));
+        const stats = splitPages(expected.doc).map((p) => pageStats(p));
+        if (stats.length === 1) expect(row).toMatchObject({ ...stats[0], warnings: expected.warnings });
+        expect(converted.code).toBe(0);
+        const written = writeDocument(expected.doc);
+        expect(converted.err).toEqual([...expected.warnings, ...written.warnings].map((w) => `warning: ${file}: ${w}`));
+        const noDate = (s: string): string => s.replace(/<LastChange>[^<]*<\/LastChange>/, '').replace(/<Processing\b[^>]*>/g, '');
+        expect(noDate(fs.readFileSync(out, 'utf8'))).toBe(noDate(written.xml));
+        // The spool is gone.
+        expect(fs.readdirSync(dir)).toEqual(['out.xml']);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
