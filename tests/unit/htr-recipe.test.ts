@@ -82,6 +82,25 @@ describe.skipIf(torchMissing)('the htr recipe (needs Debian python3-torch, pytho
     recogniseWith(path.join(tmp, 'export'), tmp, path.join(tmp, 'val', names[0]!), 'recipe-test');
   }, 300_000);
 
+  it('distils the shipped network into another one (--teacher), reordering its classes; a teacher without some of the classes is refused', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-recipe-kd-'));
+    exportLines(tmp);
+    const common = ['train.py', '--train', path.join(tmp, 'train'), '--val', path.join(tmp, 'val'), '--regression', '', '--arch', 'crnn-c2p', '--max-steps', '2', '--threads', '1'];
+    const log = py([...common, '--out', path.join(tmp, 'kd'), '--teacher', 'checkpoint/last.pt']);
+    expect(log).toMatch(/distilling from checkpoint\/last\.pt \(step \d+, 1,1\d\d,\d{3} parameters\)/);
+    const entry = JSON.parse(fs.readFileSync(path.join(tmp, 'kd/train.log'), 'utf8').trim().split('\n').pop()!);
+    expect(entry.step).toBe(2);
+    expect(Number.isFinite(entry.loss) && entry.loss > 0).toBe(true);
+    // A charset with a character the teacher never learnt: its frames cannot be matched.
+    const odd = path.join(tmp, 'odd');
+    fs.mkdirSync(odd);
+    fs.copyFileSync(path.join(tmp, 'train', fs.readdirSync(path.join(tmp, 'train')).find((f) => f.endsWith('.png'))!), path.join(odd, 'x.png'));
+    fs.writeFileSync(path.join(odd, 'x.gt.txt'), 'neige ☃');
+    const bad = spawnSync(PY, [...common, '--out', path.join(tmp, 'kd-bad'), '--teacher', 'checkpoint/last.pt', '--charset-from', odd], { cwd: RECIPE, encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("lacks classes of this charset: '☃'");
+  }, 300_000);
+
   it('packs lines and runs the device script on the CPU: resumes checkpoint/last.pt, exports ONNX into $OUT', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-device-'));
     const names = exportLines(tmp);

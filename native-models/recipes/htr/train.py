@@ -79,6 +79,9 @@ def parse_args():
                          "(those written before trained_minutes existed)")
     ap.add_argument("--time-schedule", action="store_true",
                     help="cosine over --minutes of wall-clock instead of --epochs (with --minutes)")
+    ap.add_argument("--teacher", help="a trained checkpoint whose per-frame posteriors the network also learns "
+                    "(knowledge distillation; any network of model.ARCHS: all have one frame per 4 px)")
+    ap.add_argument("--kd-weight", type=float, default=1.0, help="weight of the distillation loss beside CTC's")
     ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     ap.add_argument("--workers", type=int, default=-1,
                     help="DataLoader processes for augmentation (-1: 12 on cuda, 0 on cpu)")
@@ -133,6 +136,38 @@ def weigh(lines, specs, seed):
     for attr in ("paths", "texts", "groups", "images"):
         setattr(lines, attr, [getattr(lines, attr)[i] for i in keep])
     print(f"weighted: {before} training lines drawn as {len(keep)} per epoch ({', '.join(f'{k}x{v:g}' for k, v in sorted(weights.items()))})", flush=True)
+
+
+class Teacher:
+    """Knowledge distillation from a trained network: the student also learns the
+    teacher's distribution over classes at every frame (KL divergence, averaged over
+    the lines' own frames). A CTC network from scratch spends its first CPU hours
+    emitting only blanks; the teacher's frames tell it where each character is from
+    the first step. Every network here has one frame per 4 px, so frames line up;
+    the teacher's classes are reordered to the student's charset."""
+
+    def __init__(self, path, codec, device):
+        ckpt = load_state(path)
+        self.model = build(ckpt["model_config"]).to(device)
+        self.model.load_state_dict(ckpt["model"])
+        self.model.eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+        index = {ch: i + 1 for i, ch in enumerate(ckpt["charset"])}
+        missing = [ch for ch in codec.charset if ch not in index]
+        if missing:
+            raise SystemExit(f"--teacher {path} lacks classes of this charset: {''.join(missing)!r}")
+        self.order = torch.tensor([0] + [index[ch] for ch in codec.charset], device=device)
+        print(f"distilling from {path} (step {ckpt.get('step')}, {sum(p.numel() for p in self.model.parameters()):,} "
+              f"parameters)", flush=True)
+
+    def loss(self, x, logp, frames):
+        with torch.no_grad():
+            t_logp = self.model(x).float().index_select(-1, self.order)
+            t_logp = t_logp - torch.logsumexp(t_logp, dim=-1, keepdim=True)  # classes the student lacks: none
+        mask = (torch.arange(logp.shape[0])[:, None] < frames[None, :]).to(logp.device)  # [T, B]
+        kl = (t_logp.exp() * (t_logp - logp)).sum(-1)
+        return (kl * mask).sum() / mask.sum().clamp(min=1)
 
 
 def amp_dtype(args, device, model, ctc, n_classes):
@@ -263,6 +298,7 @@ def main():
             print("the checkpoint's epoch order does not fit these lines: a new epoch starts", flush=True)
             order, pos = None, 0
     ctc = torch.nn.CTCLoss(blank=0, reduction="mean", zero_infinity=True)
+    teacher = Teacher(args.teacher, codec, device) if args.teacher else None
     dtype = amp_dtype(args, device, model, ctc, config["n_classes"])
     scaler = None
     if dtype == torch.float16:
@@ -341,6 +377,8 @@ def main():
             flat = torch.tensor([c for t in targets for c in t])
             loss = ctc(logp, flat if device.type == "cpu" else flat.to(device), frames,
                        torch.tensor([len(t) for t in targets]))
+            if teacher:
+                loss = loss + args.kd_weight * teacher.loss(x, logp, frames)
             optimizer_step(loss, opt, model.parameters(), 5.0, scaler)
             sched.step()
             step, pos = step + 1, pos + 1
