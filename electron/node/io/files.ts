@@ -7,7 +7,8 @@ import { overLimit } from '../../common/api/size-limit.js';
 
 /**
  * Page files larger than this are refused before reading (a 2,000-line page is ~5 MB;
- * a 200 MB page takes about 1.5 GB to read and write, see docs/benchmarks.md).
+ * `info` or a lossless `convert` of a 200 MB page takes about 330 MB, a whole read as the
+ * editor's about 1.5 GB, see docs/benchmarks.md).
  */
 export const MAX_XML_BYTES = 250_000_000;
 
