@@ -17,6 +17,7 @@ import { pageStats } from '../../electron/common/model/stats.js';
 import { decodeXml, MAX_XML_BYTES, readXmlFile, readXmlPieces } from '../../electron/node/io/files.js';
 import { CORPUS, REPO, corpusFiles } from '../helpers/corpus.js';
 import { runMain } from '../helpers/cli-in-process.js';
+import { LineSpool } from '../../electron/node/io/line-spool.js';
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -161,4 +162,57 @@ describe('info and the lossless convert of PAGE files, each line kept as little 
       }
     });
   }
+});
+
+describe('the line spool', () => {
+  const page = (lines: number, end: string): string => {
+    let s = '<?xml version="1.0" encoding="UTF-8"?>\n<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15">\n  <Metadata>\n    <Creator>t</Creator>\n  </Metadata>\n  <Page imageFilename="a.png" imageWidth="100" imageHeight="100">\n    <TextRegion id="r">\n';
+    for (let i = 0; i < lines; i++) s += `      <TextLine id="l${i}">\n        <Coords points="1,1 9,1 9,9"/>\n        <TextEquiv>\n          <Unicode>ſ ${i}</Unicode>\n        </TextEquiv>\n      </TextLine>\n`;
+    return s + end;
+  };
+
+  it('a file that breaks off after thousands of lines: the refusal, and neither output nor spool left', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-spool-'));
+    try {
+      const input = path.join(dir, 'in.xml');
+      // Well past the first 32 kB piece and the spool's first batch.
+      fs.writeFileSync(input, page(3_000, '      <TextLine id="cut"'));
+      const outDir = path.join(dir, 'out');
+      fs.mkdirSync(outDir);
+      const r = await runMain('convert', input, '-o', path.join(outDir, 'out.xml'));
+      expect(r.code).toBe(2);
+      expect(r.err[0]).toMatch(/^htr-studio convert: not well-formed XML: .*\(line \d+\)$/);
+      expect(fs.readdirSync(outDir)).toEqual([]);
+      // The whole file, as it should be: the same text as the whole-model write, lines and all.
+      fs.writeFileSync(input, page(3_000, '    </TextRegion>\n  </Page>\n</PcGts>\n'));
+      expect((await runMain('convert', input, '-o', path.join(outDir, 'out.xml'))).code).toBe(0);
+      const noDate = (s: string): string => s.replace(/<LastChange>[^<]*<\/LastChange>/, '');
+      expect(noDate(fs.readFileSync(path.join(outDir, 'out.xml'), 'utf8'))).toBe(noDate(writeDocument(readDocument(fs.readFileSync(input, 'utf8')).doc).xml));
+      expect(fs.readdirSync(outDir)).toEqual(['out.xml']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to put a line back at another depth than it was written for', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-spool-'));
+    const spool = new LineSpool(path.join(dir, 'out.xml'));
+    try {
+      const { doc } = readDocument(page(1, '    </TextRegion>\n  </Page>\n</PcGts>\n'));
+      const line = doc.page.regions[0]!.lines[0]!;
+      const standIn = spool.keepLine(line, { version: '2019-07-15', namespace: doc.format.namespace, depth: 3 }, []);
+      expect(standIn.words).toEqual([]);
+      const warnings: string[] = [];
+      expect(spool.lineText(standIn, 3, { add: (m) => warnings.push(m) })).toBe(
+        '      <TextLine id="l0">\n        <Coords points="1,1 9,1 9,9"/>\n        <TextEquiv>\n          <Unicode>ſ 0</Unicode>\n        </TextEquiv>\n      </TextLine>\n',
+      );
+      expect(() => spool.lineText(standIn, 4, { add: () => undefined })).toThrow('text line "l0" was written for depth 3, not 4');
+      // Any other line is the writer's to write.
+      expect(spool.lineText(line, 3, { add: () => undefined })).toBeUndefined();
+    } finally {
+      spool.close();
+      expect(fs.readdirSync(dir)).toEqual([]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
