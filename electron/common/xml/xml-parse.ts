@@ -1,4 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { scanXml, type CloseReplies } from './xml-scan.js';
 import type { XmlAttr, XmlComment, XmlDocument, XmlElement, XmlNode, XmlPi } from './xml-node.js';
 
 /** Raised for input that is not acceptable XML; `line` is 1-based when known. */
@@ -63,6 +64,24 @@ function detach(s: string): string {
 export function parseXml(source: string | Iterable<string>, limits: XmlParseLimits = DEFAULT_LIMITS, onClose?: OnClose): XmlDocument {
   const whole = typeof source === 'string';
   if (whole && source.length > limits.maxChars) throw tooLarge(source.length, limits);
+  // The fast reader first, where the input can be read again should it give way: a
+  // string, or an iterable that is not its own iterator (an array; readXmlPieces).
+  if (whole || typeof (source as Partial<Iterator<string>>).next !== 'function') {
+    const replies: CloseReplies = { closes: 0, standIns: new Map() };
+    const doc = scanXml(whole ? [source] : source, limits, onClose, replies, !whole);
+    if (doc) return doc;
+    return parseWithSaxes(source, limits, onClose, replies);
+  }
+  return parseWithSaxes(source, limits, onClose);
+}
+
+/**
+ * parseXml with saxes alone (what the fast reader gives way to, and what tests compare
+ * it with). `replies`: onClose's answers to the fast reader, taken instead of calling it again.
+ */
+export function parseWithSaxes(source: string | Iterable<string>, limits: XmlParseLimits = DEFAULT_LIMITS, onClose?: OnClose, replies?: CloseReplies): XmlDocument {
+  const whole = typeof source === 'string';
+  if (whole && source.length > limits.maxChars) throw tooLarge(source.length, limits);
   const parser = new SaxesParser({ xmlns: true, position: true });
   const stack: Building[] = [];
   const prolog: (XmlComment | XmlPi)[] = [];
@@ -106,10 +125,14 @@ export function parseXml(source: string | Iterable<string>, limits: XmlParseLimi
     }
     stack.push({ name: name(tag.name), local: name(tag.local), uri: name(tag.uri), attrs, nsDecls, children: [], line: parser.line });
   });
+  let closes = 0;
   parser.on('closetag', () => {
     const b = stack.pop()!;
     let el: XmlElement = { type: 'element', name: b.name, local: b.local, uri: b.uri, attrs: b.attrs, nsDecls: b.nsDecls, children: b.children, line: b.line };
-    if (onClose && stack.length) el = onClose(el, stack) ?? el;
+    if (onClose && stack.length) {
+      const i = closes++;
+      el = (replies && i < replies.closes ? replies.standIns.get(i) : onClose(el, stack)) ?? el;
+    }
     if (stack.length === 0) root = el;
     else stack[stack.length - 1]!.children.push(el);
   });
@@ -132,19 +155,24 @@ export function parseXml(source: string | Iterable<string>, limits: XmlParseLimi
       let chars = 0;
       let first = true;
       const pieces = source[Symbol.iterator]();
-      for (let next = pieces.next(); !next.done; next = pieces.next()) {
-        let piece = next.value;
-        chars += piece.length;
-        if (chars > limits.maxChars) {
-          // The exact size in the message: the rest is only counted.
-          for (next = pieces.next(); !next.done; next = pieces.next()) chars += next.value.length;
-          throw tooLarge(chars, limits);
+      try {
+        for (let next = pieces.next(); !next.done; next = pieces.next()) {
+          let piece = next.value;
+          chars += piece.length;
+          if (chars > limits.maxChars) {
+            // The exact size in the message: the rest is only counted.
+            for (next = pieces.next(); !next.done; next = pieces.next()) chars += next.value.length;
+            throw tooLarge(chars, limits);
+          }
+          if (first && piece.length) {
+            first = false;
+            if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+          }
+          parser.write(piece);
         }
-        if (first && piece.length) {
-          first = false;
-          if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
-        }
-        parser.write(piece);
+      } finally {
+        // A refusal half-way lets the pieces go (readXmlPieces closes its file).
+        pieces.return?.();
       }
     }
     parser.close();

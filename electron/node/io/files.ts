@@ -61,9 +61,23 @@ const PIECE_BYTES = 1 << 15;
  * A page file's text in pieces of 32 kB, decoded as decodeXml decodes the whole
  * (parseXml takes them as they come: a 200 MB file is never one string). The file is
  * checked (exists, is a file, at most MAX_XML_BYTES, with its exact size) before the
- * first piece; it is read as the pieces are taken and closed after the last.
+ * first piece; it is read as the pieces are taken and closed after the last. Each
+ * iteration reads the file again from its start.
  */
 export function readXmlPieces(file: string): Iterable<string> {
+  let opened: number | undefined = openChecked(file);
+  // Read again from the start each time it is iterated (parseXml's fast reader gives way to
+  // saxes by reading the file a second time): the first time with the file checked above.
+  return {
+    [Symbol.iterator]: () => {
+      const fd = opened ?? openChecked(file);
+      opened = undefined;
+      return pieces(fd);
+    },
+  };
+}
+
+function openChecked(file: string): number {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -79,35 +93,38 @@ export function readXmlPieces(file: string): Iterable<string> {
     closeSync(fd);
     throw e;
   }
-  return (function* pieces(): Generator<string> {
-    try {
-      const buf = Buffer.allocUnsafe(PIECE_BYTES);
-      let decode: ((bytes: Buffer) => string) | undefined;
-      let end: (() => string) | undefined;
-      for (;;) {
-        const n = readSync(fd, buf, 0, PIECE_BYTES, null);
-        if (n === 0) break;
-        if (!decode) {
-          const decoder = xmlDecoder(buf.subarray(0, n));
-          if (decoder.encoding === 'utf-8') {
-            // UTF-8, nearly every file: Node's own decoder (the same text; TextDecoder's pieces stay outside the heap until collected).
-            const utf8 = new StringDecoder('utf8');
-            decode = (bytes) => utf8.write(bytes);
-            end = () => utf8.end();
-          } else {
-            decode = (bytes) => decoder.decode(bytes, { stream: true });
-            end = () => decoder.decode();
-          }
+  return fd;
+}
+
+/** The pieces of an open file, closed after the last (or when the reader stops early). */
+function* pieces(fd: number): Generator<string> {
+  try {
+    const buf = Buffer.allocUnsafe(PIECE_BYTES);
+    let decode: ((bytes: Buffer) => string) | undefined;
+    let end: (() => string) | undefined;
+    for (;;) {
+      const n = readSync(fd, buf, 0, PIECE_BYTES, null);
+      if (n === 0) break;
+      if (!decode) {
+        const decoder = xmlDecoder(buf.subarray(0, n));
+        if (decoder.encoding === 'utf-8') {
+          // UTF-8, nearly every file: Node's own decoder (the same text; TextDecoder's pieces stay outside the heap until collected).
+          const utf8 = new StringDecoder('utf8');
+          decode = (bytes) => utf8.write(bytes);
+          end = () => utf8.end();
+        } else {
+          decode = (bytes) => decoder.decode(bytes, { stream: true });
+          end = () => decoder.decode();
         }
-        const text = decode(buf.subarray(0, n));
-        if (text) yield text;
       }
-      const rest = end?.() ?? '';
-      if (rest) yield rest;
-    } finally {
-      closeSync(fd);
+      const text = decode(buf.subarray(0, n));
+      if (text) yield text;
     }
-  })();
+    const rest = end?.() ?? '';
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The temporary file of a write in progress: `.NAME.<12 hex>.tmp` beside NAME. */
