@@ -149,6 +149,13 @@ describe('the fast XML reader gives what saxes gives', () => {
     expect(calls).toBe(4);
   });
 
+  it('an attribute of 10 MB over hundreds of pieces (a traced outline) is read by the fast reader', () => {
+    const points = Array.from({ length: 1_000_000 }, (_, i) => `${i % 5000},${i % 3000}`).join(' ');
+    const text = `<r><Coords points="${points}"/><!-- a > b --></r>`;
+    const doc = fast(cut(text, 1 << 15));
+    expect(doc).toEqual(parseWithSaxes(text));
+  });
+
   it('readXmlPieces reads the file again from the start each time it is iterated', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-scan-'));
     try {

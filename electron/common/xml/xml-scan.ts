@@ -31,8 +31,12 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 /** Thrown inside the reader to give way; never leaves it. */
 const GIVE_WAY = Symbol('give way');
 
-/** An unfinished construct may be carried into the next piece up to this size; larger, saxes reads it. */
-const MAX_CARRY = 4 << 20;
+/**
+ * An unfinished construct waits for a piece with its end in it (a 20 MB outline is one
+ * attribute); one still unfinished when that piece came (a '>' inside a value) is read
+ * again with each such piece only up to this size, then saxes reads the input.
+ */
+const MAX_CARRY = 8 << 20;
 
 const NAME = '[A-Za-z_][\\w.-]*(?::[A-Za-z_][\\w.-]*)?';
 const S = '[ \\t\\n]';
@@ -113,6 +117,10 @@ function detach(s: string): string {
 class Scanner {
   private buf = '';
   private pos = 0;
+  /** The unfinished construct's text so far, and what ends it ('' = anything). */
+  private parts: string[] = [];
+  private waitFor = '';
+  private tail = '';
   /** The line at `pos`. */
   private line = 1;
   /** A CR or high surrogate that ended the last piece, put before the next. */
@@ -157,15 +165,29 @@ class Scanner {
     }
     if (p.includes('\r')) p = p.replace(/\r\n?/g, '\n');
     if (SUSPECT.test(p) && DISALLOWED.test(p)) giveWay();
-    const carried = this.buf.length - this.pos;
-    if (carried > MAX_CARRY) giveWay();
-    this.buf = carried ? this.buf.slice(this.pos) + p : p;
+    let rescan = false;
+    if (this.parts.length) {
+      const w = this.waitFor;
+      if (!last && w) {
+        // The end may begin in what came before (the last characters, however the pieces fell).
+        const seen = this.tail + p;
+        if (!seen.includes(w)) {
+          this.parts.push(p);
+          this.tail = w.length > 1 ? seen.slice(-(w.length - 1)) : '';
+          return;
+        }
+      }
+      rescan = w !== '';
+      p = this.parts.join('') + p;
+      this.parts = [];
+    }
+    this.buf = p;
     this.pos = 0;
-    this.scan(last);
+    this.scan(last, rescan);
   }
 
   finish(): XmlDocument {
-    if (this.stack.length || !this.root || this.pos < this.buf.length) giveWay();
+    if (this.stack.length || !this.root || this.pos < this.buf.length || this.parts.length) giveWay();
     return { root: this.root, prolog: this.prolog };
   }
 
@@ -175,9 +197,10 @@ class Scanner {
     else if ((node.type === 'comment' || node.type === 'pi') && !this.root) this.prolog.push(node);
   }
 
-  private scan(last: boolean): void {
+  private scan(last: boolean, rescan: boolean): void {
     const buf = this.buf;
     let pos = this.pos;
+    let waitFor = '<';
     for (;;) {
       const lt = buf.indexOf('<', pos);
       const textEnd = lt < 0 ? buf.length : lt;
@@ -194,23 +217,42 @@ class Scanner {
         pos = textEnd;
         this.atStart = false;
       }
-      if (lt < 0) break;
+      if (lt < 0) {
+        waitFor = '<';
+        break;
+      }
       const c = buf.charCodeAt(lt + 1);
       let end: number;
-      if (c === 47 /* / */) end = this.endTag(lt);
-      else if (c === 33 /* ! */) end = this.bang(lt, last);
-      else if (c === 63 /* ? */) end = this.pi(lt);
-      else if (c !== c) end = -1;
-      else end = this.startTag(lt);
+      if (c === 47 /* / */) {
+        end = this.endTag(lt);
+        waitFor = '>';
+      } else if (c === 33 /* ! */) {
+        end = this.bang(lt, last);
+        waitFor = buf.startsWith('<!--', lt) ? '-->' : buf.startsWith('<![CDATA[', lt) ? ']]>' : '';
+      } else if (c === 63 /* ? */) {
+        end = this.pi(lt);
+        waitFor = '?>';
+      } else if (c !== c) {
+        end = -1;
+        waitFor = '';
+      } else {
+        end = this.startTag(lt);
+        waitFor = '>';
+      }
       if (end < 0) {
-        if (last) giveWay();
+        if (last || (rescan && pos === 0 && buf.length - lt > MAX_CARRY)) giveWay();
         break;
       }
       this.line += newlines(buf, lt, end);
       pos = end;
       this.atStart = false;
     }
-    this.pos = pos;
+    this.pos = buf.length;
+    if (pos < buf.length) {
+      this.parts = [buf.slice(pos)];
+      this.waitFor = waitFor;
+      this.tail = waitFor.length > 1 ? buf.slice(-(waitFor.length - 1)) : '';
+    }
   }
 
   private startTag(lt: number): number {
@@ -220,7 +262,8 @@ class Scanner {
     if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) giveWay();
     START_TAG.lastIndex = lt;
     const m = START_TAG.exec(buf);
-    if (!m) return -1;
+    // Unfinished, or wrong: no value or name has a '<' in it.
+    if (!m) return buf.indexOf('<', lt + 1) < 0 ? -1 : giveWay();
     const end = START_TAG.lastIndex;
     const stack = this.stack;
     if (this.root || stack.length >= this.limits.maxDepth) giveWay();
@@ -299,7 +342,7 @@ class Scanner {
   private endTag(lt: number): number {
     END_TAG.lastIndex = lt;
     const m = END_TAG.exec(this.buf);
-    if (!m) return -1;
+    if (!m) return this.buf.indexOf('<', lt + 1) < 0 ? -1 : giveWay();
     const top = this.stack[this.stack.length - 1];
     if (!top || top.name !== m[1]) giveWay();
     this.close();
