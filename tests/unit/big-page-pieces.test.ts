@@ -15,21 +15,12 @@ import type { XmlDocument } from '../../electron/common/xml/xml-node.js';
 import { readDocument, splitPages, writeDocument } from '../../electron/common/formats/document-io.js';
 import { pageStats } from '../../electron/common/model/stats.js';
 import { decodeXml, MAX_XML_BYTES, readXmlFile, readXmlPieces } from '../../electron/node/io/files.js';
-import { CORPUS, REPO, corpusFiles } from '../helpers/corpus.js';
+import { cut, FIXTURES, shownName, walkXml, XML_FILES } from '../helpers/xml-files.js';
+import { corpusFiles } from '../helpers/corpus.js';
 import { runMain } from '../helpers/cli-in-process.js';
 import { LineSpool } from '../../electron/node/io/line-spool.js';
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.(xml|pxml)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
-const FIXTURES = path.join(REPO, 'tests/fixtures');
-const XML_FILES = [...walk(CORPUS).filter((p) => !p.includes(`${path.sep}schemas${path.sep}`)), ...walk(FIXTURES)].sort();
 
 /** The tree parseXml gives, or its error (class and message). */
 function parsed(source: string | Iterable<string>): XmlDocument | { error: string } {
@@ -40,14 +31,8 @@ function parsed(source: string | Iterable<string>): XmlDocument | { error: strin
   }
 }
 
-/** A text cut into pieces of `n` characters. */
-function cut(text: string, n: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += n) out.push(text.slice(i, i + n));
-  return out;
-}
 
-const name = (file: string): string => path.relative(path.dirname(REPO), file);
+const name = shownName;
 
 describe('XML read and parsed in pieces', () => {
   it('finds the corpus and the fixtures, the hostile ones among them', () => {
@@ -120,7 +105,7 @@ describe('XML read and parsed in pieces', () => {
 });
 
 describe('info and the lossless convert of PAGE files, each line kept as little as it can be', () => {
-  const pages = [...corpusFiles('page'), ...walk(FIXTURES).filter((p) => /<(\w+:)?PcGts\b/.test(fs.readFileSync(p, 'latin1').slice(0, 3000)))];
+  const pages = [...corpusFiles('page'), ...walkXml(FIXTURES).filter((p) => /<(\w+:)?PcGts\b/.test(fs.readFileSync(p, 'latin1').slice(0, 3000)))];
   const alto = corpusFiles('alto').slice(0, 3);
 
   it('finds the PAGE files', () => expect(pages.length).toBeGreaterThanOrEqual(20));

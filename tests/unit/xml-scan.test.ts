@@ -15,18 +15,9 @@ import { DEFAULT_LIMITS, parseWithSaxes, parseXml, type OnClose } from '../../el
 import { scanXml } from '../../electron/common/xml/xml-scan.js';
 import type { XmlDocument, XmlElement } from '../../electron/common/xml/xml-node.js';
 import { decodeXml, readXmlPieces } from '../../electron/node/io/files.js';
-import { CORPUS, REPO } from '../helpers/corpus.js';
+import { cut, shownName, XML_FILES } from '../helpers/xml-files.js';
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (/\.(xml|pxml)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
-const XML_FILES = [...walk(CORPUS).filter((p) => !p.includes(`${path.sep}schemas${path.sep}`)), ...walk(path.join(REPO, 'tests/fixtures'))].sort();
 
 type Outcome = XmlDocument | { error: string };
 
@@ -41,13 +32,8 @@ function outcome(read: () => XmlDocument): Outcome {
 const fast = (source: string | string[]): XmlDocument | undefined =>
   scanXml(typeof source === 'string' ? [source] : source, DEFAULT_LIMITS, undefined, { closes: 0, standIns: new Map() }, typeof source !== 'string');
 
-function cut(text: string, n: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += n) out.push(text.slice(i, i + n));
-  return out;
-}
 
-const name = (file: string): string => path.relative(path.dirname(REPO), file);
+const name = shownName;
 
 describe('the fast XML reader gives what saxes gives', () => {
   it('finds the corpus and the fixtures', () => expect(XML_FILES.length).toBeGreaterThanOrEqual(50));
