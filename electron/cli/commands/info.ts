@@ -3,6 +3,7 @@ import { describeFormat, splitPages } from '../../common/formats/document-io.js'
 import { lineCounts, pageStats, type LineCounts, type PageStats } from '../../common/model/stats.js';
 import type { TextLine } from '../../common/model/types.js';
 import { readDocumentPieces } from '../../node/io/read-document.js';
+import { lineStandIn } from '../../common/formats/page-read.js';
 import { UsageError, type Command } from '../command.js';
 
 /** The counts of every page together (a multi-page ALTO file counts all its pages). */
@@ -34,7 +35,7 @@ export const info: Command = {
       const counts = new WeakMap<TextLine, LineCounts>();
       const { doc, warnings } = await readDocumentPieces(file, {
         keepLine: (line) => {
-          const standIn: TextLine = { kind: 'TextLine', id: line.id, textEquivs: [], words: [], alternativeImages: [], labels: [] };
+          const standIn = lineStandIn(line);
           counts.set(standIn, lineCounts(line));
           return standIn;
         },

@@ -574,6 +574,11 @@ export interface LinePlace {
  */
 export type LineKeeper = (line: TextLine, place: LinePlace, warnings: readonly string[]) => TextLine;
 
+/** A line's stand-in for a LineKeeper: its id, nothing else (a new object, to key what the keeper holds of the line). */
+export function lineStandIn(line: TextLine): TextLine {
+  return { kind: 'TextLine', id: line.id, textEquivs: [], words: [], alternativeImages: [], labels: [] };
+}
+
 /**
  * Reads PAGE text lines (with their words and glyphs: the bulk of a big file) as the
  * parser closes them, and hands the parser a stand-in without children, so the

@@ -63,9 +63,9 @@ function detach(s: string): string {
  */
 export function parseXml(source: string | Iterable<string>, limits: XmlParseLimits = DEFAULT_LIMITS, onClose?: OnClose): XmlDocument {
   const whole = typeof source === 'string';
-  if (whole && source.length > limits.maxChars) throw tooLarge(source.length, limits);
-  // The fast reader first, where the input can be read again should it give way: a
-  // string, or an iterable that is not its own iterator (an array; readXmlPieces).
+  // The fast reader first, where the input can be read again should it give way: a string,
+  // or an iterable that is not its own iterator (an array; readXmlPieces). A text above
+  // maxChars makes it give way at once; saxes then refuses it with its size.
   if (whole || typeof (source as Partial<Iterator<string>>).next !== 'function') {
     const replies: CloseReplies = { closes: 0, standIns: new Map() };
     const doc = scanXml(whole ? [source] : source, limits, onClose, replies, !whole);

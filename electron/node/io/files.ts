@@ -16,13 +16,23 @@ export async function readXmlFile(file: string): Promise<string> {
   return (await readXmlBytes(file)).text;
 }
 
+/** Why a page file could not be opened or looked at, in the words every page-file read uses. */
+function unreadable(file: string, e: NodeJS.ErrnoException): Error {
+  return new Error(e.code === 'ENOENT' ? `no such file: ${file}` : e.code === 'EISDIR' ? `not a file: ${file}` : `cannot read ${file}: ${e.message}`);
+}
+
+/** A page file is read only when it is a file within MAX_XML_BYTES (the message gives its exact size). */
+function assertReadableSize(file: string, st: { isFile(): boolean; size: number }): void {
+  if (!st.isFile()) throw new Error(`not a file: ${file}`);
+  if (st.size > MAX_XML_BYTES) throw new Error(`${file} is ${overLimit(st.size, MAX_XML_BYTES)}`);
+}
+
 /** A page file's text and the bytes it was decoded from (one read: its revision is a hash of these bytes). */
 export async function readXmlBytes(file: string): Promise<{ text: string; bytes: Buffer }> {
   const st = await fs.stat(file).catch((e: NodeJS.ErrnoException) => {
-    throw new Error(e.code === 'ENOENT' ? `no such file: ${file}` : `cannot read ${file}: ${e.message}`);
+    throw unreadable(file, e);
   });
-  if (!st.isFile()) throw new Error(`not a file: ${file}`);
-  if (st.size > MAX_XML_BYTES) throw new Error(`${file} is ${overLimit(st.size, MAX_XML_BYTES)}`);
+  assertReadableSize(file, st);
   const buf = await fs.readFile(file);
   return { text: decodeXml(buf), bytes: buf };
 }
@@ -82,13 +92,10 @@ function openChecked(file: string): number {
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new Error(err.code === 'ENOENT' ? `no such file: ${file}` : err.code === 'EISDIR' ? `not a file: ${file}` : `cannot read ${file}: ${err.message}`);
+    throw unreadable(file, e as NodeJS.ErrnoException);
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error(`not a file: ${file}`);
-    if (st.size > MAX_XML_BYTES) throw new Error(`${file} is ${overLimit(st.size, MAX_XML_BYTES)}`);
+    assertReadableSize(file, fstatSync(fd));
   } catch (e) {
     closeSync(fd);
     throw e;
@@ -129,6 +136,11 @@ function* pieces(fd: number): Generator<string> {
 
 /** The temporary file of a write in progress: `.NAME.<12 hex>.tmp` beside NAME. */
 const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/** A new temporary file's name beside `file` (`.NAME[.TAG].<12 hex>.tmp`): one removeInterruptedWrites clears if a kill leaves it. */
+export function tempFileBeside(file: string, tag?: string): string {
+  return path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}${tag ? `.${tag}` : ''}.${randomBytes(6).toString('hex')}.tmp`);
+}
 
 /**
  * Writes a file so that an interruption never leaves it half-written: the text
@@ -191,7 +203,7 @@ export async function writeFileAtomicFrom<T>(file: string, produce: (write: (chu
 /** The text in a synced temporary file beside `file` (its folder made if needed); returns the temporary file's path. */
 async function writeTemp(file: string, text: string | ((fd: number) => void)): Promise<string> {
   await fs.mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempFileBeside(file);
   const handle = await fs.open(tmp, 'w');
   try {
     if (typeof text === 'string') await handle.writeFile(text, 'utf8');

@@ -8,9 +8,9 @@
  */
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { tempFileBeside } from './files.js';
 import type { TextLine } from '../../common/model/types.js';
-import type { LineKeeper } from '../../common/formats/page-read.js';
+import { lineStandIn, type LineKeeper } from '../../common/formats/page-read.js';
 import { writePageLine, type PageWriteOptions } from '../../common/formats/page-write.js';
 
 /** Text gathered before it goes to the spool file. */
@@ -34,8 +34,7 @@ export class LineSpool {
   private readonly lines = new WeakMap<TextLine, Spooled>();
 
   constructor(output: string) {
-    const dir = path.dirname(path.resolve(output));
-    this.file = path.join(dir, `.${path.basename(output)}.lines.${randomBytes(6).toString('hex')}.tmp`);
+    this.file = tempFileBeside(output, 'lines');
   }
 
   private open(): number {
@@ -51,7 +50,7 @@ export class LineSpool {
     const warnings: string[] = [];
     const text = writePageLine(line, place, { version: place.version, conform: false }, place.depth, { add: (m) => warnings.push(m) });
     const bytes = Buffer.byteLength(text, 'utf8');
-    const standIn: TextLine = { kind: 'TextLine', id: line.id, textEquivs: [], words: [], alternativeImages: [], labels: [] };
+    const standIn = lineStandIn(line);
     this.lines.set(standIn, { at: this.written + this.batchBytes, bytes, depth: place.depth, warnings });
     this.batch += text;
     this.batchBytes += bytes;

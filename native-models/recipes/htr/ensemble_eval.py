@@ -14,21 +14,16 @@ import math
 
 import torch
 
-from data import LineSet, collate, eval_batches
-from evaluate import load_checkpoint
-from lineimg import to_input
+from data import LineSet
+from evaluate import line_logprobs, load_checkpoint
 from metrics import score
 
 
-@torch.no_grad()
 def posteriors(model, images):
-    """Per line: its [T, C] log-probabilities (batched by width)."""
+    """Per line: its [T, C] log-probabilities."""
     out = [None] * len(images)
-    for batch in eval_batches([im.shape[1] for im in images], 16, 24000):
-        x, frames = collate([to_input(images[i]) for i in batch])
-        logp = model(x).float()
-        for k, i in enumerate(batch):
-            out[i] = logp[: int(frames[k]), k].clone()
+    for i, logp in line_logprobs(model, images):
+        out[i] = logp.clone()  # a view of its batch's tensor: the copy lets the batch go
     return out
 
 

@@ -30,22 +30,31 @@ def load_checkpoint(path):
 
 
 @torch.no_grad()
-def predict(model, codec, images, max_batch=16):
-    """uint8 line images -> greedy transcriptions (batched by width), on the
-    model's device (on a GPU: batches 4x larger)."""
+def line_logprobs(model, images, max_batch=16):
+    """(index, [T, C] log-probabilities of that line's own frames, on the CPU) for
+    each uint8 line image, batched by width on the model's device (on a GPU:
+    batches 4x larger). A generator: a caller keeps only what it needs of each."""
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
     max_pixels = 24000
     if device.type != "cpu":
         max_batch, max_pixels = max_batch * 4, max_pixels * 4
+    try:
+        for batch in eval_batches([im.shape[1] for im in images], max_batch, max_pixels):
+            x, frames = collate([to_input(images[i]) for i in batch])
+            logp = model(x.to(device)).float().cpu()
+            for k, i in enumerate(batch):
+                yield i, logp[: int(frames[k]), k]
+    finally:
+        model.train(was_training)
+
+
+def predict(model, codec, images, max_batch=16):
+    """uint8 line images -> greedy transcriptions."""
     hyps = [None] * len(images)
-    for batch in eval_batches([im.shape[1] for im in images], max_batch, max_pixels):
-        x, frames = collate([to_input(images[i]) for i in batch])
-        logp = model(x.to(device)).float().cpu()
-        for k, i in enumerate(batch):
-            hyps[i] = codec.greedy(logp[:, k], int(frames[k]))
-    model.train(was_training)
+    for i, logp in line_logprobs(model, images, max_batch):
+        hyps[i] = codec.greedy(logp)
     return hyps
 
 

@@ -156,7 +156,8 @@ class Teacher:
         index = {ch: i + 1 for i, ch in enumerate(ckpt["charset"])}
         missing = [ch for ch in codec.charset if ch not in index]
         if missing:
-            raise SystemExit(f"--teacher {path} lacks classes of this charset: {''.join(missing)!r}")
+            raise SystemExit(f"--teacher {path} lacks classes of this charset: {''.join(missing)!r}; "
+                             "distil from a network that reads these characters, or train without --teacher")
         self.order = torch.tensor([0] + [index[ch] for ch in codec.charset], device=device)
         print(f"distilling from {path} (step {ckpt.get('step')}, {sum(p.numel() for p in self.model.parameters()):,} "
               f"parameters)", flush=True)
