@@ -1,11 +1,15 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeDocumentPages, writeDocumentTo, TARGET_FORMATS, type ReadOutcome, type TargetFormat } from '../../common/formats/document-io.js';
+import {
+  pageTargetVersion, writeDocumentAsPageTo, writeDocumentPages, writeDocumentTo, TARGET_FORMATS, type ReadOutcome, type TargetFormat,
+} from '../../common/formats/document-io.js';
+import { PreparedLineConflict } from '../../common/formats/page-repair.js';
 import { writeFileAtomic, writeFileAtomicFrom } from '../../node/io/files.js';
 import { readDocumentPieces } from '../../node/io/read-document.js';
 import { LineSpool } from '../../node/io/line-spool.js';
 import { targetDocumentFormat } from '../../common/formats/target-format.js';
-import { assertSchemaValid, findSchemaFolder } from '../../node/xsd/schema-folder.js';
+import { assertSchemaValid, findSchemaFolder, schemaCheckSkipped } from '../../node/xsd/schema-folder.js';
 import { UsageError, type Command, type Io } from '../command.js';
 
 /**
@@ -60,9 +64,61 @@ export const convert: Command = {
         spool.close();
       }
     }
+    if (to === 'page-2013' || to === 'page-2019') return (await convertToPage(input, values.output, to, values.schemas, io)).code;
     return writeConverted(input, values.output, await readDocumentPieces(input), to, values.schemas, io);
   },
 };
+
+/**
+ * `convert --to page-2013|page-2019`. A PAGE file is read in pieces, each line repaired
+ * on its own and written for the target (to a spool beside OUT) as it is read, the
+ * document repaired around the lines' stand-ins and written to OUT as it is made, then
+ * checked against the target's XSD before it takes its name (up to MAX_XSD_CHECK_BYTES;
+ * a bigger one is written with a warning that says it was not checked). Where a line
+ * cannot be repaired on its own (an id the whole repair may change), the file is read
+ * again whole and written from the whole model (writeConverted), as an ALTO file is:
+ * either way the same file and the same warnings (tests/unit/big-page-convert.test.ts).
+ * `how`: 'whole' always takes the whole model (the tests' reference). `spooled`: which way it went.
+ */
+export async function convertToPage(
+  input: string, output: string, to: 'page-2013' | 'page-2019', schemas: string | undefined, io: Io, how: 'auto' | 'whole' = 'auto',
+): Promise<{ code: number; spooled: boolean }> {
+  const whole = async (): Promise<{ code: number; spooled: boolean }> => ({ code: await writeConverted(input, output, await readDocumentPieces(input), to, schemas, io), spooled: false });
+  if (how === 'whole') return whole();
+  const spool = new LineSpool(output, pageTargetVersion(to));
+  try {
+    const read = await readDocumentPieces(input, { keepLine: spool.keepLine });
+    if (read.doc.format.kind !== 'page') return { code: await writeConverted(input, output, read, to, schemas, io), spooled: false };
+    if (spool.unfit !== undefined) {
+      spool.close();
+      return await whole();
+    }
+    const folder = findSchemaFolder(schemas);
+    let chars = 0;
+    try {
+      await writeFileAtomicFrom(
+        output,
+        (write) => writeDocumentAsPageTo(read.doc, to, (chunk) => {
+          chars += chunk.length;
+          write(chunk);
+        }, {}, spool),
+        async (tmp, warnings) => {
+          // As writeConverted: the warnings, then the XSD check of what is about to be written.
+          for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
+          const skipped = schemaCheckSkipped(chars, folder) ?? (await assertSchemaValid(await readFile(tmp, 'utf8'), targetDocumentFormat(to), `${input} as ${to}`, folder));
+          if (skipped) io.err(`warning: ${input}: not checked against the ${to} XSD: ${skipped}`);
+        },
+      );
+    } catch (e) {
+      if (!(e instanceof PreparedLineConflict)) throw e;
+      spool.close();
+      return await whole();
+    }
+    return { code: 0, spooled: true };
+  } finally {
+    spool.close();
+  }
+}
 
 /** A document written as `to` (or as ALTO, its own format): each file checked against the target's XSD, then written. */
 async function writeConverted(input: string, output: string, read: ReadOutcome, to: TargetFormat | undefined, schemas: string | undefined, io: Io): Promise<number> {

@@ -6,7 +6,7 @@ import { writePageXml, type PageWriteOptions } from './page-write.js';
 import { readAlto, type ImageSize } from './alto-read.js';
 import { writeAlto } from './alto-write.js';
 import { ALTO_WRITE_VERSION } from './alto-versions.js';
-import { repairForSchema } from './page-repair.js';
+import { repairForSchema, type RepairOptions } from './page-repair.js';
 import { pageCount, splitPages, withPages } from './pages.js';
 
 export { allPages, pageCount, splitPages } from './pages.js';
@@ -110,8 +110,33 @@ function writeOne(doc: PageDocument, target: TargetFormat | undefined, opts: Wri
       : repairForSchema(doc, warnings, { target: 'alto' });
     return writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, ...now }, warnings);
   }
-  const version: PageVersion = target === 'page-2013' ? '2013-07-15' : '2019-07-15';
-  return writePageXml(repairForSchema(doc, warnings), { version, conform: true, ...now }, warnings);
+  return writePageXml(repairForSchema(doc, warnings), { version: pageTargetVersion(target), conform: true, ...now }, warnings);
+}
+
+/** The PAGE version a PAGE target names. */
+export function pageTargetVersion(target: 'page-2013' | 'page-2019'): PageVersion {
+  return target === 'page-2013' ? '2013-07-15' : '2019-07-15';
+}
+
+/** Lines a caller repaired (repairLineAlone) and wrote (writePageLine) as it read them, for writeDocumentAsPageTo. */
+export interface PreparedLines {
+  readonly prepared: NonNullable<RepairOptions['prepared']>;
+  readonly lineText: NonNullable<PageWriteOptions['lineText']>;
+}
+
+/**
+ * As writeDocumentPages with a PAGE target, for a one-page document, the text handed to
+ * `sink` in pieces as it is made (a big PAGE file is never one string in memory).
+ * `lines`: the lines the caller repaired and wrote as it read them. Throws
+ * PreparedLineConflict, before anything goes to `sink`, where one of them cannot stand
+ * for what the repair of the whole document makes of it. Returns the warnings.
+ */
+export function writeDocumentAsPageTo(doc: PageDocument, target: 'page-2013' | 'page-2019', sink: (chunk: string) => void, opts: WriteOptions = {}, lines?: PreparedLines): string[] {
+  if (pageCount(doc) !== 1) throw new Error('writeDocumentAsPageTo writes a one-page document');
+  const warnings = new Warnings();
+  const fixed = repairForSchema(doc, warnings, lines ? { prepared: lines.prepared } : {});
+  writePageXml(fixed, { version: pageTargetVersion(target), conform: true, sink, ...(opts.now && { now: opts.now }), ...(lines && { lineText: lines.lineText }) }, warnings);
+  return warnings.list();
 }
 
 /**

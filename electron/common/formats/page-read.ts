@@ -565,6 +565,19 @@ export interface LinePlace {
   readonly version: PageVersion;
   readonly namespace: string;
   readonly depth: number;
+  /**
+   * The size its <Page> gives, read as readPage reads it (undefined where it is not a
+   * number: readPage then refuses the file), for repairs that need it before the page is read.
+   */
+  readonly imageSize: { readonly width: number; readonly height: number } | undefined;
+}
+
+/** A <Page> element's imageWidth / imageHeight as readPageElement reads them. */
+function pageImageSize(page: XmlElement): LinePlace['imageSize'] {
+  const r = new Reading(page, ['imageWidth', 'imageHeight']);
+  const width = r.num('imageWidth');
+  const height = r.num('imageHeight');
+  return width === undefined || height === undefined ? undefined : { width, height };
 }
 
 /**
@@ -589,6 +602,7 @@ export function lineStandIn(line: TextLine): TextLine {
 export class LinesReadAhead {
   private readonly lines = new WeakMap<XmlElement, { line: TextLine; warnings: readonly string[] }>();
   private ctx: Ctx | undefined;
+  private size: { page: XmlElement; size: LinePlace['imageSize'] } | undefined;
 
   constructor(private readonly keeper?: LineKeeper) {}
 
@@ -612,7 +626,10 @@ export class LinesReadAhead {
     if (this.ctx?.ns !== ns) this.ctx = { ns, version, warnings: { add: () => undefined } };
     const warnings: string[] = [];
     let line = readLine({ ...this.ctx, warnings: { add: (m) => warnings.push(m) } }, el);
-    if (this.keeper) line = this.keeper(line, { version, namespace: ns, depth: ancestors.length }, warnings);
+    if (this.keeper) {
+      if (this.size?.page !== page) this.size = { page, size: pageImageSize(page) };
+      line = this.keeper(line, { version, namespace: ns, depth: ancestors.length, imageSize: this.size.size }, warnings);
+    }
     const standIn: XmlElement = { ...el, children: [] };
     this.lines.set(standIn, { line, warnings });
     return standIn;

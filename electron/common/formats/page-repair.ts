@@ -14,7 +14,7 @@ export function isValidId(id: string): boolean {
 }
 
 interface Ctx {
-  readonly w: Warnings;
+  readonly w: Pick<Warnings, 'add'>;
   readonly width: number;
   readonly height: number;
   readonly used: Set<string>;
@@ -23,16 +23,78 @@ interface Ctx {
   counter: number;
   /** PAGE requires ids on every element; ALTO does not, so missing ones stay missing there. */
   readonly idsRequired: boolean;
+  readonly prepared?: RepairOptions['prepared'];
 }
 
 export interface RepairOptions {
   /** The target format: 'alto' leaves missing ids missing (ALTO makes them optional). */
   readonly target?: 'page' | 'alto';
+  /**
+   * A line already repaired on its own (repairLineAlone), where the caller holds it so
+   * (a stand-in in the model, the line itself written as it was read): its ids are taken
+   * and its warnings given here, in their place; undefined: the line is repaired here.
+   */
+  readonly prepared?: (line: TextLine) => PreparedLine | undefined;
+}
+
+/** What repairLineAlone found: the line repaired (undefined: dropped), its ids, its warnings, for repairForSchema to replay. */
+export interface PreparedLine {
+  readonly line: TextLine | undefined;
+  /** Every id of the line as repaired (its own, its words', its glyphs'), in the order the repair takes them, joined by spaces. */
+  readonly ids: string;
+  /** Ids the repair changed (not valid xs:IDs, repeated within the line): old and new, for the reading order's references. */
+  readonly renamed: ReadonlyArray<readonly [string, string]>;
+  /** Its warnings in the order given, each with its count (what Warnings folds them into anyway). */
+  readonly warnings: ReadonlyArray<readonly [string, number]>;
+  /** The page size it was repaired against. */
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * A line repaired on its own cannot stand for what the whole repair would make of it
+ * (an id an earlier element took, another page size): the caller repairs the whole document instead.
+ */
+export class PreparedLineConflict extends Error {
+  override name = 'PreparedLineConflict';
+}
+
+/**
+ * One text line repaired for a PAGE target apart from its document, as repairForSchema
+ * repairs it: the same line and warnings, provided (repairForSchema checks it when it
+ * replays the line, PreparedLineConflict) that no id the line ends up with is taken before
+ * it in the document and the page has this size. An id that is not a valid xs:ID or is
+ * repeated within the line is renamed here as it would be there: which name is free is
+ * decided by the ids before it, and a name taken there is a conflict. Undefined where an
+ * element of the line has no id (a generated id is numbered over the whole document).
+ */
+export function repairLineAlone(line: TextLine, width: number, height: number): PreparedLine | undefined {
+  if (!line.id || line.words.some((w) => !w.id || w.glyphs.some((g) => !g.id))) return undefined;
+  const counts = new Map<string, number>();
+  const ctx: Ctx = { w: { add: (m) => void counts.set(m, (counts.get(m) ?? 0) + 1) }, width, height, used: new Set(), renamed: new Map(), counter: 0, idsRequired: true };
+  const repaired = repairLine(ctx, line);
+  // The set's order is the order the repair took the ids in.
+  return { line: repaired, ids: [...ctx.used].join(' '), renamed: [...ctx.renamed], warnings: [...counts], width, height };
+}
+
+/** A prepared line in the whole repair: its ids taken (none may be taken already), its renames noted, its warnings given. */
+function replayLine(ctx: Ctx, p: PreparedLine): TextLine | undefined {
+  if (p.width !== ctx.width || p.height !== ctx.height) throw new PreparedLineConflict(`a line was repaired for a ${p.width}×${p.height} page, not ${ctx.width}×${ctx.height}`);
+  for (const id of p.ids.split(' ')) {
+    if (ctx.used.has(id)) throw new PreparedLineConflict(`id "${id}" of a line repaired on its own is taken before it`);
+    ctx.used.add(id);
+  }
+  for (const [old, next] of p.renamed) if (!ctx.renamed.has(old)) ctx.renamed.set(old, next);
+  for (const [m, n] of p.warnings) for (let i = 0; i < n; i++) ctx.w.add(m);
+  return p.line;
 }
 
 export function repairForSchema(doc: PageDocument, warnings: Warnings, opts: RepairOptions = {}): PageDocument {
   const page = doc.page;
-  const ctx: Ctx = { w: warnings, width: page.imageWidth, height: page.imageHeight, used: new Set(), renamed: new Map(), counter: 0, idsRequired: opts.target !== 'alto' };
+  const ctx: Ctx = {
+    w: warnings, width: page.imageWidth, height: page.imageHeight, used: new Set(), renamed: new Map(), counter: 0, idsRequired: opts.target !== 'alto',
+    ...(opts.prepared && { prepared: opts.prepared }),
+  };
   const regions = page.regions.map((r) => repairRegion(ctx, r)).filter((r): r is Region => r !== undefined);
   const readingOrder = page.readingOrder ? repairReadingOrderRoot(ctx, page.readingOrder.root, regionIds(regions)) : undefined;
   return {
@@ -195,7 +257,10 @@ function repairLine(ctx: Ctx, l: TextLine): TextLine | undefined {
 function repairRegion(ctx: Ctx, r: Region): Region | undefined {
   const id = fixId(ctx, r.id, r.kind, 'r');
   const regions = r.regions.map((s) => repairRegion(ctx, s)).filter((s): s is Region => s !== undefined);
-  const lines = r.lines.map((l) => repairLine(ctx, l)).filter((l): l is TextLine => l !== undefined);
+  const lines = r.lines.map((l) => {
+    const p = ctx.prepared?.(l);
+    return p ? replayLine(ctx, p) : repairLine(ctx, l);
+  }).filter((l): l is TextLine => l !== undefined);
   let coords = r.coords && r.coords.points.length ? r.coords : undefined;
   if (!coords) {
     // eScriptorium puts loose lines in a TextRegion without Coords.

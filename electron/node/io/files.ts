@@ -188,14 +188,23 @@ export async function writeFileOnce(file: string, text: string): Promise<boolean
 
 /**
  * As writeFileAtomic, with the text given in pieces by `produce` as it makes them (a
- * big file is never one string in memory). Returns what `produce` returns; a throw
- * leaves no file and no temporary file.
+ * big file is never one string in memory). `check`, where given, looks at the complete
+ * temporary file (its path) before it takes the name: a throw there, as one from
+ * `produce`, leaves no file and no temporary file. Returns what `produce` returns.
  */
-export async function writeFileAtomicFrom<T>(file: string, produce: (write: (chunk: string) => void) => T): Promise<T> {
+export async function writeFileAtomicFrom<T>(file: string, produce: (write: (chunk: string) => void) => T, check?: (tmp: string, result: T) => Promise<void>): Promise<T> {
   let result: T | undefined;
   const tmp = await writeTemp(file, (fd) => {
     result = produce((chunk) => void writeSync(fd, chunk, null, 'utf8'));
   });
+  if (check) {
+    try {
+      await check(tmp, result as T);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
+  }
   await renameIntoPlace(tmp, file);
   return result as T;
 }

@@ -41,14 +41,21 @@ export class SchemaInvalidError extends Error {
  */
 export const MAX_XSD_CHECK_BYTES = 64 * 1024 * 1024;
 
+/** Why assertSchemaValid would not check a text of `length` characters with this folder (undefined: it would). */
+export function schemaCheckSkipped(length: number, folder: string | undefined): string | undefined {
+  if (!folder) return 'no schema folder (see validate --help)';
+  if (length > MAX_XSD_CHECK_BYTES) return `${(length / 1024 / 1024).toFixed(1)} MB is above the ${MAX_XSD_CHECK_BYTES / 1024 / 1024} MB the built-in XSD check reads (check it with xmllint)`;
+  return undefined;
+}
+
 /**
  * Checks XML HTR Studio is about to write against the XSD of `format`; throws
  * SchemaInvalidError naming `what` and the first schema error when it fails. Returns
  * undefined when checked, else why it was not (no schema folder, too big), for a warning.
  */
 export async function assertSchemaValid(xml: string, format: DocumentFormat, what: string, folder: string | undefined): Promise<string | undefined> {
-  if (!folder) return 'no schema folder (see validate --help)';
-  if (xml.length > MAX_XSD_CHECK_BYTES) return `${(xml.length / 1024 / 1024).toFixed(1)} MB is above the ${MAX_XSD_CHECK_BYTES / 1024 / 1024} MB the built-in XSD check reads (check it with xmllint)`;
+  const skipped = schemaCheckSkipped(xml.length, folder);
+  if (skipped) return skipped;
   const r = await validateAgainstXsd(xml, folder, format);
   if (!r.valid) throw new SchemaInvalidError(`${what} would not be valid against ${path.basename(r.schema) || 'its schema'} (${r.errors.length} error(s); first: ${r.errors[0] ?? '?'}); nothing written`);
   return undefined;
