@@ -5,9 +5,14 @@
 // child process under /usr/bin/time -v (wall time and peak RSS):
 //   htr-studio info FILE
 //   htr-studio convert FILE -o OUT            (identity, lossless)
+//   htr-studio convert FILE -o OUT --to page-2013  (through the line spool, + the XSD check
+//                                                   up to 64 MB; and without any XSD folder)
 //   htr-studio convert FILE -o OUT --to alto-4
 //   lxml (Debian's python3-lxml, /usr/bin/python3): parse, and parse + write
-// in the same run, and prints JSON with the ratios to lxml and to the file size.
+// in the same run, and prints JSON with the ratios to lxml and to the file size. Each
+// command is also run on a file of ~10 kB (the same generator): its peak RSS there is the
+// process's own baseline (Node and the CLI's code, Python and lxml), and the growth over
+// it is given next to the absolute figure, as a multiple of the file size too.
 // Usage: node bench/big-page-xml.mjs [--sizes 20,200] [--keep] | --generate FILE MB
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -136,8 +141,8 @@ function generate(file, targetMb) {
 }
 
 /** Runs a command under /usr/bin/time -v: wall seconds and peak RSS in MB, or the failure. */
-function measure(cmd, args) {
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+function measure(cmd, args, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { encoding: 'utf8', maxBuffer: 64 << 20, env });
   const field = (name) => new RegExp(`${name}: (.+)`).exec(r.stderr)?.[1]?.trim();
   const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)') ?? '';
   const seconds = wall.split(':').reduce((s, p) => s * 60 + Number(p), 0);
@@ -163,33 +168,70 @@ const lxmlVersion = spawnSync(PYTHON, ['-c', 'from lxml import etree; print(".".
 if (!lxmlVersion) throw new Error(`${PYTHON} has no lxml: apt-get install python3-lxml`);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-big-page-'));
+// No XSD folder at all (the built-in one named by HTR_STUDIO_SCHEMAS is empty): convert --to without its check.
+const noSchemas = path.join(tmp, 'no-schemas');
+fs.mkdirSync(noSchemas);
+const NO_XSD_ENV = { ...process.env, HTR_STUDIO_SCHEMAS: noSchemas, XDG_CONFIG_HOME: noSchemas };
+
+/** Every command on `file`, each in its own process. */
+function runAll(file, tag) {
+  const out = (name) => path.join(tmp, `${name}-${tag}.xml`);
+  const cli = (...args) => measure(process.execPath, ['-e', RUN_CLI, ...args]);
+  const runs = {
+    info: cli('info', file),
+    convertIdentity: cli('convert', file, '-o', out('identity')),
+    convertPage2013: cli('convert', file, '-o', out('page2013'), '--to', 'page-2013'),
+    convertPage2013NoXsd: measure(process.execPath, ['-e', RUN_CLI, 'convert', file, '-o', out('page2013-noxsd'), '--to', 'page-2013'], NO_XSD_ENV),
+    convertAlto: cli('convert', file, '-o', out('alto'), '--to', 'alto-4'),
+    lxmlParse: measure(PYTHON, ['-c', LXML_PARSE, file]),
+    lxmlParseWrite: measure(PYTHON, ['-c', LXML_ROUNDTRIP, file, out('lxml')]),
+  };
+  return { runs, out };
+}
+
 const results = [];
 try {
+  // The baseline: each command on a file of ~10 kB (one line, a 100-point outline).
+  const tiny = path.join(tmp, 'tiny.xml');
+  const tinyMade = generate(tiny, 0.01);
+  const baseline = runAll(tiny, 'tiny').runs;
+  const lxmlImport = measure(PYTHON, ['-c', 'from lxml import etree']);
   for (const mb of sizesMb) {
     const file = path.join(tmp, `big-${mb}mb.xml`);
     const made = generate(file, mb);
-    const out = (name) => path.join(tmp, `${name}-${mb}.xml`);
-    const runs = {
-      info: measure(process.execPath, ['-e', RUN_CLI, 'info', file]),
-      convertIdentity: measure(process.execPath, ['-e', RUN_CLI, 'convert', file, '-o', out('identity')]),
-      convertAlto: measure(process.execPath, ['-e', RUN_CLI, 'convert', file, '-o', out('alto'), '--to', 'alto-4']),
-      lxmlParse: measure(PYTHON, ['-c', LXML_PARSE, file]),
-      lxmlParseWrite: measure(PYTHON, ['-c', LXML_ROUNDTRIP, file, out('lxml')]),
-    };
+    const { runs, out } = runAll(file, `${mb}`);
     // The writer formats as the generator does: only LastChange (now) differs.
     const lastChange = (f) => fs.readFileSync(f, 'utf8').replace(/<LastChange>[^<]*<\/LastChange>/, '');
     const identical = runs.convertIdentity.ok && lastChange(out('identity')) === lastChange(file);
     const fileMb = made.bytes / 1e6;
+    const fileMiB = made.bytes / 1048576;
     const ratio = (a, b) => (a.ok && b.ok && b.cpuS > 0 ? +(a.cpuS / b.cpuS).toFixed(2) : null);
+    const perRun = (f) => Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.ok ? f(k, v) : null]));
     results.push({
       file: { mb: +fileMb.toFixed(1), ...made },
       runs,
       identityByteIdenticalButLastChange: identical,
-      cpuTimeVsLxml: { info: ratio(runs.info, runs.lxmlParse), convertIdentity: ratio(runs.convertIdentity, runs.lxmlParseWrite), convertAlto: ratio(runs.convertAlto, runs.lxmlParseWrite) },
-      peakRssVsFileSize: Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.ok ? +(v.peakRssMb / (made.bytes / 1048576)).toFixed(2) : null])),
+      cpuTimeVsLxml: {
+        info: ratio(runs.info, runs.lxmlParse),
+        convertIdentity: ratio(runs.convertIdentity, runs.lxmlParseWrite),
+        convertPage2013: ratio(runs.convertPage2013, runs.lxmlParseWrite),
+        convertPage2013NoXsd: ratio(runs.convertPage2013NoXsd, runs.lxmlParseWrite),
+        convertAlto: ratio(runs.convertAlto, runs.lxmlParseWrite),
+      },
+      // The same, each side's CPU time on the ~10 kB file taken off first (the CLI's start, Python's and lxml's import).
+      cpuTimeVsLxmlOverBaseline: Object.fromEntries(['info', 'convertIdentity', 'convertPage2013', 'convertPage2013NoXsd', 'convertAlto'].map((k) => {
+        const lx = k === 'info' ? 'lxmlParse' : 'lxmlParseWrite';
+        const ok = runs[k].ok && runs[lx].ok;
+        return [k, ok ? +((runs[k].cpuS - baseline[k].cpuS) / (runs[lx].cpuS - baseline[lx].cpuS)).toFixed(2) : null];
+      })),
+      peakRssVsFileSize: perRun((k, v) => +(v.peakRssMb / fileMiB).toFixed(2)),
+      // Peak RSS over the same command's on the ~10 kB file: what reading this file added.
+      rssGrowthOverBaselineMb: perRun((k, v) => v.peakRssMb - baseline[k].peakRssMb),
+      rssGrowthVsFileSize: perRun((k, v) => +((v.peakRssMb - baseline[k].peakRssMb) / fileMiB).toFixed(2)),
     });
-    for (const f of fs.readdirSync(tmp)) if (!keep) fs.rmSync(path.join(tmp, f), { force: true });
+    for (const f of fs.readdirSync(tmp)) if (!keep && f.includes(`-${mb}`)) fs.rmSync(path.join(tmp, f), { force: true });
   }
+  results.unshift({ baseline: { file: { kb: +(tinyMade.bytes / 1024).toFixed(1) }, runs: baseline, lxmlImportOnly: lxmlImport } });
 } finally {
   if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
   else console.error(`files kept in ${tmp}`);
