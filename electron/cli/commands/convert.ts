@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  pageTargetVersion, writeDocumentAsPageTo, writeDocumentPages, writeDocumentTo, TARGET_FORMATS, type ReadOutcome, type TargetFormat,
+  pageTargetVersion, writeDocumentAsTo, writeDocumentPages, writeDocumentTo, TARGET_FORMATS, type ReadOutcome, type TargetFormat,
 } from '../../common/formats/document-io.js';
 import { PreparedLineConflict } from '../../common/formats/page-repair.js';
 import { writeFileAtomic, writeFileAtomicFrom } from '../../node/io/files.js';
@@ -33,7 +33,9 @@ export const convert: Command = {
   and every detail the target cannot hold is reported on stderr. The output is
   checked against that XSD before it is written (the XSDs built into the app, or
   --schemas DIR): one that still fails is not written (exit 2, the first schema
-  error). Without any XSD folder this check is skipped, with a warning.
+  error). Without any XSD folder this check is skipped, with a warning, as it
+  is for an output over 64 MB (check such a file with xmllint).
+  A big PAGE file is converted line by line, never held whole in memory.
   A multi-page ALTO file stays one file as ALTO; as PAGE (one page per file) it
   becomes OUT/IN_0001.xml, OUT/IN_0002.xml, … (OUT a folder), or
   NAME_0001.xml, … beside OUT when OUT is NAME.xml.`,
@@ -64,28 +66,27 @@ export const convert: Command = {
         spool.close();
       }
     }
-    if (to === 'page-2013' || to === 'page-2019') return (await convertToPage(input, values.output, to, values.schemas, io)).code;
-    return writeConverted(input, values.output, await readDocumentPieces(input), to, values.schemas, io);
+    return (await convertTo(input, values.output, to, values.schemas, io)).code;
   },
 };
 
 /**
- * `convert --to page-2013|page-2019`. A PAGE file is read in pieces, each line repaired
- * on its own and written for the target (to a spool beside OUT) as it is read, the
- * document repaired around the lines' stand-ins and written to OUT as it is made, then
- * checked against the target's XSD before it takes its name (up to MAX_XSD_CHECK_BYTES;
- * a bigger one is written with a warning that says it was not checked). Where a line
- * cannot be repaired on its own (an id the whole repair may change), the file is read
- * again whole and written from the whole model (writeConverted), as an ALTO file is:
- * either way the same file and the same warnings (tests/unit/big-page-convert.test.ts).
+ * `convert --to TARGET`. A PAGE file is read in pieces, each line repaired on its own and
+ * written for the target (to a spool beside OUT) as it is read, the document repaired and
+ * written around the lines' stand-ins to OUT as it is made, then checked against the
+ * target's XSD before it takes its name (up to MAX_XSD_CHECK_BYTES; a bigger one is written
+ * with a warning that says it was not checked). Where a line cannot be written on its own
+ * (an id the whole write may change, a line ALTO nests otherwise), the file is read again
+ * whole and written from the whole model (writeConverted), as an ALTO file is: either way
+ * the same file and the same warnings (tests/unit/big-page-convert.test.ts).
  * `how`: 'whole' always takes the whole model (the tests' reference). `spooled`: which way it went.
  */
-export async function convertToPage(
-  input: string, output: string, to: 'page-2013' | 'page-2019', schemas: string | undefined, io: Io, how: 'auto' | 'whole' = 'auto',
+export async function convertTo(
+  input: string, output: string, to: TargetFormat, schemas: string | undefined, io: Io, how: 'auto' | 'whole' = 'auto',
 ): Promise<{ code: number; spooled: boolean }> {
   const whole = async (): Promise<{ code: number; spooled: boolean }> => ({ code: await writeConverted(input, output, await readDocumentPieces(input), to, schemas, io), spooled: false });
   if (how === 'whole') return whole();
-  const spool = new LineSpool(output, pageTargetVersion(to));
+  const spool = new LineSpool(output, to === 'alto-4' ? 'alto' : pageTargetVersion(to));
   try {
     const read = await readDocumentPieces(input, { keepLine: spool.keepLine });
     if (read.doc.format.kind !== 'page') return { code: await writeConverted(input, output, read, to, schemas, io), spooled: false };
@@ -98,7 +99,7 @@ export async function convertToPage(
     try {
       await writeFileAtomicFrom(
         output,
-        (write) => writeDocumentAsPageTo(read.doc, to, (chunk) => {
+        (write) => writeDocumentAsTo(read.doc, to, (chunk) => {
           chars += chunk.length;
           write(chunk);
         }, {}, spool),

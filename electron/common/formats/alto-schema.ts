@@ -62,6 +62,17 @@ export class AltoIds {
     return out;
   }
 
+  /**
+   * Takes a valid ID as it is, as `claim` would where it is free; false (nothing taken)
+   * where claim would write another (not a valid xs:ID, or taken already).
+   */
+  takeAsIs(id: string): boolean {
+    if (!isValidId(id) || this.used.has(id)) return false;
+    this.used.add(id);
+    if (!this.first.has(id)) this.first.set(id, id);
+    return true;
+  }
+
   /** The output ID a source reference resolves to, or undefined when nothing written holds it. */
   ref(id: string): string | undefined {
     return this.first.get(id);

@@ -10,10 +10,10 @@ import type { AltoVersion, Glyph, Outline, PageDocument, PlacedNode, Points, Reg
 import { bbox, boxPolygon, fmt } from '../model/points.js';
 import type { Warnings } from './format-error.js';
 import { ALTO_SPACES, type AltoSpace } from './alto-read.js';
-import { ALTO_DIRECTIONS } from './alto-versions.js';
+import { ALTO_DIRECTIONS, altoNamespace } from './alto-versions.js';
 import { languageCodeOf } from './language-codes.js';
-import { formatLabel, structureOf, type TagRegistry, type TagInfo } from './alto-tags.js';
-import { FLOAT, UNIT, allowedAttrs, type AltoIds } from './alto-schema.js';
+import { TagRegistry, formatLabel, structureOf, type TagInfo } from './alto-tags.js';
+import { AltoIds, FLOAT, UNIT, allowedAttrs } from './alto-schema.js';
 import { Placer, XmlOut, spelled, type AttrList } from './xml-out.js';
 
 export interface Ctx {
@@ -28,6 +28,45 @@ export interface Ctx {
   readonly srcTags: ReadonlyMap<string, TagInfo>;
   readonly tags: TagRegistry;
   readonly tagrefs: Map<Region | TextLine, string | undefined>;
+  /** AltoWriteOptions.lineText. */
+  readonly lineText?: AltoLineText;
+}
+
+/**
+ * A line's text as writeAltoLine wrote it at this depth, its TAGREFS now `tagrefs`, where
+ * the caller holds it instead of the line (`convert --to alto-4` of a big PAGE file);
+ * undefined: the line is written from the model.
+ */
+export type AltoLineText = (line: TextLine, depth: number, warnings: Warnings, tagrefs: string | undefined) => string | undefined;
+
+/**
+ * One text line of a PAGE document, repaired for ALTO (repairForSchema), as a converting
+ * writeAlto of version `v` writes it at `depth` (alto is 0) where its ids (its own, its
+ * words', its glyphs') are written as they are and its TAGREFS are `tagrefs`: the same
+ * text, to the last character, and the same warnings.
+ */
+export function writeAltoLine(line: TextLine, v: AltoVersion, depth: number, tagrefs: string | undefined, warnings: Warnings): string {
+  const idOf = new Map<object, string>();
+  const own = (o: { id: string }): void => void (o.id && idOf.set(o, o.id));
+  own(line);
+  for (const w of line.words) {
+    own(w);
+    w.glyphs.forEach(own);
+  }
+  const ids = new AltoIds(warnings);
+  const ctx: Ctx = {
+    out: new XmlOut(altoNamespace(v), undefined, depth), v, keep: false, warnings, ids, idOf, srcTags: new Map(),
+    tags: new TagRegistry(new Map(), (prefix) => ids.fresh(prefix)), tagrefs: new Map([[line, tagrefs]]),
+  };
+  writeLine(ctx, line);
+  return ctx.out.toString();
+}
+
+/** A line of a block: the caller's text for it (Ctx.lineText), else written from the model. */
+function writeBlockLine(ctx: Ctx, l: TextLine): void {
+  const text = ctx.lineText?.(l, ctx.out.level, ctx.warnings, ctx.tagrefs.get(l));
+  if (text !== undefined) ctx.out.raw(text);
+  else writeLine(ctx, l);
 }
 
 const BOX = ['HPOS', 'VPOS', 'WIDTH', 'HEIGHT'] as const;
@@ -275,7 +314,7 @@ function writeBlock(ctx: Ctx, r: Region): void {
   if (name === 'TextBlock') {
     for (const l of r.lines) {
       placer.next();
-      writeLine(ctx, l);
+      writeBlockLine(ctx, l);
     }
   } else if (name === 'ComposedBlock') {
     // A composed block holds blocks only: its own lines go into a text block of their own.
@@ -297,7 +336,7 @@ function writeLinesBlock(ctx: Ctx, r: Region): void {
   const coords = r.coords;
   const h = ctx.out.open('TextBlock', [['ID', id], ...boxAttrs(ctx, undefined, coords)]);
   writeShape(ctx, undefined, coords, !ctx.keep);
-  for (const l of r.lines) writeLine(ctx, l);
+  for (const l of r.lines) writeBlockLine(ctx, l);
   ctx.out.close('TextBlock', h);
 }
 

@@ -20,7 +20,10 @@ import {
 } from './alto-tags.js';
 import { AltoIds, DATE, PROCESSING_CATEGORY, allowedAttrs } from './alto-schema.js';
 import { Placer, XmlOut, type AttrList } from './xml-out.js';
-import { altoX, attrMap, blockElement, element, isEl, residueAttrs, residueNodes, same, spacesOf, writeAltoPageElement, type Ctx } from './alto-write-layout.js';
+import {
+  altoX, attrMap, blockElement, element, isEl, residueAttrs, residueNodes, same, spacesOf, writeAltoPageElement, type AltoLineText, type Ctx,
+} from './alto-write-layout.js';
+import { PreparedLineConflict } from './page-repair.js';
 import { allPages } from './pages.js';
 
 export interface AltoWriteOptions {
@@ -29,6 +32,15 @@ export interface AltoWriteOptions {
   readonly conform: boolean;
   /** ISO timestamp of HTR Studio's processing step (tests pass a fixed one). */
   readonly now?: string;
+  /** Where the text goes in pieces as it is written (writeAlto then returns ''). */
+  readonly sink?: (chunk: string) => void;
+  /**
+   * Lines of a PAGE document the caller wrote as it read them (writeAltoLine), for a
+   * converting write: the ids each one's text holds (its own, its words', its glyphs', in
+   * order; undefined for any other line), taken as they are, and its text. Throws
+   * PreparedLineConflict where an id is not free to take.
+   */
+  readonly prepared?: { readonly ids: (line: TextLine) => readonly string[] | undefined; readonly lineText: AltoLineText };
 }
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -48,7 +60,7 @@ export function writeAlto(doc: PageDocument, opts: AltoWriteOptions, warnings: W
     reserveAll(ids, doc);
     outTags = new Map(srcTags);
   } else {
-    planIds(ids, idOf, doc);
+    planIds(ids, idOf, doc, opts.prepared?.ids);
     outTags = new Map();
     for (const t of srcTags.values()) {
       // LABEL is required; an empty one keeps the tag and what refers to it.
@@ -59,8 +71,9 @@ export function writeAlto(doc: PageDocument, opts: AltoWriteOptions, warnings: W
     }
   }
   const ctx: Ctx = {
-    out: new XmlOut(ns), v: opts.version, keep, warnings, ids, idOf, srcTags,
+    out: new XmlOut(ns, opts.sink), v: opts.version, keep, warnings, ids, idOf, srcTags,
     tags: new TagRegistry(outTags, (prefix) => ids.fresh(prefix)), tagrefs: new Map(),
+    ...(!keep && opts.prepared && { lineText: opts.prepared.lineText }),
   };
   for (const p of allPages(doc)) planTagrefs(ctx, p.regions);
   const now = opts.now ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -101,7 +114,7 @@ function reserveAll(ids: AltoIds, doc: PageDocument): void {
 }
 
 /** Output IDs, layout first (references point there), then styles and processing steps. */
-function planIds(ids: AltoIds, idOf: Map<object, string>, doc: PageDocument): void {
+function planIds(ids: AltoIds, idOf: Map<object, string>, doc: PageDocument, prepared?: (line: TextLine) => readonly string[] | undefined): void {
   const set = (o: object, id: string | undefined): void => {
     if (id !== undefined) idOf.set(o, id);
   };
@@ -110,6 +123,11 @@ function planIds(ids: AltoIds, idOf: Map<object, string>, doc: PageDocument): vo
       set(r, ids.claim(r.id, 'block_', r.kind));
       regions(r.regions);
       for (const l of r.lines) {
+        const taken = prepared?.(l);
+        if (taken) {
+          for (const id of taken) if (!ids.takeAsIs(id)) throw new PreparedLineConflict(`ID "${id}" of a line written on its own is taken before it`);
+          continue;
+        }
         set(l, ids.claim(l.id, undefined, 'TextLine'));
         for (const w of l.words) {
           set(w, ids.claim(w.id, undefined, 'String'));

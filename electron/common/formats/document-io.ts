@@ -4,7 +4,7 @@ import { FormatError, Warnings } from './format-error.js';
 import { LinesReadAhead, readPage, type LineKeeper } from './page-read.js';
 import { writePageXml, type PageWriteOptions } from './page-write.js';
 import { readAlto, type ImageSize } from './alto-read.js';
-import { writeAlto } from './alto-write.js';
+import { writeAlto, type AltoWriteOptions } from './alto-write.js';
 import { ALTO_WRITE_VERSION } from './alto-versions.js';
 import { repairForSchema, type RepairOptions } from './page-repair.js';
 import { pageCount, splitPages, withPages } from './pages.js';
@@ -118,24 +118,36 @@ export function pageTargetVersion(target: 'page-2013' | 'page-2019'): PageVersio
   return target === 'page-2013' ? '2013-07-15' : '2019-07-15';
 }
 
-/** Lines a caller repaired (repairLineAlone) and wrote (writePageLine) as it read them, for writeDocumentAsPageTo. */
+/**
+ * Lines a caller repaired (repairLineAlone) and wrote for the target (writePageLine,
+ * writeAltoLine) as it read them, for writeDocumentAsTo: the repair, the ids the text holds
+ * (ALTO), the text. Those of a PAGE target and of ALTO are the caller's to keep apart.
+ */
 export interface PreparedLines {
   readonly prepared: NonNullable<RepairOptions['prepared']>;
   readonly lineText: NonNullable<PageWriteOptions['lineText']>;
+  readonly alto: NonNullable<AltoWriteOptions['prepared']>;
 }
 
 /**
- * As writeDocumentPages with a PAGE target, for a one-page document, the text handed to
+ * As writeDocumentPages with a target, for a one-page PAGE document, the text handed to
  * `sink` in pieces as it is made (a big PAGE file is never one string in memory).
  * `lines`: the lines the caller repaired and wrote as it read them. Throws
- * PreparedLineConflict, before anything goes to `sink`, where one of them cannot stand
- * for what the repair of the whole document makes of it. Returns the warnings.
+ * PreparedLineConflict where one of them cannot stand for what the write of the whole
+ * document makes of it: from the repair or the ALTO id plan, before anything goes to
+ * `sink`; from the write (a line at another depth), after. Returns the warnings.
  */
-export function writeDocumentAsPageTo(doc: PageDocument, target: 'page-2013' | 'page-2019', sink: (chunk: string) => void, opts: WriteOptions = {}, lines?: PreparedLines): string[] {
-  if (pageCount(doc) !== 1) throw new Error('writeDocumentAsPageTo writes a one-page document');
+export function writeDocumentAsTo(doc: PageDocument, target: TargetFormat, sink: (chunk: string) => void, opts: WriteOptions = {}, lines?: PreparedLines): string[] {
+  if (doc.format.kind !== 'page' || pageCount(doc) !== 1) throw new Error('writeDocumentAsTo writes a one-page PAGE document');
   const warnings = new Warnings();
-  const fixed = repairForSchema(doc, warnings, lines ? { prepared: lines.prepared } : {});
-  writePageXml(fixed, { version: pageTargetVersion(target), conform: true, sink, ...(opts.now && { now: opts.now }), ...(lines && { lineText: lines.lineText }) }, warnings);
+  const now = opts.now ? { now: opts.now } : {};
+  if (target === 'alto-4') {
+    const fixed = repairForSchema(doc, warnings, { target: 'alto', ...(lines && { prepared: lines.prepared }) });
+    writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, sink, ...now, ...(lines && { prepared: lines.alto }) }, warnings);
+  } else {
+    const fixed = repairForSchema(doc, warnings, lines ? { prepared: lines.prepared } : {});
+    writePageXml(fixed, { version: pageTargetVersion(target), conform: true, sink, ...now, ...(lines && { lineText: lines.lineText }) }, warnings);
+  }
   return warnings.list();
 }
 

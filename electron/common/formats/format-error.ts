@@ -26,4 +26,8 @@ export class Warnings {
   list(): string[] {
     return [...this.counts].map(([m, n]) => (n > 1 ? `${m} (${n}×)` : m));
   }
+  /** Each message once with its count, in the order first given: adding them again, as often, to another Warnings is adding the originals. */
+  counted(): Array<[string, number]> {
+    return [...this.counts];
+  }
 }

@@ -4,7 +4,7 @@
  */
 import type { Glyph, OrderGroup, OrderItem, Outline, PageDocument, Point, Points, Region, Shape, TextLine, Word } from '../model/types.js';
 import { bbox, boxPolygon, unionBox, type Box } from '../model/points.js';
-import type { Warnings } from './format-error.js';
+import { Warnings } from './format-error.js';
 
 /** xs:ID is an NCName: a letter or '_' first, then letters, digits, '.', '-', '_'. */
 const NCNAME = /^[\p{L}_][\p{L}\p{N}\p{M}._\u00B7\u203F\u2040-]*$/u;
@@ -14,7 +14,7 @@ export function isValidId(id: string): boolean {
 }
 
 interface Ctx {
-  readonly w: Pick<Warnings, 'add'>;
+  readonly w: Warnings;
   readonly width: number;
   readonly height: number;
   readonly used: Set<string>;
@@ -66,21 +66,23 @@ export class PreparedLineConflict extends Error {
  * it in the document and the page has this size. An id that is not a valid xs:ID or is
  * repeated within the line is renamed here as it would be there: which name is free is
  * decided by the ids before it, and a name taken there is a conflict. Undefined where an
- * element of the line has no id (a generated id is numbered over the whole document).
+ * element of the line has no id and the target needs one (a generated id is numbered over
+ * the whole document); `opts.target` as repairForSchema's.
  */
-export function repairLineAlone(line: TextLine, width: number, height: number): PreparedLine | undefined {
-  if (!line.id || line.words.some((w) => !w.id || w.glyphs.some((g) => !g.id))) return undefined;
-  const counts = new Map<string, number>();
-  const ctx: Ctx = { w: { add: (m) => void counts.set(m, (counts.get(m) ?? 0) + 1) }, width, height, used: new Set(), renamed: new Map(), counter: 0, idsRequired: true };
+export function repairLineAlone(line: TextLine, width: number, height: number, opts: RepairOptions = {}): PreparedLine | undefined {
+  const idsRequired = opts.target !== 'alto';
+  if (idsRequired && (!line.id || line.words.some((w) => !w.id || w.glyphs.some((g) => !g.id)))) return undefined;
+  const warnings = new Warnings();
+  const ctx: Ctx = { w: warnings, width, height, used: new Set(), renamed: new Map(), counter: 0, idsRequired };
   const repaired = repairLine(ctx, line);
   // The set's order is the order the repair took the ids in.
-  return { line: repaired, ids: [...ctx.used].join(' '), renamed: [...ctx.renamed], warnings: [...counts], width, height };
+  return { line: repaired, ids: [...ctx.used].join(' '), renamed: [...ctx.renamed], warnings: warnings.counted(), width, height };
 }
 
 /** A prepared line in the whole repair: its ids taken (none may be taken already), its renames noted, its warnings given. */
 function replayLine(ctx: Ctx, p: PreparedLine): TextLine | undefined {
   if (p.width !== ctx.width || p.height !== ctx.height) throw new PreparedLineConflict(`a line was repaired for a ${p.width}×${p.height} page, not ${ctx.width}×${ctx.height}`);
-  for (const id of p.ids.split(' ')) {
+  for (const id of p.ids ? p.ids.split(' ') : []) {
     if (ctx.used.has(id)) throw new PreparedLineConflict(`id "${id}" of a line repaired on its own is taken before it`);
     ctx.used.add(id);
   }
