@@ -9,7 +9,7 @@ import { writeFileAtomic, writeFileAtomicFrom } from '../../node/io/files.js';
 import { readDocumentPieces } from '../../node/io/read-document.js';
 import { LineSpool } from '../../node/io/line-spool.js';
 import { targetDocumentFormat } from '../../common/formats/target-format.js';
-import { assertSchemaValid, findSchemaFolder, schemaCheckSkipped } from '../../node/xsd/schema-folder.js';
+import { assertSchemaValid, assertSchemaValidBytes, findSchemaFolder, schemaCheckSkipped } from '../../node/xsd/schema-folder.js';
 import { UsageError, type Command, type Io } from '../command.js';
 
 /**
@@ -106,8 +106,10 @@ export async function convertTo(
         async (tmp, warnings) => {
           // As writeConverted: the warnings, then the XSD check of what is about to be written.
           for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
-          const skipped = schemaCheckSkipped(chars, folder) ?? (await assertSchemaValid(await readFile(tmp, 'utf8'), targetDocumentFormat(to), `${input} as ${to}`, folder));
+          const skipped = schemaCheckSkipped(chars, folder);
           if (skipped) io.err(`warning: ${input}: not checked against the ${to} XSD: ${skipped}`);
+          // The file's bytes as they are (written as UTF-8, declared so): not a second copy of it as a string.
+          else await assertSchemaValidBytes(await readFile(tmp), targetDocumentFormat(to), `${input} as ${to}`, folder!);
         },
       );
     } catch (e) {

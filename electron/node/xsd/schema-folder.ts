@@ -56,7 +56,15 @@ export function schemaCheckSkipped(length: number, folder: string | undefined): 
 export async function assertSchemaValid(xml: string, format: DocumentFormat, what: string, folder: string | undefined): Promise<string | undefined> {
   const skipped = schemaCheckSkipped(xml.length, folder);
   if (skipped) return skipped;
+  await assertSchemaValidBytes(xml, format, what, folder!);
+  return undefined;
+}
+
+/**
+ * As assertSchemaValid, where the caller asked schemaCheckSkipped first: `xml` may be the
+ * UTF-8 bytes of a file HTR Studio wrote (no second copy of a big file as a string).
+ */
+export async function assertSchemaValidBytes(xml: string | Uint8Array, format: DocumentFormat, what: string, folder: string): Promise<void> {
   const r = await validateAgainstXsd(xml, folder, format);
   if (!r.valid) throw new SchemaInvalidError(`${what} would not be valid against ${path.basename(r.schema) || 'its schema'} (${r.errors.length} error(s); first: ${r.errors[0] ?? '?'}); nothing written`);
-  return undefined;
 }

@@ -72,7 +72,8 @@ function asUtf8Declared(xml: string): string {
   return text.replace(/^(<\?xml[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2/, '$1$2UTF-8$2');
 }
 
-export async function validateAgainstXsd(xml: string, dir: string, format: DocumentFormat): Promise<XsdResult> {
+/** `xml`: text, or UTF-8 bytes whose declaration (if any) says UTF-8 (a file HTR Studio wrote), handed over as they are. */
+export async function validateAgainstXsd(xml: string | Uint8Array, dir: string, format: DocumentFormat): Promise<XsdResult> {
   const schema = await findSchema(dir, format);
   if (!schema) {
     return { valid: false, schema: '', errors: [`no XSD in ${dir} declares the namespace ${format.namespace}`] };
@@ -91,7 +92,7 @@ export async function validateAgainstXsd(xml: string, dir: string, format: Docum
   // Loaded here, not at start: the commands that never validate do not pay for it.
   const { validateXML, memoryPages } = await import('xmllint-wasm');
   const res = await validateXML({
-    xml: [{ fileName: 'document.xml', contents: asUtf8Declared(xml) }],
+    xml: [{ fileName: 'document.xml', contents: typeof xml === 'string' ? asUtf8Declared(xml) : xml }],
     schema: [{ fileName: 'schema.xsd', contents: xsd }],
     preload,
     initialMemoryPages: 64 * memoryPages.MiB,
