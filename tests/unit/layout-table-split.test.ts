@@ -155,6 +155,23 @@ describe('cellLines', () => {
     expect(half[0]!.y2).toBeGreaterThanOrEqual(128);
     expect(half[0]!.x1).toBe(50);
   });
+
+  it('boxes each line to its ascenders and descenders, not into the neighbouring line', () => {
+    const page = new Page(400, 300);
+    // Dense x-height bands [108, 122) and [140, 154), and one ascender and one
+    // descender per word: rows holding only those have a tenth of a band row's
+    // ink, so they are not what separates lines, but they are the lines' own.
+    for (const y of [100, 132]) {
+      for (let x = 50; x < 300; x += 4) page.fill(x, y + 8, x + 1, y + 22);
+      for (let x = 50; x < 300; x += 52) {
+        page.fill(x + 1, y + 2, x + 2, y + 8);
+        page.fill(x + 21, y + 22, x + 22, y + 28);
+      }
+    }
+    const m = inkMask(page);
+    const [a, b] = cellLines(m, { x1: 40, y1: 100, x2: 310, y2: 160 }, 30);
+    expect([a!.y1, a!.y2, b!.y1, b!.y2]).toEqual([102, 128, 134, 160]);
+  });
 });
 
 describe('splitLines', () => {

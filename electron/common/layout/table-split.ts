@@ -655,8 +655,21 @@ export function cellLines(m: InkMask, p: MaskBox, lineHeight = p.y2 - p.y1, vall
     while (y2 > y1 && prof[y2 - 1 - Y0]! < t) y2--;
     return [y1, y2];
   };
-  for (const [y1, y2] of bands.map(trim).flatMap(([y1, y2]) => cutBand(y1, y2)).map(trim)) {
-    if (y2 - y1 < lh / 4) continue; // a dot, a stroke's end
+  const cores = bands.map(trim).flatMap(([y1, y2]) => cutBand(y1, y2)).map(trim);
+  // A line's box reaches as far as its ink does (ascenders, descenders: how a
+  // line is boxed in ground truth), through rows that keep holding ink, up to
+  // half-way to the next line's core and at most half its core's height.
+  const grow = ([y1, y2]: [number, number], i: number): [number, number] => {
+    const reach = Math.floor((y2 - y1) / 2);
+    const top = Math.max(Y0, y1 - reach, i > 0 ? Math.ceil((cores[i - 1]![1] + y1) / 2) : Y0);
+    const bottom = Math.min(Y1, y2 + reach, i + 1 < cores.length ? Math.floor((y2 + cores[i + 1]![0]) / 2) : Y1);
+    while (y1 > top && prof[y1 - 1 - Y0]! > 0) y1--;
+    while (y2 < bottom && prof[y2 - Y0]! > 0) y2++;
+    return [y1, y2];
+  };
+  for (const [i, core] of cores.entries()) {
+    const [y1, y2] = grow(core, i);
+    if (core[1] - core[0] < lh / 4) continue; // a dot, a stroke's end
     if (Math.min(y2, p.y2) - Math.max(y1, p.y1) < 0.5 * (y2 - y1)) continue; // mostly another piece's line
     const c = columnInk(m, { x1: p.x1, y1, x2: p.x2, y2 });
     let inkSum = 0;
