@@ -84,16 +84,18 @@ export const convert: Command = {
 export async function convertTo(
   input: string, output: string, to: TargetFormat, schemas: string | undefined, io: Io, how: 'auto' | 'whole' = 'auto',
 ): Promise<{ code: number; spooled: boolean }> {
-  const whole = async (): Promise<{ code: number; spooled: boolean }> => ({ code: await writeConverted(input, output, await readDocumentPieces(input), to, schemas, io), spooled: false });
-  if (how === 'whole') return whole();
+  const done = how === 'auto' ? await convertSpooled(input, output, to, schemas, io) : undefined;
+  // Giving way, the spooled read (its stand-ins, what the spool holds of each line) is already let go.
+  return done ?? { code: await writeConverted(input, output, await readDocumentPieces(input), to, schemas, io), spooled: false };
+}
+
+/** convertTo's spooled way; undefined where the file has to be written from the whole model (nothing written). */
+async function convertSpooled(input: string, output: string, to: TargetFormat, schemas: string | undefined, io: Io): Promise<{ code: number; spooled: boolean } | undefined> {
   const spool = new LineSpool(output, to === 'alto-4' ? 'alto' : pageTargetVersion(to));
   try {
     const read = await readDocumentPieces(input, { keepLine: spool.keepLine });
     if (read.doc.format.kind !== 'page') return { code: await writeConverted(input, output, read, to, schemas, io), spooled: false };
-    if (spool.unfit !== undefined) {
-      spool.close();
-      return await whole();
-    }
+    if (spool.unfit !== undefined) return undefined;
     const folder = findSchemaFolder(schemas);
     let chars = 0;
     try {
@@ -113,9 +115,8 @@ export async function convertTo(
         },
       );
     } catch (e) {
-      if (!(e instanceof PreparedLineConflict)) throw e;
-      spool.close();
-      return await whole();
+      if (e instanceof PreparedLineConflict) return undefined;
+      throw e;
     }
     return { code: 0, spooled: true };
   } finally {

@@ -1,5 +1,5 @@
 import type { XmlDocument, XmlElement, XmlNode } from '../xml/xml-node.js';
-import type { OnClose } from '../xml/xml-parse.js';
+import type { OnClose, XmlAncestor } from '../xml/xml-parse.js';
 import { textOf } from '../xml/xml-node.js';
 import { parsePoints } from '../model/points.js';
 import {
@@ -38,8 +38,8 @@ class Reading {
   num(name: string): number | undefined {
     const v = this.typed[name];
     if (v === undefined) return undefined;
-    const n = Number(v.trim());
-    if (!Number.isFinite(n) || v.trim() === '') {
+    const n = numberOf(v);
+    if (n === undefined) {
       // Not a number: keep the text rather than lose it.
       this.keepAttr(name, v);
       return undefined;
@@ -569,14 +569,23 @@ export interface LinePlace {
    * The size its <Page> gives, read as readPage reads it (undefined where it is not a
    * number: readPage then refuses the file), for repairs that need it before the page is read.
    */
-  readonly imageSize: { readonly width: number; readonly height: number } | undefined;
+  readonly imageSize?: { readonly width: number; readonly height: number } | undefined;
 }
 
-/** A <Page> element's imageWidth / imageHeight as readPageElement reads them. */
-function pageImageSize(page: XmlElement): LinePlace['imageSize'] {
-  const r = new Reading(page, ['imageWidth', 'imageHeight']);
-  const width = r.num('imageWidth');
-  const height = r.num('imageHeight');
+/** An attribute's text as a number, as Reading.num reads it (undefined: not a number). */
+function numberOf(v: string): number | undefined {
+  const n = Number(v.trim());
+  return !Number.isFinite(n) || v.trim() === '' ? undefined : n;
+}
+
+/** A <Page> element's imageWidth / imageHeight as readPageElement reads them (Reading.num). */
+function pageImageSize(page: XmlAncestor): LinePlace['imageSize'] {
+  const num = (local: string): number | undefined => {
+    const a = page.attrs.find((x) => x.uri === '' && x.local === local);
+    return a && numberOf(a.value);
+  };
+  const width = num('imageWidth');
+  const height = num('imageHeight');
   return width === undefined || height === undefined ? undefined : { width, height };
 }
 
@@ -602,7 +611,7 @@ export function lineStandIn(line: TextLine): TextLine {
 export class LinesReadAhead {
   private readonly lines = new WeakMap<XmlElement, { line: TextLine; warnings: readonly string[] }>();
   private ctx: Ctx | undefined;
-  private size: { page: XmlElement; size: LinePlace['imageSize'] } | undefined;
+  private size: { page: XmlAncestor; size: LinePlace['imageSize'] } | undefined;
 
   constructor(private readonly keeper?: LineKeeper) {}
 
@@ -627,7 +636,7 @@ export class LinesReadAhead {
     const warnings: string[] = [];
     let line = readLine({ ...this.ctx, warnings: { add: (m) => warnings.push(m) } }, el);
     if (this.keeper) {
-      if (this.size?.page !== page) this.size = { page, size: pageImageSize(page) };
+      if (this.size?.page !== page) this.size = { page: page!, size: pageImageSize(page!) };
       line = this.keeper(line, { version, namespace: ns, depth: ancestors.length, imageSize: this.size.size }, warnings);
     }
     const standIn: XmlElement = { ...el, children: [] };

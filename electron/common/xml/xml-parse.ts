@@ -22,6 +22,7 @@ export const DEFAULT_LIMITS: XmlParseLimits = { maxChars: 256 * 1024 * 1024, max
 export interface XmlAncestor {
   readonly local: string;
   readonly uri: string;
+  readonly attrs: readonly XmlAttr[];
   /** The children closed so far. */
   readonly children: readonly XmlNode[];
 }
