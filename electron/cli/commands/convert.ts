@@ -35,7 +35,8 @@ export const convert: Command = {
   --schemas DIR): one that still fails is not written (exit 2, the first schema
   error). Without any XSD folder this check is skipped, with a warning, as it
   is for an output over 64 MB (check such a file with xmllint).
-  A big PAGE file is converted line by line, never held whole in memory.
+  A PAGE file is converted line by line, never held whole in memory, unless
+  a line's ids would come out otherwise (then it is read again, whole).
   A multi-page ALTO file stays one file as ALTO; as PAGE (one page per file) it
   becomes OUT/IN_0001.xml, OUT/IN_0002.xml, … (OUT a folder), or
   NAME_0001.xml, … beside OUT when OUT is NAME.xml.`,
