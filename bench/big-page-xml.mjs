@@ -8,7 +8,8 @@
 //   htr-studio convert FILE -o OUT --to page-2013  (through the line spool, + the XSD check
 //                                                   up to 64 MB; and without any XSD folder)
 //   htr-studio convert FILE -o OUT --to alto-4
-//   lxml (Debian's python3-lxml, /usr/bin/python3): parse, and parse + write
+//   lxml (Debian's python3-lxml, /usr/bin/python3): parse, parse + write, and parse +
+//   validate against the PAGE 2019 XSD + write (the like-for-like of --to with its check)
 // in the same run, and prints JSON with the ratios to lxml and to the file size. Each
 // command is also run on a file of ~10 kB (the same generator): its peak RSS there is the
 // process's own baseline (Node and the CLI's code, Python and lxml), and the growth over
@@ -154,6 +155,9 @@ function measure(cmd, args, env = process.env) {
 }
 
 const LXML_PARSE = 'import sys\nfrom lxml import etree\np = etree.XMLParser(huge_tree=True)\nt = etree.parse(sys.argv[1], p)\nprint(sum(1 for _ in t.iter()))';
+// The like-for-like of `convert --to` with its XSD check: parse, validate against the PAGE
+// schema (the input's version: lxml converts nothing, the work is the same size), write.
+const LXML_VALIDATING = 'import sys\nfrom lxml import etree\np = etree.XMLParser(huge_tree=True)\nt = etree.parse(sys.argv[1], p)\ns = etree.XMLSchema(etree.parse(sys.argv[3]))\ns.validate(t)\nt.write(sys.argv[2], xml_declaration=True, encoding="UTF-8")';
 const LXML_ROUNDTRIP = 'import sys\nfrom lxml import etree\np = etree.XMLParser(huge_tree=True)\nt = etree.parse(sys.argv[1], p)\nt.write(sys.argv[2], xml_declaration=True, encoding="UTF-8")';
 
 // --generate FILE MB: only write the file (for profiling by hand).
@@ -167,6 +171,8 @@ execFileSync(process.execPath, [bin, '--help'], { stdio: 'ignore' });
 const lxmlVersion = spawnSync(PYTHON, ['-c', 'from lxml import etree; print(".".join(map(str, etree.LXML_VERSION[:3])), ".".join(map(str, etree.LIBXML_VERSION)))'], { encoding: 'utf8' }).stdout.trim();
 if (!lxmlVersion) throw new Error(`${PYTHON} has no lxml: apt-get install python3-lxml`);
 
+const PAGE_2019_XSD = path.join(root, 'dist/schemas/page/2019-07-15/pagecontent.xsd');
+if (!fs.existsSync(PAGE_2019_XSD)) throw new Error(`${PAGE_2019_XSD} is missing: node build/build.mjs copies the schemas`);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-big-page-'));
 // No XSD folder at all (the built-in one named by HTR_STUDIO_SCHEMAS is empty): convert --to without its check.
 const noSchemas = path.join(tmp, 'no-schemas');
@@ -185,6 +191,7 @@ function runAll(file, tag) {
     convertAlto: cli('convert', file, '-o', out('alto'), '--to', 'alto-4'),
     lxmlParse: measure(PYTHON, ['-c', LXML_PARSE, file]),
     lxmlParseWrite: measure(PYTHON, ['-c', LXML_ROUNDTRIP, file, out('lxml')]),
+    lxmlParseValidateWrite: measure(PYTHON, ['-c', LXML_VALIDATING, file, out('lxml-xsd'), PAGE_2019_XSD]),
   };
   return { runs, out };
 }
@@ -217,6 +224,9 @@ try {
         convertPage2013: ratio(runs.convertPage2013, runs.lxmlParseWrite),
         convertPage2013NoXsd: ratio(runs.convertPage2013NoXsd, runs.lxmlParseWrite),
         convertAlto: ratio(runs.convertAlto, runs.lxmlParseWrite),
+        // With the XSD check on both sides (up to the 64 MB the CLI checks).
+        convertPage2013VsLxmlValidating: ratio(runs.convertPage2013, runs.lxmlParseValidateWrite),
+        convertAltoVsLxmlValidating: ratio(runs.convertAlto, runs.lxmlParseValidateWrite),
       },
       // The same, each side's CPU time on the ~10 kB file taken off first (the CLI's start, Python's and lxml's import).
       cpuTimeVsLxmlOverBaseline: Object.fromEntries(['info', 'convertIdentity', 'convertPage2013', 'convertPage2013NoXsd', 'convertAlto'].map((k) => {
@@ -239,6 +249,6 @@ try {
 console.log(JSON.stringify({
   machine: `${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
   lxml: `lxml ${lxmlVersion.split(' ')[0]} (libxml2 ${lxmlVersion.split(' ')[1]}), ${PYTHON}`,
-  goals: 'peak RSS ≤ 4× the file size; time ≤ 3× lxml (info vs lxml parse, convert vs lxml parse+write; CPU seconds, as the machine is shared)',
+  goals: 'peak RSS ≤ 4× the file size; time ≤ 3× lxml (info vs lxml parse, convert vs lxml parse+write, and convert --to with its XSD check vs lxml parse+validate+write; CPU seconds, as the machine is shared)',
   results,
 }, null, 2));
