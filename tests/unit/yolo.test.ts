@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { YoloDetector } from '../../electron/node/layout/yolo.js';
 import { parseOnnxMetadata, parsePythonNames, parseImgsz } from '../../electron/node/onnx/onnx-metadata.js';
 import { letterbox } from '../../electron/common/layout/letterbox.js';
+import { readZoomSettings, zoomFactor, zoomedSide, ZOOM_MIN_LINES } from '../../electron/common/layout/zoom.js';
 import { traceLargestContour, simplifyPolygon } from '../../electron/common/layout/mask-contour.js';
 import { bbox } from '../../electron/common/model/points.js';
 import type { ModelManifest } from '../../electron/common/model-manifest/manifest.js';
@@ -14,11 +15,16 @@ import { REPO } from '../helpers/corpus.js';
 const MODELS = path.join(REPO, 'tests/fixtures/models');
 const manifest = (file: string, layout: Record<string, unknown> = {}): ModelManifest => ({ id: file.replace('.onnx', ''), name: 'fixture', family: 'yolo', task: 'layout', licence: 'CC0-1.0', file, layout });
 let page = '';
+let square = '';
 
 beforeAll(async () => {
   // A 640×320 page: letterboxed into 64×64 at scale 0.1 with 16 px of grey above and below.
-  page = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'htr-yolo-')), 'page.png');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-yolo-'));
+  page = path.join(dir, 'page.png');
   await sharp({ create: { width: 640, height: 320, channels: 3, background: { r: 250, g: 245, b: 230 } } }).png().toFile(page);
+  // A 640×640 page: no padding at any input size.
+  square = path.join(dir, 'square.png');
+  await sharp({ create: { width: 640, height: 640, channels: 3, background: { r: 250, g: 245, b: 230 } } }).png().toFile(square);
 });
 
 const boxOf = (pts: readonly { x: number; y: number }[]): number[] => {
@@ -74,6 +80,63 @@ describe('YOLO runner on models with known outputs', () => {
     const corrupt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'htr-bad-')), 'model.onnx');
     fs.writeFileSync(corrupt, Buffer.from('this is not a protobuf at all, just text'));
     await expect(YoloDetector.load(manifest('model.onnx'), path.dirname(corrupt))).rejects.toThrow(/not a readable ONNX file/);
+  });
+});
+
+describe('zoom for small writing', () => {
+  // yolo-free-size.onnx: free input size, ten lines 4 input pixels tall at (x 17–47, y 4+6i – 8+6i) whatever the size.
+  const lineBoxes = (r: { lines: readonly { polygon: readonly { x: number; y: number }[] }[] }): number[][] => r.lines.map((d) => boxOf(d.polygon));
+
+  it('runs a page whose lines are shorter than the model reads best again, larger, and keeps that answer', async () => {
+    const plain = await YoloDetector.load(manifest('yolo-free-size.onnx'), MODELS);
+    const once = await plain.detect(square);
+    // 640 px into 64: scale 0.1.
+    expect(once.zoom).toBeUndefined();
+    expect(lineBoxes(once)[0]).toEqual([170, 40, 470, 80]);
+    await plain.dispose();
+
+    const det = await YoloDetector.load(manifest('yolo-free-size.onnx', { zoom: { lineHeight: 8, max: 3, min: 1.2 } }), MODELS);
+    const r = await det.detect(square);
+    // Lines 4 px tall against the 8 it reads best: twice the size, 128 px, scale 0.2.
+    expect(r.zoom).toBe(2);
+    expect(lineBoxes(r)).toHaveLength(10);
+    expect(lineBoxes(r)[0]).toEqual([85, 20, 235, 40]);
+    expect(lineBoxes(r)[9]).toEqual([85, 290, 235, 310]);
+    await det.dispose();
+
+    // Capped at max; no second pass below min.
+    const capped = await YoloDetector.load(manifest('yolo-free-size.onnx', { zoom: { lineHeight: 16, max: 1.5, min: 1.2 } }), MODELS);
+    const c = await capped.detect(square);
+    expect(c.zoom).toBe(1.5);
+    expect(lineBoxes(c)[0]).toEqual([170 / 1.5, 40 / 1.5, 470 / 1.5, 80 / 1.5].map(Math.round));
+    await capped.dispose();
+    const tall = await YoloDetector.load(manifest('yolo-free-size.onnx', { zoom: { lineHeight: 4.4, max: 2, min: 1.2 } }), MODELS);
+    expect((await tall.detect(square)).zoom).toBeUndefined();
+    await tall.dispose();
+  });
+
+  it('a zoom setting on a model of fixed input size, or a malformed one, is a clear error at load', async () => {
+    await expect(YoloDetector.load(manifest('yolo-detect.onnx', { zoom: { lineHeight: 30, max: 2, min: 1.2 } }), MODELS)).rejects.toThrow(/layout.zoom needs an ONNX whose input height and width are free/);
+    await expect(YoloDetector.load(manifest('yolo-free-size.onnx', { zoom: { lineHeight: 30 } }), MODELS)).rejects.toThrow(/layout.zoom.max must be/);
+    await expect(YoloDetector.load(manifest('yolo-free-size.onnx', { zoom: 2 }), MODELS)).rejects.toThrow(/layout.zoom must be an object/);
+  });
+
+  it('the factor: the median line against the height the model reads best, from min to max, none from too few lines', () => {
+    const z = { lineHeight: 30, max: 2, min: 1.2 };
+    const many = (h: number, n = ZOOM_MIN_LINES): number[] => Array.from({ length: n }, () => h);
+    expect(zoomFactor(many(20), z)).toBe(1.5);
+    expect(zoomFactor(many(10), z)).toBe(2);
+    expect(zoomFactor(many(26), z)).toBe(1); // 1.15: not worth a second pass
+    expect(zoomFactor(many(40), z)).toBe(1);
+    expect(zoomFactor(many(10, ZOOM_MIN_LINES - 1), z)).toBe(1);
+    // The median, not the mean: a few tall boxes (zones, a heading) do not hide small writing.
+    expect(zoomFactor([...many(15), 200, 300, 400], z)).toBe(2);
+    expect(zoomedSide(1024, 1.71)).toBe(1760);
+    expect(zoomedSide(1024, 1)).toBe(1024);
+    expect(readZoomSettings(undefined)).toBeUndefined();
+    expect(readZoomSettings({ lineHeight: 30, max: 2 })).toEqual({ lineHeight: 30, max: 2, min: 1.2 });
+    expect(readZoomSettings({ lineHeight: 30, max: 2, min: 3 })).toMatch(/min must be/);
+    expect(readZoomSettings({ lineHeight: -1, max: 2 })).toMatch(/lineHeight must be/);
   });
 });
 

@@ -22,6 +22,8 @@ export interface LayoutResult {
   readonly lines: readonly Detection[];
   /** Which detector produced it, for provenance in the PAGE metadata. */
   readonly detector: string;
+  /** Where the detector ran the page again larger, for its small writing (zoom.ts): by how much. */
+  readonly zoom?: number;
 }
 
 /** Line detection scores against ground truth (IoU of boxes ≥ threshold, one-to-one). */

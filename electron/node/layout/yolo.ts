@@ -12,6 +12,7 @@ import { letterbox, toPageX, toPageY, type Letterbox } from '../../common/layout
 import { decodeCandidates, maskPolygon, nms, classifyOutput, type Candidate } from '../../common/layout/yolo-post.js';
 import { parseImgsz, parsePythonNames, readOnnxMetadata } from '../onnx/onnx-metadata.js';
 import { ImageError, MAX_PIXELS } from '../images/page-image.js';
+import { readZoomSettings, zoomFactor, zoomedSide, type ZoomSettings } from '../../common/layout/zoom.js';
 import type { DetectOptions, LayoutDetector } from './detector.js';
 
 export class YoloModelError extends Error {
@@ -28,7 +29,12 @@ export interface YoloSettings {
   readonly names?: readonly string[];
   /** Split pages whose long/short side ratio exceeds this into overlapping tiles. */
   readonly tileAspect?: number;
+  /** Run pages of small writing again at a larger input (see zoom.ts); needs an ONNX with free height and width. */
+  readonly zoom?: unknown;
 }
+
+type Window = { x: number; y: number; w: number; h: number };
+type Found = { c: Candidate; poly?: { x: number; y: number }[] };
 
 export class YoloDetector implements LayoutDetector {
   private constructor(
@@ -38,6 +44,7 @@ export class YoloDetector implements LayoutDetector {
     readonly inputH: number,
     readonly inputW: number,
     private readonly settings: Required<Pick<YoloSettings, 'conf' | 'iou' | 'maxDet'>> & YoloSettings,
+    private readonly zoom: ZoomSettings | undefined,
   ) {}
 
   static async load(manifest: ModelManifest, dir: string): Promise<YoloDetector> {
@@ -60,7 +67,12 @@ export class YoloDetector implements LayoutDetector {
       throw new YoloModelError(`model ${manifest.id}: cannot load ${file}: ${(e as Error).message.split('\n')[0]}`);
     }
     const sz = typeof s.imgsz === 'number' ? [s.imgsz, s.imgsz] : s.imgsz ?? parseImgsz(meta.imgsz) ?? [640, 640];
-    const det = new YoloDetector(manifest, session, names, sz[0]!, sz[1]!, { conf: s.conf ?? 0.25, iou: s.iou ?? 0.7, maxDet: s.maxDet ?? 300, ...s });
+    const zoom = readZoomSettings(s.zoom);
+    if (typeof zoom === 'string') throw new YoloModelError(`model ${manifest.id}: ${zoom}`);
+    if (zoom && !freeInputSize(session)) {
+      throw new YoloModelError(`model ${manifest.id}: layout.zoom needs an ONNX whose input height and width are free, and ${file} has a fixed input size (export it with dynamic axes, or remove layout.zoom)`);
+    }
+    const det = new YoloDetector(manifest, session, names, sz[0]!, sz[1]!, { conf: s.conf ?? 0.25, iou: s.iou ?? 0.7, maxDet: s.maxDet ?? 300, ...s }, zoom);
     det.checkOutputs();
     return det;
   }
@@ -87,19 +99,16 @@ export class YoloDetector implements LayoutDetector {
     if (!meta.width || !meta.height) throw new ImageError(`image without a size: ${imageFile}`);
     if (meta.width * meta.height > MAX_PIXELS) throw new ImageError(`${imageFile} is too large (${meta.width}×${meta.height})`);
     const W = meta.width, H = meta.height;
-    const tiles = this.tiles(W, H);
-    const all: { c: Candidate; poly?: { x: number; y: number }[] }[] = [];
-    for (const t of tiles) {
-      if (opts.signal?.aborted) throw new DOMException('layout detection cancelled', 'AbortError');
-      all.push(...(await this.runTile(imageFile, t, W, H)));
+    let found = await this.pass(imageFile, W, H, this.inputW, this.inputH, opts);
+    let zoom = 1;
+    if (this.zoom) {
+      const heights = found.kept.filter((f) => isLineLabel(this.names[f.c.cls] ?? '')).map((f) => (f.c.y2 - f.c.y1) * found.scale);
+      zoom = zoomFactor(heights, this.zoom);
+      if (zoom > 1) found = await this.pass(imageFile, W, H, zoomedSide(this.inputW, zoom), zoomedSide(this.inputH, zoom), opts);
     }
-    // Tiles overlap: suppress duplicates across them in page coordinates.
-    const merged = tiles.length > 1 ? nms(all.map((a) => a.c), this.settings.iou, this.settings.maxDet * tiles.length) : all.map((a) => a.c);
-    const keep = new Set(merged);
     const regions: Detection[] = [];
     const lines: Detection[] = [];
-    for (const { c, poly } of all) {
-      if (!keep.has(c)) continue;
+    for (const { c, poly } of found.kept) {
       const label = this.names[c.cls] ?? `class${c.cls}`;
       const polygon = poly ?? [
         { x: c.x1, y: c.y1 },
@@ -110,11 +119,25 @@ export class YoloDetector implements LayoutDetector {
       const d: Detection = { polygon: polygon.map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) })), label, conf: Math.round(c.score * 1000) / 1000 };
       (isLineLabel(label) ? lines : regions).push(d);
     }
-    return { width: W, height: H, regions, lines, detector: this.manifest.id };
+    return { width: W, height: H, regions, lines, detector: this.manifest.id, ...(zoom > 1 && { zoom: Math.round(zoom * 1000) / 1000 }) };
+  }
+
+  /** One pass over the page at an input size: what it keeps, in page pixels, and the page's scale into the input. */
+  private async pass(imageFile: string, W: number, H: number, inputW: number, inputH: number, opts: DetectOptions): Promise<{ kept: Found[]; scale: number }> {
+    const tiles = this.tiles(W, H);
+    const all: Found[] = [];
+    for (const t of tiles) {
+      if (opts.signal?.aborted) throw new DOMException('layout detection cancelled', 'AbortError');
+      all.push(...(await this.runTile(imageFile, t, W, H, inputW, inputH)));
+    }
+    // Tiles overlap: suppress duplicates across them in page coordinates.
+    const merged = tiles.length > 1 ? nms(all.map((a) => a.c), this.settings.iou, this.settings.maxDet * tiles.length) : all.map((a) => a.c);
+    const keep = new Set(merged);
+    return { kept: all.filter((a) => keep.has(a.c)), scale: letterbox(tiles[0]!.w, tiles[0]!.h, inputW, inputH).scale };
   }
 
   /** Page windows to run: the whole page, or overlapping squares along the long side. */
-  private tiles(W: number, H: number): { x: number; y: number; w: number; h: number }[] {
+  private tiles(W: number, H: number): Window[] {
     const limit = this.settings.tileAspect;
     const long = Math.max(W, H), short = Math.min(W, H);
     if (!limit || long / short <= limit) return [{ x: 0, y: 0, w: W, h: H }];
@@ -123,10 +146,10 @@ export class YoloDetector implements LayoutDetector {
     return Array.from({ length: n }, (_, i) => (W >= H ? { x: Math.round(i * step), y: 0, w: short, h: H } : { x: 0, y: Math.round(i * step), w: W, h: short }));
   }
 
-  private async runTile(file: string, t: { x: number; y: number; w: number; h: number }, W: number, H: number): Promise<{ c: Candidate; poly?: { x: number; y: number }[] }[]> {
-    const lb = letterbox(t.w, t.h, this.inputW, this.inputH);
+  private async runTile(file: string, t: Window, W: number, H: number, inputW: number, inputH: number): Promise<Found[]> {
+    const lb = letterbox(t.w, t.h, inputW, inputH);
     const input = await this.preprocess(file, t, lb, W, H);
-    const tensor = new ort.Tensor('float32', input, [1, 3, this.inputH, this.inputW]);
+    const tensor = new ort.Tensor('float32', input, [1, 3, inputH, inputW]);
     const res = await this.session.run({ [this.session.inputNames[0]!]: tensor });
     const out0 = res[this.session.outputNames[0]!]!;
     const protos = this.session.outputNames[1] ? res[this.session.outputNames[1]]! : undefined;
@@ -141,13 +164,13 @@ export class YoloDetector implements LayoutDetector {
       const page = mapCandidate(c, lb, t, W, H);
       if (!protos) return { c: page };
       const [, nm, mh, mw] = protos.dims as [number, number, number, number];
-      const poly = maskPolygon(c, protos.data as Float32Array, nm, mh, mw, this.inputW, this.inputH);
+      const poly = maskPolygon(c, protos.data as Float32Array, nm, mh, mw, inputW, inputH);
       return { c: page, ...(poly && { poly: poly.map((p) => ({ x: t.x + toPageX(lb, p.x, t.w), y: t.y + toPageY(lb, p.y, t.h) })) }) };
     });
   }
 
   /** RGB, letterboxed with grey 114, scaled to 0–1, channels first. */
-  private async preprocess(file: string, t: { x: number; y: number; w: number; h: number }, lb: Letterbox, W: number, H: number): Promise<Float32Array> {
+  private async preprocess(file: string, t: Window, lb: Letterbox, W: number, H: number): Promise<Float32Array> {
     // Stored pixels, EXIF orientation not applied: PAGE coordinates of HTR tools refer to them.
     let img = sharp(file, { limitInputPixels: MAX_PIXELS });
     if (t.w !== W || t.h !== H) img = img.extract({ left: t.x, top: t.y, width: t.w, height: t.h });
@@ -173,7 +196,7 @@ export class YoloDetector implements LayoutDetector {
   }
 }
 
-function mapCandidate(c: Candidate, lb: Letterbox, t: { x: number; y: number; w: number; h: number }, _W: number, _H: number): Candidate {
+function mapCandidate(c: Candidate, lb: Letterbox, t: Window, _W: number, _H: number): Candidate {
   return {
     ...c,
     x1: t.x + toPageX(lb, c.x1, t.w),
@@ -181,6 +204,13 @@ function mapCandidate(c: Candidate, lb: Letterbox, t: { x: number; y: number; w:
     x2: t.x + toPageX(lb, c.x2, t.w),
     y2: t.y + toPageY(lb, c.y2, t.h),
   };
+}
+
+/** Whether the model's input height and width are free (named or unknown dimensions), so it runs at any size. */
+function freeInputSize(session: ort.InferenceSession): boolean {
+  const meta = session.inputMetadata?.[0];
+  const shape = meta && 'shape' in meta ? (meta.shape as readonly (number | string)[]) : undefined;
+  return !shape || shape.length !== 4 || (typeof shape[2] !== 'number' && typeof shape[3] !== 'number');
 }
 
 /** SegmOnto line types end in "Line"; generic exports say "line" or "textline". */

@@ -55,11 +55,14 @@ ATTRIBUTION = [  # ../shared/corpus-train/SOURCES.md; all CC BY 4.0
 
 
 class UltralyticsOutput(nn.Module):
-    """LayoutNet + box decoding into [1, 4 + nc, N] with constant cell centres for one input size."""
+    """LayoutNet + box decoding into [1, 4 + nc, N]: cell centres constant for one input size, or (dynamic)
+    computed from each level's feature map, so that one file runs at any size that is a multiple of 32 (the
+    app runs pages of small writing a second time at a larger size: yolo.ts, `layout.zoom`)."""
 
-    def __init__(self, model, imgsz):
+    def __init__(self, model, imgsz, dynamic=False):
         super().__init__()
         self.model = model
+        self.dynamic = dynamic
         cx, cy, st = [], [], []
         for s in STRIDES:
             n = imgsz // s
@@ -75,17 +78,29 @@ class UltralyticsOutput(nn.Module):
         outs = self.model(images)
         reg = torch.cat([r.flatten(2) for r, _ in outs], 2)
         cls = torch.cat([c.flatten(2) for _, c in outs], 2)
-        d = torch.exp(reg.clamp(*REG_CLAMP)) * self.stride
-        x1, y1 = self.cx - d[:, 0], self.cy - d[:, 1]
-        x2, y2 = self.cx + d[:, 2], self.cy + d[:, 3]
+        if self.dynamic:
+            cx, cy, st = [], [], []
+            for (r, _), s in zip(outs, STRIDES):
+                x, y = grid(r.shape[2], r.shape[3], s)
+                cx.append(x)
+                cy.append(y)
+                st.append(torch.full_like(x, float(s)))
+            cx, cy, stride = torch.cat(cx)[None], torch.cat(cy)[None], torch.cat(st)[None, None]
+        else:
+            cx, cy, stride = self.cx, self.cy, self.stride
+        d = torch.exp(reg.clamp(*REG_CLAMP)) * stride
+        x1, y1 = cx - d[:, 0], cy - d[:, 1]
+        x2, y2 = cx + d[:, 2], cy + d[:, 3]
         box = torch.stack([(x1 + x2) / 2, (y1 + y2) / 2, x2 - x1, y2 - y1], 1)
         return torch.cat([box, cls.sigmoid()], 1)
 
 
-def onnx_export(wrapped, x, path):
+def onnx_export(wrapped, x, path, dynamic=False):
     """The TorchScript exporter (what torch 1.13 has); torch >= 2.9 defaults to the dynamo one, which is
     asked for only if the old one is gone."""
     kw = dict(opset_version=OPSET, input_names=["images"], output_names=["output0"], do_constant_folding=True)
+    if dynamic:
+        kw["dynamic_axes"] = {"images": {2: "height", 3: "width"}, "output0": {2: "cells"}}
     if "dynamo" not in inspect.signature(torch.onnx.export).parameters:
         return torch.onnx.export(wrapped, x, path, **kw)
     try:
@@ -96,9 +111,9 @@ def onnx_export(wrapped, x, path):
         return torch.onnx.export(wrapped, x, path, dynamo=True, external_data=False, **kw)
 
 
-def export(model, path, imgsz, names, ckpt):
-    wrapped = UltralyticsOutput(model, imgsz).eval()
-    onnx_export(wrapped, torch.zeros(1, 3, imgsz, imgsz), path)
+def export(model, path, imgsz, names, ckpt, dynamic=False):
+    wrapped = UltralyticsOutput(model, imgsz, dynamic).eval()
+    onnx_export(wrapped, torch.zeros(1, 3, imgsz, imgsz), path, dynamic)
     import onnx
     m = onnx.load(path)
     meta = {
@@ -121,7 +136,7 @@ def export(model, path, imgsz, names, ckpt):
     return wrapped
 
 
-def manifest(ckpt, model_id, conf, iou, max_det, imgsz, note=""):
+def manifest(ckpt, model_id, conf, iou, max_det, imgsz, note="", zoom=None):
     return {
         "id": model_id,
         "name": "HTR Studio layout: text lines and SegmOnto zones (handwritten pages)",
@@ -132,7 +147,7 @@ def manifest(ckpt, model_id, conf, iou, max_det, imgsz, note=""):
         "description": "Compact anchor-free detector (strides 8/16/32, horizontal context for long lines) trained from scratch "
                        "on 10 CC BY 4.0 handwritten datasets (French, Latin, Portuguese, Italian, English; 12th-20th c.). "
                        "Lines are axis-aligned boxes: the app estimates baselines from the ink." + (" " + note if note else ""),
-        "layout": {"imgsz": imgsz, "conf": conf, "iou": iou, "maxDet": max_det},
+        "layout": {"imgsz": imgsz, "conf": conf, "iou": iou, "maxDet": max_det, **({"zoom": zoom} if zoom else {})},
         "training": {"step": ckpt.get("step"), "epoch": ckpt.get("epoch"), "best_val_line_f1": ckpt.get("best_val_f1"),
                      "recipe": "native-models/recipes/layout", "classes": ckpt["names"]},
         "licence": "CC-BY-4.0",
@@ -196,6 +211,12 @@ def main():
     ap.add_argument("--raw", action="store_true", help="export the raw weights, not the EMA")
     ap.add_argument("--imgsz", type=int, help="inference input size (square, a multiple of 32); default: the training scale. "
                     "The network is fully convolutional, so a larger size shows dense pages' lines taller")
+    ap.add_argument("--fixed", action="store_true", help="a fixed input size (imgsz × imgsz); by default height and width "
+                    "are free (multiples of 32), which the app's zoom for small writing needs")
+    ap.add_argument("--zoom", metavar="LINE_HEIGHT,MAX,MIN",
+                    help="layout.zoom for model.json: pages whose median line is under LINE_HEIGHT/MIN input pixels are run "
+                    "again up to MAX times larger (the app's zoom for small writing; needs the default free input size). "
+                    "layout-default: 30,2,1.2 (30 px: the median training line at 1024)")
     ap.add_argument("--check", default="work/data/data.yaml", help="dataset for the torch/ONNX check; '' skips")
     ap.add_argument("--check-runtime", default="auto", choices=["auto", "node", "python"],
                     help="auto: onnxruntime-node where node is, else Python's onnxruntime")
@@ -209,11 +230,20 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     onnx_path = os.path.join(args.out, "model.onnx")
     imgsz = args.imgsz or ckpt["imgsz"]
+    zoom = None
+    if args.zoom:
+        try:
+            lh, mx, mn = (float(v) for v in args.zoom.split(","))
+        except ValueError:
+            sys.exit(f"--zoom {args.zoom}: three numbers, LINE_HEIGHT,MAX,MIN (e.g. 30,2,1.2)")
+        if args.fixed:
+            sys.exit("--zoom needs a free input size: leave out --fixed")
+        zoom = {"lineHeight": lh, "max": mx, "min": mn}
     if imgsz % 32:
         sys.exit(f"--imgsz {imgsz}: must be a multiple of 32 (the coarsest stride)")
-    wrapped = export(model, onnx_path, imgsz, ckpt["names"], ckpt)
+    wrapped = export(model, onnx_path, imgsz, ckpt["names"], ckpt, dynamic=not args.fixed)
     with open(os.path.join(args.out, "model.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest(ckpt, args.id, conf, iou, args.max_det, imgsz, args.note), f, ensure_ascii=False, indent=1)
+        json.dump(manifest(ckpt, args.id, conf, iou, args.max_det, imgsz, args.note, zoom), f, ensure_ascii=False, indent=1)
     print(f"wrote {onnx_path} ({os.path.getsize(onnx_path) / 1e6:.2f} MB) and model.json (conf {conf}, iou {iou})", file=sys.stderr)
     if args.check and not check(wrapped, onnx_path, args.check, ckpt["names"], imgsz, args.check_runtime):
         sys.exit("ONNX output differs from torch (or no onnxruntime to check it with)")

@@ -176,6 +176,10 @@ def write_manifest(args, base, model_id, n_train, n_val, before, after, ckpt, ca
                    recipe="native-models/recipes/layout/finetune.py")
     if base.get("lineage"):
         lineage["base_lineage"] = base["lineage"]
+    # The base's zoom for small writing goes with its weights (the export's input size is free).
+    zoom = (base.get("layout") or {}).get("zoom")
+    if zoom:
+        m.setdefault("layout", {})["zoom"] = zoom
     m.update(name=args.name or f"{base.get('name', base.get('id'))} — fine-tuned on {n_train} page(s)",
              version=f"{today}-step-{ckpt.get('step')}", lineage=lineage,
              metrics=dict(heldBackPages=n_val, heldBackLineF1Before=before, heldBackLineF1After=after,
