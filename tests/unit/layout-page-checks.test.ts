@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { baselinesCross, checkPage, strayBaselines } from '../../electron/common/layout/page-checks.js';
 import { settleRegions, type RegionDraft } from '../../electron/common/layout/settle-regions.js';
 import { lineBands } from '../../electron/common/layout/line-bands.js';
-import { dropContainedLines } from '../../electron/common/layout/dedupe-lines.js';
+import { bbox } from '../../electron/common/model/points.js';
+import { dedupeLines } from '../../electron/common/layout/dedupe-lines.js';
 import { orderLines } from '../../electron/common/layout/reading-order.js';
 import { layoutToPage } from '../../electron/common/layout/to-page.js';
 import type { Detection } from '../../electron/common/layout/types.js';
@@ -177,8 +178,32 @@ describe('duplicate line detections', () => {
     const whole = det(box(138, 1006, 729, 1089));
     const fragment = det(box(146, 1021, 385, 1079));
     const below = det(box(140, 1040, 700, 1130)); // overlaps the whole line, but is the next row
-    expect(dropContainedLines([fragment, whole, below])).toEqual([whole, below]);
+    expect(dedupeLines([fragment, whole, below])).toEqual([whole, below]);
     // Side by side (a line cut at a ruling): both kept.
-    expect(dropContainedLines([det(box(0, 0, 500, 80)), det(box(490, 0, 900, 80))])).toHaveLength(2);
+    expect(dedupeLines([det(box(0, 0, 500, 80)), det(box(490, 0, 900, 80))])).toHaveLength(2);
+  });
+
+  it('makes one line of two pieces of it that overlap over half the smaller one (NMS kept both), with the higher confidence', () => {
+    // As found on a register zoomed in: 'Heinrich' and 'N. ara' of one cell's line, 150 px in common.
+    const left = { ...det(box(2722, 318, 2942, 384)), conf: 0.7 };
+    const right = { ...det(box(2792, 317, 3037, 381)), conf: 0.8 };
+    const next = det(box(2730, 390, 3000, 450)); // the line under them: not the same row
+    const out = dedupeLines([left, right, next]);
+    expect(out).toHaveLength(2);
+    expect(bbox(out[0]!.polygon)).toEqual({ minX: 2722, minY: 317, maxX: 3037, maxY: 384 });
+    expect(out[0]!.conf).toBe(0.8);
+    expect(out[1]).toEqual(next);
+    // Under half of the smaller in common: two lines.
+    expect(dedupeLines([det(box(0, 0, 400, 60)), det(box(250, 0, 700, 60))])).toHaveLength(2);
+  });
+
+  it('drops a box several line heights tall over lines found inside it (a block found as a line), never a tall line alone', () => {
+    const rows = [0, 1, 2, 3, 4, 5].map((i) => det(box(100, 1100 + 70 * i, 600, 1160 + 70 * i)));
+    const block = det(box(80, 1090, 620, 1400)); // over rows 0–3
+    expect(dedupeLines([...rows, block])).toEqual(rows);
+    // A tall box over one line only (a line of large writing with a flourish above): kept.
+    const tall = det(box(700, 1090, 1200, 1400));
+    const beside = det(box(720, 1200, 1100, 1260));
+    expect(dedupeLines([...rows, tall, beside])).toContain(tall);
   });
 });

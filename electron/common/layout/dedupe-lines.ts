@@ -1,33 +1,90 @@
 /**
- * Duplicate line detections: a box lying (almost) wholly inside a larger line's
- * box, on the same row, is the same writing found twice (a fragment NMS kept
- * beside the whole line); it is dropped, the larger kept. Lines one above the
- * other never count, however much their boxes overlap.
+ * Line detections of the same writing, made one (every detector, after table
+ * splitting):
+ * - a box lying (almost) wholly inside a larger line's box on the same row is a
+ *   fragment NMS kept beside the whole line: dropped, the larger kept;
+ * - two boxes on the same row overlapping over half of the smaller one are one
+ *   line found in two overlapping pieces (NMS keeps both below its IoU): their
+ *   union;
+ * - a "line" several line heights tall over two or more lines found inside it is
+ *   a block of them found as one: dropped, the lines kept.
+ * Lines one above the other never count as the same row, however much their
+ * boxes overlap.
  */
 import { bbox, type Box } from '../model/points.js';
 import type { Detection } from './types.js';
+
+export interface DedupeOptions {
+  /** Same-row boxes overlapping over this share of the smaller one are merged. */
+  readonly overlap?: number;
+  /** Over this share the smaller is a fragment of the larger: dropped, the larger kept as it is. */
+  readonly inside?: number;
+  /** A box taller than this many median line heights over two lines or more is a block, not a line. */
+  readonly blockRows?: number;
+}
+
+const DEFAULTS: Required<DedupeOptions> = { overlap: 0.5, inside: 0.9, blockRows: 2.5 };
 
 function area(b: Box): number {
   return Math.max(0, b.maxX - b.minX) * Math.max(0, b.maxY - b.minY);
 }
 
-export function dropContainedLines(lines: readonly Detection[], minInside = 0.9): Detection[] {
-  const boxes = lines.map((l) => bbox(l.polygon));
-  const drop = new Set<number>();
-  boxes.forEach((a, i) => {
-    if (!a) return;
-    const h = a.maxY - a.minY;
-    for (let j = 0; j < boxes.length; j++) {
-      const b = boxes[j];
-      if (j === i || !b || drop.has(j) || area(b) < area(a) || (area(b) === area(a) && j > i)) continue;
-      const inter = { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY) };
-      if (inter.minX >= inter.maxX || inter.minY >= inter.maxY) continue;
-      const sameRow = Math.abs((a.minY + a.maxY) / 2 - (b.minY + b.maxY) / 2) < 0.35 * Math.min(h, b.maxY - b.minY);
-      if (sameRow && area(inter) >= minInside * area(a)) {
-        drop.add(i);
-        return;
+function intersection(a: Box, b: Box): number {
+  return area({ minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY) });
+}
+
+function sameRow(a: Box, b: Box): boolean {
+  return Math.abs((a.minY + a.maxY) / 2 - (b.minY + b.maxY) / 2) < 0.35 * Math.min(a.maxY - a.minY, b.maxY - b.minY);
+}
+
+function boxDetection(b: Box, of: Detection, conf: number): Detection {
+  const polygon = [
+    { x: b.minX, y: b.minY },
+    { x: b.maxX, y: b.minY },
+    { x: b.maxX, y: b.maxY },
+    { x: b.minX, y: b.maxY },
+  ];
+  return { polygon, label: of.label, conf };
+}
+
+export function dedupeLines(lines: readonly Detection[], opts: DedupeOptions = {}): Detection[] {
+  const o = { ...DEFAULTS, ...opts };
+  let items = lines.map((d) => ({ d, b: bbox(d.polygon) }));
+  // Blocks first: the lines inside them then stand on their own.
+  const heights = items.flatMap((it) => (it.b ? [it.b.maxY - it.b.minY] : [])).sort((p, q) => p - q);
+  const median = heights[heights.length >> 1] ?? 0;
+  if (heights.length >= 5 && median > 0) {
+    items = items.filter(({ b }, i) => {
+      if (!b || b.maxY - b.minY <= o.blockRows * median) return true;
+      const inside = items.filter((other, j) => {
+        const c = other.b;
+        if (j === i || !c || c.maxY - c.minY > 1.5 * median) return false;
+        const cx = (c.minX + c.maxX) / 2, cy = (c.minY + c.maxY) / 2;
+        return cx >= b.minX && cx <= b.maxX && cy >= b.minY && cy <= b.maxY;
+      });
+      return inside.length < 2;
+    });
+  }
+  // Then pairs on one row, until none is left (a union may reach a third piece).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < items.length && !changed; i++) {
+      const a = items[i]!.b;
+      if (!a) continue;
+      for (let j = 0; j < items.length; j++) {
+        const b = items[j]!.b;
+        if (j === i || !b || area(b) < area(a) || (area(b) === area(a) && j < i)) continue;
+        const inter = intersection(a, b);
+        if (!inter || !sameRow(a, b) || inter < o.overlap * area(a)) continue;
+        if (inter < o.inside * area(a)) {
+          const u = { minX: Math.min(a.minX, b.minX), minY: Math.min(a.minY, b.minY), maxX: Math.max(a.maxX, b.maxX), maxY: Math.max(a.maxY, b.maxY) };
+          items[j] = { d: boxDetection(u, items[j]!.d, Math.max(items[i]!.d.conf, items[j]!.d.conf)), b: u };
+        }
+        items.splice(i, 1);
+        changed = true;
+        break;
       }
     }
-  });
-  return lines.filter((_, i) => !drop.has(i));
+  }
+  return items.map((it) => it.d);
 }

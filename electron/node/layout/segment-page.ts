@@ -10,7 +10,7 @@ import type { Direction } from '../../common/layout/reading-order.js';
 import { loadGrey, type GreyImage } from '../images/page-image.js';
 import { inkMask, splitLines, type SplitOptions } from '../../common/layout/table-split.js';
 import { lineBands } from '../../common/layout/line-bands.js';
-import { dropContainedLines } from '../../common/layout/dedupe-lines.js';
+import { dedupeLines } from '../../common/layout/dedupe-lines.js';
 import { bbox } from '../../common/model/points.js';
 import { estimateBaseline } from './baseline.js';
 import type { LayoutDetector } from './detector.js';
@@ -41,8 +41,8 @@ export async function segmentImage(image: string, detector: LayoutDetector, opts
     opts.split === false || grey.width !== detected.width || grey.height !== detected.height
       ? detected
       : { ...detected, lines: splitLines(detected.lines, inkMask(grey), typeof opts.split === 'object' ? opts.split : {}) };
-  // A line found twice (a fragment inside the whole line) would get two crossing baselines and be read twice.
-  const result = { ...split, lines: dropContainedLines(split.lines) };
+  // A line found twice (a fragment inside the whole line, two overlapping pieces, a block over lines) would get crossing baselines and be read twice.
+  const result = { ...split, lines: dedupeLines(split.lines) };
   // Each line's baseline is searched in its own band of rows, so it cannot stray into a neighbour's writing.
   const bands = lineBands(result.lines.map((l) => bbox(l.polygon) ?? { minX: 0, minY: 0, maxX: 0, maxY: 0 }));
   const baselines = result.lines.map((l, i) => l.baseline ?? estimateBaseline(grey, l.polygon, bands[i]));
