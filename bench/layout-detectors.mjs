@@ -5,7 +5,7 @@
 // `default` is native-models/layout-default through `segmentImage` (as `htr-studio
 // segment` runs it: detection, table-aware line splitting, PAGE lines), `default-raw`
 // the same without the splitting.
-// Usage: node bench/layout-detectors.mjs [--detectors db,db-raw,tesseract,default,default-raw] [--pages substr] [--db '{json DbDetectorOptions}']
+// Usage: node bench/layout-detectors.mjs [--detectors db,db-raw,tesseract,default,default-raw,default-nozoom] [--pages substr] [--db '{json DbDetectorOptions}']
 //        node bench/layout-detectors.mjs --sweep   (DB input sizes × grouping parameters)
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -145,11 +145,15 @@ if (sweep) {
     tesseract: () => api.TesseractLayout.load(),
     default: () => segmented(true),
     'default-raw': () => segmented(false),
+    // The shipped model without its zoom for small writing (layout.zoom), for comparing in one run.
+    'default-nozoom': () => segmented(true, false),
   };
   // The shipped model as `segment` uses it; lines are read back from the PAGE document.
-  async function segmented(split) {
+  async function segmented(split, zoom = true) {
     const dir = path.join(root, 'native-models/layout-default');
-    const yolo = await api.YoloDetector.load(JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')), dir);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
+    if (!zoom) delete manifest.layout.zoom;
+    const yolo = await api.YoloDetector.load(manifest, dir);
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-bench-layout-'));
     return {
       manifest: { ...yolo.manifest, layout: { ...yolo.manifest.layout, split } },
