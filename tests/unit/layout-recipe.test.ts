@@ -85,11 +85,11 @@ describe.skipIf(Boolean(reason))(`layout recipe: export → train → ONNX → t
 
     // Export, checked against torch in onnxruntime-node by the script itself.
     const model = path.join(tmp, 'model');
-    const exp = python(['export_onnx.py', path.join(run, 'ckpt/last.pt'), '--out', model, '--check', path.join(data, 'data.yaml')]);
+    const exp = python(['export_onnx.py', path.join(run, 'ckpt/last.pt'), '--out', model, '--check', path.join(data, 'data.yaml'), '--zoom', '30,2,1.2']);
     expect(exp).toMatch(/"ok":true/);
     const manifest = JSON.parse(fs.readFileSync(path.join(model, 'model.json'), 'utf8')) as ModelManifest;
     expect([manifest.id, manifest.family, manifest.task]).toEqual(['layout-default', 'yolo', 'layout']);
-    expect(manifest.layout).toMatchObject({ imgsz: 512, maxDet: 500 });
+    expect(manifest.layout).toMatchObject({ imgsz: 512, maxDet: 500, zoom: { lineHeight: 30, max: 2, min: 1.2 } });
 
     // The app's runner: names from the ONNX metadata, output [1, 4 + nc, N]. An untrained model
     // scores low, so the threshold is dropped to make detections flow through every step.

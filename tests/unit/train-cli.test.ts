@@ -185,6 +185,10 @@ describe.skipIf(noTorch || noData)('htr-studio train (needs Python with torch an
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'model.json'), 'utf8'));
     expect(manifest.task).toBe('layout');
     expect(manifest.lineage.base.id).toBe('layout-default');
+    // The base's zoom for small writing goes with its weights (exported with a free input size).
+    const base = JSON.parse(fs.readFileSync(path.join(REPO, 'native-models/layout-default/model.json'), 'utf8'));
+    expect(base.layout.zoom).toBeDefined();
+    expect(manifest.layout.zoom).toEqual(base.layout.zoom);
     const seg = runCli(['segment', TEST[0]!.replace(/\.xml$/, '.jpg'), '-o', path.join(dir, 'seg'), '--model', out]);
     expect(seg.code, seg.stderr).toBe(0);
     const xml = fs.readFileSync(path.join(dir, 'seg', path.basename(TEST[0]!)), 'utf8');
