@@ -11,7 +11,7 @@
  * Lines one above the other never count as the same row, however much their
  * boxes overlap.
  */
-import { bbox, type Box } from '../model/points.js';
+import { bbox, boxArea, boxIntersection, boxPolygon, unionBox, type Box } from '../model/points.js';
 import type { Detection } from './types.js';
 
 export interface DedupeOptions {
@@ -25,26 +25,8 @@ export interface DedupeOptions {
 
 const DEFAULTS: Required<DedupeOptions> = { overlap: 0.5, inside: 0.9, blockRows: 2.5 };
 
-function area(b: Box): number {
-  return Math.max(0, b.maxX - b.minX) * Math.max(0, b.maxY - b.minY);
-}
-
-function intersection(a: Box, b: Box): number {
-  return area({ minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY) });
-}
-
 function sameRow(a: Box, b: Box): boolean {
   return Math.abs((a.minY + a.maxY) / 2 - (b.minY + b.maxY) / 2) < 0.35 * Math.min(a.maxY - a.minY, b.maxY - b.minY);
-}
-
-function boxDetection(b: Box, of: Detection, conf: number): Detection {
-  const polygon = [
-    { x: b.minX, y: b.minY },
-    { x: b.maxX, y: b.minY },
-    { x: b.maxX, y: b.maxY },
-    { x: b.minX, y: b.maxY },
-  ];
-  return { polygon, label: of.label, conf };
 }
 
 export function dedupeLines(lines: readonly Detection[], opts: DedupeOptions = {}): Detection[] {
@@ -73,12 +55,14 @@ export function dedupeLines(lines: readonly Detection[], opts: DedupeOptions = {
       if (!a) continue;
       for (let j = 0; j < items.length; j++) {
         const b = items[j]!.b;
-        if (j === i || !b || area(b) < area(a) || (area(b) === area(a) && j < i)) continue;
-        const inter = intersection(a, b);
-        if (!inter || !sameRow(a, b) || inter < o.overlap * area(a)) continue;
-        if (inter < o.inside * area(a)) {
-          const u = { minX: Math.min(a.minX, b.minX), minY: Math.min(a.minY, b.minY), maxX: Math.max(a.maxX, b.maxX), maxY: Math.max(a.maxY, b.maxY) };
-          items[j] = { d: boxDetection(u, items[j]!.d, Math.max(items[i]!.d.conf, items[j]!.d.conf)), b: u };
+        if (j === i || !b || boxArea(b) < boxArea(a) || (boxArea(b) === boxArea(a) && j < i)) continue;
+        const overlap = boxIntersection(a, b);
+        const inter = overlap ? boxArea(overlap) : 0;
+        if (!inter || !sameRow(a, b) || inter < o.overlap * boxArea(a)) continue;
+        if (inter < o.inside * boxArea(a)) {
+          // Two pieces of one line: their union, as a box, with the surer confidence.
+          const u = unionBox([a, b])!;
+          items[j] = { d: { polygon: boxPolygon(u), label: items[j]!.d.label, conf: Math.max(items[i]!.d.conf, items[j]!.d.conf) }, b: u };
         }
         items.splice(i, 1);
         changed = true;

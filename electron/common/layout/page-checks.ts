@@ -7,7 +7,7 @@
  * so a file from elsewhere can be checked the same way.
  */
 import type { PageDocument, Point, Points, Region, TextLine } from '../model/types.js';
-import { bbox, pointInPolygon, type Box } from '../model/points.js';
+import { bbox, boxIntersection, pointInPolygon, type Box } from '../model/points.js';
 import { regionsInReadingOrder } from '../model/ops.js';
 
 /** Points on a grid over the polygon's box that lie inside it (≈ `n`×`n` of them), for area fractions. */
@@ -119,11 +119,6 @@ function xOverlap(a: Box, b: Box): number {
   return ov / Math.max(1, Math.min(a.maxX - a.minX, b.maxX - b.minX));
 }
 
-function intersectionBox(a: Box, b: Box): Box | undefined {
-  const r = { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY) };
-  return r.minX < r.maxX && r.minY < r.maxY ? r : undefined;
-}
-
 export function checkPage(doc: PageDocument, opts: CheckOptions = {}): PageChecks {
   const minInside = opts.minInside ?? 0.9;
   const maxOverlap = opts.maxOverlap ?? 0.05;
@@ -161,7 +156,7 @@ export function checkPage(doc: PageDocument, opts: CheckOptions = {}): PageCheck
   for (let i = 0; i < regions.length; i++) for (let j = i + 1; j < regions.length; j++) {
     const pa = regions[i]!.coords?.points, pb = regions[j]!.coords?.points;
     if (!pa || !pb) continue;
-    const ib = intersectionBox(bbox(pa)!, bbox(pb)!);
+    const ib = boxIntersection(bbox(pa)!, bbox(pb)!);
     if (!ib) continue;
     const aInB = areaInside(pa, pb), bInA = areaInside(pb, pa);
     const share = Math.max(aInB, bInA);

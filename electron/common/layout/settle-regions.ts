@@ -11,7 +11,7 @@
  * is dropped. Non-text regions (graphics, tables, noise) are left as detected.
  */
 import type { Points, RegionKind, TextLine } from '../model/types.js';
-import { boxPolygon, unionBox, type Box } from '../model/points.js';
+import { boxArea, boxPolygon, unionBox, type Box } from '../model/points.js';
 
 export interface PlacedLine {
   readonly line: TextLine;
@@ -44,8 +44,7 @@ export function boxOverlapShare(a: Box, b: Box): number {
   const w = Math.min(a.maxX, b.maxX) - Math.max(a.minX, b.minX);
   const h = Math.min(a.maxY, b.maxY) - Math.max(a.minY, b.minY);
   if (w <= 0 || h <= 0) return 0;
-  const area = (x: Box): number => Math.max(1, (x.maxX - x.minX) * (x.maxY - x.minY));
-  return (w * h) / Math.min(area(a), area(b));
+  return (w * h) / Math.max(1, Math.min(boxArea(a), boxArea(b)));
 }
 
 /** Padding around a region's lines, in pixels. */
@@ -97,13 +96,9 @@ function cutApart(a: RegionDraft, b: RegionDraft): [RegionDraft, RegionDraft] | 
   return [trim(best.first, 'end'), trim(best.second, 'start')];
 }
 
-function area(b: Box): number {
-  return (b.maxX - b.minX) * (b.maxY - b.minY);
-}
-
 /** Two overlapping text regions as one: the larger one's id and type, both sets of lines. */
 function merged(a: RegionDraft, b: RegionDraft, width: number, height: number): RegionDraft {
-  const [big, small] = area(a.box) >= area(b.box) ? [a, b] : [b, a];
+  const [big, small] = boxArea(a.box) >= boxArea(b.box) ? [a, b] : [b, a];
   const conf = Math.max(a.conf ?? 0, b.conf ?? 0);
   return fitted({
     id: big.id,

@@ -137,6 +137,17 @@ export function unionBox(boxes: readonly (Box | undefined)[]): Box | undefined {
   return out;
 }
 
+/** A box's area (0 for an empty or inverted one). */
+export function boxArea(b: Box): number {
+  return Math.max(0, b.maxX - b.minX) * Math.max(0, b.maxY - b.minY);
+}
+
+/** Where two boxes overlap, or undefined where they do not. */
+export function boxIntersection(a: Box, b: Box): Box | undefined {
+  const r = { minX: Math.max(a.minX, b.minX), minY: Math.max(a.minY, b.minY), maxX: Math.min(a.maxX, b.maxX), maxY: Math.min(a.maxY, b.maxY) };
+  return r.minX < r.maxX && r.minY < r.maxY ? r : undefined;
+}
+
 export function boxPolygon(b: Box): Points {
   return [
     { x: b.minX, y: b.minY },

@@ -70,7 +70,7 @@ export class YoloDetector implements LayoutDetector {
     const zoom = readZoomSettings(s.zoom);
     if (typeof zoom === 'string') throw new YoloModelError(`model ${manifest.id}: ${zoom}`);
     if (zoom && !freeInputSize(session)) {
-      throw new YoloModelError(`model ${manifest.id}: layout.zoom needs an ONNX whose input height and width are free, and ${file} has a fixed input size (export it with dynamic axes, or remove layout.zoom)`);
+      throw new YoloModelError(`model ${manifest.id}: layout.zoom needs an ONNX whose input height and width are free, and ${file} has a fixed input size: re-export it with free height and width (native-models/recipes/layout/export_onnx.py does so unless given --fixed), or remove layout.zoom from model.json`);
     }
     const det = new YoloDetector(manifest, session, names, sz[0]!, sz[1]!, { conf: s.conf ?? 0.25, iou: s.iou ?? 0.7, maxDet: s.maxDet ?? 300, ...s }, zoom);
     det.checkOutputs();
@@ -81,8 +81,7 @@ export class YoloDetector implements LayoutDetector {
   private checkOutputs(): void {
     const outs = this.session.outputNames;
     if (outs.length < 1 || outs.length > 2) throw new YoloModelError(`model ${this.manifest.id}: ${outs.length} outputs; a YOLO export has output0 (and output1 for masks)`);
-    const meta = this.session.outputMetadata?.[0];
-    const shape = meta && 'shape' in meta ? (meta.shape as readonly (number | string)[]) : undefined;
+    const shape = declaredShape(this.session.outputMetadata?.[0]);
     if (shape && shape.every((d) => typeof d === 'number')) {
       try {
         classifyOutput(shape as number[], this.names.length, outs.length === 2);
@@ -206,10 +205,14 @@ function mapCandidate(c: Candidate, lb: Letterbox, t: Window, _W: number, _H: nu
   };
 }
 
+/** A tensor's shape as the ONNX file declares it (numbers, or names for free dimensions), where it says. */
+function declaredShape(meta: ort.InferenceSession.ValueMetadata | undefined): readonly (number | string)[] | undefined {
+  return meta && 'shape' in meta ? (meta.shape as readonly (number | string)[]) : undefined;
+}
+
 /** Whether the model's input height and width are free (named or unknown dimensions), so it runs at any size. */
 function freeInputSize(session: ort.InferenceSession): boolean {
-  const meta = session.inputMetadata?.[0];
-  const shape = meta && 'shape' in meta ? (meta.shape as readonly (number | string)[]) : undefined;
+  const shape = declaredShape(session.inputMetadata?.[0]);
   return !shape || shape.length !== 4 || (typeof shape[2] !== 'number' && typeof shape[3] !== 'number');
 }
 

@@ -54,6 +54,18 @@ ATTRIBUTION = [  # ../shared/corpus-train/SOURCES.md; all CC BY 4.0
 ]
 
 
+def cell_centres(sizes):
+    """Cell centres (input pixels) and strides of all levels, flattened as the outputs are: [1, N], [1, N],
+    [1, 1, N]; sizes: (rows, columns) of each level's feature map, in STRIDES order."""
+    cx, cy, st = [], [], []
+    for (h, w), s in zip(sizes, STRIDES):
+        x, y = grid(h, w, s)
+        cx.append(x)
+        cy.append(y)
+        st.append(torch.full_like(x, float(s)))
+    return torch.cat(cx)[None], torch.cat(cy)[None], torch.cat(st)[None, None]
+
+
 class UltralyticsOutput(nn.Module):
     """LayoutNet + box decoding into [1, 4 + nc, N]: cell centres constant for one input size, or (dynamic)
     computed from each level's feature map, so that one file runs at any size that is a multiple of 32 (the
@@ -63,29 +75,17 @@ class UltralyticsOutput(nn.Module):
         super().__init__()
         self.model = model
         self.dynamic = dynamic
-        cx, cy, st = [], [], []
-        for s in STRIDES:
-            n = imgsz // s
-            x, y = grid(n, n, s)
-            cx.append(x)
-            cy.append(y)
-            st.append(torch.full_like(x, float(s)))
-        self.register_buffer("cx", torch.cat(cx)[None])
-        self.register_buffer("cy", torch.cat(cy)[None])
-        self.register_buffer("stride", torch.cat(st)[None, None])
+        cx, cy, stride = cell_centres([(imgsz // s, imgsz // s) for s in STRIDES])
+        self.register_buffer("cx", cx)
+        self.register_buffer("cy", cy)
+        self.register_buffer("stride", stride)
 
     def forward(self, images):
         outs = self.model(images)
         reg = torch.cat([r.flatten(2) for r, _ in outs], 2)
         cls = torch.cat([c.flatten(2) for _, c in outs], 2)
         if self.dynamic:
-            cx, cy, st = [], [], []
-            for (r, _), s in zip(outs, STRIDES):
-                x, y = grid(r.shape[2], r.shape[3], s)
-                cx.append(x)
-                cy.append(y)
-                st.append(torch.full_like(x, float(s)))
-            cx, cy, stride = torch.cat(cx)[None], torch.cat(cy)[None], torch.cat(st)[None, None]
+            cx, cy, stride = cell_centres([(r.shape[2], r.shape[3]) for r, _ in outs])
         else:
             cx, cy, stride = self.cx, self.cy, self.stride
         d = torch.exp(reg.clamp(*REG_CLAMP)) * stride
