@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -9,7 +8,7 @@ import { writeFileAtomic, writeFileAtomicFrom } from '../../node/io/files.js';
 import { readDocumentPieces } from '../../node/io/read-document.js';
 import { LineSpool } from '../../node/io/line-spool.js';
 import { targetDocumentFormat } from '../../common/formats/target-format.js';
-import { assertSchemaValid, assertSchemaValidBytes, findSchemaFolder, schemaCheckSkipped } from '../../node/xsd/schema-folder.js';
+import { assertSchemaValid, findSchemaFolder } from '../../node/xsd/schema-folder.js';
 import { UsageError, type Command, type Io } from '../command.js';
 
 /**
@@ -33,8 +32,8 @@ export const convert: Command = {
   and every detail the target cannot hold is reported on stderr. The output is
   checked against that XSD before it is written (the XSDs built into the app, or
   --schemas DIR): one that still fails is not written (exit 2, the first schema
-  error). Without any XSD folder this check is skipped, with a warning, as it
-  is for an output over 64 MB (check such a file with xmllint).
+  error). Without any XSD folder this check is skipped, with a warning. The
+  check reads the output as it streams by, so a file of any size is checked.
   A PAGE file is converted line by line, never held whole in memory, unless
   a line's ids would come out otherwise (then it is read again, whole).
   A multi-page ALTO file stays one file as ALTO; as PAGE (one page per file) it
@@ -75,8 +74,8 @@ export const convert: Command = {
  * `convert --to TARGET`. A PAGE file is read in pieces, each line repaired on its own and
  * written for the target (to a spool beside OUT) as it is read, the document repaired and
  * written around the lines' stand-ins to OUT as it is made, then checked against the
- * target's XSD before it takes its name (up to MAX_XSD_CHECK_BYTES; a bigger one is written
- * with a warning that says it was not checked). Where a line cannot be written on its own
+ * target's XSD before it takes its name (the streaming check, reading the written file back
+ * in pieces). Where a line cannot be written on its own
  * (an id the whole write may change, a line ALTO nests otherwise), the file is read again
  * whole and written from the whole model (writeConverted), as an ALTO file is: either way
  * the same file and the same warnings (tests/unit/big-page-convert.test.ts).
@@ -98,21 +97,15 @@ async function convertSpooled(input: string, output: string, to: TargetFormat, s
     if (read.doc.format.kind !== 'page') return { code: await writeConverted(input, output, read, to, schemas, io), spooled: false };
     if (spool.unfit !== undefined) return undefined;
     const folder = findSchemaFolder(schemas);
-    let chars = 0;
     try {
       await writeFileAtomicFrom(
         output,
-        (write) => writeDocumentAsTo(read.doc, to, (chunk) => {
-          chars += chunk.length;
-          write(chunk);
-        }, {}, spool),
+        (write) => writeDocumentAsTo(read.doc, to, write, {}, spool),
         async (tmp, warnings) => {
-          // As writeConverted: the warnings, then the XSD check of what is about to be written.
+          // As writeConverted: the warnings, then the XSD check of what is about to be written, read back in pieces.
           for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
-          const skipped = schemaCheckSkipped(chars, folder);
+          const skipped = await assertSchemaValid({ file: tmp }, targetDocumentFormat(to), `${input} as ${to}`, folder);
           if (skipped) io.err(`warning: ${input}: not checked against the ${to} XSD: ${skipped}`);
-          // The file's bytes as they are (written as UTF-8, declared so): not a second copy of it as a string.
-          else await assertSchemaValidBytes(await readFile(tmp), targetDocumentFormat(to), `${input} as ${to}`, folder!);
         },
       );
     } catch (e) {

@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeFormat, splitPages } from '../../common/formats/document-io.js';
 import { checkDocument } from '../../common/formats/page-checks.js';
 import { readDocumentFile } from '../../node/io/read-document.js';
-import { validateAgainstXsd } from '../../node/xsd/xsd-validate.js';
-import { findSchemaFolder, MAX_XSD_CHECK_BYTES } from '../../node/xsd/schema-folder.js';
+import { checkAgainstSchema, findSchemaFolder } from '../../node/xsd/schema-folder.js';
 import { UsageError, type Command } from '../command.js';
 
 export const validate: Command = {
@@ -44,10 +43,10 @@ export const validate: Command = {
         problems = found.filter((p) => p.severity === 'invalid').map((p) => p.message);
         // What reading had to assume (a page size taken from the PrintSpace, …) is a warning too.
         warnings = [...read, ...found.filter((p) => p.severity === 'warning').map((p) => p.message)];
-        if (folder && text.length > MAX_XSD_CHECK_BYTES) warnings.push(`not checked against the XSD: ${(text.length / 1024 / 1024).toFixed(1)} MB is above the ${MAX_XSD_CHECK_BYTES / 1024 / 1024} MB the built-in XSD check reads (check it with xmllint)`);
-        else if (folder) {
-          const xsd = await validateAgainstXsd(text, folder, doc.format);
-          problems.push(...xsd.errors.map((e) => `schema: ${e}`));
+        if (folder) {
+          const xsd = await checkAgainstSchema(text, doc.format, folder);
+          if ('skipped' in xsd) warnings.push(`not checked against the XSD: ${xsd.skipped}`);
+          else problems.push(...xsd.errors.map((e) => `schema: ${e}`));
         }
       } catch (e) {
         problems = [(e as Error).message];

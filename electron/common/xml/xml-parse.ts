@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { scanXml, type CloseReplies } from './xml-scan.js';
+import { detach, scanXml, type CloseReplies } from './xml-scan.js';
 import type { XmlAttr, XmlComment, XmlDocument, XmlElement, XmlNode, XmlPi } from './xml-node.js';
 
 /** Raised for input that is not acceptable XML; `line` is 1-based when known. */
@@ -42,15 +42,6 @@ interface Building {
   nsDecls: Record<string, string>;
   children: XmlNode[];
   line: number;
-}
-
-/**
- * A copy of a string that does not hold on to the text it was cut from. A slice of 13
- * characters or more is a view into its parent in V8: one attribute value kept from a
- * piece of a file read in pieces would keep the whole piece.
- */
-function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 /**

@@ -110,7 +110,12 @@ function newlines(s: string, from: number, to: number): number {
   return n;
 }
 
-function detach(s: string): string {
+/**
+ * A copy of a string that does not hold on to the text it was cut from. A slice of 13
+ * characters or more is a view into its parent in V8: one attribute value kept from a
+ * piece of a file read in pieces would keep the whole piece.
+ */
+export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
@@ -135,7 +140,7 @@ class Scanner {
   constructor(
     private readonly limits: XmlParseLimits,
     private readonly onClose: OnClose | undefined,
-    private readonly replies: CloseReplies,
+    private readonly replies: CloseReplies | undefined,
     private readonly copyValues: boolean,
   ) {
     this.rootScope[''] = '';
@@ -356,10 +361,10 @@ class Scanner {
     if (this.onClose && stack.length) {
       const got = this.onClose(el, stack);
       if (got) {
-        this.replies.standIns.set(this.replies.closes, got);
+        this.replies?.standIns.set(this.replies.closes, got);
         el = got;
       }
-      this.replies.closes++;
+      if (this.replies) this.replies.closes++;
     }
     if (stack.length === 0) this.root = el;
     else stack[stack.length - 1]!.children.push(el);
@@ -412,7 +417,8 @@ export function scanXml(
   pieces: Iterable<string>,
   limits: XmlParseLimits,
   onClose: OnClose | undefined,
-  replies: CloseReplies,
+  /** Where saxes may have to read the input again (parseXml); undefined where nothing reads it again. */
+  replies: CloseReplies | undefined,
   copyValues: boolean,
 ): XmlDocument | undefined {
   const scanner = new Scanner(limits, onClose, replies, copyValues);

@@ -5,10 +5,15 @@
  * folder (--schemas, HTR_STUDIO_SCHEMAS).
  */
 import fs from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentFormat } from '../../common/model/types.js';
+import { DEFAULT_LIMITS } from '../../common/xml/xml-parse.js';
+import { validateXmlStream } from '../../common/xsd/xsd-stream.js';
+import { readXmlPieces } from '../io/files.js';
 import { runtimePaths } from '../paths.js';
-import { validateAgainstXsd } from './xsd-validate.js';
+import { compiledSchemaFor } from './xsd-compiled.js';
+import { validateAgainstXsd, type XsdResult } from './xsd-validate.js';
 
 function holdsXsd(dir: string, depth = 0): boolean {
   try {
@@ -35,36 +40,47 @@ export class SchemaInvalidError extends Error {
 }
 
 /**
- * Above this the check is skipped (with the reason): libxml2 in WebAssembly holds the
- * whole tree in at most 2 GiB, and a file this big would be refused for want of memory,
- * not for being invalid. xmllint on the command line checks such files.
+ * Above this a schema the streaming validator does not read (a user's own folder) is not
+ * checked (with the reason): libxml2 in WebAssembly holds the whole tree in at most 2 GiB,
+ * and a file this big would be refused for want of memory, not for being invalid. The
+ * built-in XSDs are read by the streaming validator, which checks a file of any size.
  */
 export const MAX_XSD_CHECK_BYTES = 64 * 1024 * 1024;
 
-/** Why assertSchemaValid would not check a text of `length` characters with this folder (undefined: it would). */
-export function schemaCheckSkipped(length: number, folder: string | undefined): string | undefined {
+/** A file HTR Studio wrote, checked where it lies (read in pieces, never one string). */
+export interface WrittenFile {
+  readonly file: string;
+}
+
+/**
+ * The XSD check of `xml` (a text, or a file read in pieces) against the schema of `format`
+ * in `folder`: the streaming validator (xsd-stream.ts) where it reads the schema and the
+ * file, else libxml2 (xsd-validate.ts) up to MAX_XSD_CHECK_BYTES. `skipped`: why it was not checked.
+ */
+export async function checkAgainstSchema(xml: string | WrittenFile, format: DocumentFormat, folder: string): Promise<XsdResult | { skipped: string }> {
+  const compiled = await compiledSchemaFor(folder, format);
+  if (compiled) {
+    const r = validateXmlStream(typeof xml === 'string' ? [xml] : readXmlPieces(xml.file), compiled.schema, DEFAULT_LIMITS);
+    if (r) return { valid: r.valid, schema: compiled.file, errors: r.errors };
+  }
+  const size = typeof xml === 'string' ? xml.length : (await stat(xml.file)).size;
+  if (size > MAX_XSD_CHECK_BYTES) {
+    return { skipped: `${(size / 1024 / 1024).toFixed(1)} MB is above the ${MAX_XSD_CHECK_BYTES / 1024 / 1024} MB libxml2 reads, and the XSD in ${folder} is not one the streaming check reads (check it with xmllint)` };
+  }
+  // The file's bytes as they are (written as UTF-8, declared so): not a second copy of it as a string.
+  return validateAgainstXsd(typeof xml === 'string' ? xml : await readFile(xml.file), folder, format);
+}
+
+/**
+ * Checks XML HTR Studio is about to write (its text, or the temporary file it was written
+ * to) against the XSD of `format`; throws SchemaInvalidError naming `what` and the first
+ * schema error when it fails. Returns undefined when checked, else why it was not (no
+ * schema folder, a schema only libxml2 reads and a file too big for it), for a warning.
+ */
+export async function assertSchemaValid(xml: string | WrittenFile, format: DocumentFormat, what: string, folder: string | undefined): Promise<string | undefined> {
   if (!folder) return 'no schema folder (see validate --help)';
-  if (length > MAX_XSD_CHECK_BYTES) return `${(length / 1024 / 1024).toFixed(1)} MB is above the ${MAX_XSD_CHECK_BYTES / 1024 / 1024} MB the built-in XSD check reads (check it with xmllint)`;
-  return undefined;
-}
-
-/**
- * Checks XML HTR Studio is about to write against the XSD of `format`; throws
- * SchemaInvalidError naming `what` and the first schema error when it fails. Returns
- * undefined when checked, else why it was not (no schema folder, too big), for a warning.
- */
-export async function assertSchemaValid(xml: string, format: DocumentFormat, what: string, folder: string | undefined): Promise<string | undefined> {
-  const skipped = schemaCheckSkipped(xml.length, folder);
-  if (skipped) return skipped;
-  await assertSchemaValidBytes(xml, format, what, folder!);
-  return undefined;
-}
-
-/**
- * As assertSchemaValid, where the caller asked schemaCheckSkipped first: `xml` may be the
- * UTF-8 bytes of a file HTR Studio wrote (no second copy of a big file as a string).
- */
-export async function assertSchemaValidBytes(xml: string | Uint8Array, format: DocumentFormat, what: string, folder: string): Promise<void> {
-  const r = await validateAgainstXsd(xml, folder, format);
+  const r = await checkAgainstSchema(xml, format, folder);
+  if ('skipped' in r) return r.skipped;
   if (!r.valid) throw new SchemaInvalidError(`${what} would not be valid against ${path.basename(r.schema) || 'its schema'} (${r.errors.length} error(s); first: ${r.errors[0] ?? '?'}); nothing written`);
+  return undefined;
 }

@@ -13,7 +13,7 @@ export interface XsdResult {
   readonly errors: string[];
 }
 
-interface SchemaInfo {
+export interface SchemaInfo {
   readonly file: string;
   readonly targetNamespace: string;
 }
@@ -31,7 +31,8 @@ async function listXsd(dir: string, out: string[] = []): Promise<string[]> {
 
 const catalogs = new Map<string, Promise<SchemaInfo[]>>();
 
-async function catalog(dir: string): Promise<SchemaInfo[]> {
+/** The XSDs of a folder, each with its target namespace (read once per folder). */
+export async function schemaCatalog(dir: string): Promise<SchemaInfo[]> {
   let c = catalogs.get(dir);
   if (!c) {
     c = (async () => {
@@ -52,7 +53,7 @@ async function catalog(dir: string): Promise<SchemaInfo[]> {
 
 /** The XSD for a document's declared format and version, or undefined. */
 export async function findSchema(dir: string, format: DocumentFormat): Promise<string | undefined> {
-  const all = await catalog(dir);
+  const all = await schemaCatalog(dir);
   const sameNs = all.filter((s) => s.targetNamespace === format.namespace);
   if (format.kind === 'page') return sameNs[0]?.file;
   // ALTO 4.x share one namespace; the minor version picks the file.
@@ -82,7 +83,7 @@ export async function validateAgainstXsd(xml: string | Uint8Array, dir: string, 
   const preload: { fileName: string; contents: string }[] = [];
   if (xsd.includes(XLINK_URL)) {
     // ALTO imports XLink by URL: serve the folder's copy instead, never the network.
-    const all = await catalog(dir);
+    const all = await schemaCatalog(dir);
     const xlink = all.find((s) => s.targetNamespace === 'http://www.w3.org/1999/xlink');
     if (xlink) {
       preload.push({ fileName: 'xlink.xsd', contents: await fs.readFile(xlink.file, 'utf8') });
