@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertSchemaValid, findSchemaFolder, MAX_XSD_CHECK_BYTES } from '../../electron/node/xsd/schema-folder.js';
+import { assertSchemaValid, findSchemaFolder, MAX_XSD_CHECK_BYTES, schemaCheckAsWritten } from '../../electron/node/xsd/schema-folder.js';
 import { LocalProjectService } from '../../electron/node/project/local-service.js';
 import { ApiError } from '../../electron/common/api/errors.js';
 import { CORPUS, SCHEMAS } from '../helpers/corpus.js';
@@ -78,6 +78,40 @@ describe('the check before writing', () => {
     fs.writeFileSync(path.join(odd, 'pagecontent.xsd'), xsd.replace('<attribute name="pcGtsId" type="ID"/>', '<attribute name="pcGtsId" type="ID"/><anyAttribute processContents="skip"/>'));
     expect(await assertSchemaValid(huge, format, 'huge', odd)).toMatch(/^64\.0 MB is above the 64 MB libxml2 reads, and the XSD in .* is not one the streaming check reads/);
     await expect(assertSchemaValid(`<Nothing xmlns="${PAGE_2019_NS}">a</Nothing>`, format, 'nothing', odd)).rejects.toThrow(/^nothing would not be valid .*No matching global declaration/);
+  });
+});
+
+describe('the check of a file as it is written', () => {
+  const format = { kind: 'page', version: '2019-07-15', namespace: PAGE_2019_NS } as const;
+  const valid = `<PcGts xmlns="${PAGE_2019_NS}"><Metadata><Creator>t</Creator><Created>2026-12-05T10:00:00</Created><LastChange>2026-12-05T10:00:00</LastChange></Metadata><Page imageFilename="p.png" imageWidth="10" imageHeight="10"/></PcGts>`;
+  const chunks = (xml: string) => xml.match(/[^]{1,23}/g)!;
+
+  it('judges the chunks as they go by, as the whole text is judged, without reading the file', async () => {
+    const ok = await schemaCheckAsWritten(format, 'ok', SCHEMAS);
+    for (const c of chunks(valid)) ok.feed(c);
+    // The file is never read when the chunks gave a verdict: a path that does not exist is fine.
+    expect(await ok.assertValid(path.join(tmp, 'never-written.xml'))).toBeUndefined();
+    const bad = await schemaCheckAsWritten(format, 'bad', SCHEMAS);
+    for (const c of chunks(valid.replace('imageWidth="10"', 'imageWidth="ten"'))) bad.feed(c);
+    await expect(bad.assertValid(path.join(tmp, 'never-written.xml'))).rejects.toThrow(/^bad would not be valid against pagecontent\.xsd .*'ten' is not a valid value of the atomic type 'xs:int'/);
+    const none = await schemaCheckAsWritten(format, 'none', undefined);
+    none.feed(valid);
+    expect(await none.assertValid(path.join(tmp, 'never-written.xml'))).toMatch(/no schema folder/);
+  });
+
+  it('reads the written file back with libxml2 where the chunks cannot be judged (xsi:type)', async () => {
+    const xml = valid.replace('<Page ', '<Page xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="PageType" ');
+    const file = path.join(tmp, 'xsi-type.xml');
+    fs.mkdirSync(tmp, { recursive: true });
+    fs.writeFileSync(file, xml);
+    const c = await schemaCheckAsWritten(format, 'xsi', SCHEMAS);
+    for (const piece of chunks(xml)) c.feed(piece);
+    expect(await c.assertValid(file)).toBeUndefined();
+    fs.writeFileSync(file, xml.replace('imageWidth="10"', 'imageWidth="ten"'));
+    const d = await schemaCheckAsWritten(format, 'xsi', SCHEMAS);
+    for (const piece of chunks(xml)) d.feed(piece);
+    // What libxml2 reads is the file: here it differs from the chunks, and the file is what counts.
+    await expect(d.assertValid(file)).rejects.toThrow(/^xsi would not be valid .*Schemas validity error/);
   });
 });
 

@@ -8,7 +8,7 @@ import { writeFileAtomic, writeFileAtomicFrom } from '../../node/io/files.js';
 import { readDocumentPieces } from '../../node/io/read-document.js';
 import { LineSpool } from '../../node/io/line-spool.js';
 import { targetDocumentFormat } from '../../common/formats/target-format.js';
-import { assertSchemaValid, findSchemaFolder } from '../../node/xsd/schema-folder.js';
+import { assertSchemaValid, findSchemaFolder, schemaCheckAsWritten } from '../../node/xsd/schema-folder.js';
 import { UsageError, type Command, type Io } from '../command.js';
 
 /**
@@ -74,8 +74,8 @@ export const convert: Command = {
  * `convert --to TARGET`. A PAGE file is read in pieces, each line repaired on its own and
  * written for the target (to a spool beside OUT) as it is read, the document repaired and
  * written around the lines' stand-ins to OUT as it is made, then checked against the
- * target's XSD before it takes its name (the streaming check, reading the written file back
- * in pieces). Where a line cannot be written on its own
+ * target's XSD before it takes its name (the streaming check, fed each chunk as it is
+ * written). Where a line cannot be written on its own
  * (an id the whole write may change, a line ALTO nests otherwise), the file is read again
  * whole and written from the whole model (writeConverted), as an ALTO file is: either way
  * the same file and the same warnings (tests/unit/big-page-convert.test.ts).
@@ -96,15 +96,19 @@ async function convertSpooled(input: string, output: string, to: TargetFormat, s
     const read = await readDocumentPieces(input, { keepLine: spool.keepLine });
     if (read.doc.format.kind !== 'page') return { code: await writeConverted(input, output, read, to, schemas, io), spooled: false };
     if (spool.unfit !== undefined) return undefined;
-    const folder = findSchemaFolder(schemas);
+    // Checked as it is written, each chunk as it goes to the file: the file is not read again.
+    const check = await schemaCheckAsWritten(targetDocumentFormat(to), `${input} as ${to}`, findSchemaFolder(schemas));
     try {
       await writeFileAtomicFrom(
         output,
-        (write) => writeDocumentAsTo(read.doc, to, write, {}, spool),
+        (write) => writeDocumentAsTo(read.doc, to, (chunk) => {
+          write(chunk);
+          check.feed(chunk);
+        }, {}, spool),
         async (tmp, warnings) => {
-          // As writeConverted: the warnings, then the XSD check of what is about to be written, read back in pieces.
+          // As writeConverted: the warnings, then the verdict of the XSD check.
           for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
-          const skipped = await assertSchemaValid({ file: tmp }, targetDocumentFormat(to), `${input} as ${to}`, folder);
+          const skipped = await check.assertValid(tmp);
           if (skipped) io.err(`warning: ${input}: not checked against the ${to} XSD: ${skipped}`);
         },
       );

@@ -143,27 +143,28 @@ function fixId(ctx: Ctx, id: string, what: string, prefix: string): string {
 }
 
 function clampPoints(ctx: Ctx, what: string, pts: Points): Points {
-  let changed = false;
-  let outside = false;
+  // Most lists need nothing: looked at first, copied only where a point changes (a border
+  // of a million points is not copied to be given back as it was).
   let fractional = false;
+  let outside = false;
+  for (const p of pts) {
+    if (!Number.isInteger(p.x) || !Number.isInteger(p.y)) fractional = true;
+    if (p.x < 0 || p.y < 0 || p.x > ctx.width || p.y > ctx.height) outside = true;
+  }
+  if (fractional) ctx.w.add(`${what} points with fractions rounded to whole pixels (the schema allows integers only)`);
+  if (!fractional && !outside) return pts;
+  outside = false;
   const out: Point[] = pts.map((p) => {
-    let x = p.x;
-    let y = p.y;
-    if (!Number.isInteger(x) || !Number.isInteger(y)) {
-      fractional = true;
-      x = Math.round(x);
-      y = Math.round(y);
-    }
+    const x = Math.round(p.x);
+    const y = Math.round(p.y);
     // Coordinates may lie on the image's far edge (x = width): boxes end there.
     const cx = Math.min(Math.max(x, 0), ctx.width);
     const cy = Math.min(Math.max(y, 0), ctx.height);
     if (cx !== x || cy !== y) outside = true;
-    if (cx !== p.x || cy !== p.y) changed = true;
-    return { x: cx, y: cy };
+    return cx === p.x && cy === p.y ? p : { x: cx, y: cy };
   });
-  if (fractional) ctx.w.add(`${what} points with fractions rounded to whole pixels (the schema allows integers only)`);
   if (outside) ctx.w.add(`${what} points outside the ${ctx.width}×${ctx.height} image moved onto its edge`);
-  return changed ? out : pts;
+  return out;
 }
 
 /** A polygon needs at least two points for the schema and three to enclose anything. */

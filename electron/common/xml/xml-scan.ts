@@ -410,6 +410,56 @@ class Scanner {
 }
 
 /**
+ * The fast reader fed piece by piece, as a writer makes its output: `feed` each piece,
+ * then `end`. Once it has given way (see the file's comment) it takes no more pieces and
+ * `end` gives undefined.
+ */
+export class XmlPushScanner {
+  private readonly scanner: Scanner;
+  private chars = 0;
+  private first = true;
+  private gaveWay = false;
+
+  constructor(private readonly limits: XmlParseLimits, onClose: OnClose | undefined, replies: CloseReplies | undefined, copyValues: boolean) {
+    this.scanner = new Scanner(limits, onClose, replies, copyValues);
+  }
+
+  /** Reads `piece`; false once the reader has given way. */
+  feed(piece: string): boolean {
+    if (this.gaveWay) return false;
+    this.chars += piece.length;
+    if (this.chars > this.limits.maxChars) return this.giveWay();
+    if (this.first && piece.length) {
+      this.first = false;
+      if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
+    }
+    try {
+      this.scanner.feed(piece, false);
+      return true;
+    } catch {
+      // GIVE_WAY, or an error from onClose.
+      return this.giveWay();
+    }
+  }
+
+  end(): XmlDocument | undefined {
+    if (this.gaveWay) return undefined;
+    try {
+      this.scanner.feed('', true);
+      return this.scanner.finish();
+    } catch {
+      this.gaveWay = true;
+      return undefined;
+    }
+  }
+
+  private giveWay(): false {
+    this.gaveWay = true;
+    return false;
+  }
+}
+
+/**
  * Reads `pieces` (a whole text is one piece, its byte-order mark already dropped by the
  * caller) as saxes would; undefined where it gives way (see the file's comment).
  */
@@ -421,23 +471,7 @@ export function scanXml(
   replies: CloseReplies | undefined,
   copyValues: boolean,
 ): XmlDocument | undefined {
-  const scanner = new Scanner(limits, onClose, replies, copyValues);
-  try {
-    let chars = 0;
-    let first = true;
-    for (let piece of pieces) {
-      chars += piece.length;
-      if (chars > limits.maxChars) return undefined;
-      if (first && piece.length) {
-        first = false;
-        if (piece.charCodeAt(0) === 0xfeff) piece = piece.slice(1);
-      }
-      scanner.feed(piece, false);
-    }
-    scanner.feed('', true);
-    return scanner.finish();
-  } catch {
-    // GIVE_WAY, or an error from onClose: saxes reads it all again and says what it says.
-    return undefined;
-  }
+  const scanner = new XmlPushScanner(limits, onClose, replies, copyValues);
+  for (const piece of pieces) if (!scanner.feed(piece)) return undefined;
+  return scanner.end();
 }

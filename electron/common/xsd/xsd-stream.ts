@@ -12,7 +12,7 @@
  */
 import type { XmlAncestor, XmlParseLimits } from '../xml/xml-parse.js';
 import type { XmlElement } from '../xml/xml-node.js';
-import { detach, scanXml } from '../xml/xml-scan.js';
+import { detach, XmlPushScanner } from '../xml/xml-scan.js';
 import { wildcardAllows, type ContentState } from './xsd-content.js';
 import { checkSimple, normalizeSpace, short, type SimpleType } from './xsd-simple.js';
 import { NsMap } from './ns-map.js';
@@ -253,36 +253,58 @@ function capital(s: string): string {
 }
 
 /**
+ * The check fed piece by piece (a writer's output as it is made): `feed` each piece, then
+ * `end` for the verdict, undefined where it cannot judge (see the file's comment).
+ */
+export class XsdStreamCheck {
+  private readonly validator: Validator;
+  private readonly scanner: XmlPushScanner;
+  private gaveWay = false;
+  private complete = true;
+
+  constructor(schema: CompiledSchema, limits: XmlParseLimits) {
+    const v = (this.validator = new Validator(schema));
+    const onClose = (el: XmlElement, ancestors: readonly XmlAncestor[]): XmlElement => {
+      try {
+        return v.onClose(el, ancestors);
+      } catch (e) {
+        if (e === GIVE_WAY) this.gaveWay = true;
+        else if (e instanceof Enough) this.complete = false;
+        throw e;
+      }
+    };
+    // Values not copied out of the pieces: an element's attributes and text are let go as it closes.
+    this.scanner = new XmlPushScanner(limits, onClose, undefined, false);
+  }
+
+  /** Reads `piece`; false once the verdict is known or cannot be had (nothing more to feed). */
+  feed(piece: string): boolean {
+    return this.scanner.feed(piece);
+  }
+
+  end(): StreamValidation | undefined {
+    const doc = this.scanner.end();
+    if (this.gaveWay) return undefined;
+    // The reader stopped: at the errors' limit (a verdict), or at XML it does not read (no verdict).
+    if (!doc) return this.complete ? undefined : verdict(this.validator);
+    try {
+      this.validator.checkRoot(doc.root);
+    } catch (e) {
+      if (e === GIVE_WAY) return undefined;
+      if (!(e instanceof Enough)) throw e;
+    }
+    return verdict(this.validator);
+  }
+}
+
+/**
  * Validates the document read from `pieces` against `schema`; undefined where the
  * streaming validator cannot judge it (see the file's comment). `pieces` is read once.
  */
 export function validateXmlStream(pieces: Iterable<string>, schema: CompiledSchema, limits: XmlParseLimits): StreamValidation | undefined {
-  const v = new Validator(schema);
-  let gaveWay = false;
-  let complete = true;
-  const onClose = (el: XmlElement, ancestors: readonly XmlAncestor[]): XmlElement => {
-    try {
-      return v.onClose(el, ancestors);
-    } catch (e) {
-      if (e === GIVE_WAY) gaveWay = true;
-      else if (e instanceof Enough) complete = false;
-      throw e;
-    }
-  };
-    // Values not copied out of the pieces: an element's attributes and text are let go as it closes.
-  const doc = scanXml(pieces, limits, onClose, undefined, false);
-  if (gaveWay) return undefined;
-  if (!doc) {
-    // The reader stopped: at the errors' limit (a verdict), or at XML it does not read (no verdict).
-    return complete ? undefined : verdict(v);
-  }
-  try {
-    v.checkRoot(doc.root);
-  } catch (e) {
-    if (e === GIVE_WAY) return undefined;
-    if (!(e instanceof Enough)) throw e;
-  }
-  return verdict(v);
+  const check = new XsdStreamCheck(schema, limits);
+  for (const piece of pieces) if (!check.feed(piece)) break;
+  return check.end();
 }
 
 function verdict(v: Validator): StreamValidation {

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentFormat } from '../../common/model/types.js';
 import { DEFAULT_LIMITS } from '../../common/xml/xml-parse.js';
-import { validateXmlStream } from '../../common/xsd/xsd-stream.js';
+import { validateXmlStream, XsdStreamCheck } from '../../common/xsd/xsd-stream.js';
 import { readXmlPieces } from '../io/files.js';
 import { runtimePaths } from '../paths.js';
 import { compiledSchemaFor } from './xsd-compiled.js';
@@ -78,9 +78,43 @@ export async function checkAgainstSchema(xml: string | WrittenFile, format: Docu
  * schema folder, a schema only libxml2 reads and a file too big for it), for a warning.
  */
 export async function assertSchemaValid(xml: string | WrittenFile, format: DocumentFormat, what: string, folder: string | undefined): Promise<string | undefined> {
-  if (!folder) return 'no schema folder (see validate --help)';
+  if (!folder) return NO_FOLDER;
   const r = await checkAgainstSchema(xml, format, folder);
   if ('skipped' in r) return r.skipped;
-  if (!r.valid) throw new SchemaInvalidError(`${what} would not be valid against ${path.basename(r.schema) || 'its schema'} (${r.errors.length} error(s); first: ${r.errors[0] ?? '?'}); nothing written`);
+  assertValid(r, what);
   return undefined;
+}
+
+const NO_FOLDER = 'no schema folder (see validate --help)';
+
+function assertValid(r: XsdResult, what: string): void {
+  if (!r.valid) throw new SchemaInvalidError(`${what} would not be valid against ${path.basename(r.schema) || 'its schema'} (${r.errors.length} error(s); first: ${r.errors[0] ?? '?'}); nothing written`);
+}
+
+/** The XSD check of a file as it is written (schemaCheckAsWritten). */
+export interface CheckAsWritten {
+  /** Each chunk, as it is written. */
+  feed(chunk: string): void;
+  /** As assertSchemaValid, once the file is written to `tmp` (read back only where the streaming check could not judge it). */
+  assertValid(tmp: string): Promise<string | undefined>;
+}
+
+/**
+ * The check of a file HTR Studio writes in chunks (convert --to of a big PAGE file),
+ * judged as the chunks go by: the file is not read a second time, and what the check
+ * holds is the elements open at the chunk's end.
+ */
+export async function schemaCheckAsWritten(format: DocumentFormat, what: string, folder: string | undefined): Promise<CheckAsWritten> {
+  const compiled = folder ? await compiledSchemaFor(folder, format) : undefined;
+  const check = compiled && new XsdStreamCheck(compiled.schema, DEFAULT_LIMITS);
+  return {
+    feed: (chunk) => void check?.feed(chunk),
+    async assertValid(tmp) {
+      if (!folder) return NO_FOLDER;
+      const r = check?.end();
+      if (!r) return assertSchemaValid({ file: tmp }, format, what, folder);
+      assertValid({ ...r, schema: compiled!.file }, what);
+      return undefined;
+    },
+  };
 }
