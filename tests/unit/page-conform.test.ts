@@ -50,3 +50,28 @@ describe.each(['2019-07-15', '2013-07-15'] as const)('PAGE %s output from every 
     });
   }
 });
+
+describe('points made to fit the schema', () => {
+  const NS = 'http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15';
+  const page = (points: string) => `<PcGts xmlns="${NS}"><Metadata><Creator>t</Creator><Created>2026-12-05T10:00:00</Created><LastChange>2026-12-05T10:00:00</LastChange></Metadata><Page imageFilename="p.png" imageWidth="100" imageHeight="80"><TextRegion id="r1"><Coords points="${points}"/></TextRegion></Page></PcGts>`;
+  const repaired = (points: string) => {
+    const doc = read(page(points));
+    const w = new Warnings();
+    return { before: doc.page.regions[0]!.coords!.points, after: repairForSchema(doc, w).page.regions[0]!.coords!.points, warnings: w.list() };
+  };
+
+  it('leaves a list that fits as it is (the same list, not a copy), and says nothing', () => {
+    const r = repaired('0,0 100,0 100,80 0,80');
+    expect(r.after).toBe(r.before);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('rounds fractions and moves points outside the image onto its edge, saying which', () => {
+    const r = repaired('-5,0.4 100.4,0 120,80 0,80');
+    expect(r.after).toEqual([{ x: 0, y: 0 }, { x: 100, y: 0 }, { x: 100, y: 80 }, { x: 0, y: 80 }]);
+    expect(r.after[3]).toBe(r.before[3]); // a point that fits is kept
+    expect(r.warnings.join('\n')).toMatch(/fractions rounded to whole pixels[^]*outside the 100×80 image moved onto its edge/);
+    const onlyFractions = repaired('0.2,0 99.6,0 100,80 0,80');
+    expect(onlyFractions.warnings.join('\n')).not.toMatch(/outside/);
+  });
+});
