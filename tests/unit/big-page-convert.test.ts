@@ -15,6 +15,7 @@ import { convertTo } from '../../electron/cli/commands/convert.js';
 import { shownName, XML_FILES } from '../helpers/xml-files.js';
 import { SCHEMAS } from '../helpers/corpus.js';
 import { runMain } from '../helpers/cli-in-process.js';
+import { bigOutlines, outline } from '../helpers/big-outlines.js';
 
 const PAGES = XML_FILES.filter((p) => /<(\w+:)?PcGts\b/.test(fs.readFileSync(p, 'latin1').slice(0, 3000)));
 const TARGETS = ['page-2013', 'page-2019', 'alto-4'] as const;
@@ -35,6 +36,7 @@ interface Outcome {
   readonly file: string | undefined;
   readonly left: string[];
   readonly spooled: boolean;
+  readonly outlinesKept: number;
 }
 
 /** One conversion into a fresh folder: exit (or the error thrown), stderr, the file written, what else is left there. */
@@ -45,17 +47,19 @@ async function convert(input: string, to: (typeof TARGETS)[number], how: 'auto' 
   const io = { out: () => undefined, err: (l: string) => void err.push(l) };
   let code: number | string;
   let spooled = false;
+  let outlinesKept = 0;
   try {
     const r = await convertTo(input, out, to, schemas, io, how);
     code = r.code;
     spooled = r.spooled;
+    outlinesKept = r.outlinesKept;
   } catch (e) {
     code = `${(e as Error).name}: ${(e as Error).message}`;
   }
   const file = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : undefined;
   const left = fs.readdirSync(dir).filter((f) => f !== 'out.xml');
   fs.rmSync(dir, { recursive: true, force: true });
-  return { code, err, file, left, spooled };
+  return { code, err, file, left, spooled, outlinesKept };
 }
 
 async function same(input: string, to: (typeof TARGETS)[number], schemas?: string): Promise<Outcome> {
@@ -177,6 +181,26 @@ describe('the repair of lines on their own', () => {
     const tagged = await convert(path.join(tmp, 'line-tags.xml'), 'alto-4', 'auto');
     expect(tagged.file).toMatch(/<TextLine ID="l1" [^>]*TAGREFS="[^"]+"/);
     expect(tagged.file).not.toMatch(/tagrefs_/);
+  });
+
+  it('keeps big outlines as text, not points, where nothing would change them: the same file as from the points', async () => {
+    const f = write('big-outlines.xml', bigOutlines.text);
+    for (const to of TARGETS) {
+      const r = await same(f, to);
+      expect(r.code, to).toBe(0);
+      expect(r.spooled, to).toBe(true);
+      expect(r.outlinesKept, to).toBe(bigOutlines.keptByConversion);
+      // The outlines that needed a repair were repaired from their points, with the warnings.
+      expect(r.err.join('\n'), to).toMatch(/GraphicRegion points with fractions rounded/);
+      expect(r.err.join('\n'), to).toMatch(/SeparatorRegion points outside the 6000×6000 image moved onto its edge/);
+      // ALTO's "x y" spelling and the kept outlines written in full, never as their box.
+      expect(r.file!.length, to).toBeGreaterThan(8 * 65536);
+    }
+    const alto = (await convert(f, 'alto-4', 'auto')).file!;
+    expect(alto).toContain(`<Polygon POINTS="${outline(2100, 150, 4000, 1000)}"/>`);
+    const page = (await convert(f, 'page-2013', 'auto')).file!;
+    expect(page).toContain(`<Coords points="${outline(2100, 150, 4000, 1000)}"/>`);
+    expect(page).toContain(`<Coords points="${outline(100, 100, 5900, 5900)}"/>`);
   });
 
   it('checks the output against the target XSD before it takes its name: one the XSD rejects is not written, nor is the spool left', async () => {

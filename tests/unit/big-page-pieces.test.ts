@@ -19,6 +19,8 @@ import { cut, FIXTURES, shownName, walkXml, XML_FILES } from '../helpers/xml-fil
 import { corpusFiles } from '../helpers/corpus.js';
 import { runMain } from '../helpers/cli-in-process.js';
 import { LineSpool } from '../../electron/node/io/line-spool.js';
+import { readDocumentPieces } from '../../electron/node/io/read-document.js';
+import { bigOutlines } from '../helpers/big-outlines.js';
 
 
 
@@ -147,6 +149,32 @@ describe('info and the lossless convert of PAGE files, each line kept as little 
       }
     });
   }
+});
+
+describe('big outlines in the lossless convert', () => {
+  it('keeps each big outline as its text, not its points, and writes what the whole model gives, to the byte', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-outlines-'));
+    try {
+      const file = path.join(dir, 'big-outlines.xml');
+      fs.writeFileSync(file, bigOutlines.text);
+      const spool = new LineSpool(path.join(dir, 'spooled.xml'));
+      const read = await readDocumentPieces(file, { keepLine: spool.keepLine, keepPoints: spool.keepPoints });
+      spool.close();
+      expect(spool.bigPoints.count).toBe(bigOutlines.keptLossless);
+      // The model holds four points for each: the outline's box.
+      expect(read.doc.page.border!.coords!.points).toHaveLength(4);
+      const expected = readDocument(bigOutlines.text);
+      const written = writeDocument(expected.doc);
+      const out = path.join(dir, 'out.xml');
+      const converted = await runMain('convert', file, '-o', out);
+      expect(converted.code).toBe(0);
+      expect(converted.err).toEqual([...expected.warnings, ...written.warnings].map((w) => `warning: ${file}: ${w}`));
+      const noDate = (s: string): string => s.replace(/<LastChange>[^<]*<\/LastChange>/, '');
+      expect(noDate(fs.readFileSync(out, 'utf8')) === noDate(written.xml), 'the same file, to the byte').toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the line spool', () => {

@@ -15,7 +15,9 @@ import { readDocument, writeDocument, writeDocumentTo } from '../../electron/com
 import { checkDocument } from '../../electron/common/formats/page-checks.js';
 import { checkGroundTruth } from '../../electron/common/gt/gt-checks.js';
 import { simplifyPolygon } from '../../electron/common/layout/mask-contour.js';
-import { formatPoints, parsePoints } from '../../electron/common/model/points.js';
+import { bbox, boxPolygon, fmt, formatPoints, parsePoints } from '../../electron/common/model/points.js';
+import { BIG_POINTS_CHARS, BigPoints } from '../../electron/common/formats/big-points.js';
+import { outline } from '../helpers/big-outlines.js';
 import { formatBytes, overLimit } from '../../electron/common/api/size-limit.js';
 import { MAX_XML_BYTES, readXmlFile, writeFileAtomicFrom } from '../../electron/node/io/files.js';
 import { corpusFiles, CORPUS, REPO } from '../helpers/corpus.js';
@@ -151,6 +153,45 @@ describe('geometry of millions of points', () => {
     expect(formatPoints(parsePoints('1,2  3,4')!)).toBe('1,2  3,4');
     expect(formatPoints(parsePoints('1 2 3 4')!)).toBe('1,2 3,4');
     expect(formatPoints(parsePoints('1,2,3,4')!)).toBe('1,2 3,4');
+  });
+
+  it('BigPoints stands in for a big outline only where the write would give its points back unchanged, and writes what the points would give', () => {
+    const place = { version: '2019-07-15', namespace: '', depth: 3, imageSize: { width: 6000, height: 6000 } } as const;
+    const page = outline(100, 100, 5900, 5900);
+    const alto = outline(100, 100, 5900, 5900, 'alto');
+    const fractions = outline(100, 100, 5900, 5900, 'fractions');
+    const outside = outline(100, 100, 5900, 5900, 'outside');
+    expect(page.length).toBeGreaterThanOrEqual(BIG_POINTS_CHARS);
+    for (const target of ['2013-07-15', '2019-07-15', 'alto', undefined] as const) {
+      const big = new BigPoints(target);
+      // Small lists are read as points.
+      expect(big.keep('1,1 5,1 5,5', place)).toBeUndefined();
+      for (const text of [page, alto, fractions, outside, `  ${page.replace(/ /g, '  ')}\n`]) {
+        const standIn = big.keep(text, place);
+        const points = parsePoints(text)!;
+        // A conversion takes only whole numbers on the image: what the schema repair would not touch.
+        const untouched = text !== fractions && text !== outside;
+        if (target !== undefined && !untouched) {
+          expect(standIn, `${target} ${text.slice(0, 30)}`).toBeUndefined();
+          continue;
+        }
+        expect(standIn).toEqual(boxPolygon(bbox(points)!));
+        // PAGE: the text as read where parsePoints keeps its spelling, else formatPoints' own; ALTO: "x,y x,y".
+        const expected = target === 'alto' ? points.map((p) => `${fmt(p.x)},${fmt(p.y)}`).join(' ') : formatPoints(points);
+        expect(big.text(standIn!) === expected, `${target} ${text.slice(0, 30)}`).toBe(true);
+        // Only its own stand-ins: an equal list is not one.
+        expect(big.text(boxPolygon(bbox(points)!))).toBeUndefined();
+      }
+    }
+    // Unreadable, or without points enough for a polygon: read as points (then repaired or kept verbatim).
+    const conversion = new BigPoints('2019-07-15');
+    expect(conversion.keep(`${page} x`, place)).toBeUndefined();
+    expect(conversion.keep(`1,1${' '.repeat(BIG_POINTS_CHARS)}2,2`, place)).toBeUndefined();
+    expect(new BigPoints(undefined).keep(`1,1${' '.repeat(BIG_POINTS_CHARS)}2,2`, place)).toHaveLength(4);
+    // Without the page's size a conversion cannot tell what its repair would do; 2010 writes <Point> elements.
+    expect(conversion.keep(page, { ...place, imageSize: undefined })).toBeUndefined();
+    expect(new BigPoints('2010-03-19').keep(page, place)).toBeUndefined();
+    expect(new BigPoints(undefined).keep(page, { ...place, version: '2010-03-19' })).toBeUndefined();
   });
 
   it('simplifies a contour whose every split peels off one point, without recursion', () => {

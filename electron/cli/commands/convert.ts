@@ -55,9 +55,9 @@ export const convert: Command = {
       // is read, and the write going to OUT as it is made: a 200 MB file is never one string, nor one model.
       const spool = new LineSpool(values.output);
       try {
-        const read = await readDocumentPieces(input, { keepLine: spool.keepLine });
+        const read = await readDocumentPieces(input, { keepLine: spool.keepLine, keepPoints: spool.keepPoints });
         if (read.doc.format.kind === 'page') {
-          const warnings = await writeFileAtomicFrom(values.output, (write) => writeDocumentTo(read.doc, write, {}, spool.lineText));
+          const warnings = await writeFileAtomicFrom(values.output, (write) => writeDocumentTo(read.doc, write, {}, { lineText: spool.lineText, pointsText: spool.pointsText }));
           for (const w of [...read.warnings, ...warnings]) io.err(`warning: ${input}: ${w}`);
           return 0;
         }
@@ -83,18 +83,26 @@ export const convert: Command = {
  */
 export async function convertTo(
   input: string, output: string, to: TargetFormat, schemas: string | undefined, io: Io, how: 'auto' | 'whole' = 'auto',
-): Promise<{ code: number; spooled: boolean }> {
+): Promise<Converted> {
   const done = how === 'auto' ? await convertSpooled(input, output, to, schemas, io) : undefined;
   // Giving way, the spooled read (its stand-ins, what the spool holds of each line) is already let go.
-  return done ?? { code: await writeConverted(input, output, await readDocumentPieces(input), to, schemas, io), spooled: false };
+  return done ?? { code: await writeConverted(input, output, await readDocumentPieces(input), to, schemas, io), spooled: false, outlinesKept: 0 };
+}
+
+interface Converted {
+  readonly code: number;
+  /** Written line by line (the line spool), not from the whole model. */
+  readonly spooled: boolean;
+  /** Big outlines kept as text, not as points (BigPoints). */
+  readonly outlinesKept: number;
 }
 
 /** convertTo's spooled way; undefined where the file has to be written from the whole model (nothing written). */
-async function convertSpooled(input: string, output: string, to: TargetFormat, schemas: string | undefined, io: Io): Promise<{ code: number; spooled: boolean } | undefined> {
+async function convertSpooled(input: string, output: string, to: TargetFormat, schemas: string | undefined, io: Io): Promise<Converted | undefined> {
   const spool = new LineSpool(output, to === 'alto-4' ? 'alto' : pageTargetVersion(to));
   try {
-    const read = await readDocumentPieces(input, { keepLine: spool.keepLine });
-    if (read.doc.format.kind !== 'page') return { code: await writeConverted(input, output, read, to, schemas, io), spooled: false };
+    const read = await readDocumentPieces(input, { keepLine: spool.keepLine, keepPoints: spool.keepPoints });
+    if (read.doc.format.kind !== 'page') return { code: await writeConverted(input, output, read, to, schemas, io), spooled: false, outlinesKept: 0 };
     if (spool.unfit !== undefined) return undefined;
     // Checked as it is written, each chunk as it goes to the file: the file is not read again.
     const check = await schemaCheckAsWritten(targetDocumentFormat(to), `${input} as ${to}`, findSchemaFolder(schemas));
@@ -116,7 +124,7 @@ async function convertSpooled(input: string, output: string, to: TargetFormat, s
       if (e instanceof PreparedLineConflict) return undefined;
       throw e;
     }
-    return { code: 0, spooled: true };
+    return { code: 0, spooled: true, outlinesKept: spool.bigPoints.count };
   } finally {
     spool.close();
   }

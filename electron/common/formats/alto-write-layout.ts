@@ -30,6 +30,8 @@ export interface Ctx {
   readonly tagrefs: Map<Region | TextLine, string | undefined>;
   /** AltoWriteOptions.lineText. */
   readonly lineText?: AltoLineText;
+  /** AltoWriteOptions.pointsText. */
+  readonly pointsText?: (points: Points) => string | undefined;
 }
 
 /**
@@ -137,6 +139,14 @@ function writeShape(ctx: Ctx, x: Residue | undefined, coords: Shape | undefined,
     return;
   }
   if (!coords?.points.length) return;
+  // A big outline kept as text: never the box that stands in for it.
+  const big = ctx.pointsText?.(coords.points);
+  if (big !== undefined) {
+    const h = ctx.out.open('Shape', []);
+    ctx.out.empty('Polygon', [['POINTS', big]]);
+    ctx.out.close('Shape', h);
+    return;
+  }
   if (!always && !(ctx.keep && kept) && isBox(coords.points)) return;
   const keptPoly = kept && childElements(kept).find((c) => c.local === 'Polygon');
   const keptPoints = keptPoly && attr(keptPoly, 'POINTS');

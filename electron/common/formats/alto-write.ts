@@ -11,7 +11,7 @@
  */
 import type { XmlElement, XmlNode } from '../xml/xml-node.js';
 import { attr, childElements, textOf } from '../xml/xml-node.js';
-import type { AltoVersion, OrderGroup, PageDocument, PlacedNode, Region, TextLine } from '../model/types.js';
+import type { AltoVersion, OrderGroup, PageDocument, PlacedNode, Points, Region, TextLine } from '../model/types.js';
 import type { Warnings } from './format-error.js';
 import { altoNamespace, altoSchemaLocation } from './alto-versions.js';
 import {
@@ -41,6 +41,8 @@ export interface AltoWriteOptions {
    * PreparedLineConflict where an id is not free to take.
    */
   readonly prepared?: { readonly ids: (line: TextLine) => readonly string[] | undefined; readonly lineText: AltoLineText };
+  /** A converting write: the POINTS of a big outline the caller kept as text (PageWriteOptions.pointsText). */
+  readonly pointsText?: (points: Points) => string | undefined;
 }
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -74,6 +76,7 @@ export function writeAlto(doc: PageDocument, opts: AltoWriteOptions, warnings: W
     out: new XmlOut(ns, opts.sink), v: opts.version, keep, warnings, ids, idOf, srcTags,
     tags: new TagRegistry(outTags, (prefix) => ids.fresh(prefix)), tagrefs: new Map(),
     ...(!keep && opts.prepared && { lineText: opts.prepared.lineText }),
+    ...(!keep && opts.pointsText && { pointsText: opts.pointsText }),
   };
   for (const p of allPages(doc)) planTagrefs(ctx, p.regions);
   const now = opts.now ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');

@@ -1,7 +1,7 @@
 import type { PageDocument, PageVersion } from '../model/types.js';
 import { parseXml } from '../xml/xml-parse.js';
 import { FormatError, Warnings } from './format-error.js';
-import { LinesReadAhead, readPage, type LineKeeper } from './page-read.js';
+import { LinesReadAhead, readPage, type LineKeeper, type PointsKeeper } from './page-read.js';
 import { writePageXml, type PageWriteOptions } from './page-write.js';
 import { readAlto, type ImageSize } from './alto-read.js';
 import { writeAlto, type AltoWriteOptions } from './alto-write.js';
@@ -46,6 +46,8 @@ export interface ReadOptions {
   readonly imageSize?: ImageSize;
   /** What the model keeps of each PAGE line read while parsing (LinesReadAhead): the whole line by default. */
   readonly keepLine?: LineKeeper;
+  /** What the model keeps of a big outline's points (BigPoints): the points by default. */
+  readonly keepPoints?: PointsKeeper;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface ReadOptions {
  */
 export function readDocument(text: string | Iterable<string>, opts: ReadOptions = {}): ReadOutcome {
   // PAGE lines are read as they are parsed: a big file never holds its tree and its model at once.
-  const ahead = new LinesReadAhead(opts.keepLine);
+  const ahead = new LinesReadAhead(opts.keepLine, opts.keepPoints);
   const xml = parseXml(text, undefined, ahead.onClose);
   const warnings = new Warnings();
   const root = xml.root;
@@ -127,6 +129,8 @@ export interface PreparedLines {
   readonly prepared: NonNullable<RepairOptions['prepared']>;
   readonly lineText: NonNullable<PageWriteOptions['lineText']>;
   readonly alto: NonNullable<AltoWriteOptions['prepared']>;
+  /** The text of a big outline the reader's keepPoints stood in for (BigPoints.text). */
+  readonly pointsText: NonNullable<PageWriteOptions['pointsText']>;
 }
 
 /**
@@ -143,10 +147,10 @@ export function writeDocumentAsTo(doc: PageDocument, target: TargetFormat, sink:
   const now = opts.now ? { now: opts.now } : {};
   if (target === 'alto-4') {
     const fixed = repairForSchema(doc, warnings, { target: 'alto', ...(lines && { prepared: lines.prepared }) });
-    writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, sink, ...now, ...(lines && { prepared: lines.alto }) }, warnings);
+    writeAlto(fixed, { version: ALTO_WRITE_VERSION, conform: true, sink, ...now, ...(lines && { prepared: lines.alto, pointsText: lines.pointsText }) }, warnings);
   } else {
     const fixed = repairForSchema(doc, warnings, lines ? { prepared: lines.prepared } : {});
-    writePageXml(fixed, { version: pageTargetVersion(target), conform: true, sink, ...now, ...(lines && { lineText: lines.lineText }) }, warnings);
+    writePageXml(fixed, { version: pageTargetVersion(target), conform: true, sink, ...now, ...(lines && { lineText: lines.lineText, pointsText: lines.pointsText }) }, warnings);
   }
   return warnings.list();
 }
@@ -154,17 +158,18 @@ export function writeDocumentAsTo(doc: PageDocument, target: TargetFormat, sink:
 /**
  * As writeDocument without a target (the lossless write), the text handed to `sink` in
  * pieces as it is made: a big PAGE file is never one string in memory (ALTO is written
- * whole, then handed over). `lineText`: PAGE lines the caller wrote as it read them
- * (PageWriteOptions.lineText). Returns the warnings.
+ * whole, then handed over). `written`: PAGE lines the caller wrote as it read them
+ * (PageWriteOptions.lineText), big outlines it kept as text (PageWriteOptions.pointsText).
+ * Returns the warnings.
  */
-export function writeDocumentTo(doc: PageDocument, sink: (chunk: string) => void, opts: WriteOptions = {}, lineText?: PageWriteOptions['lineText']): string[] {
+export function writeDocumentTo(doc: PageDocument, sink: (chunk: string) => void, opts: WriteOptions = {}, written: Pick<PageWriteOptions, 'lineText' | 'pointsText'> = {}): string[] {
   if (doc.format.kind !== 'page') {
     const w = writeDocument(doc, undefined, opts);
     sink(w.xml);
     return w.warnings;
   }
   const warnings = new Warnings();
-  writePageXml(doc, { version: doc.format.version, conform: false, sink, ...(opts.now && { now: opts.now }), ...(lineText && { lineText }) }, warnings);
+  writePageXml(doc, { version: doc.format.version, conform: false, sink, ...(opts.now && { now: opts.now }), ...written }, warnings);
   return warnings.list();
 }
 

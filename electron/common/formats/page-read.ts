@@ -5,11 +5,12 @@ import { parsePoints } from '../model/points.js';
 import {
   REGION_KINDS,
   type AlternativeImage, type Glyph, type Labels, type Metadata, type MetadataItem, type OrderGroup, type OrderItem,
-  type Outline, type Page, type PageDocument, type PageVersion, type PlacedNode, type Point, type ReadingOrder,
+  type Outline, type Page, type PageDocument, type PageVersion, type PlacedNode, type Point, type Points, type ReadingOrder,
   type Region, type RegionKind, type Residue, type Shape, type TableCellRole, type TextEquiv, type TextLine, type TextStyle,
   type UserDefined, type Word,
 } from '../model/types.js';
 import { FormatError, type Warnings } from './format-error.js';
+import { BIG_POINTS_CHARS } from './big-points.js';
 import { pageVersionOf } from './page-versions.js';
 
 const REGION_SET: ReadonlySet<string> = new Set(REGION_KINDS);
@@ -116,8 +117,10 @@ function eachChild(ctx: Ctx, r: Reading, on: (local: string, el: XmlElement) => 
 function readShape(ctx: Ctx, el: XmlElement): Shape {
   const r = new Reading(el, ['points', 'conf']);
   let points: readonly Point[] = [];
+  const standIn = ctx.ahead?.takePoints(el);
   const text = r.typed.points;
-  if (text !== undefined) {
+  if (standIn) points = standIn;
+  else if (text !== undefined) {
     const parsed = parsePoints(text);
     if (parsed) points = parsed;
     else {
@@ -596,6 +599,14 @@ function pageImageSize(page: XmlAncestor): LinePlace['imageSize'] {
  */
 export type LineKeeper = (line: TextLine, place: LinePlace, warnings: readonly string[]) => TextLine;
 
+/**
+ * What the model keeps of a big outline's points (a region's, Border's or PrintSpace's
+ * `points` text of at least BIG_POINTS_CHARS): a stand-in list the keeper will write the
+ * text for (BigPoints), or undefined for the points themselves. `place`: the outline's
+ * Coords (its depth the Coords' own).
+ */
+export type PointsKeeper = (text: string, place: LinePlace) => Points | undefined;
+
 /** A line's stand-in for a LineKeeper: its id, nothing else (a new object, to key what the keeper holds of the line). */
 export function lineStandIn(line: TextLine): TextLine {
   return { kind: 'TextLine', id: line.id, textEquivs: [], words: [], alternativeImages: [], labels: [] };
@@ -610,39 +621,83 @@ export function lineStandIn(line: TextLine): TextLine {
  */
 export class LinesReadAhead {
   private readonly lines = new WeakMap<XmlElement, { line: TextLine; warnings: readonly string[] }>();
+  private readonly points = new WeakMap<XmlElement, Points>();
   private ctx: Ctx | undefined;
   private size: { page: XmlAncestor; size: LinePlace['imageSize'] } | undefined;
 
-  constructor(private readonly keeper?: LineKeeper) {}
+  constructor(private readonly keeper?: LineKeeper, private readonly pointsKeeper?: PointsKeeper) {}
 
   readonly onClose: OnClose = (el, ancestors) => {
+    if (el.local === 'Coords') return this.pointsKeeper && this.bigCoords(el, ancestors);
     if (el.local !== 'TextLine') return undefined;
+    const parent = this.regionChain(el, ancestors);
+    if (parent === undefined || !holdsLines(parent)) return undefined;
+    const ns = el.uri;
+    const version = pageVersionOf(ns)!;
+    if (this.ctx?.ns !== ns) this.ctx = { ns, version, warnings: { add: () => undefined } };
+    const warnings: string[] = [];
+    let line = readLine({ ...this.ctx, warnings: { add: (m) => warnings.push(m) } }, el);
+    if (this.keeper) line = this.keeper(line, this.place(version, ns, ancestors), warnings);
+    const standIn: XmlElement = { ...el, children: [] };
+    this.lines.set(standIn, { line, warnings });
+    return standIn;
+  };
+
+  /**
+   * What `el`'s parent is read as where readPage reads `el` (a PAGE element) as a child of a
+   * region, or of the first <Page> ('Page'); undefined elsewhere (it stays in the tree).
+   */
+  private regionChain(el: XmlElement, ancestors: readonly XmlAncestor[]): string | undefined {
     const root = ancestors[0];
     const page = ancestors[1];
     const ns = root?.uri ?? '';
-    if (root?.local !== 'PcGts' || el.uri !== ns || page?.local !== 'Page' || page.uri !== ns || ancestors.length < 3) return undefined;
+    if (root?.local !== 'PcGts' || el.uri !== ns || page?.local !== 'Page' || page.uri !== ns || ancestors.length < 2) return undefined;
     // Only the first <Page> is read; a second one is kept as it is.
     if (root.children.some((c) => c.type === 'element' && c.local === 'Page' && c.uri === ns)) return undefined;
+    if (!pageVersionOf(ns)) return undefined;
     let parent = 'Page';
     for (let i = 2; i < ancestors.length; i++) {
       const a = ancestors[i]!;
       if (a.uri !== ns || !readsAsRegion(parent, a.local)) return undefined;
       parent = a.local;
     }
-    if (!holdsLines(parent)) return undefined;
-    const version = pageVersionOf(ns);
-    if (!version) return undefined;
-    if (this.ctx?.ns !== ns) this.ctx = { ns, version, warnings: { add: () => undefined } };
-    const warnings: string[] = [];
-    let line = readLine({ ...this.ctx, warnings: { add: (m) => warnings.push(m) } }, el);
-    if (this.keeper) {
-      if (this.size?.page !== page) this.size = { page: page!, size: pageImageSize(page!) };
-      line = this.keeper(line, { version, namespace: ns, depth: ancestors.length, imageSize: this.size.size }, warnings);
+    return parent;
+  }
+
+  private place(version: PageVersion, namespace: string, ancestors: readonly XmlAncestor[]): LinePlace {
+    const page = ancestors[1]!;
+    if (this.size?.page !== page) this.size = { page, size: pageImageSize(page) };
+    return { version, namespace, depth: ancestors.length, imageSize: this.size.size };
+  }
+
+  /**
+   * A region's, Border's or PrintSpace's outline whose points the keeper stands in for (a
+   * big polygon): the element without its points text, the stand-in taken by readShape.
+   * Only the Coords readPage reads (the first of its parent, the first Border or PrintSpace).
+   */
+  private bigCoords(el: XmlElement, ancestors: readonly XmlAncestor[]): XmlElement | undefined {
+    const points = el.attrs.find((a) => a.uri === '' && a.local === 'points');
+    if (!points || points.value.length < BIG_POINTS_CHARS || el.children.length) return undefined;
+    const parent = ancestors[ancestors.length - 1]!;
+    const first = (of: XmlAncestor, local: string): boolean => !of.children.some((c) => c.type === 'element' && c.local === local && c.uri === el.uri);
+    if (!first(parent, 'Coords')) return undefined;
+    if (ancestors.length === 3 && (parent.local === 'Border' || parent.local === 'PrintSpace')) {
+      if (this.regionChain(el, ancestors.slice(0, 2)) !== 'Page' || !first(ancestors[1]!, parent.local)) return undefined;
+    } else if (ancestors.length < 3 || this.regionChain(el, ancestors) === undefined) {
+      return undefined;
     }
-    const standIn: XmlElement = { ...el, children: [] };
-    this.lines.set(standIn, { line, warnings });
-    return standIn;
-  };
+    const version = pageVersionOf(el.uri)!;
+    const standIn = this.pointsKeeper!(points.value, this.place(version, el.uri, ancestors));
+    if (!standIn) return undefined;
+    const kept: XmlElement = { ...el, attrs: el.attrs.map((a) => (a === points ? { ...a, value: '' } : a)) };
+    this.points.set(kept, standIn);
+    return kept;
+  }
+
+  /** The keeper's stand-in for the points of this Coords (bigCoords), if it took them. */
+  takePoints(el: XmlElement): Points | undefined {
+    return this.points.get(el);
+  }
 
   /** The line read ahead for this stand-in, its warnings given now (in reading order). */
   take(el: XmlElement, warnings: Pick<Warnings, 'add'>): TextLine | undefined {

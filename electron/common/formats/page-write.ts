@@ -1,5 +1,5 @@
 import type {
-  AlternativeImage, Glyph, Labels, Metadata, OrderGroup, Outline, Page, PageDocument, PageVersion, PlacedNode,
+  AlternativeImage, Glyph, Labels, Metadata, OrderGroup, Outline, Page, PageDocument, PageVersion, PlacedNode, Points,
   ReadingOrder, Region, RegionKind, Residue, Shape, TextEquiv, TextLine, TextStyle, UserDefined, Word,
 } from '../model/types.js';
 import { formatPoints, fmt } from '../model/points.js';
@@ -27,6 +27,11 @@ export interface PageWriteOptions {
    * the line is written from the model.
    */
   readonly lineText?: (line: TextLine, depth: number, warnings: Pick<Warnings, 'add'>) => string | undefined;
+  /**
+   * The `points` text of a big outline the caller kept as text (BigPoints.text), for the
+   * stand-in list the model holds in its place; undefined: written from the points.
+   */
+  readonly pointsText?: (points: Points) => string | undefined;
 }
 
 interface Ctx {
@@ -37,6 +42,7 @@ interface Ctx {
   readonly warnings: Pick<Warnings, 'add'>;
   readonly modern: boolean;
   readonly lineText?: PageWriteOptions['lineText'];
+  readonly pointsText?: PageWriteOptions['pointsText'];
 }
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
@@ -47,7 +53,9 @@ export function writePageXml(doc: PageDocument, opts: PageWriteOptions, warnings
   // A lossless write keeps the source's namespace spelling (even https:); a conforming one uses the schema's.
   const ns = sameVersion && !opts.conform ? doc.format.namespace : pageNamespace(opts.version);
   const out = new XmlOut(ns, opts.sink);
-  const ctx: Ctx = { out, v: opts.version, keep: sameVersion && !opts.conform, warnings, modern: isModern(opts.version), ...(opts.lineText && { lineText: opts.lineText }) };
+  const ctx: Ctx = { out, v: opts.version, keep: sameVersion && !opts.conform, warnings, modern: isModern(opts.version),
+    ...(opts.lineText && { lineText: opts.lineText }), ...(opts.pointsText && { pointsText: opts.pointsText }),
+  };
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   if (ctx.keep) for (const n of doc.prolog ?? []) out.node(n);
 
@@ -320,7 +328,7 @@ function writeShape(ctx: Ctx, name: 'Coords' | 'Baseline', s: Shape): void {
     return;
   }
   const read = asRead(ctx, s.x, 'points', s.points);
-  const h = out.open(name, [['points', read ? read.text : formatPoints(s.points)], ['conf', confAttr(ctx, s.x, s.conf)], ...residueAttrs(ctx, name, s.x)]);
+  const h = out.open(name, [['points', read ? read.text : ctx.pointsText?.(s.points) ?? formatPoints(s.points)], ['conf', confAttr(ctx, s.x, s.conf)], ...residueAttrs(ctx, name, s.x)]);
   writeKeptOnly(ctx, name, s.x);
   out.close(name, h);
 }

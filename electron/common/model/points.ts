@@ -37,12 +37,26 @@ function tokenNumber(text: string, a: number, b: number): number {
  * as 0, as `split(/[\s,]+/)` gave it).
  */
 export function parsePoints(text: string): Points | undefined {
+  const pts: Point[] = [];
+  const read = eachPoint(text, (x, y) => void pts.push({ x, y }));
+  if (!read) return undefined;
+  // Only PAGE's own notation is worth keeping verbatim; ALTO's "x y x y" is rewritten.
+  if (read.pageNotation && pts.length) spelled.set(pts, text);
+  return pts;
+}
+
+/**
+ * Reads `text` as parsePoints does, handing each point to `on` instead of keeping it (a
+ * polygon of millions of points looked at without an object for each); undefined where
+ * parsePoints gives undefined (then `on` may have seen some points already).
+ * `pageNotation`: the text is in PAGE's own notation (parsePoints keeps it verbatim).
+ */
+export function eachPoint(text: string, on: (x: number, y: number) => void): { readonly pageNotation: boolean } | undefined {
   let start = 0;
   let end = text.length;
   while (start < end && isSpace(text.charCodeAt(start))) start++;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
-  if (start === end) return [];
-  const pts: Point[] = [];
+  if (start === end) return { pageNotation: false };
   // PAGE's own notation (worth keeping verbatim): exactly one comma inside a pair, spaces only between pairs.
   let pageNotation = true;
   let x = 0;
@@ -58,7 +72,7 @@ export function parsePoints(text: string): Points | undefined {
     const n = tokenNumber(text, a, i);
     if (!Number.isFinite(n)) return undefined;
     if (a === i) pageNotation = false;
-    if (odd) pts.push({ x, y: n });
+    if (odd) on(x, n);
     else x = n;
     odd = !odd;
     if (i >= end) break;
@@ -74,7 +88,7 @@ export function parsePoints(text: string): Points | undefined {
     if (odd ? commas !== 1 || spaces !== 0 : commas !== 0) pageNotation = false;
     if (i >= end) {
       // A trailing comma: one more (empty) token.
-      if (odd) pts.push({ x, y: 0 });
+      if (odd) on(x, 0);
       else return undefined;
       odd = !odd;
       pageNotation = false;
@@ -82,9 +96,7 @@ export function parsePoints(text: string): Points | undefined {
     }
   }
   if (odd) return undefined;
-  // Only PAGE's own notation is worth keeping verbatim; ALTO's "x y x y" is rewritten.
-  if (pageNotation) spelled.set(pts, text);
-  return pts;
+  return { pageNotation };
 }
 
 /** The source text a list was parsed from, if it is that very list. */

@@ -15,9 +15,10 @@ import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'nod
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { tempFileBeside } from './files.js';
-import type { PageVersion, TextLine } from '../../common/model/types.js';
+import type { PageVersion, Points, TextLine } from '../../common/model/types.js';
 import { bbox, boxPolygon } from '../../common/model/points.js';
-import { lineStandIn, type LineKeeper } from '../../common/formats/page-read.js';
+import { lineStandIn, type LineKeeper, type PointsKeeper } from '../../common/formats/page-read.js';
+import { BigPoints } from '../../common/formats/big-points.js';
 import { writePageLine } from '../../common/formats/page-write.js';
 import { PreparedLineConflict, repairLineAlone, type PreparedLine } from '../../common/formats/page-repair.js';
 import { writeAltoLine } from '../../common/formats/alto-write-layout.js';
@@ -64,8 +65,16 @@ export class LineSpool {
    * `target`: what a conversion writes, conforming to its XSD: a PAGE version, or ALTO
    * (ALTO_WRITE_VERSION); without it, the lossless write.
    */
+  /** Big outlines kept as text, not as points (BigPoints): readDocument's keepPoints, the write's pointsText. */
+  readonly bigPoints: BigPoints;
+  readonly keepPoints: PointsKeeper;
+  readonly pointsText: (points: Points) => string | undefined;
+
   constructor(output: string, private readonly target?: PageVersion | 'alto') {
     this.file = tempFileBeside(output, 'lines');
+    this.bigPoints = new BigPoints(target);
+    this.keepPoints = this.bigPoints.keep;
+    this.pointsText = this.bigPoints.text;
   }
 
   private open(): number {

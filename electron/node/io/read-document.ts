@@ -19,10 +19,10 @@ export async function readDocumentFile(file: string): Promise<FileReadOutcome> {
 
 /**
  * As readDocumentFile, the file read and parsed in pieces (readXmlPieces) and its text
- * not kept: a big file is never one string. `keepLine`: what the model keeps of each
- * PAGE line (ReadOptions.keepLine).
+ * not kept: a big file is never one string. `keepLine`, `keepPoints`: what the model keeps
+ * of each PAGE line and of a big outline's points (ReadOptions).
  */
-export async function readDocumentPieces(file: string, opts: Pick<ReadOptions, 'keepLine'> = {}): Promise<ReadOutcome> {
+export async function readDocumentPieces(file: string, opts: Pick<ReadOptions, 'keepLine' | 'keepPoints'> = {}): Promise<ReadOutcome> {
   return withImageSize(file, (more) => readDocument(readXmlPieces(file), { ...opts, ...more }));
 }
 
