@@ -9,19 +9,26 @@ import { ALTO_WRITE_VERSION, altoVocabulary } from './alto-versions.js';
 import type { Warnings } from './format-error.js';
 import { isValidId } from './page-repair.js';
 import type { AttrList } from './xml-out.js';
+import { IdSet } from '../xml/id-set.js';
 
 /** Output IDs of a converting write: source IDs kept when valid and unique, others repaired. */
 export class AltoIds {
-  private readonly used = new Set<string>();
-  /** Source ID → output ID of its first holder, for IDREF(S). */
-  private readonly first = new Map<string, string>();
+  /** Every output ID. */
+  private readonly used = new IdSet();
+  /**
+   * Output IDs that are no source ID's own (generated, repaired, reserved): every other
+   * output ID is the ID of the first source element that holds it, written as it was.
+   */
+  private readonly madeUp = new IdSet();
+  /** Source ID → output ID of its first holder, where that holder's is another. */
+  private readonly renamed = new Map<string, string>();
   private readonly counters = new Map<string, number>();
 
   constructor(private readonly warnings: Warnings) {}
 
   /** Marks an ID as taken without checks (IDs already in a file being kept). */
   reserve(id: string): void {
-    this.used.add(id);
+    if (this.used.add(id)) this.madeUp.add(id);
   }
 
   /** A new unused ID `prefix<n>`. */
@@ -31,7 +38,7 @@ export class AltoIds {
     do id = `${prefix}${++n}`;
     while (this.used.has(id));
     this.counters.set(prefix, n);
-    this.used.add(id);
+    this.take(id, id, true);
     return id;
   }
 
@@ -57,8 +64,7 @@ export class AltoIds {
       this.warnings.add(`duplicate ID "${out}" on ${what ?? 'an element'}: written as "${out}_${n}"`);
       out = `${out}_${n}`;
     }
-    this.used.add(out);
-    if (!this.first.has(id)) this.first.set(id, out);
+    this.take(id, out, false);
     return out;
   }
 
@@ -68,14 +74,24 @@ export class AltoIds {
    */
   takeAsIs(id: string): boolean {
     if (!isValidId(id) || this.used.has(id)) return false;
-    this.used.add(id);
-    if (!this.first.has(id)) this.first.set(id, id);
+    this.take(id, id, false);
     return true;
   }
 
-  /** The output ID a source reference resolves to, or undefined when nothing written holds it. */
+  /** `out` written for source ID `source` (none where `generated`). */
+  private take(source: string, out: string, generated: boolean): void {
+    // Whether a source element held `source` before, looked at before `out` is taken.
+    const held = this.ref(source) !== undefined;
+    this.used.add(out);
+    if (generated || out !== source) this.madeUp.add(out);
+    if (!generated && !held && out !== source) this.renamed.set(source, out);
+  }
+
+  /** The output ID a source reference resolves to (its first holder's), or undefined when nothing written holds it. */
   ref(id: string): string | undefined {
-    return this.first.get(id);
+    const renamed = this.renamed.get(id);
+    if (renamed !== undefined) return renamed;
+    return this.used.has(id) && !this.madeUp.has(id) ? id : undefined;
   }
 
   /** An IDREFS list with unresolved references removed; undefined when none is left. */

@@ -5,6 +5,7 @@
 import type { Glyph, OrderGroup, OrderItem, Outline, PageDocument, Point, Points, Region, Shape, TextLine, Word } from '../model/types.js';
 import { bbox, boxPolygon, unionBox, type Box } from '../model/points.js';
 import { Warnings } from './format-error.js';
+import { IdSet } from '../xml/id-set.js';
 
 /** xs:ID is an NCName: a letter or '_' first, then letters, digits, '.', '-', '_'. */
 const NCNAME = /^[\p{L}_][\p{L}\p{N}\p{M}._\u00B7\u203F\u2040-]*$/u;
@@ -17,7 +18,7 @@ interface Ctx {
   readonly w: Warnings;
   readonly width: number;
   readonly height: number;
-  readonly used: Set<string>;
+  readonly used: IdSet;
   /** Old id → new id, for references in the reading order. */
   readonly renamed: Map<string, string>;
   counter: number;
@@ -73,7 +74,7 @@ export function repairLineAlone(line: TextLine, width: number, height: number, o
   const idsRequired = opts.target !== 'alto';
   if (idsRequired && (!line.id || line.words.some((w) => !w.id || w.glyphs.some((g) => !g.id)))) return undefined;
   const warnings = new Warnings();
-  const ctx: Ctx = { w: warnings, width, height, used: new Set(), renamed: new Map(), counter: 0, idsRequired };
+  const ctx: Ctx = { w: warnings, width, height, used: new IdSet(), renamed: new Map(), counter: 0, idsRequired };
   const repaired = repairLine(ctx, line);
   // The set's order is the order the repair took the ids in.
   return { line: repaired, ids: [...ctx.used].join(' '), renamed: [...ctx.renamed], warnings: warnings.counted(), width, height };
@@ -94,7 +95,7 @@ function replayLine(ctx: Ctx, p: PreparedLine): TextLine | undefined {
 export function repairForSchema(doc: PageDocument, warnings: Warnings, opts: RepairOptions = {}): PageDocument {
   const page = doc.page;
   const ctx: Ctx = {
-    w: warnings, width: page.imageWidth, height: page.imageHeight, used: new Set(), renamed: new Map(), counter: 0, idsRequired: opts.target !== 'alto',
+    w: warnings, width: page.imageWidth, height: page.imageHeight, used: new IdSet(), renamed: new Map(), counter: 0, idsRequired: opts.target !== 'alto',
     ...(opts.prepared && { prepared: opts.prepared }),
   };
   const regions = page.regions.map((r) => repairRegion(ctx, r)).filter((r): r is Region => r !== undefined);

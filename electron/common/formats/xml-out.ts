@@ -4,7 +4,7 @@ import { escapeAttr, escapeText, writeNode } from '../xml/xml-write.js';
 export type AttrList = [string, string | undefined][];
 
 /** Size of the pieces the text is gathered in (not one string per line: a 200 MB file has millions). */
-const CHUNK_CHARS = 1 << 16;
+const CHUNK_CHARS = 1 << 14;
 
 /** An indented XML text being written; elements are opened and closed in order. */
 export class XmlOut {

@@ -17,6 +17,7 @@ import { wildcardAllows, type ContentState } from './xsd-content.js';
 import { checkSimple, normalizeSpace, short, type SimpleType } from './xsd-simple.js';
 import { NsMap } from './ns-map.js';
 import { type CompiledSchema, type ComplexType, type ElementDecl, type XsdType } from './xsd-types.js';
+import { IdSet } from '../xml/id-set.js';
 
 export interface StreamValidation {
   readonly valid: boolean;
@@ -37,7 +38,8 @@ class Enough extends Error {}
 class Validator {
   readonly errors: { line: number; text: string }[] = [];
   private readonly frames = new WeakMap<XmlAncestor, Frame>();
-  private readonly ids = new Set<string>();
+  /** The ids seen (xs:ID), for duplicates: a big file's glyphs are hundreds of thousands. */
+  private readonly ids = new IdSet();
   private readonly standIns = new NsMap<XmlElement>();
 
   constructor(private readonly schema: CompiledSchema) {}

@@ -28,7 +28,7 @@ import { structureOf } from '../../common/formats/alto-tags.js';
 import { Warnings } from '../../common/formats/format-error.js';
 
 /** Text gathered before it goes to the spool file. */
-const BATCH_CHARS = 1 << 16;
+const BATCH_CHARS = 1 << 14;
 
 interface Spooled {
   readonly at: number;
