@@ -13,6 +13,7 @@
  */
 import { bbox, boxArea, boxIntersection, boxPolygon, unionBox, type Box } from '../model/points.js';
 import type { Detection } from './types.js';
+import { median } from './median.js';
 
 export interface DedupeOptions {
   /** Same-row boxes overlapping over this share of the smaller one are merged. */
@@ -33,14 +34,14 @@ export function dedupeLines(lines: readonly Detection[], opts: DedupeOptions = {
   const o = { ...DEFAULTS, ...opts };
   let items = lines.map((d) => ({ d, b: bbox(d.polygon) }));
   // Blocks first: the lines inside them then stand on their own.
-  const heights = items.flatMap((it) => (it.b ? [it.b.maxY - it.b.minY] : [])).sort((p, q) => p - q);
-  const median = heights[heights.length >> 1] ?? 0;
-  if (heights.length >= 5 && median > 0) {
+  const heights = items.flatMap((it) => (it.b ? [it.b.maxY - it.b.minY] : []));
+  const lineHeight = median(heights) ?? 0;
+  if (heights.length >= 5 && lineHeight > 0) {
     items = items.filter(({ b }, i) => {
-      if (!b || b.maxY - b.minY <= o.blockRows * median) return true;
+      if (!b || b.maxY - b.minY <= o.blockRows * lineHeight) return true;
       const inside = items.filter((other, j) => {
         const c = other.b;
-        if (j === i || !c || c.maxY - c.minY > 1.5 * median) return false;
+        if (j === i || !c || c.maxY - c.minY > 1.5 * lineHeight) return false;
         const cx = (c.minX + c.maxX) / 2, cy = (c.minY + c.maxY) / 2;
         return cx >= b.minX && cx <= b.maxX && cy >= b.minY && cy <= b.maxY;
       });

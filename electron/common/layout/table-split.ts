@@ -19,6 +19,7 @@
 import type { Point, Points } from '../model/types.js';
 import { bbox, type Box } from '../model/points.js';
 import type { Detection } from './types.js';
+import { median } from './median.js';
 
 /** Grey pixels, one byte each, row-major (the shape of the node side's GreyImage). */
 export interface GreyPixels {
@@ -195,8 +196,7 @@ export function findRulings(m: InkMask, b: MaskBox, coverage: number, reach: num
  */
 function notGrid(runs: [number, number][], th: number): [number, number][] {
   if (runs.length < 3) return runs;
-  const gaps = runs.slice(1).map((r, i) => r[0] - runs[i]![1]).sort((p, q) => p - q);
-  return gaps[gaps.length >> 1]! < 0.8 * th ? [] : runs;
+  return median(runs.slice(1).map((r, i) => r[0] - runs[i]![1]))! < 0.8 * th ? [] : runs;
 }
 
 /**
@@ -289,8 +289,7 @@ export function splitLines(lines: readonly Detection[], m: InkMask, opts: SplitO
   // The page's line height: the median height of its detected lines (a box over
   // two lines of a cell must not make its own window for rulings twice as tall).
   const masked = lines.map((d) => (d.polygon.length >= 3 ? toMask(m, d.polygon) : undefined));
-  const heights = masked.filter((b): b is MaskBox => !!b).map((b) => b.y2 - b.y1).sort((p, q) => p - q);
-  const th = Math.max(2, heights[heights.length >> 1] ?? 2);
+  const th = Math.max(2, median(masked.filter((b): b is MaskBox => !!b).map((b) => b.y2 - b.y1)) ?? 2);
   // A table: lines crossed by three rulings or more (four cells), on at least
   // three lines of the page. Ruled margins, the rule between two columns, a fold
   // or a binding thread cut lines too (one or two rulings each), but their
@@ -398,8 +397,7 @@ function missedInColumns(have: readonly Detection[], columns: readonly MaskBox[]
   const m = withoutHorizontalRules(ink, 3 * th);
   const s = m.scale;
   const boxes = have.map((d) => bbox(d.polygon)!);
-  const confs = have.map((d) => d.conf).sort((p, q) => p - q);
-  const conf = confs[confs.length >> 1] ?? 0;
+  const conf = median(have.map((d) => d.conf)) ?? 0;
   const added: Detection[] = [];
   for (const c of columns) {
     // The outer columns are guessed as wide as the others: not beyond the page.
@@ -554,8 +552,7 @@ export function tableColumns(found: readonly { b: MaskBox; rulings: [number, num
   const frame = { y1: Math.min(...all), y2: Math.max(...all) };
   // Beyond the outermost rulings a register often has one more column (dates,
   // numbers written outside the frame): as wide as the median column at least.
-  const widths = rulings.slice(1).map((r, i) => r.minX - rulings[i]!.maxX).sort((p, q) => p - q);
-  const wide = widths.length ? widths[widths.length >> 1]! : 0;
+  const wide = median(rulings.slice(1).map((r, i) => r.minX - rulings[i]!.maxX)) ?? 0;
   const left = Math.max(0, Math.min(lefts[q]!, rulings[0]!.minX - wide)), right = Math.max(rights[q]!, rulings[rulings.length - 1]!.maxX + wide);
   const edges = [{ minX: left - 1, maxX: left - 1, ...frame }, ...rulings, { minX: right + 1, maxX: right + 1, ...frame }];
   for (let i = 0; i + 1 < edges.length; i++) {

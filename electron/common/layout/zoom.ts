@@ -8,6 +8,7 @@
  * scale, on a larger input (models exported with free height and width), and
  * its second answer is kept.
  */
+import { median } from './median.js';
 
 /** The `layout.zoom` block of a layout model's manifest. */
 export interface ZoomSettings {
@@ -42,10 +43,9 @@ export function readZoomSettings(raw: unknown): ZoomSettings | string | undefine
  */
 export function zoomFactor(lineHeights: readonly number[], z: ZoomSettings): number {
   if (lineHeights.length < ZOOM_MIN_LINES) return 1;
-  const sorted = [...lineHeights].sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1]!;
-  if (!(median > 0)) return 1;
-  const f = z.lineHeight / median;
+  const height = median(lineHeights)!;
+  if (!(height > 0)) return 1;
+  const f = z.lineHeight / height;
   return f >= z.min ? Math.min(f, z.max) : 1;
 }
 
