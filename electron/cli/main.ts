@@ -5,6 +5,7 @@
 import { XmlError } from '../common/xml/xml-parse.js';
 import { FormatError } from '../common/formats/format-error.js';
 import { UsageError, type Command, type Io } from './command.js';
+import { boundHeapGrowth } from './heap-growth.js';
 
 /**
  * Each command by name, its module loaded only when it runs (or for --help): `info` or
@@ -59,6 +60,7 @@ const stdio: Io = {
 };
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  boundHeapGrowth();
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help(await loadCommands()));
