@@ -10,6 +10,7 @@ import { readZoomSettings, zoomFactor, zoomedSide, ZOOM_MIN_LINES } from '../../
 import { traceLargestContour, simplifyPolygon } from '../../electron/common/layout/mask-contour.js';
 import { bbox } from '../../electron/common/model/points.js';
 import type { ModelManifest } from '../../electron/common/model-manifest/manifest.js';
+import { runMain } from '../helpers/cli-in-process.js';
 import { REPO } from '../helpers/corpus.js';
 
 const MODELS = path.join(REPO, 'tests/fixtures/models');
@@ -113,6 +114,28 @@ describe('zoom for small writing', () => {
     const tall = await YoloDetector.load(manifest('yolo-free-size.onnx', { zoom: { lineHeight: 4.4, max: 2, min: 1.2 } }), MODELS);
     expect((await tall.detect(square)).zoom).toBeUndefined();
     await tall.dispose();
+  });
+
+  it('segment --json reports the zoom a page was run at, and none where it was not', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htr-zoom-'));
+    const modelDir = (name: string, layout: Record<string, unknown>): string => {
+      const d = path.join(dir, name);
+      fs.mkdirSync(d);
+      fs.copyFileSync(path.join(MODELS, 'yolo-free-size.onnx'), path.join(d, 'yolo-free-size.onnx'));
+      fs.writeFileSync(path.join(d, 'model.json'), JSON.stringify({ ...manifest('yolo-free-size.onnx', layout), id: name }));
+      return d;
+    };
+    const run = async (model: string): Promise<Record<string, unknown>> => {
+      const r = await runMain('segment', square, '-o', path.join(dir, `out-${path.basename(model)}`), '--model', model, '--json', '-q');
+      expect(r.code, r.err.join('\n')).toBe(0);
+      return JSON.parse(r.out.join('\n')).results[0];
+    };
+    try {
+      expect(await run(modelDir('zoomed', { zoom: { lineHeight: 8, max: 3, min: 1.2 } }))).toMatchObject({ zoom: 2, lines: 10 });
+      expect(await run(modelDir('plain', {}))).not.toHaveProperty('zoom');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a zoom setting on a model of fixed input size, or a malformed one, is a clear error at load', async () => {

@@ -7,7 +7,7 @@ import { writeDocument } from '../../common/formats/document-io.js';
 import { writeFileAtomic } from '../../node/io/files.js';
 import { listDetectors, loadDetector, pickDetector } from '../../node/layout/load.js';
 import { loadGrey } from '../../node/images/page-image.js';
-import { segmentImage } from '../../node/layout/segment-page.js';
+import { segmentPage } from '../../node/layout/segment-page.js';
 import { listModels, pickRecognizer } from '../../node/models/registry.js';
 import { loadRecognizer } from '../../node/recognition/load.js';
 import { recognizePage } from '../../node/recognition/recognize-page.js';
@@ -81,14 +81,14 @@ export const processCmd: Command = {
         const t0 = performance.now();
         try {
           // One grey decode serves the line splitting, the baselines and the line cuts
-          // (segmentImage guards it against going unhandled when detection fails first).
+          // (segmentPage guards it against going unhandled when detection fails first).
           const grey = loadGrey(image);
-          const segmented = await segmentImage(image, detector, { outDir: path.dirname(outputOf(image)), grey, ...(values.rtl && { direction: 'rtl' as const }) });
+          const { doc: segmented, zoom } = await segmentPage(image, detector, { outDir: path.dirname(outputOf(image)), grey, ...(values.rtl && { direction: 'rtl' as const }) });
           const rec = await recognizePage(segmented, image, recognizer, { beam, page: await grey });
           const written = writeDocument(rec.doc, 'page-2019');
           for (const w of written.warnings) io.err(`warning: ${image}: ${w}`);
           await writeFileAtomic(outputOf(image), written.xml);
-          results.push({ image, output: outputOf(image), lines: rec.lines, ms: Math.round(performance.now() - t0) });
+          results.push({ image, output: outputOf(image), lines: rec.lines, ...(zoom !== undefined && { zoom }), ms: Math.round(performance.now() - t0) });
         } catch (e) {
           failed++;
           io.err(`error: ${image}: ${(e as Error).message}`);

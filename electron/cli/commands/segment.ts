@@ -4,7 +4,7 @@ import path from 'node:path';
 import { writeDocument } from '../../common/formats/document-io.js';
 import { writeFileAtomic } from '../../node/io/files.js';
 import { listDetectors, loadDetector, pickDetector } from '../../node/layout/load.js';
-import { segmentImage } from '../../node/layout/segment-page.js';
+import { segmentPage } from '../../node/layout/segment-page.js';
 import { Progress } from '../progress.js';
 import { UsageError, type Command } from '../command.js';
 import { outputPaths } from '../output-names.js';
@@ -20,7 +20,9 @@ export const segment: Command = {
   from \`htr-studio models\` (default: the best-measuring one installed).
   --rtl orders columns right to left. Images that would write the same file
   (a/page.jpg, b/page.png) stop the run before it starts (exit 2);
-  --keep-paths mirrors the images' folders under OUTDIR instead.`,
+  --keep-paths mirrors the images' folders under OUTDIR instead. --json prints
+  each image's regions, lines and time, and the zoom its lines were found at
+  where the model (layout.zoom) ran a page of small writing larger.`,
   async run(args, io) {
     const { values, positionals } = parseArgs({
       args,
@@ -41,12 +43,12 @@ export const segment: Command = {
         const t0 = performance.now();
         try {
           const out = outputs.get(image)!;
-          const doc = await segmentImage(image, detector, { outDir: path.dirname(out), ...(values.rtl && { direction: 'rtl' as const }) });
+          const { doc, zoom } = await segmentPage(image, detector, { outDir: path.dirname(out), ...(values.rtl && { direction: 'rtl' as const }) });
           const written = writeDocument(doc, 'page-2019');
           for (const w of written.warnings) io.err(`warning: ${image}: ${w}`);
           await writeFileAtomic(out, written.xml);
           const lines = doc.page.regions.reduce((n, r) => n + r.lines.length, 0);
-          results.push({ image, output: out, regions: doc.page.regions.length, lines, ms: Math.round(performance.now() - t0) });
+          results.push({ image, output: out, regions: doc.page.regions.length, lines, ...(zoom !== undefined && { zoom }), ms: Math.round(performance.now() - t0) });
         } catch (e) {
           failed++;
           io.err(`error: ${image}: ${(e as Error).message}`);

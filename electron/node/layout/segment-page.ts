@@ -29,7 +29,18 @@ export interface SegmentOptions {
   readonly grey?: Promise<GreyImage>;
 }
 
+/** A page segmented: its document, and the zoom its lines were found at where the detector ran it larger (zoom.ts). */
+export interface Segmented {
+  readonly doc: PageDocument;
+  readonly zoom?: number;
+}
+
 export async function segmentImage(image: string, detector: LayoutDetector, opts: SegmentOptions): Promise<PageDocument> {
+  return (await segmentPage(image, detector, opts)).doc;
+}
+
+/** As segmentImage, with what the run found out about the page (the `--json` reports of segment and process). */
+export async function segmentPage(image: string, detector: LayoutDetector, opts: SegmentOptions): Promise<Segmented> {
   // The grey copy (for line splitting and baselines) decodes while the model runs:
   // sharp works on libuv's threads, so the two overlap on a second core.
   const greyLoad = opts.grey ?? loadGrey(image);
@@ -48,11 +59,12 @@ export async function segmentImage(image: string, detector: LayoutDetector, opts
   const baselines = result.lines.map((l, i) => l.baseline ?? estimateBaseline(grey, l.polygon, bands[i]));
   const rel = path.relative(path.resolve(opts.outDir), path.resolve(image)).split(path.sep).join('/');
   const rules = (detector.manifest.layout as { classes?: Record<string, ClassRule> } | undefined)?.classes;
-  return layoutToPage(result, {
+  const doc = layoutToPage(result, {
     imageFilename: rel,
     baselines,
     direction: opts.direction ?? ((detector.manifest.layout as { direction?: Direction } | undefined)?.direction ?? 'ltr'),
     ...(rules && { rules }),
     creator: `HTR Studio (${detector.manifest.id})`,
   });
+  return { doc, ...(detected.zoom !== undefined && { zoom: detected.zoom }) };
 }
