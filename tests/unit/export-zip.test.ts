@@ -190,7 +190,7 @@ describe('a zip is complete or absent', () => {
     while (!(staging() && fs.readdirSync(path.join(dir, staging()!)).some((f) => f.endsWith('.png'))) && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 50));
     expect(staging()).toBeDefined();
     child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    expect(await exited, stderr).toBe(130);
     expect(stderr).toContain('cancelled; no zip was written');
     expect(fs.readdirSync(dir)).toEqual([]);
   }, 180_000);

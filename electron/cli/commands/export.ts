@@ -34,8 +34,9 @@ function cancelZipOnSigint(io: Io): void {
   if (sigintHooked) return;
   sigintHooked = true;
   process.once('SIGINT', () => {
-    removeUnfinishedSync();
+    const left = removeUnfinishedSync();
     io.err('htr-studio export: cancelled; no zip was written');
+    for (const p of left) io.err(`htr-studio export: could not remove the unfinished ${p}: remove it by hand`);
     process.exit(130);
   });
 }

@@ -44,11 +44,22 @@ export function done(partial: string): void {
 
 /**
  * Removes this process's temporary zips and staging folders at once, synchronously:
- * for Ctrl+C, after which no awaited cleanup would run.
+ * for Ctrl+C, after which no awaited cleanup would run. Returns what could not be
+ * removed. A line image still being written on a worker thread can land in a staging
+ * folder while it is being emptied (ENOTEMPTY): the removal is tried again, and never
+ * throws, so the interrupted command still exits as cancelled.
  */
-export function removeUnfinishedSync(): void {
-  for (const p of unfinished) fs.rmSync(p, { recursive: true, force: true });
+export function removeUnfinishedSync(): string[] {
+  const left: string[] = [];
+  for (const p of unfinished) {
+    try {
+      fs.rmSync(p, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+    } catch {
+      left.push(p);
+    }
+  }
   unfinished.clear();
+  return left;
 }
 
 /** Zips every file under `dir` (paths relative to it) into `zipFile`, atomically. Returns the entries written. */
