@@ -80,11 +80,11 @@ export class AltoIds {
 
   /** `out` written for source ID `source` (none where `generated`). */
   private take(source: string, out: string, generated: boolean): void {
-    // Whether a source element held `source` before, looked at before `out` is taken.
-    const held = this.ref(source) !== undefined;
     this.used.add(out);
-    if (generated || out !== source) this.madeUp.add(out);
-    if (!generated && !held && out !== source) this.renamed.set(source, out);
+    if (!generated && out === source) return;
+    this.madeUp.add(out);
+    // The first holder of `source` only (taking `out`, another ID, changes nothing of ref(source)).
+    if (!generated && this.ref(source) === undefined) this.renamed.set(source, out);
   }
 
   /** The output ID a source reference resolves to (its first holder's), or undefined when nothing written holds it. */

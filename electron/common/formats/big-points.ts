@@ -15,6 +15,7 @@ import type { PageVersion, Points } from '../model/types.js';
 import { boxPolygon, eachPoint, fmt } from '../model/points.js';
 import type { LinePlace, PointsKeeper } from './page-read.js';
 import { usesPointElements } from './page-versions.js';
+import { onImage, POLYGON_MIN_POINTS } from './page-repair.js';
 
 /** A `points` text at least this long (about 6,000 points) is a big outline. */
 export const BIG_POINTS_CHARS = 1 << 16;
@@ -59,7 +60,7 @@ export class BigPoints {
     if (this.target !== undefined) {
       // What the schema repair would change (page-repair's clampPoints and repairPolygon): then the points are read.
       const size = place.imageSize;
-      if (!size || !whole || count < 3 || minX < 0 || minY < 0 || maxX > size.width || maxY > size.height) return undefined;
+      if (!size || !whole || count < POLYGON_MIN_POINTS || !onImage(minX, minY, size.width, size.height) || !onImage(maxX, maxY, size.width, size.height)) return undefined;
     }
     const standIn = boxPolygon({ minX, minY, maxX, maxY });
     this.kept.set(standIn, { text, pageNotation: read.pageNotation });

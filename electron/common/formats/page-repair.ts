@@ -143,6 +143,14 @@ function fixId(ctx: Ctx, id: string, what: string, prefix: string): string {
   return next;
 }
 
+/** A point on the image: coordinates may lie on its far edge (x = width), where boxes end. */
+export function onImage(x: number, y: number, width: number, height: number): boolean {
+  return x >= 0 && y >= 0 && x <= width && y <= height;
+}
+
+/** A polygon with fewer points encloses nothing: the repair gives it its bounding box. */
+export const POLYGON_MIN_POINTS = 3;
+
 function clampPoints(ctx: Ctx, what: string, pts: Points): Points {
   // Most lists need nothing: looked at first, copied only where a point changes (a border
   // of a million points is not copied to be given back as it was).
@@ -150,7 +158,7 @@ function clampPoints(ctx: Ctx, what: string, pts: Points): Points {
   let outside = false;
   for (const p of pts) {
     if (!Number.isInteger(p.x) || !Number.isInteger(p.y)) fractional = true;
-    if (p.x < 0 || p.y < 0 || p.x > ctx.width || p.y > ctx.height) outside = true;
+    if (!onImage(p.x, p.y, ctx.width, ctx.height)) outside = true;
   }
   if (fractional) ctx.w.add(`${what} points with fractions rounded to whole pixels (the schema allows integers only)`);
   if (!fractional && !outside) return pts;
@@ -171,7 +179,7 @@ function clampPoints(ctx: Ctx, what: string, pts: Points): Points {
 /** A polygon needs at least two points for the schema and three to enclose anything. */
 function repairPolygon(ctx: Ctx, what: string, s: Shape): Shape {
   let pts = clampPoints(ctx, what, s.points);
-  if (pts.length < 3) {
+  if (pts.length < POLYGON_MIN_POINTS) {
     const b = bbox(pts);
     if (b) {
       ctx.w.add(`${what} polygon with ${pts.length} point(s) replaced by its bounding box`);

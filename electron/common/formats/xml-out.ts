@@ -3,8 +3,13 @@ import { escapeAttr, escapeText, writeNode } from '../xml/xml-write.js';
 
 export type AttrList = [string, string | undefined][];
 
-/** Size of the pieces the text is gathered in (not one string per line: a 200 MB file has millions). */
-const CHUNK_CHARS = 1 << 14;
+/**
+ * Size of the pieces written text is gathered in (not one string per line: a 200 MB file
+ * has millions). At most 16k characters: a piece with one character above U+00FF is two
+ * bytes a character, and a string over 128 kB is a large object V8 keeps until a full
+ * collection (64k pieces made as much such garbage as the file had text).
+ */
+export const CHUNK_CHARS = 1 << 14;
 
 /** An indented XML text being written; elements are opened and closed in order. */
 export class XmlOut {

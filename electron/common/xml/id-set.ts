@@ -15,6 +15,8 @@ export class IdSet implements Iterable<string> {
   private chars: Uint8Array | Uint16Array = new Uint8Array(1 << 10);
   private end = 0;
   private count = 0;
+  /** Where the characters of the entry lengthAt last read begin (no pair allocated per probe). */
+  private from = 0;
 
   get size(): number {
     return this.count;
@@ -36,7 +38,8 @@ export class IdSet implements Iterable<string> {
 
   *[Symbol.iterator](): Iterator<string> {
     for (let at = 0; at < this.end;) {
-      const [length, from] = this.lengthAt(at);
+      const length = this.lengthAt(at);
+      const from = this.from;
       yield this.text(from, length);
       at = from + length;
     }
@@ -52,29 +55,34 @@ export class IdSet implements Iterable<string> {
   }
 
   private equals(at: number, id: string): boolean {
-    const [length, from] = this.lengthAt(at);
+    const length = this.lengthAt(at);
+    const from = this.from;
     if (length !== id.length) return false;
     const chars = this.chars;
     for (let i = 0; i < length; i++) if (chars[from + i] !== id.charCodeAt(i)) return false;
     return true;
   }
 
-  /** An entry's length and where its characters begin. */
-  private lengthAt(at: number): [number, number] {
+  /** An entry's length; where its characters begin goes to `from`. */
+  private lengthAt(at: number): number {
     const chars = this.chars;
     let length = 0;
     let shift = 0;
     for (;;) {
       const u = chars[at++]!;
       length += (u & 0x7f) * 2 ** shift;
-      if (u < 0x80) return [length, at];
+      if (u < 0x80) {
+        this.from = at;
+        return length;
+      }
       shift += 7;
     }
   }
 
   private text(from: number, length: number): string {
     let s = '';
-    for (let i = 0; i < length; i++) s += String.fromCharCode(this.chars[from + i]!);
+    // In runs of at most 4,096 characters: an argument list has a limit.
+    for (let i = from; i < from + length; i += 4096) s += String.fromCharCode(...this.chars.subarray(i, Math.min(i + 4096, from + length)));
     return s;
   }
 
@@ -108,7 +116,8 @@ export class IdSet implements Iterable<string> {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let at = 0; at < this.end;) {
-      const [length, from] = this.lengthAt(at);
+      const length = this.lengthAt(at);
+      const from = this.from;
       let h = FNV_OFFSET;
       for (let k = 0; k < length; k++) h = Math.imul(h ^ this.chars[from + k]!, FNV_PRIME);
       let i = (h >>> 0) & mask;

@@ -26,9 +26,8 @@ import type { AltoWriteOptions } from '../../common/formats/alto-write.js';
 import { ALTO_WRITE_VERSION } from '../../common/formats/alto-versions.js';
 import { structureOf } from '../../common/formats/alto-tags.js';
 import { Warnings } from '../../common/formats/format-error.js';
+import { CHUNK_CHARS } from '../../common/formats/xml-out.js';
 
-/** Text gathered before it goes to the spool file. */
-const BATCH_CHARS = 1 << 14;
 
 interface Spooled {
   readonly at: number;
@@ -143,7 +142,7 @@ export class LineSpool {
     this.lines.set(standIn, { at: this.written + this.batchBytes, bytes, depth, warnings: warnings.counted(), ...(prepared && { prepared }), ...(marked && { marked }) });
     this.batch += text;
     this.batchBytes += bytes;
-    if (this.batch.length > BATCH_CHARS) this.flush();
+    if (this.batch.length > CHUNK_CHARS) this.flush();
   }
 
   /**
